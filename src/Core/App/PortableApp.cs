@@ -1,0 +1,26 @@
+using Microsoft.Extensions.DependencyInjection;
+using Portable.Core.Functions;
+using Portable.Core.Patterns.Items;
+
+namespace Portable.Core.App;
+
+/// <summary>
+/// The app every host runs: its manifest (each function declared once) and the services its handlers need.
+/// Hosts call <see cref="AddPortableApp"/> after <see cref="PortableDefaults.AddPortableDefaults"/>.
+/// </summary>
+public static class PortableApp
+{
+    /// <summary>The manifest: the single source of truth for routing and for every generated deployment file.</summary>
+    public static FunctionManifest Manifest { get; } = new FunctionManifestBuilder()
+        .AddHttp(ItemsApi.FunctionName, ItemsApi.MapRoutes)
+        .Build();
+
+    /// <summary>Registers the patterns' handlers.</summary>
+    public static IServiceCollection AddPortableApp(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddSingleton(Manifest);
+        services.AddSingleton<ItemsApi>();
+        return services;
+    }
+}

@@ -1,0 +1,32 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Portable.Core.Functions;
+using Portable.Core.Idempotency;
+using Portable.Core.Invocation;
+using Portable.Core.State;
+
+namespace Portable.Core.App;
+
+/// <summary>The cross-cutting defaults every host shares, in one place (as eShop's ServiceDefaults).</summary>
+public static class PortableDefaults
+{
+    /// <summary>
+    /// Registers the clock, the in-memory state store (unless a host registered another first), the middleware
+    /// pipeline and the <see cref="HttpInvoker"/>. Logging is the host's to configure.
+    /// </summary>
+    public static IServiceCollection AddPortableDefaults(this IServiceCollection services, Action<PortableHostOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configure);
+        var options = new PortableHostOptions();
+        configure(options);
+        services.AddSingleton(options);
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IStateStore>(sp => new InMemoryStateStore(sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<HttpIdempotencyMiddleware>();
+        services.TryAddSingleton(sp => new FunctionPipelineBuilder()
+            .UseWhen(HttpIdempotencyMiddleware.AppliesTo, sp.GetRequiredService<HttpIdempotencyMiddleware>()));
+        services.TryAddSingleton<HttpInvoker>();
+        return services;
+    }
+}

@@ -1,0 +1,58 @@
+using Microsoft.Extensions.Logging;
+
+namespace Portable.Core.Functions;
+
+/// <summary>
+/// Everything a handler may know about the invocation it serves, filled by the host that received it:
+/// identity, deadline, trace context, delivery count, logger and services. It never carries a cloud type.
+/// </summary>
+public sealed class FunctionContext
+{
+    /// <summary>The platform's id for this invocation (Lambda request id, Functions invocation id, …).</summary>
+    public required string InvocationId { get; init; }
+
+    /// <summary>The function's name in the manifest.</summary>
+    public required string FunctionName { get; init; }
+
+    /// <summary>Which host received the invocation.</summary>
+    public required CloudProvider Cloud { get; init; }
+
+    /// <summary>When the platform will stop waiting for this invocation; <c>null</c> when it gives none.</summary>
+    public DateTimeOffset? Deadline { get; init; }
+
+    /// <summary>The W3C <c>traceparent</c> of the caller, when there is one.</summary>
+    public string? TraceParent { get; init; }
+
+    /// <summary>The platform's own trace header (X-Ray <c>Root=…</c>, <c>X-Cloud-Trace-Context</c>), when there is one.</summary>
+    public string? PlatformTraceId { get; init; }
+
+    /// <summary>True for the first invocation this process serves.</summary>
+    public bool IsColdStart { get; init; }
+
+    /// <summary>How many times the platform has delivered this input, counting this one (1 for HTTP).</summary>
+    public int DeliveryCount { get; init; } = 1;
+
+    /// <summary>A logger scoped to the function.</summary>
+    public required ILogger Logger { get; init; }
+
+    /// <summary>The host's service provider (singletons built once per process).</summary>
+    public required IServiceProvider Services { get; init; }
+
+    /// <summary>The clock every handler and middleware reads.</summary>
+    public required TimeProvider TimeProvider { get; init; }
+
+    /// <summary>Cancelled when the deadline passes or the caller goes away.</summary>
+    public CancellationToken CancellationToken { get; init; }
+
+    /// <summary>The neutral input: a <see cref="Http.PortableHttpRequest"/> for HTTP functions.</summary>
+    public required object Input { get; init; }
+
+    /// <summary>The neutral result the handler (or a middleware short-circuiting it) produced.</summary>
+    public object? Result { get; set; }
+
+    /// <summary>Per-invocation state middleware can share.</summary>
+    public IDictionary<string, object?> Items { get; } = new Dictionary<string, object?>(StringComparer.Ordinal);
+
+    /// <summary>Time left before <see cref="Deadline"/>, or <c>null</c> when there is no deadline.</summary>
+    public TimeSpan? RemainingTime => Deadline is { } deadline ? deadline - TimeProvider.GetUtcNow() : null;
+}

@@ -1,0 +1,51 @@
+using Portable.Core.Functions;
+
+namespace Portable.Core.Http;
+
+/// <summary>
+/// Finds the function and route for a request across the whole manifest, so that an unknown path is a 404
+/// and a known path with the wrong method is a 405 with <c>Allow</c> — the same on every host.
+/// </summary>
+public sealed class HttpRouter
+{
+    private readonly (FunctionDefinition Function, HttpRoute Route)[] _routes;
+
+    /// <summary>Builds the routing table from the manifest's HTTP functions.</summary>
+    public HttpRouter(FunctionManifest manifest)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        _routes = [.. manifest.HttpFunctions.SelectMany(f => f.Trigger.Routes.Select(r => (f.Function, r)))];
+    }
+
+    /// <summary>Resolves <paramref name="method"/> and <paramref name="path"/>.</summary>
+    public RouteResolution Resolve(string method, string path)
+    {
+        List<string>? allowed = null;
+        foreach (var (function, route) in _routes)
+        {
+            if (!route.Template.TryMatch(path, out var values))
+            {
+                continue;
+            }
+
+            if (string.Equals(route.Method, method, StringComparison.OrdinalIgnoreCase))
+            {
+                return new RouteResolution(function, route, values, Allowed: []);
+            }
+
+            (allowed ??= []).Add(route.Method);
+        }
+
+        return new RouteResolution(null, null, null, allowed is null ? [] : [.. allowed.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)]);
+    }
+}
+
+/// <summary>
+/// The router's answer: a function and route, or nothing — with <see cref="Allowed"/> non-empty when the
+/// path exists under other methods (405), empty when it does not exist at all (404).
+/// </summary>
+public sealed record RouteResolution(
+    FunctionDefinition? Function,
+    HttpRoute? Route,
+    IReadOnlyDictionary<string, string>? Values,
+    IReadOnlyList<string> Allowed);

@@ -1,0 +1,47 @@
+using System.Text.Json.Serialization.Metadata;
+using System.Text.Json;
+using Portable.Core.Json;
+
+namespace Portable.Core.Http;
+
+/// <summary>A provider-neutral HTTP response: what every adapter writes back in its platform's terms.</summary>
+public sealed record PortableHttpResponse
+{
+    /// <summary>The status code.</summary>
+    public required int StatusCode { get; init; }
+
+    /// <summary>The response headers.</summary>
+    public HeaderMap Headers { get; init; } = HeaderMap.Empty;
+
+    /// <summary>The response body (empty when there is none).</summary>
+    public ReadOnlyMemory<byte> Body { get; init; }
+
+    /// <summary>A JSON response serialised with a source-generated <paramref name="typeInfo"/>.</summary>
+    public static PortableHttpResponse Json<T>(int statusCode, T value, JsonTypeInfo<T> typeInfo, HeaderMap? headers = null) =>
+        new()
+        {
+            StatusCode = statusCode,
+            Headers = (headers ?? HeaderMap.Empty).With("Content-Type", "application/json; charset=utf-8"),
+            Body = JsonSerializer.SerializeToUtf8Bytes(value, typeInfo),
+        };
+
+    /// <summary>
+    /// The project's one error shape: <c>{"error": "...", "details": {...}}</c>, details omitted when empty.
+    /// </summary>
+    public static PortableHttpResponse Error(int statusCode, string message, IReadOnlyDictionary<string, string>? details = null, HeaderMap? headers = null) =>
+        Json(statusCode, new ErrorBody(message, details is { Count: > 0 } ? new Dictionary<string, string>(details) : null), CoreJsonContext.Default.ErrorBody, headers);
+
+    /// <summary>A response with no body.</summary>
+    public static PortableHttpResponse Empty(int statusCode, HeaderMap? headers = null) =>
+        new() { StatusCode = statusCode, Headers = headers ?? HeaderMap.Empty };
+
+    /// <summary>A copy with one header set.</summary>
+    public PortableHttpResponse WithHeader(string name, string value) => this with { Headers = Headers.With(name, value) };
+}
+
+/// <summary>The JSON error body every endpoint returns.</summary>
+/// <param name="Error">What went wrong, in a sentence.</param>
+/// <param name="Details">Per-field messages or extra facts such as the correlation id.</param>
+public sealed record ErrorBody(
+    [property: System.Text.Json.Serialization.JsonPropertyName("error")] string Error,
+    [property: System.Text.Json.Serialization.JsonPropertyName("details"), System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] Dictionary<string, string>? Details);

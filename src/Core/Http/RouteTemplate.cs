@@ -1,0 +1,98 @@
+using System.Net;
+
+namespace Portable.Core.Http;
+
+/// <summary>
+/// A route such as <c>/items/{id}</c>: literal segments (matched case-insensitively) and whole-segment
+/// parameters. Kept this small on purpose so that every cloud's router can express it.
+/// </summary>
+public sealed class RouteTemplate
+{
+    private readonly Segment[] _segments;
+
+    private RouteTemplate(string text, Segment[] segments)
+    {
+        Text = text;
+        _segments = segments;
+    }
+
+    /// <summary>The template as written, normalised to start with '/'.</summary>
+    public string Text { get; }
+
+    /// <summary>The parameter names in order.</summary>
+    public IReadOnlyList<string> Parameters => [.. _segments.Where(s => s.IsParameter).Select(s => s.Value)];
+
+    /// <summary>The literal segments before the first parameter, e.g. <c>items</c> for <c>/items/{id}</c>.</summary>
+    public IReadOnlyList<string> LiteralPrefix => [.. _segments.TakeWhile(s => !s.IsParameter).Select(s => s.Value)];
+
+    /// <summary>Parses a template; throws with a clear message on a malformed one.</summary>
+    public static RouteTemplate Parse(string template)
+    {
+        ArgumentNullException.ThrowIfNull(template);
+        var text = "/" + template.Trim('/');
+        var segments = new List<Segment>();
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var part in text.Split('/', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (part.StartsWith('{') && part.EndsWith('}'))
+            {
+                var name = part[1..^1];
+                if (name.Length == 0 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_'))
+                {
+                    throw new FormatException($"Route '{template}': parameter '{part}' must be a name of letters, digits or '_'.");
+                }
+
+                if (!names.Add(name))
+                {
+                    throw new FormatException($"Route '{template}': parameter '{name}' appears twice.");
+                }
+
+                segments.Add(new Segment(name, IsParameter: true));
+            }
+            else if (part.Contains('{', StringComparison.Ordinal) || part.Contains('}', StringComparison.Ordinal))
+            {
+                throw new FormatException($"Route '{template}': a parameter must fill a whole segment ('{part}').");
+            }
+            else
+            {
+                segments.Add(new Segment(part, IsParameter: false));
+            }
+        }
+
+        return new RouteTemplate(text, [.. segments]);
+    }
+
+    /// <summary>Matches a request path; on success <paramref name="values"/> holds the decoded parameters.</summary>
+    public bool TryMatch(string path, out Dictionary<string, string> values)
+    {
+        values = null!;
+        var parts = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        if (parts.Length != _segments.Length)
+        {
+            return false;
+        }
+
+        Dictionary<string, string>? captured = null;
+        for (var i = 0; i < parts.Length; i++)
+        {
+            var segment = _segments[i];
+            var part = WebUtility.UrlDecode(parts[i].Replace("+", "%2B", StringComparison.Ordinal));
+            if (segment.IsParameter)
+            {
+                (captured ??= new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase))[segment.Value] = part;
+            }
+            else if (!string.Equals(segment.Value, part, StringComparison.OrdinalIgnoreCase))
+            {
+                return false;
+            }
+        }
+
+        values = captured ?? new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        return true;
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => Text;
+
+    private readonly record struct Segment(string Value, bool IsParameter);
+}

@@ -1,0 +1,30 @@
+using Portable.Core.Functions;
+
+namespace Portable.Core.Invocation;
+
+/// <summary>What a host tells Core about itself at start-up.</summary>
+public sealed class PortableHostOptions
+{
+    /// <summary>1 MiB: the request body limit of the Items API and every HTTP function unless changed.</summary>
+    public const int DefaultMaxRequestBodyBytes = 1024 * 1024;
+
+    /// <summary>Which host this is.</summary>
+    public CloudProvider Cloud { get; set; } = CloudProvider.Local;
+
+    /// <summary>Serve only this function (Lambda <c>_HANDLER</c>, Cloud Run <c>FUNCTION_TARGET</c>); null serves all.</summary>
+    public string? FunctionTarget { get; set; }
+
+    /// <summary>Bodies larger than this are refused with 413 before any handler runs.</summary>
+    public int MaxRequestBodyBytes { get; set; } = DefaultMaxRequestBodyBytes;
+}
+
+/// <summary>What the platform said about one invocation, read by the adapter from its envelope.</summary>
+/// <param name="InvocationId">The platform's invocation or request id; one is made up when null.</param>
+/// <param name="Deadline">When the platform stops waiting, if it says.</param>
+/// <param name="TraceParent">The W3C <c>traceparent</c>, if any.</param>
+/// <param name="PlatformTraceId">The platform's own trace header, if any.</param>
+public readonly record struct InvocationInfo(
+    string? InvocationId = null,
+    DateTimeOffset? Deadline = null,
+    string? TraceParent = null,
+    string? PlatformTraceId = null);

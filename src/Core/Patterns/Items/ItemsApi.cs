@@ -1,0 +1,207 @@
+using System.Buffers.Text;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Portable.Core.Functions;
+using Portable.Core.Http;
+using Portable.Core.State;
+
+namespace Portable.Core.Patterns.Items;
+
+/// <summary>
+/// Pattern 1, the REST API backend: items CRUD over the state-store port, with validation, paging,
+/// optimistic concurrency through <c>ETag</c>/<c>If-Match</c>, and the project's JSON error body.
+/// <c>Idempotency-Key</c> on POST is handled by <see cref="Idempotency.HttpIdempotencyMiddleware"/>.
+/// </summary>
+public sealed class ItemsApi(IStateStore store, TimeProvider timeProvider)
+{
+    /// <summary>The function's name in the manifest.</summary>
+    public const string FunctionName = "items-api";
+
+    /// <summary>The state-store collection holding items.</summary>
+    public const string Collection = "items";
+
+    /// <summary>Page size when the caller gives no <c>limit</c>.</summary>
+    public const int DefaultPageSize = 20;
+
+    /// <summary>The largest <c>limit</c> accepted.</summary>
+    public const int MaxPageSize = 100;
+
+    /// <summary>Declares the routes of <c>items-api</c>.</summary>
+    public static void MapRoutes(HttpRoutesBuilder routes)
+    {
+        ArgumentNullException.ThrowIfNull(routes);
+        routes
+            .Map<ItemsApi>("POST", "/items", static (api, request, _, ct) => api.CreateAsync(request, ct))
+            .Map<ItemsApi>("GET", "/items", static (api, request, _, ct) => api.ListAsync(request, ct))
+            .Map<ItemsApi>("GET", "/items/{id}", static (api, request, _, ct) => api.GetAsync(request, ct))
+            .Map<ItemsApi>("PUT", "/items/{id}", static (api, request, _, ct) => api.ReplaceAsync(request, ct))
+            .Map<ItemsApi>("DELETE", "/items/{id}", static (api, request, _, ct) => api.DeleteAsync(request, ct));
+    }
+
+    /// <summary><c>POST /items</c>: 201 with the item, <c>Location</c> and <c>ETag</c>.</summary>
+    public async ValueTask<PortableHttpResponse> CreateAsync(PortableHttpRequest request, CancellationToken cancellationToken)
+    {
+        if (!TryReadInput(request, out var input, out var error))
+        {
+            return error;
+        }
+
+        var item = new Item(SortableId.New(timeProvider), input.Name, input.Price, timeProvider.GetUtcNow());
+        var written = await store.InsertAsync(Collection, item.Id, Serialize(item), cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (!written.Succeeded)
+        {
+            throw new InvalidOperationException($"Generated item id {item.Id} already exists.");
+        }
+
+        return ItemResponse(201, item, written.ETag!).WithHeader("Location", $"/items/{item.Id}");
+    }
+
+    /// <summary><c>GET /items/{id}</c>: 200 with <c>ETag</c>, or 404.</summary>
+    public async ValueTask<PortableHttpResponse> GetAsync(PortableHttpRequest request, CancellationToken cancellationToken)
+    {
+        var id = request.RouteValues["id"];
+        var entry = await store.GetAsync(Collection, id, cancellationToken).ConfigureAwait(false);
+        return entry is null ? NotFound(id) : ItemResponse(200, Deserialize(entry), entry.ETag);
+    }
+
+    /// <summary><c>GET /items?limit=N&amp;cursor=C</c>: a page in creation order.</summary>
+    public async ValueTask<PortableHttpResponse> ListAsync(PortableHttpRequest request, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
+        var limit = DefaultPageSize;
+        if (request.Query["limit"] is { } limitText
+            && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > MaxPageSize))
+        {
+            errors["limit"] = $"must be a whole number from 1 to {MaxPageSize}";
+        }
+
+        string? after = null;
+        if (request.Query["cursor"] is { } cursor && !TryDecodeCursor(cursor, out after))
+        {
+            errors["cursor"] = "is not a cursor this API returned";
+        }
+
+        if (errors.Count > 0)
+        {
+            return PortableHttpResponse.Error(400, "The query is invalid.", errors);
+        }
+
+        var page = await store.ListAsync(Collection, limit, after, cancellationToken).ConfigureAwait(false);
+        var items = page.Entries.Select(Deserialize).ToList();
+        var next = page.HasMore && items.Count > 0 ? EncodeCursor(items[^1].Id) : null;
+        return PortableHttpResponse.Json(200, new ItemPage(items, next), ItemsJsonContext.Default.ItemPage);
+    }
+
+    /// <summary><c>PUT /items/{id}</c>: replaces name and price; a stale <c>If-Match</c> is a 412.</summary>
+    public async ValueTask<PortableHttpResponse> ReplaceAsync(PortableHttpRequest request, CancellationToken cancellationToken)
+    {
+        var id = request.RouteValues["id"];
+        if (!TryReadInput(request, out var input, out var error))
+        {
+            return error;
+        }
+
+        var current = await store.GetAsync(Collection, id, cancellationToken).ConfigureAwait(false);
+        if (current is null)
+        {
+            return NotFound(id);
+        }
+
+        var ifMatch = request.Headers["If-Match"];
+        if (ifMatch is not null && !ETagMatches(ifMatch, current.ETag))
+        {
+            return PreconditionFailed(id);
+        }
+
+        var item = Deserialize(current) with { Name = input.Name, Price = input.Price };
+        var written = await store.ReplaceAsync(Collection, id, Serialize(item), current.ETag, cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (written.Succeeded)
+        {
+            return ItemResponse(200, item, written.ETag!);
+        }
+
+        // Someone else wrote or deleted it between our read and our write.
+        return ifMatch is not null ? PreconditionFailed(id) : PortableHttpResponse.Error(409, $"Item '{id}' changed while it was being replaced; retry.");
+    }
+
+    /// <summary><c>DELETE /items/{id}</c>: 204, 404, or 412 on a stale <c>If-Match</c>.</summary>
+    public async ValueTask<PortableHttpResponse> DeleteAsync(PortableHttpRequest request, CancellationToken cancellationToken)
+    {
+        var id = request.RouteValues["id"];
+        var ifMatch = request.Headers["If-Match"];
+        if (ifMatch is null)
+        {
+            return await store.DeleteAsync(Collection, id, cancellationToken: cancellationToken).ConfigureAwait(false)
+                ? PortableHttpResponse.Empty(204)
+                : NotFound(id);
+        }
+
+        var current = await store.GetAsync(Collection, id, cancellationToken).ConfigureAwait(false);
+        if (current is null)
+        {
+            return NotFound(id);
+        }
+
+        return ETagMatches(ifMatch, current.ETag) && await store.DeleteAsync(Collection, id, current.ETag, cancellationToken).ConfigureAwait(false)
+            ? PortableHttpResponse.Empty(204)
+            : PreconditionFailed(id);
+    }
+
+    private static bool TryReadInput(PortableHttpRequest request, out ItemInput input, out PortableHttpResponse error)
+    {
+        input = null!;
+        if (!JsonRequestBody.TryParse(request, out var document, out error))
+        {
+            return false;
+        }
+
+        using (document)
+        {
+            if (!ItemInput.TryRead(document.RootElement, out input, out var errors))
+            {
+                error = PortableHttpResponse.Error(400, "The item is invalid.", errors);
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>True when an <c>If-Match</c> value (a list of quoted tags, or <c>*</c>) names <paramref name="etag"/>.</summary>
+    private static bool ETagMatches(string ifMatch, string etag) =>
+        ifMatch.Split(',').Select(t => t.Trim()).Any(t => t == "*" || t.TrimStart('W', '/').Trim('"') == etag);
+
+    private static PortableHttpResponse ItemResponse(int status, Item item, string etag) =>
+        PortableHttpResponse.Json(status, item, ItemsJsonContext.Default.Item, HeaderMap.Empty.With("ETag", $"\"{etag}\""));
+
+    private static PortableHttpResponse NotFound(string id) => PortableHttpResponse.Error(404, $"Item '{id}' was not found.");
+
+    private static PortableHttpResponse PreconditionFailed(string id) =>
+        PortableHttpResponse.Error(412, $"Item '{id}' has changed since the ETag in If-Match was read.");
+
+    private static byte[] Serialize(Item item) => JsonSerializer.SerializeToUtf8Bytes(item, ItemsJsonContext.Default.Item);
+
+    private static Item Deserialize(StateEntry entry) => JsonSerializer.Deserialize(entry.Value.Span, ItemsJsonContext.Default.Item)!;
+
+    private static string EncodeCursor(string lastId) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes("after:" + lastId));
+
+    private static bool TryDecodeCursor(string cursor, out string? afterId)
+    {
+        afterId = null;
+        try
+        {
+            var text = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(cursor));
+            if (text.StartsWith("after:", StringComparison.Ordinal) && SortableId.IsWellFormed(text[6..]))
+            {
+                afterId = text[6..];
+                return true;
+            }
+        }
+        catch (FormatException)
+        {
+        }
+
+        return false;
+    }
+}
