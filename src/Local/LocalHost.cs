@@ -1,0 +1,98 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Portable.Core.App;
+using Portable.Core.Functions;
+using Portable.Core.Invocation;
+using Portable.Core.State;
+using Portable.Hosting;
+using Portable.Local.State;
+
+namespace Portable.Local;
+
+/// <summary>
+/// The embedded default host: every HTTP function of the manifest on localhost, state in SQLite — no cloud,
+/// no emulator, no account.
+/// </summary>
+public static class LocalHost
+{
+    /// <summary>Builds the host (not yet started). Creates the data folder when missing.</summary>
+    public static WebApplication Build(LocalHostOptions options, Action<ILoggingBuilder>? logging = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Directory.CreateDirectory(options.DataDirectory);
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "Portable.Local" });
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            // localhost binds both loopback addresses; a dynamic port (0, for tests) needs one address.
+            if (options.Port == 0)
+            {
+                k.Listen(IPAddress.Loopback, 0);
+            }
+            else
+            {
+                k.ListenLocalhost(options.Port);
+            }
+
+            k.Limits.MaxRequestBodySize = null; // Core refuses oversized bodies itself, with a JSON 413.
+        });
+
+        builder.Logging.ClearProviders();
+        if (logging is null)
+        {
+            builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information)
+                .AddFilter("Microsoft", LogLevel.Warning);
+        }
+        else
+        {
+            logging(builder.Logging);
+        }
+
+        builder.Services.AddSingleton<IStateStore>(sp => new SqliteStateStore(options.DatabasePath, sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddPortableDefaults(o => o.Cloud = CloudProvider.Local);
+        builder.Services.AddPortableApp();
+
+        var app = builder.Build();
+        var invoker = app.Services.GetRequiredService<HttpInvoker>();
+        app.Run(context => AspNetCoreBridge.HandleAsync(context, invoker, new InvocationInfo(TraceParent: context.Request.Headers.TraceParent)));
+        return app;
+    }
+
+    /// <summary>The address the started host listens on, e.g. <c>http://localhost:8080</c>.</summary>
+    public static Uri BaseAddress(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()
+            ?? throw new InvalidOperationException("The server reports no addresses; start it first.");
+        var port = new Uri(addresses.Addresses.First().Replace("[::]", "localhost", StringComparison.Ordinal)).Port;
+        return new Uri($"http://localhost:{port}");
+    }
+
+    /// <summary>The banner printed at start: every route and a ready-to-paste curl.</summary>
+    public static string Banner(FunctionManifest manifest, Uri baseAddress, string databasePath)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        var lines = new List<string> { $"Portable local host on {baseAddress.ToString().TrimEnd('/')}  (state: {Path.GetFullPath(databasePath)})", string.Empty };
+        foreach (var (function, trigger) in manifest.HttpFunctions)
+        {
+            foreach (var route in trigger.Routes)
+            {
+                lines.Add($"  {function.Name,-12} {route.Method,-7} {route.Template}");
+            }
+        }
+
+        var root = baseAddress.ToString().TrimEnd('/');
+        lines.Add(string.Empty);
+        lines.Add("Try:");
+        lines.Add($"  curl -si -X POST {root}/items -H 'Content-Type: application/json' -d '{{\"name\":\"Widget\",\"price\":9.99}}'");
+        lines.Add($"  curl -s {root}/items");
+        lines.Add(string.Empty);
+        lines.Add("Press Ctrl+C to stop.");
+        return string.Join(Environment.NewLine, lines);
+    }
+}

@@ -1,0 +1,63 @@
+using Microsoft.AspNetCore.Builder;
+using Portable.Core.App;
+using Portable.Local;
+
+// `portable` — the embedded default host and the project's command line.
+var command = args.Length > 0 && !args[0].StartsWith('-') ? args[0] : "run";
+var rest = args.Length > 0 && !args[0].StartsWith('-') ? args[1..] : args;
+
+switch (command)
+{
+    case "run":
+        if (rest.Contains("--help") || rest.Contains("-h"))
+        {
+            Console.WriteLine(Usage());
+            return 0;
+        }
+
+        var (options, error) = LocalHostOptions.Parse(rest, Environment.GetEnvironmentVariable);
+        if (options is null)
+        {
+            Console.Error.WriteLine(error);
+            return 2;
+        }
+
+        var app = LocalHost.Build(options);
+        try
+        {
+            await app.StartAsync();
+        }
+        catch (IOException ex)
+        {
+            Console.Error.WriteLine($"Could not listen on port {options.Port}: {ex.Message} Use --port N or PORT to choose another.");
+            return 1;
+        }
+
+        Console.WriteLine(LocalHost.Banner(PortableApp.Manifest, app.BaseAddress(), options.DatabasePath));
+        await app.WaitForShutdownAsync();
+        return 0;
+    case "manifest":
+        foreach (var function in PortableApp.Manifest.Functions)
+        {
+            Console.WriteLine($"{function.Name}\t{function.Trigger}");
+        }
+
+        return 0;
+    case "help" or "--help" or "-h":
+        Console.WriteLine(Usage());
+        return 0;
+    default:
+        Console.Error.WriteLine($"Unknown command '{command}'.");
+        Console.Error.WriteLine(Usage());
+        return 2;
+}
+
+static string Usage() => """
+    Usage: portable [run] [--port N] [--data DIR]
+           portable manifest
+
+      run        serve every HTTP function on http://localhost:8080 (the default command)
+                 --port N   listen on port N (or set PORT)
+                 --data DIR keep state in DIR/portable.db (default ./.portable/data)
+      manifest   list the functions and their triggers
+    """;
