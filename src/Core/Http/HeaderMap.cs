@@ -17,9 +17,6 @@ public sealed class HeaderMap : IEnumerable<KeyValuePair<string, string>>
     /// <summary>No headers.</summary>
     public static HeaderMap Empty { get; } = new(new Dictionary<string, string[]>(StringComparer.OrdinalIgnoreCase));
 
-    /// <summary>The number of distinct header names.</summary>
-    public int Count => _values.Count;
-
     /// <summary>Distinct header names, as first spelled.</summary>
     public IEnumerable<string> Names => _values.Keys;
 

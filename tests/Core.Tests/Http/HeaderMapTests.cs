@@ -1,0 +1,43 @@
+using Portable.Core.Http;
+
+namespace Portable.Core.Tests.Http;
+
+public sealed class HeaderMapTests
+{
+    [Fact]
+    public void Indexer_AnyCase_FindsHeader()
+    {
+        var headers = HeaderMap.From([new("Content-Type", "application/json")]);
+        Assert.Equal("application/json", headers["content-type"]);
+        Assert.True(headers.Contains("CONTENT-TYPE"));
+    }
+
+    [Fact]
+    public void From_RepeatedName_KeepsEveryValueInOrder()
+    {
+        var headers = HeaderMap.From([new("Set-Cookie", "a=1"), new("set-cookie", "b=2")]);
+        Assert.Equal(["a=1", "b=2"], headers.GetValues("Set-Cookie"));
+        Assert.Equal("a=1, b=2", headers["Set-Cookie"]);
+        Assert.Equal(2, headers.Count());
+    }
+
+    [Fact]
+    public void With_ExistingName_ReplacesValuesAndLeavesOriginal()
+    {
+        var original = HeaderMap.From([new("ETag", "\"1\"")]);
+        var changed = original.With("etag", "\"2\"");
+        Assert.Equal("\"2\"", changed["ETag"]);
+        Assert.Equal("\"1\"", original["ETag"]);
+    }
+
+    [Fact]
+    public void QueryValues_Parse_DecodesAndKeepsRepeats()
+    {
+        var query = QueryValues.Parse("?a=1&b=x%20y&a=2&c&d=e+f");
+        Assert.Equal(["1", "2"], query.GetValues("a"));
+        Assert.Equal("x y", query["b"]);
+        Assert.Equal(string.Empty, query["c"]);
+        Assert.Equal("e f", query["d"]);
+        Assert.Null(query["missing"]);
+    }
+}

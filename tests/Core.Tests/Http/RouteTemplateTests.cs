@@ -1,0 +1,36 @@
+using Portable.Core.Http;
+
+namespace Portable.Core.Tests.Http;
+
+public sealed class RouteTemplateTests
+{
+    [Theory]
+    [InlineData("/items/{id}", "/items/abc", "abc")]
+    [InlineData("/items/{id}", "/ITEMS/abc/", "abc")]
+    [InlineData("items/{id}", "/items/a%20b", "a b")]
+    [InlineData("/items/{id}", "/items/a+b", "a+b")]
+    public void TryMatch_MatchingPath_CapturesDecodedValue(string template, string path, string expected)
+    {
+        Assert.True(RouteTemplate.Parse(template).TryMatch(path, out var values));
+        Assert.Equal(expected, values["id"]);
+    }
+
+    [Theory]
+    [InlineData("/items/{id}", "/items")]
+    [InlineData("/items/{id}", "/items/a/b")]
+    [InlineData("/items", "/other")]
+    public void TryMatch_OtherPath_ReturnsFalse(string template, string path) =>
+        Assert.False(RouteTemplate.Parse(template).TryMatch(path, out _));
+
+    [Theory]
+    [InlineData("/items/{}")]
+    [InlineData("/items/x{id}")]
+    [InlineData("/items/{id}/{id}")]
+    [InlineData("/items/{a-b}")]
+    public void Parse_MalformedTemplate_Throws(string template) =>
+        Assert.Throws<FormatException>(() => RouteTemplate.Parse(template));
+
+    [Fact]
+    public void LiteralPrefix_ParameterisedTemplate_ListsLeadingLiterals() =>
+        Assert.Equal(["v1", "items"], RouteTemplate.Parse("/v1/items/{id}/parts").LiteralPrefix);
+}

@@ -1,0 +1,33 @@
+namespace Portable.TestKit;
+
+/// <summary>Where things are in the repository, found from the test's output folder.</summary>
+public static class RepoPaths
+{
+    /// <summary>The folder holding Portable.sln.</summary>
+    public static string Root { get; } = FindRoot();
+
+    /// <summary>The vendor sample payloads in ../shared/protocols/samples.</summary>
+    public static string Samples => Path.GetFullPath(Path.Combine(Root, "..", "shared", "protocols", "samples"));
+
+    /// <summary>Reads one sample payload; fails with a clear message when ../shared is missing.</summary>
+    public static string ReadSample(string name)
+    {
+        var path = Path.Combine(Samples, name);
+        return File.Exists(path)
+            ? File.ReadAllText(path)
+            : throw new FileNotFoundException($"Sample '{name}' not found at {path}. The tests expect ../shared beside the repository.", path);
+    }
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Portable.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"No Portable.sln above {AppContext.BaseDirectory}.");
+    }
+}
