@@ -1,0 +1,65 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Portable.Core.App;
+using Portable.Core.Functions;
+
+namespace Portable.Azure.Hosting;
+
+/// <summary>
+/// The composition root of the Azure Functions custom handler: Kestrel on <c>127.0.0.1:$FUNCTIONS_CUSTOMHANDLER_PORT</c>
+/// (the host calls that address only) with one terminal endpoint, <see cref="CustomHandlerEndpoint"/>.
+/// </summary>
+public static class CustomHandlerHost
+{
+    /// <summary>
+    /// Builds the handler (not yet started). <paramref name="configureServices"/> runs before the defaults, so a
+    /// test or a deployment can register its own state store or clock.
+    /// </summary>
+    public static WebApplication Build(CustomHandlerOptions options, Action<ILoggingBuilder>? logging = null, Action<IServiceCollection>? configureServices = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "Portable.Azure" });
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Listen(IPAddress.Loopback, options.Port);
+            k.Limits.MaxRequestBodySize = null; // Core refuses oversized bodies itself, with a JSON 413.
+        });
+
+        builder.Logging.ClearProviders();
+        if (logging is null)
+        {
+            // The host captures the handler's stdout and stderr into its own logs.
+            builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information)
+                .AddFilter("Microsoft", LogLevel.Warning);
+        }
+        else
+        {
+            logging(builder.Logging);
+        }
+
+        configureServices?.Invoke(builder.Services);
+        builder.Services.AddSingleton(options);
+        builder.Services.AddPortableDefaults(o => o.Cloud = CloudProvider.Azure);
+        builder.Services.AddPortableApp();
+        builder.Services.AddSingleton<CustomHandlerEndpoint>();
+
+        var app = builder.Build();
+        var endpoint = app.Services.GetRequiredService<CustomHandlerEndpoint>();
+        app.Run(endpoint.HandleAsync);
+        return app;
+    }
+
+    /// <summary>The loopback address the started handler listens on, e.g. <c>http://127.0.0.1:50123/</c>.</summary>
+    public static Uri BaseAddress(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()
+            ?? throw new InvalidOperationException("The server reports no addresses; start it first.");
+        return new Uri($"http://127.0.0.1:{new Uri(addresses.Addresses.First()).Port}/");
+    }
+}

@@ -1,0 +1,91 @@
+using System.Text.Json;
+using Portable.Core.Functions;
+using Portable.Core.Http;
+
+namespace Portable.Azure.Layout;
+
+/// <summary>Writes a function's <c>function.json</c> from its manifest trigger.</summary>
+public static class FunctionJsonWriter
+{
+    /// <summary>The name of the HTTP trigger binding: the key of the request under <c>Data</c> in payload mode.</summary>
+    public const string HttpTriggerBindingName = "req";
+
+    /// <summary>The name of the HTTP output binding: the key of the response under <c>Outputs</c> in payload mode.</summary>
+    public const string HttpOutputBindingName = "res";
+
+    /// <summary>The function.json of <paramref name="function"/>; a trigger type without a mapping is a clear error.</summary>
+    public static string Write(FunctionDefinition function)
+    {
+        ArgumentNullException.ThrowIfNull(function);
+        return function.Trigger switch
+        {
+            HttpTrigger http => WriteHttp(RouteFor(function.Name, http)),
+            var other => throw new NotSupportedException(
+                $"Function '{function.Name}': the Azure layout has no function.json mapping for trigger type {other.GetType().Name} yet. Add a case to {nameof(FunctionJsonWriter)}.{nameof(Write)}."),
+        };
+    }
+
+    /// <summary>
+    /// The catch-all function: route <c>{*path}</c>. The host ranks literal route segments above parameters and
+    /// parameters above catch-alls (ASP.NET Core route precedence), so this one only gets what no other function
+    /// claims — and our router answers it with the JSON 404.
+    /// </summary>
+    public static string WriteFallback() => WriteHttp("{*path}");
+
+    /// <summary>
+    /// The Functions route for an HTTP trigger, without a leading '/': the template itself when the function has
+    /// one, otherwise the templates' common literal prefix followed by <c>{*rest}</c> (e.g. <c>items/{*rest}</c>),
+    /// since a function has exactly one route on Azure. Our own router then picks the handler and answers 405.
+    /// </summary>
+    public static string RouteFor(string functionName, HttpTrigger trigger)
+    {
+        ArgumentNullException.ThrowIfNull(trigger);
+        var templates = trigger.Routes.Select(r => r.Template).DistinctBy(t => t.Text, StringComparer.OrdinalIgnoreCase).ToList();
+        if (templates.Count == 1)
+        {
+            return templates[0].Text.TrimStart('/');
+        }
+
+        var prefix = templates[0].LiteralPrefix.ToList();
+        foreach (var template in templates.Skip(1))
+        {
+            var other = template.LiteralPrefix;
+            var common = 0;
+            while (common < prefix.Count && common < other.Count && string.Equals(prefix[common], other[common], StringComparison.OrdinalIgnoreCase))
+            {
+                common++;
+            }
+
+            prefix.RemoveRange(common, prefix.Count - common);
+        }
+
+        if (prefix.Count == 0)
+        {
+            throw new NotSupportedException(
+                $"Function '{functionName}': its routes ({string.Join(", ", templates.Select(t => t.Text))}) share no leading literal segment, so no single Azure route can cover them without shadowing the '{FunctionsLayout.FallbackFunctionName}' catch-all. Give them a common prefix or split the function.");
+        }
+
+        return string.Join('/', prefix) + "/{*rest}";
+    }
+
+    // No "methods": every method reaches our router, so a wrong method gets our 405 with Allow, not the host's 404.
+    private static string WriteHttp(string route) => JsonText.Write(w =>
+    {
+        w.WriteStartObject();
+        w.WriteStartArray("bindings");
+        w.WriteStartObject();
+        w.WriteString("type", "httpTrigger");
+        w.WriteString("direction", "in");
+        w.WriteString("name", HttpTriggerBindingName);
+        w.WriteString("authLevel", "anonymous");
+        w.WriteString("route", route);
+        w.WriteEndObject();
+        w.WriteStartObject();
+        w.WriteString("type", "http");
+        w.WriteString("direction", "out");
+        w.WriteString("name", HttpOutputBindingName);
+        w.WriteEndObject();
+        w.WriteEndArray();
+        w.WriteEndObject();
+    });
+}

@@ -1,0 +1,70 @@
+using System.Text;
+using Portable.Core.Functions;
+
+namespace Portable.Azure.Layout;
+
+/// <summary>One generated file of a Functions script root, its path relative to the root with '/' separators.</summary>
+/// <param name="RelativePath">For example <c>host.json</c> or <c>items-api/function.json</c>.</param>
+/// <param name="Content">The file's text, '\n' line endings, ending with a newline.</param>
+public sealed record LayoutFile(string RelativePath, string Content);
+
+/// <summary>
+/// The Azure Functions script root generated from the manifest: <c>host.json</c>, one folder per function
+/// holding its <c>function.json</c>, the catch-all <see cref="FallbackFunctionName"/> function and a
+/// <c>local.settings.json</c> for <c>func start</c>. The committed <c>deploy/azure</c> and every publish
+/// folder come from here.
+/// </summary>
+public static class FunctionsLayout
+{
+    /// <summary>
+    /// The catch-all function (route <c>{*path}</c>) that sends every path no other function claims to our
+    /// router, so an unknown path gets the project's JSON 404 rather than the host's empty one.
+    /// </summary>
+    public const string FallbackFunctionName = "fallback";
+
+    /// <summary>The handler executable the host starts (<c>customHandler.description.defaultExecutablePath</c>).</summary>
+    public const string ExecutableName = "Portable.Azure";
+
+    /// <summary>Every file of the script root, in a stable order.</summary>
+    public static IReadOnlyList<LayoutFile> Generate(FunctionManifest manifest)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        if (manifest.Find(FallbackFunctionName) is not null)
+        {
+            throw new InvalidOperationException(
+                $"The manifest declares a function named '{FallbackFunctionName}', which the Azure layout reserves for its catch-all function. Rename it.");
+        }
+
+        var files = new List<LayoutFile>
+        {
+            new("host.json", HostJsonWriter.Write(ExecutableName)),
+            new("local.settings.json", HostJsonWriter.WriteLocalSettings()),
+        };
+        foreach (var function in manifest.Functions)
+        {
+            files.Add(new($"{function.Name}/function.json", FunctionJsonWriter.Write(function)));
+        }
+
+        files.Add(new($"{FallbackFunctionName}/function.json", FunctionJsonWriter.WriteFallback()));
+        return files;
+    }
+
+    /// <summary>
+    /// Writes the script root into <paramref name="directory"/> (created when missing), overwriting the generated
+    /// files and leaving everything else alone. Returns the paths written.
+    /// </summary>
+    public static IReadOnlyList<string> WriteTo(string directory, FunctionManifest manifest)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        var written = new List<string>();
+        foreach (var file in Generate(manifest))
+        {
+            var path = Path.Combine(directory, file.RelativePath.Replace('/', Path.DirectorySeparatorChar));
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.WriteAllText(path, file.Content, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+            written.Add(path);
+        }
+
+        return written;
+    }
+}

@@ -1,0 +1,39 @@
+using Portable.Azure.Hosting;
+using Portable.Azure.Layout;
+using Portable.Core.App;
+
+// Portable.Azure — the Azure Functions custom handler, and the generator of its own script root.
+switch (args)
+{
+    case ["--write-layout", var directory]:
+        foreach (var path in FunctionsLayout.WriteTo(directory, PortableApp.Manifest))
+        {
+            Console.WriteLine($"wrote {path}");
+        }
+
+        return 0;
+    case ["--help" or "-h"]:
+        Console.WriteLine("""
+            Usage: Portable.Azure                       serve as a custom handler (the Functions host starts it
+                                                        with FUNCTIONS_CUSTOMHANDLER_PORT set)
+                   Portable.Azure --write-layout DIR    write host.json, local.settings.json and a folder per
+                                                        function (function.json) into DIR
+            """);
+        return 0;
+    case []:
+        break;
+    default:
+        Console.Error.WriteLine($"Unknown arguments '{string.Join(' ', args)}'. Try --help.");
+        return 2;
+}
+
+var (options, error) = CustomHandlerOptions.FromEnvironment(Environment.GetEnvironmentVariable, Environment.CurrentDirectory);
+if (options is null)
+{
+    Console.Error.WriteLine(error);
+    return 2;
+}
+
+var app = CustomHandlerHost.Build(options);
+await app.RunAsync();
+return 0;
