@@ -22,8 +22,20 @@ public sealed record PortableHttpResponse
         {
             StatusCode = statusCode,
             Headers = (headers ?? HeaderMap.Empty).With("Content-Type", "application/json; charset=utf-8"),
-            Body = JsonSerializer.SerializeToUtf8Bytes(value, typeInfo),
+            Body = Serialize(value, typeInfo),
         };
+
+    // Escape only what JSON requires: error messages quote paths and values, and '\u0027' helps no one.
+    private static byte[] Serialize<T>(T value, JsonTypeInfo<T> typeInfo)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            JsonSerializer.Serialize(writer, value, typeInfo);
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
 
     /// <summary>
     /// The project's one error shape: <c>{"error": "...", "details": {...}}</c>, details omitted when empty.
