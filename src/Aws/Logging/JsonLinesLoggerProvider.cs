@@ -1,0 +1,111 @@
+using System.Buffers;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+
+namespace Portable.Aws.Logging;
+
+/// <summary>
+/// Writes one JSON object per line to stdout — the shape CloudWatch Logs and Lambda's JSON log format read
+/// (<c>timestamp</c>, <c>level</c>, <c>message</c>, <c>requestId</c>) — with <see cref="Utf8JsonWriter"/>, so it is
+/// AOT-safe and needs no console-logging package.
+/// </summary>
+public sealed class JsonLinesLoggerProvider : ILoggerProvider
+{
+    private readonly TextWriter _output;
+    private readonly TimeProvider _time;
+    private readonly Lock _gate = new();
+
+    /// <summary>Creates a provider writing to <paramref name="output"/> (stdout when null).</summary>
+    public JsonLinesLoggerProvider(TimeProvider timeProvider, TextWriter? output = null)
+    {
+        _time = timeProvider ?? throw new ArgumentNullException(nameof(timeProvider));
+        _output = output ?? Console.Out;
+    }
+
+    /// <summary>The Lambda request id being served, added to every line while set.</summary>
+    public string? RequestId { get; set; }
+
+    /// <summary>
+    /// The minimum level from <c>AWS_LAMBDA_LOG_LEVEL</c> (<c>TRACE</c>, <c>DEBUG</c>, <c>INFO</c>, <c>WARN</c>,
+    /// <c>ERROR</c>, <c>FATAL</c>; Lambda's advanced logging controls), Information when unset or unknown.
+    /// </summary>
+    public static LogLevel MinimumLevelFrom(string? awsLambdaLogLevel) => awsLambdaLogLevel?.Trim().ToUpperInvariant() switch
+    {
+        "TRACE" => LogLevel.Trace,
+        "DEBUG" => LogLevel.Debug,
+        "WARN" => LogLevel.Warning,
+        "ERROR" => LogLevel.Error,
+        "FATAL" => LogLevel.Critical,
+        _ => LogLevel.Information,
+    };
+
+    /// <inheritdoc />
+    public ILogger CreateLogger(string categoryName) => new JsonLinesLogger(this, categoryName);
+
+    /// <inheritdoc />
+    public void Dispose() => _output.Flush();
+
+    private static string LevelName(LogLevel level) => level switch
+    {
+        LogLevel.Trace => "TRACE",
+        LogLevel.Debug => "DEBUG",
+        LogLevel.Information => "INFO",
+        LogLevel.Warning => "WARN",
+        LogLevel.Error => "ERROR",
+        _ => "FATAL",
+    };
+
+    private void Write(LogLevel level, string category, EventId eventId, string message, Exception? exception)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("timestamp", _time.GetUtcNow().ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+            writer.WriteString("level", LevelName(level));
+            writer.WriteString("category", category);
+            if (eventId.Id != 0)
+            {
+                writer.WriteNumber("eventId", eventId.Id);
+            }
+
+            writer.WriteString("message", message);
+            if (RequestId is { } requestId)
+            {
+                writer.WriteString("requestId", requestId);
+            }
+
+            if (exception is not null)
+            {
+                writer.WriteString("errorType", exception.GetType().Name);
+                writer.WriteString("stackTrace", exception.ToString());
+            }
+
+            writer.WriteEndObject();
+        }
+
+        var line = System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+        lock (_gate)
+        {
+            _output.WriteLine(line);
+            _output.Flush();
+        }
+    }
+
+    private sealed class JsonLinesLogger(JsonLinesLoggerProvider owner, string category) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        // Filtering by level is the logging builder's job (SetMinimumLevel), applied before this is called.
+        public bool IsEnabled(LogLevel logLevel) => logLevel != LogLevel.None;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (IsEnabled(logLevel))
+            {
+                owner.Write(logLevel, category, eventId, formatter(state, exception), exception);
+            }
+        }
+    }
+}

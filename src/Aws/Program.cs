@@ -1,0 +1,75 @@
+using System.Runtime.InteropServices;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Portable.Aws.Logging;
+using Portable.Aws.Runtime;
+using Portable.Core.App;
+using Portable.Core.Functions;
+using Portable.Core.Invocation;
+
+// The composition root of the Lambda custom runtime (provided.al2023): an executable named bootstrap that
+// reads AWS_LAMBDA_RUNTIME_API and _HANDLER, then serves invocations until SIGTERM.
+var runtimeApi = Environment.GetEnvironmentVariable("AWS_LAMBDA_RUNTIME_API");
+if (string.IsNullOrWhiteSpace(runtimeApi))
+{
+    await Console.Error.WriteLineAsync("AWS_LAMBDA_RUNTIME_API is not set: bootstrap must run inside Lambda or under a Runtime API emulator.");
+    return 2;
+}
+
+using var client = new RuntimeApiClient(runtimeApi);
+using var shutdown = new CancellationTokenSource();
+using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+{
+    context.Cancel = true;
+    shutdown.Cancel();
+});
+
+var handler = Environment.GetEnvironmentVariable("_HANDLER");
+if (!LambdaBootstrap.TryResolveHandler(handler, PortableApp.Manifest, out var function, out var initError))
+{
+    await Console.Error.WriteLineAsync($"{initError.ErrorType}: {initError.ErrorMessage}");
+    await client.PostInitErrorAsync(initError, shutdown.Token);
+    return 1;
+}
+
+var logs = new JsonLinesLoggerProvider(TimeProvider.System);
+var services = new ServiceCollection();
+services.AddLogging(b => b.ClearProviders().AddProvider(logs)
+    .SetMinimumLevel(JsonLinesLoggerProvider.MinimumLevelFrom(Environment.GetEnvironmentVariable("AWS_LAMBDA_LOG_LEVEL"))));
+services.AddPortableDefaults(o =>
+{
+    o.Cloud = CloudProvider.Aws;
+    o.FunctionTarget = function.Name;
+});
+services.AddPortableApp();
+await using var provider = services.BuildServiceProvider();
+
+HttpInvoker invoker;
+try
+{
+    invoker = provider.GetRequiredService<HttpInvoker>(); // builds the singletons the function needs, once
+}
+catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
+{
+    var failed = new LambdaError("Runtime.InitFailed", $"Function '{function.Name}' could not start: {ex.Message}");
+    await Console.Error.WriteLineAsync($"{failed.ErrorType}: {failed.ErrorMessage}");
+    await client.PostInitErrorAsync(failed, shutdown.Token);
+    return 1;
+}
+
+var log = provider.GetRequiredService<ILoggerFactory>().CreateLogger("Portable.Aws.Bootstrap");
+var bootstrap = new LambdaBootstrap(client, invoker, log, id => logs.RequestId = id);
+try
+{
+    await bootstrap.RunAsync(shutdown.Token);
+    return 0;
+}
+catch (OperationCanceledException) when (shutdown.IsCancellationRequested)
+{
+    return 0;
+}
+catch (Exception ex) when (ex is RuntimeApiException or HttpRequestException)
+{
+    log.LogCritical(ex, "The Runtime API failed; exiting so Lambda replaces this environment");
+    return 1;
+}

@@ -1,0 +1,147 @@
+using Microsoft.Extensions.Logging;
+using Portable.Aws.Events;
+using Portable.Core.Functions;
+using Portable.Core.Invocation;
+
+namespace Portable.Aws.Runtime;
+
+/// <summary>
+/// The custom runtime's loop (steps 1 and 5 of an invocation on AWS): GET <c>next</c>, set
+/// <c>_X_AMZN_TRACE_ID</c>, map the event, let <see cref="HttpInvoker"/> run it, and POST the response — or
+/// POST <c>/error</c> when the event is not one this function can take. A handler fault never reaches
+/// <c>/error</c>: the invoker has already turned it into a 500 response.
+/// </summary>
+public sealed partial class LambdaBootstrap
+{
+    /// <summary>The process-wide variable the X-Ray SDK reads the current trace header from.</summary>
+    public const string TraceIdVariable = "_X_AMZN_TRACE_ID";
+
+    /// <summary>Error type for an init with no <c>_HANDLER</c>.</summary>
+    public const string MissingHandlerType = "Runtime.MissingHandler";
+
+    /// <summary>Error type for a <c>_HANDLER</c> the manifest does not declare.</summary>
+    public const string UnknownHandlerType = "Runtime.UnknownHandler";
+
+    /// <summary>Error type for a manifest function this runtime cannot serve (no HTTP trigger).</summary>
+    public const string UnsupportedHandlerType = "Runtime.UnsupportedHandler";
+
+    /// <summary>Error type posted when the response is over the Runtime API's payload limit (413).</summary>
+    public const string ResponseTooLargeType = "Function.ResponseSizeTooLarge";
+
+    private readonly RuntimeApiClient _client;
+    private readonly HttpInvoker _invoker;
+    private readonly ILogger _log;
+    private readonly Action<string?>? _requestIdChanged;
+
+    /// <summary>Creates the loop. <paramref name="requestIdChanged"/> learns the request id being served (for log lines).</summary>
+    public LambdaBootstrap(RuntimeApiClient client, HttpInvoker invoker, ILogger logger, Action<string?>? requestIdChanged = null)
+    {
+        _client = client ?? throw new ArgumentNullException(nameof(client));
+        _invoker = invoker ?? throw new ArgumentNullException(nameof(invoker));
+        _log = logger ?? throw new ArgumentNullException(nameof(logger));
+        _requestIdChanged = requestIdChanged;
+    }
+
+    /// <summary>
+    /// Finds the function <c>_HANDLER</c> names. On failure <paramref name="error"/> is what to POST to
+    /// <c>/runtime/init/error</c> before exiting.
+    /// </summary>
+    public static bool TryResolveHandler(string? handler, FunctionManifest manifest, out FunctionDefinition function, out LambdaError error)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        function = null!;
+        error = null!;
+        var declared = string.Join(", ", manifest.Functions.Select(f => f.Name));
+        if (string.IsNullOrWhiteSpace(handler))
+        {
+            error = new LambdaError(MissingHandlerType, $"_HANDLER is not set. Set the function's handler to the name of a function in the manifest: {declared}.");
+            return false;
+        }
+
+        if (manifest.Find(handler.Trim()) is not { } found)
+        {
+            error = new LambdaError(UnknownHandlerType, $"_HANDLER '{handler}' names no function in the manifest. Declared: {declared}.");
+            return false;
+        }
+
+        if (found.Trigger is not HttpTrigger)
+        {
+            error = new LambdaError(UnsupportedHandlerType, $"Function '{found.Name}' has a {found.Trigger.GetType().Name}; this runtime serves HTTP functions only.");
+            return false;
+        }
+
+        function = found;
+        return true;
+    }
+
+    /// <summary>Serves invocations until <paramref name="cancellationToken"/> is cancelled (SIGTERM) or the Runtime API fails.</summary>
+    /// <exception cref="RuntimeApiException">The Runtime API answered with an error the runtime must exit on.</exception>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            await RunOnceAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Serves exactly one invocation: next → map → invoke → response (or error).</summary>
+    public async Task RunOnceAsync(CancellationToken cancellationToken)
+    {
+        var invocation = await _client.GetNextAsync(cancellationToken).ConfigureAwait(false);
+
+        // One invocation at a time per process, so the process-wide variable is safe here (the docs' contract).
+        Environment.SetEnvironmentVariable(TraceIdVariable, invocation.TraceId);
+        _requestIdChanged?.Invoke(invocation.RequestId);
+        try
+        {
+            var answer = await AnswerAsync(invocation, cancellationToken).ConfigureAwait(false);
+            if (answer.IsFatal)
+            {
+                throw new RuntimeApiException(answer.StatusCode, $"The Runtime API refused invocation {invocation.RequestId} with {answer.StatusCode}: {answer.Body}");
+            }
+
+            if (!answer.Accepted)
+            {
+                LogRefused(_log, invocation.RequestId, answer.StatusCode, answer.Body);
+            }
+        }
+        finally
+        {
+            _requestIdChanged?.Invoke(null);
+        }
+    }
+
+    private async Task<RuntimeApiAnswer> AnswerAsync(RuntimeInvocation invocation, CancellationToken cancellationToken)
+    {
+        if (!ApiGatewayRequestMapper.TryMap(invocation.Payload, out var httpEvent, out var error))
+        {
+            LogUnsupported(_log, invocation.RequestId, error.ErrorType, error.ErrorMessage);
+            return await _client.PostErrorAsync(invocation.RequestId, error, cancellationToken).ConfigureAwait(false);
+        }
+
+        var info = new InvocationInfo(invocation.RequestId, invocation.Deadline, httpEvent.TraceParent, invocation.TraceId);
+        var response = await _invoker.InvokeAsync(httpEvent.Request, info, cancellationToken).ConfigureAwait(false);
+        LogInvoked(_log, httpEvent.Format, httpEvent.Request.Method, httpEvent.Request.Path, response.StatusCode);
+        var answer = await _client.PostResponseAsync(invocation.RequestId, ApiGatewayResponseWriter.Write(httpEvent.Format, response), cancellationToken).ConfigureAwait(false);
+        if (answer.StatusCode == 413)
+        {
+            // 6 MB synchronous response limit (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html).
+            LogRefused(_log, invocation.RequestId, answer.StatusCode, answer.Body);
+            answer = await _client.PostErrorAsync(
+                invocation.RequestId,
+                new LambdaError(ResponseTooLargeType, "The response is larger than Lambda's 6 MB synchronous payload limit."),
+                cancellationToken).ConfigureAwait(false);
+        }
+
+        return answer;
+    }
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "{Format} {Method} {Path} answered {StatusCode}")]
+    private static partial void LogInvoked(ILogger logger, HttpEventFormat format, string method, string path, int statusCode);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Invocation {RequestId} is not an HTTP event ({ErrorType}): {ErrorMessage}")]
+    private static partial void LogUnsupported(ILogger logger, string requestId, string errorType, string errorMessage);
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "The Runtime API refused the answer to {RequestId} with {StatusCode}: {Body}")]
+    private static partial void LogRefused(ILogger logger, string requestId, int statusCode, string body);
+}

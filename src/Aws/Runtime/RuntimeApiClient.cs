@@ -1,0 +1,155 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+
+namespace Portable.Aws.Runtime;
+
+/// <summary>
+/// The Lambda Runtime API over plain <see cref="HttpClient"/>: <c>next</c>, <c>response</c>, <c>error</c> and
+/// <c>init/error</c> under <c>http://${AWS_LAMBDA_RUNTIME_API}/2018-06-01</c>. No client timeout is set, because the
+/// sandbox may be frozen between invocations for an unbounded time while <c>next</c> is outstanding.
+/// </summary>
+public sealed class RuntimeApiClient : IDisposable
+{
+    /// <summary>The header naming the error type on <c>/error</c> and <c>/init/error</c>.</summary>
+    public const string ErrorTypeHeader = "Lambda-Runtime-Function-Error-Type";
+
+    private readonly HttpClient _http;
+
+    /// <summary>Creates a client for <paramref name="runtimeApi"/>, the <c>host:port</c> in <c>AWS_LAMBDA_RUNTIME_API</c>.</summary>
+    public RuntimeApiClient(string runtimeApi, HttpMessageHandler? handler = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(runtimeApi);
+        handler ??= new SocketsHttpHandler
+        {
+            UseProxy = false, // the Runtime API is on loopback inside the sandbox; a proxy variable must not divert it
+            UseCookies = false,
+            AllowAutoRedirect = false,
+            PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
+        };
+        _http = new HttpClient(handler, disposeHandler: true)
+        {
+            BaseAddress = new Uri($"http://{runtimeApi}/2018-06-01/", UriKind.Absolute),
+            Timeout = Timeout.InfiniteTimeSpan,
+        };
+    }
+
+    /// <summary>Long-polls <c>GET /runtime/invocation/next</c> until the platform hands over an invocation.</summary>
+    /// <exception cref="RuntimeApiException">The Runtime API answered with anything but 200; the runtime should exit.</exception>
+    public async Task<RuntimeInvocation> GetNextAsync(CancellationToken cancellationToken)
+    {
+        using var response = await _http.GetAsync("runtime/invocation/next", HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            throw new RuntimeApiException((int)response.StatusCode, $"GET next answered {(int)response.StatusCode}: {await ReadTextAsync(response, cancellationToken).ConfigureAwait(false)}");
+        }
+
+        var requestId = Header(response, "Lambda-Runtime-Aws-Request-Id")
+            ?? throw new RuntimeApiException(200, "GET next answered without a Lambda-Runtime-Aws-Request-Id header.");
+        DateTimeOffset? deadline = long.TryParse(Header(response, "Lambda-Runtime-Deadline-Ms"), NumberStyles.None, CultureInfo.InvariantCulture, out var ms)
+            ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
+            : null;
+        var payload = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        return new RuntimeInvocation(
+            requestId,
+            deadline,
+            Header(response, "Lambda-Runtime-Invoked-Function-Arn"),
+            Header(response, "Lambda-Runtime-Trace-Id"),
+            Header(response, "Lambda-Runtime-Client-Context"),
+            Header(response, "Lambda-Runtime-Cognito-Identity"),
+            payload);
+    }
+
+    /// <summary>Posts the invocation's result to <c>/runtime/invocation/{id}/response</c>.</summary>
+    public Task<RuntimeApiAnswer> PostResponseAsync(string requestId, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    {
+        var content = new ReadOnlyMemoryContent(payload);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        return PostAsync($"runtime/invocation/{Uri.EscapeDataString(requestId)}/response", content, errorType: null, cancellationToken);
+    }
+
+    /// <summary>Reports a failed invocation to <c>/runtime/invocation/{id}/error</c>.</summary>
+    public Task<RuntimeApiAnswer> PostErrorAsync(string requestId, LambdaError error, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        return PostAsync($"runtime/invocation/{Uri.EscapeDataString(requestId)}/error", ErrorContent(error), error.ErrorType, cancellationToken);
+    }
+
+    /// <summary>Reports a failed initialisation to <c>/runtime/init/error</c>; the runtime exits afterwards.</summary>
+    public Task<RuntimeApiAnswer> PostInitErrorAsync(LambdaError error, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        return PostAsync("runtime/init/error", ErrorContent(error), error.ErrorType, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _http.Dispose();
+
+    private static ByteArrayContent ErrorContent(LambdaError error)
+    {
+        var content = new ByteArrayContent(error.ToJson());
+        content.Headers.ContentType = new MediaTypeHeaderValue(LambdaError.ContentType);
+        return content;
+    }
+
+    private async Task<RuntimeApiAnswer> PostAsync(string path, HttpContent content, string? errorType, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = content };
+        if (errorType is not null)
+        {
+            request.Headers.TryAddWithoutValidation(ErrorTypeHeader, errorType);
+        }
+
+        using var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        return new RuntimeApiAnswer((int)response.StatusCode, await ReadTextAsync(response, cancellationToken).ConfigureAwait(false));
+    }
+
+    private static string? Header(HttpResponseMessage response, string name) =>
+        response.Headers.TryGetValues(name, out var values) ? values.FirstOrDefault(v => v.Length > 0) : null;
+
+    private static async Task<string> ReadTextAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        return text.Length > 512 ? text[..512] + "…" : text;
+    }
+}
+
+/// <summary>The Runtime API's answer to a POST: 202 when accepted; 400, 403 or 413 when refused; 500 when the runtime must exit.</summary>
+/// <param name="StatusCode">The HTTP status.</param>
+/// <param name="Body">The body (the Runtime API explains refusals as <c>{"errorMessage","errorType"}</c>), truncated.</param>
+public sealed record RuntimeApiAnswer(int StatusCode, string Body)
+{
+    /// <summary>True for 202 Accepted (any 2xx is taken as accepted).</summary>
+    public bool Accepted => StatusCode is >= 200 and < 300;
+
+    /// <summary>True when the Runtime API says the environment is broken (5xx) and the runtime should exit.</summary>
+    public bool IsFatal => StatusCode >= 500;
+}
+
+/// <summary>The Runtime API answered in a way the runtime cannot continue from; the process should exit non-zero.</summary>
+public sealed class RuntimeApiException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public RuntimeApiException(int statusCode, string message)
+        : base(message) => StatusCode = statusCode;
+
+    /// <summary>Creates the exception.</summary>
+    public RuntimeApiException()
+    {
+    }
+
+    /// <summary>Creates the exception.</summary>
+    public RuntimeApiException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Creates the exception.</summary>
+    public RuntimeApiException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+
+    /// <summary>The HTTP status the Runtime API answered with.</summary>
+    public int StatusCode { get; }
+}
