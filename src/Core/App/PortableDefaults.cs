@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Portable.Core.Functions;
 using Portable.Core.Idempotency;
 using Portable.Core.Invocation;
+using Portable.Core.Messaging;
 using Portable.Core.State;
 
 namespace Portable.Core.App;
@@ -23,10 +24,15 @@ public static class PortableDefaults
         services.AddSingleton(options);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IStateStore>(sp => new InMemoryStateStore(sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<IdempotencyRecords>();
         services.TryAddSingleton<HttpIdempotencyMiddleware>();
+        services.TryAddSingleton<MessageIdempotencyMiddleware>();
         services.TryAddSingleton(sp => new FunctionPipelineBuilder()
-            .UseWhen(HttpIdempotencyMiddleware.AppliesTo, sp.GetRequiredService<HttpIdempotencyMiddleware>()));
+            .UseWhen(HttpIdempotencyMiddleware.AppliesTo, sp.GetRequiredService<HttpIdempotencyMiddleware>())
+            .UseWhen(MessageIdempotencyMiddleware.AppliesTo, sp.GetRequiredService<MessageIdempotencyMiddleware>()));
         services.TryAddSingleton<HttpInvoker>();
+        services.TryAddSingleton<IDeadLetterSink, UnconfiguredDeadLetterSink>();
+        services.TryAddSingleton<MessageInvoker>();
         return services;
     }
 }

@@ -1,10 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using Portable.Core.Functions;
 using Portable.Core.Http;
-using Portable.Core.Json;
-using Portable.Core.State;
 
 namespace Portable.Core.Idempotency;
 
@@ -15,22 +12,13 @@ namespace Portable.Core.Idempotency;
 /// the first attempt is still running is a 409 with <c>Retry-After</c>. A 5xx outcome is not kept, so the
 /// client can try again.
 /// </summary>
-public sealed class HttpIdempotencyMiddleware(IStateStore store, TimeProvider timeProvider) : IFunctionMiddleware
+public sealed class HttpIdempotencyMiddleware(IdempotencyRecords records) : IFunctionMiddleware
 {
     /// <summary>The request header clients send.</summary>
     public const string HeaderName = "Idempotency-Key";
 
     /// <summary>The response header set on a replayed response.</summary>
     public const string ReplayedHeaderName = "Idempotent-Replayed";
-
-    /// <summary>The state-store collection holding the records.</summary>
-    public const string Collection = "idempotency";
-
-    /// <summary>How long a completed response is kept: 24 hours.</summary>
-    public static readonly TimeSpan CompletedLifetime = TimeSpan.FromHours(24);
-
-    /// <summary>How long an in-progress claim lasts when the platform gives no deadline.</summary>
-    public static readonly TimeSpan DefaultInProgressLifetime = TimeSpan.FromMinutes(5);
 
     private static readonly string[] ReplayedHeaders = ["Content-Type", "Location", "ETag"];
 
@@ -51,14 +39,12 @@ public sealed class HttpIdempotencyMiddleware(IStateStore store, TimeProvider ti
             return;
         }
 
-        var recordKey = $"{context.FunctionName}:{key}";
+        var recordKey = $"{context.FunctionName}:http:{key}";
         var hash = Hash(request);
-        var now = timeProvider.GetUtcNow();
-        var claim = Serialize(new IdempotencyRecord { State = IdempotencyRecord.InProgress, RequestHash = hash });
-        var claimed = await store.InsertAsync(Collection, recordKey, claim, context.Deadline ?? now + DefaultInProgressLifetime, context.CancellationToken).ConfigureAwait(false);
-        if (!claimed.Succeeded)
+        var (claim, existing) = await records.TryClaimAsync(recordKey, hash, context.Deadline, context.CancellationToken).ConfigureAwait(false);
+        if (claim is null)
         {
-            context.Result = await AnswerExistingAsync(recordKey, hash, context.CancellationToken).ConfigureAwait(false);
+            context.Result = Answer(existing, hash);
             return;
         }
 
@@ -68,37 +54,34 @@ public sealed class HttpIdempotencyMiddleware(IStateStore store, TimeProvider ti
         }
         catch
         {
-            await store.DeleteAsync(Collection, recordKey, claimed.ETag, CancellationToken.None).ConfigureAwait(false);
+            await records.ReleaseAsync(recordKey, claim).ConfigureAwait(false);
             throw;
         }
 
         if (context.Result is not PortableHttpResponse response || response.StatusCode >= 500)
         {
-            await store.DeleteAsync(Collection, recordKey, claimed.ETag, CancellationToken.None).ConfigureAwait(false);
+            await records.ReleaseAsync(recordKey, claim).ConfigureAwait(false);
             return;
         }
 
-        var completed = new IdempotencyRecord
+        await records.CompleteAsync(recordKey, claim, new IdempotencyRecord
         {
             State = IdempotencyRecord.Completed,
             RequestHash = hash,
             StatusCode = response.StatusCode,
             Headers = ReplayedHeaders.Where(response.Headers.Contains).ToDictionary(h => h, h => response.Headers[h]!, StringComparer.OrdinalIgnoreCase),
             Body = Convert.ToBase64String(response.Body.Span),
-        };
-        await store.ReplaceAsync(Collection, recordKey, Serialize(completed), claimed.ETag!, timeProvider.GetUtcNow() + CompletedLifetime, CancellationToken.None).ConfigureAwait(false);
+        }).ConfigureAwait(false);
     }
 
-    private async ValueTask<PortableHttpResponse> AnswerExistingAsync(string recordKey, string hash, CancellationToken cancellationToken)
+    private static PortableHttpResponse Answer(IdempotencyRecord? record, string hash)
     {
-        var entry = await store.GetAsync(Collection, recordKey, cancellationToken).ConfigureAwait(false);
-        if (entry is null)
+        if (record is null)
         {
-            // The first attempt failed and released its claim between our insert and this read.
+            // The first attempt failed and released its claim between our insert and our read.
             return PortableHttpResponse.Error(409, "A request with this Idempotency-Key was just released; retry it.", headers: HeaderMap.Empty.With("Retry-After", "1"));
         }
 
-        var record = JsonSerializer.Deserialize(entry.Value.Span, CoreJsonContext.Default.IdempotencyRecord)!;
         if (record.RequestHash != hash)
         {
             return PortableHttpResponse.Error(422, "This Idempotency-Key was already used with a different request.");
@@ -131,7 +114,4 @@ public sealed class HttpIdempotencyMiddleware(IStateStore store, TimeProvider ti
         sha.AppendData(request.Body.Span);
         return Convert.ToHexStringLower(sha.GetHashAndReset());
     }
-
-    private static byte[] Serialize(IdempotencyRecord record) =>
-        JsonSerializer.SerializeToUtf8Bytes(record, CoreJsonContext.Default.IdempotencyRecord);
 }

@@ -75,7 +75,7 @@ public sealed partial class HttpInvoker
         }
 
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var deadlineTimer = StartDeadlineTimer(info.Deadline, deadline);
+        using var deadlineTimer = Deadlines.Start(_time, info.Deadline, deadline);
         using var activity = StartActivity(resolution.Function.Name, info.TraceParent);
         var logger = _loggers.CreateLogger("Portable.Functions." + resolution.Function.Name);
         var context = new FunctionContext
@@ -124,24 +124,6 @@ public sealed partial class HttpInvoker
 
     private static async ValueTask AwaitResponse(FunctionContext context, ValueTask<PortableHttpResponse> pending) =>
         context.Result = await pending.ConfigureAwait(false);
-
-    // Linked sources cannot take a TimeProvider, so a timer from the injected clock cancels the source.
-    private ITimer? StartDeadlineTimer(DateTimeOffset? deadline, CancellationTokenSource source)
-    {
-        if (deadline is not { } at)
-        {
-            return null;
-        }
-
-        var remaining = at - _time.GetUtcNow();
-        if (remaining <= TimeSpan.Zero)
-        {
-            source.Cancel();
-            return null;
-        }
-
-        return _time.CreateTimer(static s => ((CancellationTokenSource)s!).Cancel(), source, remaining, Timeout.InfiniteTimeSpan);
-    }
 
     private static Activity? StartActivity(string functionName, string? traceParent)
     {

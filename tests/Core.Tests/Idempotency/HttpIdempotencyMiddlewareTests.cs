@@ -60,7 +60,7 @@ public sealed class HttpIdempotencyMiddlewareTests
     {
         using var host = new InvokerHarness();
         await host.SendAsync("POST", "/items", """{"name":"a","price":1}""", ("Idempotency-Key", "k1"));
-        host.Time.Advance(HttpIdempotencyMiddleware.CompletedLifetime + TimeSpan.FromMinutes(1));
+        host.Time.Advance(IdempotencyRecords.CompletedLifetime + TimeSpan.FromMinutes(1));
         var again = await host.SendAsync("POST", "/items", """{"name":"a","price":1}""", ("Idempotency-Key", "k1"));
         Assert.Null(again.Headers[HttpIdempotencyMiddleware.ReplayedHeaderName]);
         Assert.Equal(2, (await host.Store.ListAsync("items", 10)).Entries.Count);

@@ -1,0 +1,55 @@
+using System.Text.Json;
+using Portable.Core.Json;
+using Portable.Core.State;
+
+namespace Portable.Core.Idempotency;
+
+/// <summary>
+/// The idempotency records both middlewares (HTTP and messages) keep in the state store: claim a key with an
+/// in-progress record (insert-if-absent, expiring with the attempt), complete it with the stored result, or
+/// release it so the next delivery runs again.
+/// </summary>
+public sealed class IdempotencyRecords(IStateStore store, TimeProvider timeProvider)
+{
+    /// <summary>The state-store collection holding the records.</summary>
+    public const string Collection = "idempotency";
+
+    /// <summary>How long a completed record is kept by default: 24 hours.</summary>
+    public static readonly TimeSpan CompletedLifetime = TimeSpan.FromHours(24);
+
+    /// <summary>How long an in-progress claim lasts when the platform gives no deadline.</summary>
+    public static readonly TimeSpan DefaultInProgressLifetime = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// Claims <paramref name="key"/> for a request or message whose content hashes to <paramref name="requestHash"/>.
+    /// Returns the claim's ETag, or the record already there (null if it vanished meanwhile).
+    /// </summary>
+    public async ValueTask<(string? ClaimETag, IdempotencyRecord? Existing)> TryClaimAsync(
+        string key, string requestHash, DateTimeOffset? deadline, CancellationToken cancellationToken)
+    {
+        var claim = Serialize(new IdempotencyRecord { State = IdempotencyRecord.InProgress, RequestHash = requestHash });
+        var expires = deadline ?? timeProvider.GetUtcNow() + DefaultInProgressLifetime;
+        var written = await store.InsertAsync(Collection, key, claim, expires, cancellationToken).ConfigureAwait(false);
+        if (written.Succeeded)
+        {
+            return (written.ETag, null);
+        }
+
+        var entry = await store.GetAsync(Collection, key, cancellationToken).ConfigureAwait(false);
+        return (null, entry is null ? null : JsonSerializer.Deserialize(entry.Value.Span, CoreJsonContext.Default.IdempotencyRecord));
+    }
+
+    /// <summary>Turns a claim into a completed record kept for <see cref="CompletedLifetime"/>.</summary>
+    public async ValueTask CompleteAsync(string key, string claimETag, IdempotencyRecord completed)
+    {
+        ArgumentNullException.ThrowIfNull(completed);
+        await store.ReplaceAsync(Collection, key, Serialize(completed with { State = IdempotencyRecord.Completed }), claimETag, timeProvider.GetUtcNow() + CompletedLifetime, CancellationToken.None).ConfigureAwait(false);
+    }
+
+    /// <summary>Gives a claim up so the next attempt runs.</summary>
+    public async ValueTask ReleaseAsync(string key, string claimETag) =>
+        await store.DeleteAsync(Collection, key, claimETag, CancellationToken.None).ConfigureAwait(false);
+
+    private static byte[] Serialize(IdempotencyRecord record) =>
+        JsonSerializer.SerializeToUtf8Bytes(record, CoreJsonContext.Default.IdempotencyRecord);
+}

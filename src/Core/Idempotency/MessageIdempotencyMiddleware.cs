@@ -1,0 +1,74 @@
+using System.Security.Cryptography;
+using Portable.Core.Functions;
+using Portable.Core.Invocation;
+using Portable.Core.Messaging;
+
+namespace Portable.Core.Idempotency;
+
+/// <summary>
+/// An exactly-once effect on at-least-once delivery. Keyed by message id, or by the key the function selects
+/// from the body: the first delivery claims the key (in progress, expiring with the deadline so a crashed
+/// attempt can be retried) and completes it on success (kept 24 h). A later delivery of a completed key with
+/// the same payload is acknowledged without running; the same key with a different payload is a conflict,
+/// dead-lettered with that reason; a delivery racing an attempt still in progress is retried later, never
+/// run twice. A failed or dead-lettered attempt releases its claim, so a retry or a redrive runs again.
+/// </summary>
+public sealed class MessageIdempotencyMiddleware(IdempotencyRecords records) : IFunctionMiddleware
+{
+    /// <summary>True for message invocations whose function has not turned idempotency off.</summary>
+    public static bool AppliesTo(FunctionContext context) =>
+        context?.Input is IncomingMessage
+        && context.Items.TryGetValue(MessageInvoker.TriggerKey, out var trigger)
+        && trigger is QueueTrigger { Options.DisableIdempotency: false };
+
+    /// <inheritdoc />
+    public async ValueTask InvokeAsync(FunctionContext context, FunctionExecutionDelegate next)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(next);
+        var message = (IncomingMessage)context.Input;
+        var trigger = (QueueTrigger)context.Items[MessageInvoker.TriggerKey]!;
+        var key = trigger.Options.IdempotencyKey?.Invoke(message) ?? message.Id;
+        var recordKey = $"{context.FunctionName}:msg:{key}";
+        var hash = Convert.ToHexStringLower(SHA256.HashData(message.Body.Span));
+
+        var (claim, existing) = await records.TryClaimAsync(recordKey, hash, context.Deadline, context.CancellationToken).ConfigureAwait(false);
+        if (claim is null)
+        {
+            context.Result = Answer(existing, hash, key);
+            if (context.Result is MessageResult { Outcome: MessageOutcome.Success })
+            {
+                PortableMetrics.DuplicatesSuppressed.Add(1, new KeyValuePair<string, object?>("faas.name", context.FunctionName));
+            }
+
+            return;
+        }
+
+        try
+        {
+            await next(context).ConfigureAwait(false);
+        }
+        catch
+        {
+            await records.ReleaseAsync(recordKey, claim).ConfigureAwait(false);
+            throw;
+        }
+
+        if (context.Result is MessageResult { Outcome: MessageOutcome.Success })
+        {
+            await records.CompleteAsync(recordKey, claim, new IdempotencyRecord { State = IdempotencyRecord.Completed, RequestHash = hash }).ConfigureAwait(false);
+        }
+        else
+        {
+            await records.ReleaseAsync(recordKey, claim).ConfigureAwait(false);
+        }
+    }
+
+    private static MessageResult Answer(IdempotencyRecord? record, string hash, string key) => record switch
+    {
+        null => MessageResult.Retry("The idempotency claim was released while this delivery arrived; retry."),
+        _ when record.RequestHash != hash => MessageResult.DeadLetter($"Conflict: idempotency key '{key}' was already used with a different payload."),
+        { State: IdempotencyRecord.Completed } => MessageResult.Success,
+        _ => MessageResult.Retry("Another delivery of this message is in progress."),
+    };
+}

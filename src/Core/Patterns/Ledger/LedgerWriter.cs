@@ -1,0 +1,124 @@
+using System.Text.Json;
+using Portable.Core.Functions;
+using Portable.Core.Http;
+using Portable.Core.Messaging;
+using Portable.Core.State;
+
+namespace Portable.Core.Patterns.Ledger;
+
+/// <summary>
+/// Pattern 2, the queue processor: a payments ledger that never double-charges. Each valid payment becomes one
+/// ledger entry, keyed by its <c>paymentId</c> and written with insert-if-absent, so the entry itself is the
+/// exactly-once marker; the balance is derived from the entries, so there is no second write that a crash
+/// could separate from the first. Bad data and a <c>paymentId</c> reused with other content are permanent
+/// failures (dead-lettered with the reason); anything else is transient.
+/// </summary>
+public sealed class LedgerWriter(IStateStore store, TimeProvider timeProvider) : IMessageFunction
+{
+    /// <summary>The function's name in the manifest.</summary>
+    public const string FunctionName = "ledger-writer";
+
+    /// <summary>The queue or topic it consumes.</summary>
+    public const string Queue = "payments";
+
+    /// <summary>The collection holding account records.</summary>
+    public const string AccountsCollection = "accounts";
+
+    /// <summary>The collection holding <paramref name="account"/>'s entries.</summary>
+    public static string EntriesCollection(string account) => "ledger:" + account;
+
+    /// <summary>The trigger options: idempotency keyed by <c>paymentId</c> (the message id when there is none).</summary>
+    public static QueueTriggerOptions TriggerOptions { get; } = new() { IdempotencyKey = m => Payment.SelectPaymentId(m.Body) };
+
+    /// <inheritdoc />
+    public async ValueTask<MessageResult> HandleAsync(IncomingMessage message, FunctionContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        if (!Payment.TryParse(message.Body.Span, out var payment, out var error))
+        {
+            return MessageResult.DeadLetter(error);
+        }
+
+        var account = await EnsureAccountAsync(payment, cancellationToken).ConfigureAwait(false);
+        if (account.Currency != payment.Currency)
+        {
+            return MessageResult.DeadLetter($"Account {payment.Account} holds {account.Currency}; payment {payment.PaymentId} is in {payment.Currency}.");
+        }
+
+        var entry = new LedgerEntry(payment.PaymentId, payment.Amount, payment.Currency, message.Id, timeProvider.GetUtcNow());
+        var collection = EntriesCollection(payment.Account);
+        var written = await store.InsertAsync(collection, payment.PaymentId, JsonSerializer.SerializeToUtf8Bytes(entry, LedgerJsonContext.Default.LedgerEntry), cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (written.Succeeded)
+        {
+            return MessageResult.Success;
+        }
+
+        // Already recorded: the same payment again is a duplicate; different content under its id is a conflict.
+        var existing = await store.GetAsync(collection, payment.PaymentId, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"Ledger entry {payment.PaymentId} vanished between insert and read.");
+        var recorded = JsonSerializer.Deserialize(existing.Value.Span, LedgerJsonContext.Default.LedgerEntry)!;
+        return recorded.Amount == payment.Amount && recorded.Currency == payment.Currency
+            ? MessageResult.Success
+            : MessageResult.DeadLetter($"Conflict: payment {payment.PaymentId} was already recorded for {recorded.Amount} {recorded.Currency}; this message says {payment.Amount} {payment.Currency}.");
+    }
+
+    private async ValueTask<AccountRecord> EnsureAccountAsync(Payment payment, CancellationToken cancellationToken)
+    {
+        var record = new AccountRecord(payment.Currency);
+        var written = await store.InsertAsync(AccountsCollection, payment.Account, JsonSerializer.SerializeToUtf8Bytes(record, LedgerJsonContext.Default.AccountRecord), cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (written.Succeeded)
+        {
+            return record;
+        }
+
+        var existing = await store.GetAsync(AccountsCollection, payment.Account, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"Account {payment.Account} vanished between insert and read.");
+        return JsonSerializer.Deserialize(existing.Value.Span, LedgerJsonContext.Default.AccountRecord)!;
+    }
+}
+
+/// <summary><c>GET /accounts/{account}</c>: the balance derived from the account's ledger entries.</summary>
+public sealed class AccountsApi(IStateStore store)
+{
+    /// <summary>The function's name in the manifest.</summary>
+    public const string FunctionName = "accounts-api";
+
+    /// <summary>Declares the routes of <c>accounts-api</c>.</summary>
+    public static void MapRoutes(HttpRoutesBuilder routes) =>
+        routes?.Map<AccountsApi>("GET", "/accounts/{account}", static (api, request, _, ct) => api.GetAsync(request, ct));
+
+    /// <summary>200 with <c>{"account","balance","currency","entries"}</c>, or 404 for an account with no payments.</summary>
+    public async ValueTask<PortableHttpResponse> GetAsync(PortableHttpRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var account = request.RouteValues["account"];
+        var record = await store.GetAsync(LedgerWriter.AccountsCollection, account, cancellationToken).ConfigureAwait(false);
+        if (record is null)
+        {
+            return PortableHttpResponse.Error(404, $"Account {account} has no payments.");
+        }
+
+        var currency = JsonSerializer.Deserialize(record.Value.Span, LedgerJsonContext.Default.AccountRecord)!.Currency;
+        var balance = 0m;
+        var entries = 0;
+        string? after = null;
+        while (true)
+        {
+            var page = await store.ListAsync(LedgerWriter.EntriesCollection(account), 500, after, cancellationToken).ConfigureAwait(false);
+            foreach (var entry in page.Entries)
+            {
+                balance += JsonSerializer.Deserialize(entry.Value.Span, LedgerJsonContext.Default.LedgerEntry)!.Amount;
+                entries++;
+            }
+
+            if (!page.HasMore || page.Entries.Count == 0)
+            {
+                break;
+            }
+
+            after = page.Entries[^1].Key;
+        }
+
+        return PortableHttpResponse.Json(200, new AccountBalance(account, balance, currency, entries), LedgerJsonContext.Default.AccountBalance);
+    }
+}
