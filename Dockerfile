@@ -11,7 +11,7 @@ RUN apt-get update \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # Project files first, so the restore layer is reused while only source changes.
-COPY global.json Directory.Build.props Directory.Packages.props BannedSymbols.txt ./
+COPY global.json .editorconfig Directory.Build.props Directory.Packages.props BannedSymbols.txt ./
 COPY src/Core/Portable.Core.csproj src/Core/
 COPY src/Hosting/Portable.Hosting.csproj src/Hosting/
 COPY src/Gcp/Portable.Gcp.csproj src/Gcp/
