@@ -30,6 +30,11 @@ dotnet build Portable.sln -c Release -nologo -v quiet -clp:ErrorsOnly
 
 if [ "$aot" = 1 ]; then
   # Native AOT must stay possible for the Lambda and Cloud Run hosts; a trimming warning fails the build.
+  # The ILCompiler links with clang and zlib; install them when a fresh machine lacks them.
+  if ! dpkg -s clang zlib1g-dev >/dev/null 2>&1; then
+    step "apt-get install clang zlib1g-dev (Native AOT linker prerequisites)"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq clang zlib1g-dev >/dev/null
+  fi
   for project in Aws Gcp; do
     step "Native AOT publish check: src/$project"
     out=$(mktemp -d)
