@@ -1,0 +1,58 @@
+using Portable.TestKit;
+
+namespace Portable.Engines;
+
+/// <summary>
+/// dynalite (npm package <c>dynalite</c>, pinned in package.json): a DynamoDB API on a free loopback port, in memory.
+/// One per test class; killed on dispose. Limits to know: no TransactWriteItems, no TTL deletion, no UpdateTimeToLive.
+/// </summary>
+public sealed class DynaliteFixture : IAsyncLifetime
+{
+    private EngineProcess? _process;
+    private string? _workspace;
+
+    /// <summary>The port dynalite listens on.</summary>
+    public int Port { get; private set; }
+
+    /// <summary>The endpoint to give the SDK as <c>ServiceURL</c>.</summary>
+    public Uri ServiceUrl => new($"http://127.0.0.1:{Port}");
+
+    /// <summary>Everything dynalite printed, for failure messages.</summary>
+    public string Output => _process?.Output ?? string.Empty;
+
+    /// <inheritdoc />
+    public async Task InitializeAsync()
+    {
+        var script = NodeEngines.Script("dynalite", "cli.js");
+        Port = FreePort.Next();
+        _workspace = Directory.CreateTempSubdirectory("portable-dynalite-").FullName;
+        _process = EngineProcess.Start(
+            "dynalite",
+            "node",
+            [
+                script,
+                "--host", "127.0.0.1",
+                "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                // Tables go ACTIVE at once instead of after dynalite's default 500 ms in CREATING.
+                "--createTableMs", "0",
+                "--deleteTableMs", "0",
+                "--updateTableMs", "0",
+            ],
+            _workspace);
+        await _process.WaitForPortsAsync([Port], TimeSpan.FromSeconds(60));
+    }
+
+    /// <inheritdoc />
+    public async Task DisposeAsync()
+    {
+        if (_process is not null)
+        {
+            await _process.DisposeAsync();
+        }
+
+        if (_workspace is not null)
+        {
+            Directory.Delete(_workspace, recursive: true);
+        }
+    }
+}
