@@ -6,7 +6,7 @@ namespace Portable.Aws.Logging;
 
 /// <summary>
 /// Writes one JSON object per line to stdout — the shape CloudWatch Logs and Lambda's JSON log format read
-/// (<c>timestamp</c>, <c>level</c>, <c>message</c>, <c>requestId</c>) — with <see cref="Utf8JsonWriter"/>, so it is
+/// (<c>timestamp</c>, <c>level</c>, <c>message</c>, <c>requestId</c>, <c>xrayTraceId</c>) — with <see cref="Utf8JsonWriter"/>, so it is
 /// AOT-safe and needs no console-logging package.
 /// </summary>
 public sealed class JsonLinesLoggerProvider : ILoggerProvider
@@ -73,6 +73,12 @@ public sealed class JsonLinesLoggerProvider : ILoggerProvider
             if (RequestId is { } requestId)
             {
                 writer.WriteString("requestId", requestId);
+
+                // Read back from the variable the runtime set for this invocation, as the X-Ray SDK would.
+                if (Environment.GetEnvironmentVariable("_X_AMZN_TRACE_ID") is { Length: > 0 } traceId)
+                {
+                    writer.WriteString("xrayTraceId", traceId);
+                }
             }
 
             if (exception is not null)

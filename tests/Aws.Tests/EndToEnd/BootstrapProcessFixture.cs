@@ -1,0 +1,43 @@
+using Portable.Local.Emulators.Aws;
+
+namespace Portable.Aws.Tests.EndToEnd;
+
+/// <summary>The real bootstrap (built beside the tests) running as a child process against the Runtime API emulator.</summary>
+public sealed class BootstrapProcessFixture : IAsyncLifetime
+{
+    /// <summary>Bounds every wait on the child process, so a broken bootstrap fails the test instead of hanging it.</summary>
+    public static readonly TimeSpan StartupTimeout = TimeSpan.FromSeconds(60);
+
+    /// <summary>The bootstrap in src/Aws's own output: the test folder also holds ASP.NET Core's dependencies, which a Lambda package never has.</summary>
+    public static string BootstrapPath => Portable.TestKit.RepoPaths.BuildOutput("src/Aws", "bootstrap.dll");
+
+    public LambdaRuntimeApiEmulator Lambda { get; private set; } = null!;
+
+    public LambdaFunctionProcess Function { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Lambda = await LambdaRuntimeApiEmulator.StartAsync();
+        Function = LambdaFunctionProcess.Start(new LambdaFunctionProcessOptions { BootstrapPath = BootstrapPath, RuntimeApi = Lambda.RuntimeApi });
+        await WaitUntilReadyAsync(Lambda, Function);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Function.DisposeAsync();
+        await Lambda.DisposeAsync();
+    }
+
+    /// <summary>Waits (bounded) until the process polls <c>next</c>; fails with its output if it exits first.</summary>
+    public static async Task WaitUntilReadyAsync(LambdaRuntimeApiEmulator lambda, LambdaFunctionProcess function)
+    {
+        using var timeout = new CancellationTokenSource(StartupTimeout);
+        var ready = lambda.WaitForRuntimeAsync(timeout.Token);
+        var exited = function.WaitForExitAsync(timeout.Token);
+        var first = await Task.WhenAny(ready, exited);
+        if (first != ready || !ready.IsCompletedSuccessfully)
+        {
+            throw new InvalidOperationException($"The bootstrap did not poll next (exit code {function.ExitCode?.ToString() ?? "none"}). Output:\n{string.Join('\n', function.OutputLines)}");
+        }
+    }
+}

@@ -1,0 +1,148 @@
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using Portable.Aws.Runtime;
+using Portable.Core.App;
+using Portable.Core.Functions;
+using Portable.Core.Http;
+using Portable.Local.Emulators.Aws;
+using Portable.TestKit;
+
+namespace Portable.Aws.Tests.Runtime;
+
+/// <summary>The runtime loop in process, against the Runtime API emulator, with a fake clock for deadlines.</summary>
+public class LambdaBootstrapTests
+{
+    private static readonly DateTimeOffset Start = new(2026, 11, 1, 12, 0, 0, TimeSpan.Zero);
+
+    private static string V2Event(string method, string path) =>
+        $$$"""{"version":"2.0","routeKey":"$default","rawPath":"{{{path}}}","rawQueryString":"","headers":{},"requestContext":{"stage":"$default","requestId":"gw-1","http":{"method":"{{{method}}}","path":"{{{path}}}"}},"isBase64Encoded":false}""";
+
+    private static FunctionManifest Manifest(HttpHandler handler) =>
+        new FunctionManifestBuilder().AddHttp("probe", r => r.Map("GET", "/probe", handler)).Build();
+
+    private static async Task<LambdaInvocationResult> RunOneAsync(InvokerHarness harness, string payload, Func<Task>? whileRunning = null, LambdaInvocationRequest? request = null)
+    {
+        await using var emulator = await LambdaRuntimeApiEmulator.StartAsync(new LambdaRuntimeApiEmulatorOptions { TimeProvider = new FakeTimeProvider(Start) });
+        using var client = new RuntimeApiClient(emulator.RuntimeApi);
+        var bootstrap = new LambdaBootstrap(client, harness.Invoker, NullLogger.Instance);
+        var invocation = emulator.InvokeAsync((request ?? new LambdaInvocationRequest { Payload = default }) with { Payload = Encoding.UTF8.GetBytes(payload), Timeout = TimeSpan.FromSeconds(10) });
+        var run = bootstrap.RunOnceAsync(CancellationToken.None);
+        if (whileRunning is not null)
+        {
+            await whileRunning();
+        }
+
+        await run;
+        return await invocation;
+    }
+
+    [Fact]
+    public void TryResolveHandler_Missing_ReturnsMissingHandlerError()
+    {
+        Assert.False(LambdaBootstrap.TryResolveHandler(null, PortableApp.Manifest, out _, out var error));
+        Assert.Equal("Runtime.MissingHandler", error.ErrorType);
+        Assert.Contains("items-api", error.ErrorMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TryResolveHandler_Unknown_ReturnsUnknownHandlerError()
+    {
+        Assert.False(LambdaBootstrap.TryResolveHandler("nope", PortableApp.Manifest, out _, out var error));
+        Assert.Equal("Runtime.UnknownHandler", error.ErrorType);
+    }
+
+    [Fact]
+    public void TryResolveHandler_ManifestName_ReturnsFunction()
+    {
+        Assert.True(LambdaBootstrap.TryResolveHandler("items-api", PortableApp.Manifest, out var function, out _));
+        Assert.Equal("items-api", function.Name);
+    }
+
+    [Fact]
+    public async Task RunOnce_HttpEvent_PassesRequestIdDeadlineAndTraceToTheFunction()
+    {
+        using var harness = new InvokerHarness(manifest: Manifest((_, context, _) => ValueTask.FromResult(
+            PortableHttpResponse.Empty(200)
+                .WithHeader("X-Invocation", context.InvocationId)
+                .WithHeader("X-Deadline", context.Deadline?.ToString("O") ?? "none")
+                .WithHeader("X-Trace", context.PlatformTraceId ?? "none")
+                .WithHeader("X-Env-Trace", Environment.GetEnvironmentVariable(LambdaBootstrap.TraceIdVariable) ?? "none"))));
+        const string trace = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1";
+
+        var result = await RunOneAsync(harness, V2Event("GET", "/probe"), request: new LambdaInvocationRequest { Payload = default, RequestId = "req-123", TraceId = trace });
+
+        Assert.Equal(LambdaInvocationOutcome.Success, result.Outcome);
+        using var json = JsonDocument.Parse(result.Payload);
+        var headers = json.RootElement.GetProperty("headers");
+        Assert.Equal("req-123", headers.GetProperty("X-Invocation").GetString());
+        Assert.Equal(Start.AddSeconds(10).ToString("O"), headers.GetProperty("X-Deadline").GetString());
+        Assert.Equal(trace, headers.GetProperty("X-Trace").GetString());
+        Assert.Equal(trace, headers.GetProperty("X-Env-Trace").GetString());
+    }
+
+    [Fact]
+    public async Task RunOnce_DeadlinePasses_CancelsHandlerAndAnswers504()
+    {
+        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var harness = new InvokerHarness(manifest: Manifest(async (_, _, ct) =>
+        {
+            entered.SetResult();
+            await Task.Delay(Timeout.Infinite, ct);
+            return PortableHttpResponse.Empty(200);
+        }));
+
+        var result = await RunOneAsync(harness, V2Event("GET", "/probe"), async () =>
+        {
+            await entered.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            harness.Time.Advance(TimeSpan.FromSeconds(11)); // past Lambda-Runtime-Deadline-Ms (start + 10 s)
+        });
+
+        Assert.Equal(LambdaInvocationOutcome.Success, result.Outcome);
+        using var json = JsonDocument.Parse(result.Payload);
+        Assert.Equal(504, json.RootElement.GetProperty("statusCode").GetInt32());
+    }
+
+    [Fact]
+    public async Task RunOnce_HandlerThrows_AnswersResponse500NotError()
+    {
+        using var harness = new InvokerHarness(manifest: Manifest((_, _, _) => throw new InvalidOperationException("boom")));
+
+        var result = await RunOneAsync(harness, V2Event("GET", "/probe"));
+
+        Assert.Equal(LambdaInvocationOutcome.Success, result.Outcome);
+        using var json = JsonDocument.Parse(result.Payload);
+        Assert.Equal(500, json.RootElement.GetProperty("statusCode").GetInt32());
+        Assert.Contains("correlationId", json.RootElement.GetProperty("body").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunOnce_UnsupportedEvent_PostsErrorWithDocumentedShape()
+    {
+        using var harness = new InvokerHarness();
+
+        var result = await RunOneAsync(harness, RepoPaths.ReadSample("aws-sqs-event.json"));
+
+        Assert.Equal(LambdaInvocationOutcome.FunctionError, result.Outcome);
+        Assert.Equal("Runtime.UnsupportedEvent", result.ErrorType);
+        Assert.Equal(LambdaError.ContentType, result.ErrorContentType);
+        using var json = JsonDocument.Parse(result.ErrorBody);
+        Assert.Equal("Runtime.UnsupportedEvent", json.RootElement.GetProperty("errorType").GetString());
+        Assert.Contains("aws:sqs", json.RootElement.GetProperty("errorMessage").GetString(), StringComparison.Ordinal);
+        Assert.Equal(0, json.RootElement.GetProperty("stackTrace").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task RunOnce_ResponseOverLimit_ReportsResponseSizeTooLarge()
+    {
+        var big = new string('x', 7 * 1024 * 1024);
+        using var harness = new InvokerHarness(manifest: Manifest((_, _, _) => ValueTask.FromResult(
+            new PortableHttpResponse { StatusCode = 200, Headers = HeaderMap.Empty.With("Content-Type", "text/plain"), Body = Encoding.UTF8.GetBytes(big) })));
+
+        var result = await RunOneAsync(harness, V2Event("GET", "/probe"));
+
+        Assert.Equal(LambdaInvocationOutcome.FunctionError, result.Outcome);
+        Assert.Equal("Function.ResponseSizeTooLarge", result.ErrorType);
+    }
+}
