@@ -39,9 +39,10 @@ public static class HttpPayload
         }
 
         if (!TryGetProperty(req, "Url", out var urlElement) || urlElement.ValueKind != JsonValueKind.String
-            || !Uri.TryCreate(urlElement.GetString(), UriKind.Absolute, out var url))
+            || !Uri.TryCreate(urlElement.GetString(), UriKind.Absolute, out var url)
+            || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
         {
-            error = "Data.req.Url is missing or not an absolute URL.";
+            error = "Data.req.Url is missing or not an absolute http(s) URL.";
             return false;
         }
 
