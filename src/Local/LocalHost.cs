@@ -9,15 +9,17 @@ using Microsoft.Extensions.Logging;
 using Portable.Core.App;
 using Portable.Core.Functions;
 using Portable.Core.Invocation;
+using Portable.Core.Messaging;
 using Portable.Core.State;
 using Portable.Hosting;
+using Portable.Local.Queues;
 using Portable.Local.State;
 
 namespace Portable.Local;
 
 /// <summary>
-/// The embedded default host: every HTTP function of the manifest on localhost, state in SQLite — no cloud,
-/// no emulator, no account.
+/// The embedded default host: every HTTP function of the manifest on localhost, every queue function on a
+/// durable SQLite queue, state in the same SQLite file — no cloud, no emulator, no account.
 /// </summary>
 public static class LocalHost
 {
@@ -54,12 +56,25 @@ public static class LocalHost
         }
 
         builder.Services.AddSingleton<IStateStore>(sp => new SqliteStateStore(options.DatabasePath, sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton(sp => new SqliteMessageQueue(options.DatabasePath, sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton<IMessagePublisher>(sp => sp.GetRequiredService<SqliteMessageQueue>());
+        builder.Services.AddSingleton<IDeadLetterSink>(sp => sp.GetRequiredService<SqliteMessageQueue>());
+        builder.Services.AddSingleton<QueueSignal>();
+        builder.Services.AddSingleton<LocalQueueEndpoints>();
+        builder.Services.AddHostedService<LocalQueueWorker>();
         builder.Services.AddPortableDefaults(o => o.Cloud = CloudProvider.Local);
         builder.Services.AddPortableApp();
 
         var app = builder.Build();
         var invoker = app.Services.GetRequiredService<HttpInvoker>();
-        app.Run(context => AspNetCoreBridge.HandleAsync(context, invoker, new InvocationInfo(TraceParent: context.Request.Headers.TraceParent)));
+        var queues = app.Services.GetRequiredService<LocalQueueEndpoints>();
+        app.Run(async context =>
+        {
+            if (!await queues.TryHandleAsync(context).ConfigureAwait(false))
+            {
+                await AspNetCoreBridge.HandleAsync(context, invoker, new InvocationInfo(TraceParent: context.Request.Headers.TraceParent)).ConfigureAwait(false);
+            }
+        });
         return app;
     }
 
@@ -82,7 +97,15 @@ public static class LocalHost
         {
             foreach (var route in trigger.Routes)
             {
-                lines.Add($"  {function.Name,-12} {route.Method,-7} {route.Template}");
+                lines.Add($"  {function.Name,-14} {route.Method,-7} {route.Template}");
+            }
+        }
+
+        foreach (var function in manifest.Functions)
+        {
+            if (function.Trigger is QueueTrigger queue)
+            {
+                lines.Add($"  {function.Name,-14} {"QUEUE",-7} {queue.Queue}  (send: POST {LocalQueueEndpoints.Prefix}/{queue.Queue})");
             }
         }
 
@@ -91,6 +114,11 @@ public static class LocalHost
         lines.Add("Try:");
         lines.Add($"  curl -si -X POST {root}/items -H 'Content-Type: application/json' -d '{{\"name\":\"Widget\",\"price\":9.99}}'");
         lines.Add($"  curl -s {root}/items");
+        if (manifest.Find("ledger-writer") is not null)
+        {
+            lines.Add($"  curl -si -X POST {root}{LocalQueueEndpoints.Prefix}/payments -H 'Message-Id: pay-1' -d '{{\"paymentId\":\"pay-1\",\"account\":\"acc-1\",\"amount\":12.50,\"currency\":\"EUR\"}}'");
+            lines.Add($"  curl -s {root}/accounts/acc-1");
+        }
         lines.Add(string.Empty);
         lines.Add("Press Ctrl+C to stop.");
         return string.Join(Environment.NewLine, lines);

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Portable.Core.App;
 using Portable.Local;
+using Portable.Local.Queues;
 
 // `portable` — the embedded default host and the project's command line.
 var command = args.Length > 0 && !args[0].StartsWith('-') ? args[0] : "run";
@@ -43,6 +44,8 @@ switch (command)
         }
 
         return 0;
+    case "queue":
+        return await QueueCommand.RunAsync(rest, PortableApp.Manifest, Console.In, Console.Out, Console.Error, TimeProvider.System);
     case "help" or "--help" or "-h":
         Console.WriteLine(Usage());
         return 0;
@@ -52,12 +55,14 @@ switch (command)
         return 2;
 }
 
-static string Usage() => """
+static string Usage() => $"""
     Usage: portable [run] [--port N] [--data DIR]
            portable manifest
+           portable queue send|dead-letters|redrive QUEUE [--data DIR]
 
       run        serve every HTTP function on http://localhost:8080 (the default command)
                  --port N   listen on port N (or set PORT)
                  --data DIR keep state in DIR/portable.db (default ./.portable/data)
       manifest   list the functions and their triggers
+    {QueueCommand.Usage}
     """;
