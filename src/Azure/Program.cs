@@ -5,10 +5,19 @@ using Portable.Core.App;
 // Portable.Azure — the Azure Functions custom handler, and the generator of its own script root.
 switch (args)
 {
-    case ["--write-layout", var directory]:
-        foreach (var path in FunctionsLayout.WriteTo(directory, PortableApp.Manifest))
+    case ["--write-layout", var directory, .. var rest] when rest is [] or ["--service-bus", _]:
+        var layoutOptions = rest is [_, var serviceBus] ? AzureLayoutOptions.WithServiceBus(serviceBus) : AzureLayoutOptions.Default;
+        try
         {
-            Console.WriteLine($"wrote {path}");
+            foreach (var path in FunctionsLayout.WriteTo(directory, PortableApp.Manifest, layoutOptions))
+            {
+                Console.WriteLine($"wrote {path}");
+            }
+        }
+        catch (ArgumentException ex)
+        {
+            Console.Error.WriteLine(ex.Message);
+            return 2;
         }
 
         return 0;
@@ -16,8 +25,11 @@ switch (args)
         Console.WriteLine("""
             Usage: Portable.Azure                       serve as a custom handler (the Functions host starts it
                                                         with FUNCTIONS_CUSTOMHANDLER_PORT set)
-                   Portable.Azure --write-layout DIR    write host.json, local.settings.json and a folder per
-                                                        function (function.json) into DIR
+                   Portable.Azure --write-layout DIR [--service-bus FN[,FN...]]
+                                                        write host.json, local.settings.json and a folder per
+                                                        function (function.json) into DIR; queue functions
+                                                        listen on a Storage queue (queueTrigger) unless named
+                                                        after --service-bus (serviceBusTrigger)
             """);
         return 0;
     case []:

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Portable.Core.Functions;
 using Portable.Core.Http;
+using Portable.Core.Messaging;
 
 namespace Portable.Azure.Layout;
 
@@ -13,13 +14,26 @@ public static class FunctionJsonWriter
     /// <summary>The name of the HTTP output binding: the key of the response under <c>Outputs</c> in payload mode.</summary>
     public const string HttpOutputBindingName = "res";
 
-    /// <summary>The function.json of <paramref name="function"/>; a trigger type without a mapping is a clear error.</summary>
-    public static string Write(FunctionDefinition function)
+    /// <summary>
+    /// The name of a queue trigger binding (<c>queueTrigger</c> or <c>serviceBusTrigger</c>): the key of the message
+    /// under <c>Data</c> in the host's invocation payload.
+    /// </summary>
+    public const string QueueTriggerBindingName = "message";
+
+    /// <summary>
+    /// The function.json of <paramref name="function"/>; a trigger type without a mapping is a clear error.
+    /// <paramref name="options"/> picks the service of a queue function (Storage Queue unless told otherwise).
+    /// </summary>
+    public static string Write(FunctionDefinition function, AzureLayoutOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(function);
+        options ??= AzureLayoutOptions.Default;
         return function.Trigger switch
         {
             HttpTrigger http => WriteHttp(RouteFor(function.Name, http)),
+            QueueTrigger queue => options.ServiceFor(function.Name) == AzureQueueService.ServiceBus
+                ? WriteQueue("serviceBusTrigger", queue.Queue, options.ServiceBusConnection)
+                : WriteQueue("queueTrigger", queue.Queue, options.StorageConnection),
             var other => throw new NotSupportedException(
                 $"Function '{function.Name}': the Azure layout has no function.json mapping for trigger type {other.GetType().Name} yet. Add a case to {nameof(FunctionJsonWriter)}.{nameof(Write)}."),
         };
@@ -67,6 +81,23 @@ public static class FunctionJsonWriter
 
         return string.Join('/', prefix) + "/{*rest}";
     }
+
+    // Only the trigger: the handler writes no output bindings, so the response is {"Outputs":{}} and a non-2xx
+    // status fails the invocation (retry, then poison queue / dead-letter subqueue).
+    private static string WriteQueue(string type, string queue, string connection) => JsonText.Write(w =>
+    {
+        w.WriteStartObject();
+        w.WriteStartArray("bindings");
+        w.WriteStartObject();
+        w.WriteString("type", type);
+        w.WriteString("direction", "in");
+        w.WriteString("name", QueueTriggerBindingName);
+        w.WriteString("queueName", queue);
+        w.WriteString("connection", connection);
+        w.WriteEndObject();
+        w.WriteEndArray();
+        w.WriteEndObject();
+    });
 
     // No "methods": every method reaches our router, so a wrong method gets our 405 with Allow, not the host's 404.
     private static string WriteHttp(string route) => JsonText.Write(w =>

@@ -1,5 +1,6 @@
 using System.Text;
 using Portable.Core.Functions;
+using Portable.Core.Messaging;
 
 namespace Portable.Azure.Layout;
 
@@ -25,10 +26,23 @@ public static class FunctionsLayout
     /// <summary>The handler executable the host starts (<c>customHandler.description.defaultExecutablePath</c>).</summary>
     public const string ExecutableName = "Portable.Azure";
 
-    /// <summary>Every file of the script root, in a stable order.</summary>
-    public static IReadOnlyList<LayoutFile> Generate(FunctionManifest manifest)
+    /// <summary>
+    /// Every file of the script root, in a stable order. <paramref name="options"/> holds the Azure-only choices
+    /// (Storage Queue or Service Bus per queue function); <see cref="AzureLayoutOptions.Default"/> when null.
+    /// </summary>
+    public static IReadOnlyList<LayoutFile> Generate(FunctionManifest manifest, AzureLayoutOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(manifest);
+        options ??= AzureLayoutOptions.Default;
+        var unknown = options.ServiceBusFunctions.Where(n => manifest.Find(n) is not { Trigger: QueueTrigger }).Order(StringComparer.Ordinal).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new ArgumentException(
+                $"Service Bus was selected for {string.Join(", ", unknown.Select(n => $"'{n}'"))}, which is not a queue function of the manifest. Queue functions: {string.Join(", ", manifest.Functions.Where(f => f.Trigger is QueueTrigger).Select(f => f.Name))}.",
+                nameof(options));
+        }
+
+        var queueServices = manifest.Functions.Where(f => f.Trigger is QueueTrigger).Select(f => options.ServiceFor(f.Name)).ToHashSet();
         if (manifest.Find(FallbackFunctionName) is not null)
         {
             throw new InvalidOperationException(
@@ -37,12 +51,12 @@ public static class FunctionsLayout
 
         var files = new List<LayoutFile>
         {
-            new("host.json", HostJsonWriter.Write(ExecutableName)),
-            new("local.settings.json", HostJsonWriter.WriteLocalSettings()),
+            new("host.json", HostJsonWriter.Write(ExecutableName, queueServices)),
+            new("local.settings.json", HostJsonWriter.WriteLocalSettings(queueServices, options)),
         };
         foreach (var function in manifest.Functions)
         {
-            files.Add(new($"{function.Name}/function.json", FunctionJsonWriter.Write(function)));
+            files.Add(new($"{function.Name}/function.json", FunctionJsonWriter.Write(function, options)));
         }
 
         files.Add(new($"{FallbackFunctionName}/function.json", FunctionJsonWriter.WriteFallback()));
@@ -53,11 +67,11 @@ public static class FunctionsLayout
     /// Writes the script root into <paramref name="directory"/> (created when missing), overwriting the generated
     /// files and leaving everything else alone. Returns the paths written.
     /// </summary>
-    public static IReadOnlyList<string> WriteTo(string directory, FunctionManifest manifest)
+    public static IReadOnlyList<string> WriteTo(string directory, FunctionManifest manifest, AzureLayoutOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
         var written = new List<string>();
-        foreach (var file in Generate(manifest))
+        foreach (var file in Generate(manifest, options))
         {
             var path = Path.Combine(directory, file.RelativePath.Replace('/', Path.DirectorySeparatorChar));
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Portable.Core.Functions;
+using Portable.Core.Messaging;
 using Portable.Core.Patterns.Items;
+using Portable.Core.Patterns.Ledger;
 
 namespace Portable.Core.App;
 
@@ -13,6 +15,8 @@ public static class PortableApp
     /// <summary>The manifest: the single source of truth for routing and for every generated deployment file.</summary>
     public static FunctionManifest Manifest { get; } = new FunctionManifestBuilder()
         .AddHttp(ItemsApi.FunctionName, ItemsApi.MapRoutes)
+        .AddQueue<LedgerWriter>(LedgerWriter.FunctionName, LedgerWriter.Queue, LedgerWriter.TriggerOptions)
+        .AddHttp(AccountsApi.FunctionName, AccountsApi.MapRoutes)
         .Build();
 
     /// <summary>Registers the patterns' handlers.</summary>
@@ -21,6 +25,8 @@ public static class PortableApp
         ArgumentNullException.ThrowIfNull(services);
         services.AddSingleton(Manifest);
         services.AddSingleton<ItemsApi>();
+        services.AddSingleton<LedgerWriter>();
+        services.AddSingleton<AccountsApi>();
         return services;
     }
 }

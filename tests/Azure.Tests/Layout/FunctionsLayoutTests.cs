@@ -32,12 +32,77 @@ public class FunctionsLayoutTests
     }
 
     [Fact]
-    public void Generate_ItemsManifest_OneFolderPerFunctionPlusFallbackAndHostFiles()
+    public void Generate_AppManifest_OneFolderPerFunctionPlusFallbackAndHostFiles()
     {
         var paths = FunctionsLayout.Generate(PortableApp.Manifest).Select(f => f.RelativePath);
 
-        Assert.Equal(["host.json", "local.settings.json", "items-api/function.json", "fallback/function.json"], paths);
+        Assert.Equal(["host.json", "local.settings.json", "items-api/function.json", "ledger-writer/function.json", "accounts-api/function.json", "fallback/function.json"], paths);
     }
+
+    [Fact]
+    public void Generate_LedgerWriter_StorageQueueTriggerByDefault()
+    {
+        var bindings = File("ledger-writer/function.json").GetProperty("bindings");
+
+        var trigger = Assert.Single(bindings.EnumerateArray());
+        Assert.Equal("queueTrigger", trigger.GetProperty("type").GetString());
+        Assert.Equal("in", trigger.GetProperty("direction").GetString());
+        Assert.Equal("message", trigger.GetProperty("name").GetString());
+        Assert.Equal("payments", trigger.GetProperty("queueName").GetString());
+        Assert.Equal("AzureWebJobsStorage", trigger.GetProperty("connection").GetString());
+    }
+
+    [Fact]
+    public void Generate_LedgerWriterOnServiceBus_ServiceBusTriggerAndConnectionSetting()
+    {
+        var files = FunctionsLayout.Generate(PortableApp.Manifest, AzureLayoutOptions.WithServiceBus("ledger-writer"));
+        using var function = JsonDocument.Parse(files.Single(f => f.RelativePath == "ledger-writer/function.json").Content);
+        using var settings = JsonDocument.Parse(files.Single(f => f.RelativePath == "local.settings.json").Content);
+        using var host = JsonDocument.Parse(files.Single(f => f.RelativePath == "host.json").Content);
+
+        var trigger = Assert.Single(function.RootElement.GetProperty("bindings").EnumerateArray());
+        Assert.Equal("serviceBusTrigger", trigger.GetProperty("type").GetString());
+        Assert.Equal("payments", trigger.GetProperty("queueName").GetString());
+        Assert.Equal("ServiceBusConnection", trigger.GetProperty("connection").GetString());
+        Assert.True(settings.RootElement.GetProperty("Values").TryGetProperty("ServiceBusConnection", out _));
+        Assert.False(settings.RootElement.GetProperty("Values").TryGetProperty("AzureWebJobsStorage", out _));
+        Assert.False(host.RootElement.GetProperty("extensions").TryGetProperty("queues", out _));
+        Assert.True(host.RootElement.TryGetProperty("extensionBundle", out _));
+    }
+
+    [Fact]
+    public void Generate_ServiceBusForAnHttpFunction_ThrowsNamingIt()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => FunctionsLayout.Generate(PortableApp.Manifest, AzureLayoutOptions.WithServiceBus("items-api")));
+
+        Assert.Contains("'items-api'", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Generate_HostJson_QueueSettingsFromTheStorageQueueProfileAndExtensionBundle()
+    {
+        var host = File("host.json");
+
+        var queues = host.GetProperty("extensions").GetProperty("queues");
+        Assert.Equal(5, queues.GetProperty("maxDequeueCount").GetInt32());
+        Assert.Equal("00:00:00", queues.GetProperty("visibilityTimeout").GetString());
+        Assert.Equal("base64", queues.GetProperty("messageEncoding").GetString());
+        Assert.Equal("Microsoft.Azure.Functions.ExtensionBundle", host.GetProperty("extensionBundle").GetProperty("id").GetString());
+    }
+
+    [Fact]
+    public void Generate_HttpOnlyManifest_NoExtensionBundleNorQueueSettings()
+    {
+        var manifest = new FunctionManifestBuilder().AddHttp("f", r => r.Map("GET", "/x", (_, _, _) => ValueTask.FromResult(PortableHttpResponse.Empty(200)))).Build();
+        using var host = JsonDocument.Parse(FunctionsLayout.Generate(manifest).Single(f => f.RelativePath == "host.json").Content);
+
+        Assert.False(host.RootElement.TryGetProperty("extensionBundle", out _));
+        Assert.False(host.RootElement.GetProperty("extensions").TryGetProperty("queues", out _));
+    }
+
+    [Fact]
+    public void Generate_AccountsFunctionJson_SingleTemplateRoute() =>
+        Assert.Equal("accounts/{account}", File("accounts-api/function.json").GetProperty("bindings")[0].GetProperty("route").GetString());
 
     [Fact]
     public void Generate_HostJson_CustomHandlerWithForwardingAndEmptyRoutePrefix()
@@ -79,9 +144,12 @@ public class FunctionsLayoutTests
     }
 
     [Fact]
-    public void Generate_LocalSettings_CustomWorkerRuntime()
+    public void Generate_LocalSettings_CustomWorkerRuntimeAndAzuriteStorage()
     {
-        Assert.Equal("Custom", File("local.settings.json").GetProperty("Values").GetProperty("FUNCTIONS_WORKER_RUNTIME").GetString());
+        var values = File("local.settings.json").GetProperty("Values");
+
+        Assert.Equal("Custom", values.GetProperty("FUNCTIONS_WORKER_RUNTIME").GetString());
+        Assert.Equal("UseDevelopmentStorage=true", values.GetProperty("AzureWebJobsStorage").GetString());
     }
 
     [Fact]
@@ -135,8 +203,12 @@ public class FunctionsLayoutTests
             Assert.Equal(string.Empty, scriptRoot.RoutePrefix);
             Assert.Equal("items-api", scriptRoot.Routes.Match("GET", "/items")!.Function.Name);
             Assert.Equal("items-api", scriptRoot.Routes.Match("DELETE", "/items/1")!.Function.Name);
+            Assert.Equal("accounts-api", scriptRoot.Routes.Match("GET", "/accounts/acc-1")!.Function.Name);
             Assert.Equal("fallback", scriptRoot.Routes.Match("GET", "/nothing/here")!.Function.Name);
-            Assert.All(scriptRoot.Functions, f => Assert.True(f.IsHttpOnly));
+            Assert.All(scriptRoot.Functions.Where(f => f.Name != "ledger-writer"), f => Assert.True(f.IsHttpOnly));
+            var ledger = scriptRoot.Find("ledger-writer")!;
+            Assert.Null(ledger.HttpTrigger);
+            Assert.Equal("queueTrigger", Assert.Single(ledger.Bindings).Type);
         }
         finally
         {
