@@ -1,0 +1,77 @@
+using System.Globalization;
+
+namespace Portable.Benchmarks;
+
+/// <summary>What one benchmark run does; parsed from the command line (<c>--help</c> lists the switches).</summary>
+internal sealed record BenchmarkOptions
+{
+    public const string Usage = """
+        Usage: dotnet run -c Release --project tests/Benchmarks [-- options]
+          --quick             short run: 3 cold starts, 1 s warm-up, 3 s of load per variant
+          --runs N            cold starts per variant (median reported; default 5)
+          --duration S        seconds of measured warm load per variant (default 10)
+          --warmup S          seconds of unmeasured load before it (default 3)
+          --concurrency C     requests in flight during warm load (default 4)
+          --only aws|gcp      benchmark one host only
+          --no-publish        reuse tests/Benchmarks/artifacts from an earlier run instead of publishing again
+          --output PATH       where to write the markdown (default tests/Benchmarks/results.md)
+        """;
+
+    public int ColdStarts { get; init; } = 5;
+
+    public TimeSpan WarmUp { get; init; } = TimeSpan.FromSeconds(3);
+
+    public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(10);
+
+    public int Concurrency { get; init; } = 4;
+
+    public bool Publish { get; init; } = true;
+
+    public bool Quick { get; init; }
+
+    public HostKind? Only { get; init; }
+
+    public required string OutputPath { get; init; }
+
+    /// <summary>The arguments as given, to print the command that reproduces the run.</summary>
+    public required IReadOnlyList<string> Arguments { get; init; }
+
+    public static bool TryParse(IReadOnlyList<string> args, string repoRoot, out BenchmarkOptions options, out string? error)
+    {
+        options = new BenchmarkOptions { OutputPath = Path.Combine(repoRoot, "tests", "Benchmarks", "results.md"), Arguments = args };
+        error = null;
+        for (var i = 0; i < args.Count; i++)
+        {
+            var arg = args[i];
+            string Value() => i + 1 < args.Count ? args[++i] : throw new FormatException($"{arg} needs a value.");
+            try
+            {
+                options = arg switch
+                {
+                    "--quick" => options with { Quick = true, ColdStarts = 3, WarmUp = TimeSpan.FromSeconds(1), Duration = TimeSpan.FromSeconds(3) },
+                    "--runs" => options with { ColdStarts = Positive(arg, Value()) },
+                    "--duration" => options with { Duration = TimeSpan.FromSeconds(Positive(arg, Value())) },
+                    "--warmup" => options with { WarmUp = TimeSpan.FromSeconds(int.Parse(Value(), NumberStyles.None, CultureInfo.InvariantCulture)) },
+                    "--concurrency" => options with { Concurrency = Positive(arg, Value()) },
+                    "--only" => options with { Only = Value() switch { "aws" => HostKind.Lambda, "gcp" => HostKind.CloudRun, var other => throw new FormatException($"--only takes aws or gcp, not '{other}'.") } },
+                    "--no-publish" => options with { Publish = false },
+                    "--output" => options with { OutputPath = Path.GetFullPath(Value()) },
+                    "--help" or "-h" => throw new FormatException(string.Empty),
+                    _ => throw new FormatException($"Unknown option '{arg}'."),
+                };
+            }
+            catch (FormatException ex)
+            {
+                error = ex.Message;
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static int Positive(string name, string text) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0
+            ? value
+            : throw new FormatException($"{name} takes a whole number above 0, not '{text}'.");
+}

@@ -1,0 +1,79 @@
+using System.Diagnostics;
+using Portable.Local.Emulators.Aws;
+
+namespace Portable.Benchmarks;
+
+/// <summary>
+/// Drives a published bootstrap through the project's own Runtime API emulator (src/Local/Emulators/Aws), in this
+/// process. A cold start queues the invocation first, then starts the process, and stops the clock when the
+/// bootstrap's <c>/response</c> for it arrives. Warm load keeps <see cref="BenchmarkOptions.Concurrency"/>
+/// invocations queued; the runtime itself takes them one at a time, as Lambda does.
+/// </summary>
+internal sealed class LambdaBench(string repoRoot, BenchmarkOptions options) : IHostBench
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+
+    public async Task<ColdStart> ColdStartAsync(Variant variant, CancellationToken cancellationToken)
+    {
+        await using var emulator = await LambdaRuntimeApiEmulator.StartAsync(cancellationToken: cancellationToken);
+        var first = emulator.InvokeAsync(Invocation(ApiGatewayEvents.ListOneItem), cancellationToken); // queued before the process exists
+        var clock = Stopwatch.StartNew();
+        await using var function = Start(variant, emulator);
+        var result = await FirstAnswerAsync(first, function, variant, cancellationToken);
+        var elapsed = clock.Elapsed;
+        return new ColdStart(elapsed, await ProcessMemory.PeakRssMbAsync(function.ProcessId, cancellationToken));
+    }
+
+    public async Task<WarmRun> WarmAsync(Variant variant, CancellationToken cancellationToken)
+    {
+        await using var emulator = await LambdaRuntimeApiEmulator.StartAsync(cancellationToken: cancellationToken);
+        var first = emulator.InvokeAsync(Invocation(ApiGatewayEvents.ListOneItem), cancellationToken);
+        await using var function = Start(variant, emulator);
+        await FirstAnswerAsync(first, function, variant, cancellationToken);
+        if (Failure(await emulator.InvokeAsync(Invocation(ApiGatewayEvents.CreateItem), cancellationToken)) is { } createFailed)
+        {
+            throw new InvalidOperationException($"{variant.Name}: POST /items failed: {createFailed}");
+        }
+
+        async Task<string?> ListAsync() => Failure(await emulator.InvokeAsync(Invocation(ApiGatewayEvents.ListOneItem), CancellationToken.None));
+        if (options.WarmUp > TimeSpan.Zero)
+        {
+            await LoadLoop.RunAsync(ListAsync, options.Concurrency, options.WarmUp);
+        }
+
+        var load = await LoadLoop.RunAsync(ListAsync, options.Concurrency, options.Duration);
+        var peak = await ProcessMemory.PeakRssMbAsync(function.ProcessId, cancellationToken);
+        return new WarmRun(load, peak, function.OutputLines.Count);
+    }
+
+    private static LambdaInvocationRequest Invocation(byte[] apiGatewayEvent) => new() { Payload = apiGatewayEvent, Timeout = Patience };
+
+    private LambdaFunctionProcess Start(Variant variant, LambdaRuntimeApiEmulator emulator) => LambdaFunctionProcess.Start(new LambdaFunctionProcessOptions
+    {
+        BootstrapPath = variant.Executable(repoRoot),
+        RuntimeApi = emulator.RuntimeApi,
+        Handler = "items-api",
+        FunctionName = "items-api",
+        MemorySizeMb = 512,
+    });
+
+    private static async Task<LambdaInvocationResult> FirstAnswerAsync(
+        Task<LambdaInvocationResult> invocation, LambdaFunctionProcess function, Variant variant, CancellationToken cancellationToken)
+    {
+        var exited = function.WaitForExitAsync(cancellationToken);
+        if (await Task.WhenAny(invocation, exited) != invocation)
+        {
+            throw new InvalidOperationException($"{variant.Name} exited ({function.ExitCode}) before answering. Output:\n{string.Join('\n', function.OutputLines.TakeLast(30))}");
+        }
+
+        var result = await invocation;
+        return Failure(result) is { } failure
+            ? throw new InvalidOperationException($"{variant.Name}: the first invocation failed: {failure}\nOutput:\n{string.Join('\n', function.OutputLines.TakeLast(30))}")
+            : result;
+    }
+
+    private static string? Failure(LambdaInvocationResult result) =>
+        !result.IsSuccess ? $"{result.Outcome} {result.ErrorType} {result.ErrorBodyText}"
+        : !ApiGatewayEvents.IsSuccess(result.Payload.Span, out var status) ? $"statusCode {status}: {result.PayloadText}"
+        : null;
+}
