@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Builder;
 using Portable.Core.App;
+using Portable.Core.Messaging;
 using Portable.Local;
+using Portable.Local.Compare;
 using Portable.Local.Queues;
 
 // `portable` — the embedded default host and the project's command line.
@@ -44,6 +46,9 @@ switch (command)
         }
 
         return 0;
+    case "compare":
+        Console.Write(DeliveryComparison.Render(DeliveryProfile.All));
+        return 0;
     case "queue":
         return await QueueCommand.RunAsync(rest, PortableApp.Manifest, Console.In, Console.Out, Console.Error, TimeProvider.System);
     case "help" or "--help" or "-h":
@@ -59,10 +64,12 @@ static string Usage() => $"""
     Usage: portable [run] [--port N] [--data DIR]
            portable manifest
            portable queue send|dead-letters|redrive QUEUE [--data DIR]
+           portable compare
 
       run        serve every HTTP function on http://localhost:8080 (the default command)
                  --port N   listen on port N (or set PORT)
                  --data DIR keep state in DIR/portable.db (default ./.portable/data)
       manifest   list the functions and their triggers
+      compare    how each cloud delivers, retries and dead-letters queue messages, side by side
     {QueueCommand.Usage}
     """;

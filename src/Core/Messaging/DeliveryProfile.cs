@@ -47,7 +47,7 @@ public sealed record DeliveryProfile(
         MaxRetryDelay: TimeSpan.FromSeconds(30),
         MaxPayloadBytes: 1024 * 1024,
         PartialBatchFailure: "batchItemFailures in the response (ReportBatchItemFailures); failed ids reappear after the visibility timeout",
-        DeadLetterTarget: "the queue's redrive policy: <queue>-dlq after maxReceiveCount receives (set to 5 in the generated template)",
+        DeadLetterTarget: "the queue's redrive policy: {queue}-dlq after maxReceiveCount receives (set to 5 in the generated template)",
         Ordering: "none (FIFO queues: per MessageGroupId)",
         Sources: "docs.aws.amazon.com/lambda/latest/dg/services-sqs-parameters.html (batch 10, max 10,000); SQS quotas-messages (visibility 30 s default, max message 1 MiB); protocols/README.md 1e");
 
@@ -63,7 +63,7 @@ public sealed record DeliveryProfile(
         MaxRetryDelay: TimeSpan.Zero,
         MaxPayloadBytes: 64 * 1024,
         PartialBatchFailure: "one message per invocation: a non-2xx answer fails it",
-        DeadLetterTarget: "<queue>-poison after maxDequeueCount (5) dequeues",
+        DeadLetterTarget: "{queue}-poison after maxDequeueCount (5) dequeues",
         Ordering: "none",
         Sources: "functions-bindings-storage-queue-trigger.md (maxDequeueCount 5, visibilityTimeout 0, batchSize 16 fetched but one per invocation); storage-queues-introduction (64 KB); protocols/README.md 1c, 1e");
 
