@@ -25,19 +25,23 @@ public sealed partial class CustomHandlerEndpoint
     private const int EnvelopeOverheadBytes = 64 * 1024;
 
     private readonly HttpInvoker _invoker;
+    private readonly QueueInvocationHandler _queues;
     private readonly CustomHandlerOptions _options;
     private readonly FrozenSet<string> _payloadPaths;
     private readonly ILogger _log;
 
-    /// <summary>Creates the endpoint for the invoker's manifest.</summary>
-    public CustomHandlerEndpoint(HttpInvoker invoker, CustomHandlerOptions options, ILogger<CustomHandlerEndpoint> log)
+    /// <summary>Creates the endpoint for the invoker's manifest; queue functions' invocations go to <paramref name="queues"/>.</summary>
+    public CustomHandlerEndpoint(HttpInvoker invoker, QueueInvocationHandler queues, CustomHandlerOptions options, ILogger<CustomHandlerEndpoint> log)
     {
         ArgumentNullException.ThrowIfNull(invoker);
+        ArgumentNullException.ThrowIfNull(queues);
         ArgumentNullException.ThrowIfNull(options);
         _invoker = invoker;
+        _queues = queues;
         _options = options;
         _log = log;
         _payloadPaths = invoker.Manifest.Functions.Select(f => "/" + f.Name)
+            .Concat(queues.FunctionNames.Select(n => "/" + n))
             .Append("/" + FunctionsLayout.FallbackFunctionName)
             .ToFrozenSet(StringComparer.OrdinalIgnoreCase);
     }
@@ -76,6 +80,12 @@ public sealed partial class CustomHandlerEndpoint
                 return;
             }
 
+            if (_queues.Handles(path[1..]))
+            {
+                await _queues.InvokeAsync(context, path[1..], document.RootElement, invocationId).ConfigureAwait(false);
+                return;
+            }
+
             await InvokePayloadAsync(context, path[1..], data, invocationId).ConfigureAwait(false);
         }
     }
@@ -95,8 +105,8 @@ public sealed partial class CustomHandlerEndpoint
     {
         if (!HttpPayload.TryGetProperty(data, FunctionJsonWriter.HttpTriggerBindingName, out var req))
         {
-            // Non-HTTP triggers (queue, timer) arrive here once the manifest has them; until then this is a
-            // misconfiguration, and a non-2xx makes the host fail the invocation visibly.
+            // Queue functions were routed before this; any other non-HTTP trigger (timer) is a misconfiguration
+            // until the manifest has it, and a non-2xx makes the host fail the invocation visibly.
             LogNoHttpRequest(_log, functionName, invocationId);
             await WriteProtocolErrorAsync(context, $"Function '{functionName}': Data holds no '{FunctionJsonWriter.HttpTriggerBindingName}' HTTP request, and this handler has no non-HTTP trigger for it.").ConfigureAwait(false);
             return;

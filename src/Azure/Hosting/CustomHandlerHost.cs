@@ -46,6 +46,7 @@ public static class CustomHandlerHost
         builder.Services.AddSingleton(options);
         builder.Services.AddPortableDefaults(o => o.Cloud = CloudProvider.Azure);
         builder.Services.AddPortableApp();
+        builder.Services.AddSingleton<QueueInvocationHandler>();
         builder.Services.AddSingleton<CustomHandlerEndpoint>();
 
         var app = builder.Build();
