@@ -108,6 +108,12 @@ public sealed partial class MessageInvoker
     private async ValueTask<MessageSettlement> SettleAsync(
         FunctionDefinition function, IncomingMessage message, InvocationInfo info, bool coldStart, CancellationToken deadline, CancellationToken hostToken)
     {
+        if (deadline.IsCancellationRequested && !hostToken.IsCancellationRequested)
+        {
+            // The platform has stopped waiting: starting now would only race the redelivery it is about to make.
+            return new MessageSettlement(message.Id, MessageOutcome.Retry, "Not attempted: the invocation's deadline had passed.");
+        }
+
         var result = await RunAsync(function, message, info, coldStart, deadline, hostToken).ConfigureAwait(false);
         PortableMetrics.Invocations.Add(1, new("faas.name", function.Name), new("outcome", result.Outcome.ToString()));
         if (result.Outcome != MessageOutcome.DeadLetter)
