@@ -3,6 +3,8 @@ using Portable.Core.App;
 using Portable.Core.Functions;
 using Portable.Core.Invocation;
 using Portable.Gcp;
+using Portable.Gcp.Events;
+using Portable.Gcp.Messaging;
 using Portable.Gcp.Http;
 using Portable.Gcp.Logging;
 
@@ -30,11 +32,13 @@ builder.Services.AddPortableDefaults(o =>
     o.FunctionTarget = settings.FunctionTarget;
 });
 builder.Services.AddPortableApp();
+builder.Services.AddPubSubMessaging(PubSubPublisherOptions.FromEnvironment(Environment.GetEnvironmentVariable));
 
 await using var app = builder.Build();
 var invoker = app.Services.GetRequiredService<HttpInvoker>();
 var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Portable.Gcp");
-app.Run(context => CloudRunRequest.HandleAsync(context, invoker, settings, log));
+var pubSub = new PubSubPushEndpoint(app.Services.GetRequiredService<MessageInvoker>(), settings, log);
+app.Run(context => CloudRunRequest.HandleAsync(context, invoker, pubSub, settings, log));
 app.Lifetime.ApplicationStopping.Register(() => CloudRunLog.Draining(log, CloudRunSettings.ShutdownTimeout.TotalSeconds));
 
 try

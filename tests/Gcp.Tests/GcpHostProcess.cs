@@ -32,18 +32,24 @@ internal sealed class GcpHostProcess : IAsyncDisposable
     public string StandardError { get { lock (_stderr) { return string.Join('\n', _stderr); } } }
 
     /// <summary>Starts the host with a free <c>PORT</c> plus <paramref name="environment"/> (a null value unsets a variable).</summary>
-    public static GcpHostProcess Start(params (string Name, string? Value)[] environment)
+    public static GcpHostProcess Start(params (string Name, string? Value)[] environment) => StartOnPort(FreePort.Next(), environment);
+
+    /// <summary>
+    /// Starts the host on <paramref name="port"/>, from src/Gcp's own build output (the test bin folder has the wrong
+    /// dependency set). Pub/Sub and metadata variables are cleared so nothing reaches Google from a test.
+    /// </summary>
+    public static GcpHostProcess StartOnPort(int port, params (string Name, string? Value)[] environment)
     {
-        var port = FreePort.Next();
+        var dll = RepoPaths.BuildOutput("src/Gcp", "Portable.Gcp.dll");
         var info = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = AppContext.BaseDirectory,
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
         };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Portable.Gcp.dll"));
-        foreach (var name in new[] { "FUNCTION_TARGET", "GOOGLE_CLOUD_PROJECT", "ASPNETCORE_URLS", "ASPNETCORE_HTTP_PORTS", "ASPNETCORE_HTTPS_PORTS" })
+        info.ArgumentList.Add(dll);
+        foreach (var name in new[] { "FUNCTION_TARGET", "GOOGLE_CLOUD_PROJECT", "ASPNETCORE_URLS", "ASPNETCORE_HTTP_PORTS", "ASPNETCORE_HTTPS_PORTS", "PUBSUB_EMULATOR_HOST", "GCE_METADATA_HOST" })
         {
             info.Environment.Remove(name);
         }
@@ -64,9 +70,13 @@ internal sealed class GcpHostProcess : IAsyncDisposable
     }
 
     /// <summary>Starts the host and polls its port until it accepts a connection (as Cloud Run's TCP start-up probe does).</summary>
-    public static async Task<GcpHostProcess> StartReadyAsync(params (string Name, string? Value)[] environment)
+    public static Task<GcpHostProcess> StartReadyAsync(params (string Name, string? Value)[] environment) =>
+        StartReadyOnPortAsync(FreePort.Next(), environment);
+
+    /// <summary>Starts the host on <paramref name="port"/> and waits until it accepts a connection.</summary>
+    public static async Task<GcpHostProcess> StartReadyOnPortAsync(int port, params (string Name, string? Value)[] environment)
     {
-        var host = Start(environment);
+        var host = StartOnPort(port, environment);
         try
         {
             await host.WaitUntilListeningAsync();

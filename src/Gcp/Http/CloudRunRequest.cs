@@ -1,5 +1,6 @@
 using Portable.Core.Http;
 using Portable.Core.Invocation;
+using Portable.Gcp.Events;
 using Portable.Gcp.Logging;
 using Portable.Hosting;
 
@@ -14,8 +15,8 @@ internal static class CloudRunRequest
     /// <summary>The Functions Framework answers these with 404 without calling the function (FF-dotnet <c>HostingInternals.cs</c>).</summary>
     private static readonly PathString[] Reserved = [new("/favicon.ico"), new("/robots.txt")];
 
-    /// <summary>Answers one request.</summary>
-    public static async Task HandleAsync(HttpContext context, HttpInvoker invoker, CloudRunSettings settings, ILogger log)
+    /// <summary>Answers one request: a Pub/Sub push to a queue function through <paramref name="pubSub"/>, anything else as HTTP.</summary>
+    public static async Task HandleAsync(HttpContext context, HttpInvoker invoker, PubSubPushEndpoint pubSub, CloudRunSettings settings, ILogger log)
     {
         if (IsReserved(context.Request.Path))
         {
@@ -26,6 +27,12 @@ internal static class CloudRunRequest
         var info = ReadInvocationInfo(context.Request.Headers);
         var trace = CloudTrace.ResourceName(info, settings.ProjectId);
         using var scope = trace is null ? null : log.BeginScope(new CloudTraceScope(trace));
+        if (pubSub.Match(context.Request.Path) is { } queueFunction)
+        {
+            await pubSub.HandleAsync(context, queueFunction, info).ConfigureAwait(false);
+            return;
+        }
+
         await AspNetCoreBridge.HandleAsync(context, invoker, info).ConfigureAwait(false);
     }
 
