@@ -15,6 +15,7 @@ internal sealed record BenchmarkOptions
           --only aws|gcp      benchmark one host only
           --no-publish        reuse tests/Benchmarks/artifacts from an earlier run instead of publishing again
           --output PATH       where to write the markdown (default tests/Benchmarks/results.md)
+          --env NAME=VALUE    extra environment for every started host (repeatable), e.g. AWS_LAMBDA_LOG_LEVEL=ERROR
         """;
 
     public int ColdStarts { get; init; } = 5;
@@ -32,6 +33,9 @@ internal sealed record BenchmarkOptions
     public HostKind? Only { get; init; }
 
     public required string OutputPath { get; init; }
+
+    /// <summary>Extra environment variables for every host the benchmark starts (<c>--env</c>).</summary>
+    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
     /// <summary>The arguments as given, to print the command that reproduces the run.</summary>
     public required IReadOnlyList<string> Arguments { get; init; }
@@ -55,6 +59,7 @@ internal sealed record BenchmarkOptions
                     "--concurrency" => options with { Concurrency = Positive(arg, Value()) },
                     "--only" => options with { Only = Value() switch { "aws" => HostKind.Lambda, "gcp" => HostKind.CloudRun, var other => throw new FormatException($"--only takes aws or gcp, not '{other}'.") } },
                     "--no-publish" => options with { Publish = false },
+                    "--env" => options with { Environment = WithVariable(options.Environment, Value()) },
                     "--output" => options with { OutputPath = Path.GetFullPath(Value()) },
                     "--help" or "-h" => throw new FormatException(string.Empty),
                     _ => throw new FormatException($"Unknown option '{arg}'."),
@@ -68,6 +73,17 @@ internal sealed record BenchmarkOptions
         }
 
         return true;
+    }
+
+    private static Dictionary<string, string> WithVariable(IReadOnlyDictionary<string, string> environment, string assignment)
+    {
+        var at = assignment.IndexOf('=', StringComparison.Ordinal);
+        if (at < 1)
+        {
+            throw new FormatException($"--env takes NAME=VALUE, not '{assignment}'.");
+        }
+
+        return new Dictionary<string, string>(environment, StringComparer.Ordinal) { [assignment[..at]] = assignment[(at + 1)..] };
     }
 
     private static int Positive(string name, string text) =>

@@ -95,17 +95,26 @@ internal sealed class CloudRunBench(string repoRoot, BenchmarkOptions options) :
 
     public void Dispose() => _probe.Dispose();
 
-    private HostProcess Start(Variant variant, int port) => HostProcess.Start(variant.Executable(repoRoot), new Dictionary<string, string?>(StringComparer.Ordinal)
+    private HostProcess Start(Variant variant, int port)
     {
-        ["PORT"] = port.ToString(CultureInfo.InvariantCulture),
-        ["FUNCTION_TARGET"] = null,
-        ["GOOGLE_CLOUD_PROJECT"] = null,
-        ["ASPNETCORE_URLS"] = null,
-        ["ASPNETCORE_HTTP_PORTS"] = null,
-        ["ASPNETCORE_HTTPS_PORTS"] = null,
-        ["ASPNETCORE_ENVIRONMENT"] = null,
-        ["DOTNET_ENVIRONMENT"] = null,
-    });
+        var environment = new Dictionary<string, string?>(StringComparer.Ordinal)
+        {
+            ["PORT"] = port.ToString(CultureInfo.InvariantCulture),
+            ["FUNCTION_TARGET"] = null,
+            ["GOOGLE_CLOUD_PROJECT"] = null,
+            ["ASPNETCORE_URLS"] = null,
+            ["ASPNETCORE_HTTP_PORTS"] = null,
+            ["ASPNETCORE_HTTPS_PORTS"] = null,
+            ["ASPNETCORE_ENVIRONMENT"] = null,
+            ["DOTNET_ENVIRONMENT"] = null,
+        };
+        foreach (var (name, value) in options.Environment)
+        {
+            environment[name] = value;
+        }
+
+        return HostProcess.Start(variant.Executable(repoRoot), environment);
+    }
 
     private static async Task WaitUntilAnsweringAsync(HttpClient http, HostProcess host, Variant variant, CancellationToken cancellationToken)
     {

@@ -55,6 +55,7 @@ internal sealed class LambdaBench(string repoRoot, BenchmarkOptions options) : I
         Handler = "items-api",
         FunctionName = "items-api",
         MemorySizeMb = 512,
+        Environment = options.Environment.ToDictionary(e => e.Key, string? (e) => e.Value, StringComparer.Ordinal),
     });
 
     private static async Task<LambdaInvocationResult> FirstAnswerAsync(

@@ -42,6 +42,8 @@ foreach (var variant in variants)
     }
 }
 
+var loadAtStart = Report.ReadLoadAverage();
+Console.WriteLine($"Load average when measuring begins: {loadAtStart}");
 using var cloudRun = new CloudRunBench(repoRoot, options);
 var lambda = new LambdaBench(repoRoot, options);
 foreach (var host in new[] { HostKind.Lambda, HostKind.CloudRun }.Where(h => options.Only is null || h == options.Only))
@@ -83,6 +85,7 @@ foreach (var host in new[] { HostKind.Lambda, HostKind.CloudRun }.Where(h => opt
     }
 }
 
+report.LoadAverage = (loadAtStart, Report.ReadLoadAverage());
 var markdown = report.ToMarkdown(wallClock.Elapsed, TimeProvider.System.GetUtcNow());
 Directory.CreateDirectory(Path.GetDirectoryName(options.OutputPath)!);
 await File.WriteAllTextAsync(options.OutputPath, markdown, ct);

@@ -39,6 +39,22 @@ internal sealed class Report(BenchmarkOptions options, string repoRoot)
 
     public Dictionary<Variant, TimeSpan> PublishTimes { get; } = [];
 
+    /// <summary>The 1-minute load average when measuring began and when it ended (other work on the machine skews every figure).</summary>
+    public (string AtStart, string AtEnd) LoadAverage { get; set; } = ("?", "?");
+
+    /// <summary>The 1-, 5- and 15-minute load averages from /proc/loadavg.</summary>
+    public static string ReadLoadAverage()
+    {
+        try
+        {
+            return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+        }
+        catch (IOException)
+        {
+            return "?";
+        }
+    }
+
     public string Command
     {
         get
@@ -146,6 +162,7 @@ internal sealed class Report(BenchmarkOptions options, string repoRoot)
         md.AppendLine("`-- --quick` gives a short run (3 cold starts, 1 s warm-up, 3 s load); `-- --help` lists every option (`--runs`, `--duration`, `--only aws|gcp`, `--no-publish`, ...).");
         md.AppendLine();
         md.AppendLine(Invariant, $"- Machine: {CpuModel()}, {Environment.ProcessorCount} logical cores, {RuntimeInformation.OSDescription}; runner on {RuntimeInformation.FrameworkDescription}.");
+        md.AppendLine(Invariant, $"- Load average (1, 5, 15 min) when measuring began: {LoadAverage.AtStart}; when it ended: {LoadAverage.AtEnd}. Anything else running on the machine inflates absolute figures; the ratios, measured interleaved, suffer less.");
         md.AppendLine(Invariant, $"- Cold starts per variant: {options.ColdStarts} (+1 unmeasured); warm load: {options.Concurrency} in flight, {options.WarmUp.TotalSeconds:0} s warm-up + {options.Duration.TotalSeconds:0} s measured.");
         md.AppendLine("- Every variant answers `GET /items?limit=1` (Lambda: as an API Gateway HTTP API payload 2.0 event) and is checked for a 2xx; Portable serves it from its default in-memory store.");
         md.AppendLine("- Published with:");
