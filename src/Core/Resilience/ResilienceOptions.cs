@@ -67,7 +67,7 @@ public sealed class ResilienceOptions
             {
                 errors.Add($"{nameof(AttemptTimeout)} must be more than {MinimumTimeout.TotalMilliseconds} ms and at most one day, or null for none (was {attempt}).");
             }
-            else if (attempt > Timeout)
+            else if (attempt > Timeout && Timeout >= MinimumTimeout && Timeout <= MaximumSpan)
             {
                 errors.Add($"{nameof(AttemptTimeout)} ({attempt}) must not exceed {nameof(Timeout)} ({Timeout}): a single attempt could never time out on its own.");
             }
