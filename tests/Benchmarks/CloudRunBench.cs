@@ -40,7 +40,7 @@ internal sealed class CloudRunBench(string repoRoot, BenchmarkOptions options) :
                 var body = await response.Content.ReadAsStringAsync(cancellationToken);
                 var elapsed = clock.Elapsed;
                 return response.StatusCode == HttpStatusCode.OK
-                    ? new ColdStart(elapsed, await ProcessMemory.PeakRssMbAsync(host.ProcessId, cancellationToken))
+                    ? await ColdStart.ReadAsync(elapsed, host.ProcessId, cancellationToken)
                     : throw new InvalidOperationException($"{variant.Name}: GET {ListPath} answered {(int)response.StatusCode}: {body}");
             }
             catch (HttpRequestException)
@@ -88,9 +88,11 @@ internal sealed class CloudRunBench(string repoRoot, BenchmarkOptions options) :
             await LoadLoop.RunAsync(ListAsync, options.Concurrency, options.WarmUp);
         }
 
+        var cpuBefore = await ProcessCpu.ProcessTimeAsync(host.ProcessId, cancellationToken);
         var load = await LoadLoop.RunAsync(ListAsync, options.Concurrency, options.Duration);
+        var cpu = await ProcessCpu.ProcessTimeAsync(host.ProcessId, cancellationToken) - cpuBefore;
         var peak = await ProcessMemory.PeakRssMbAsync(host.ProcessId, cancellationToken);
-        return new WarmRun(load, peak, host.LineCount);
+        return new WarmRun(load, peak, host.LineCount, cpu);
     }
 
     public void Dispose() => _probe.Dispose();

@@ -3,13 +3,24 @@ namespace Portable.Benchmarks;
 /// <summary>One cold start: from just before the process was started to its first successful answer.</summary>
 /// <param name="TimeToFirstResponse">Process start to the first 2xx answer (Lambda: the first <c>/response</c> posted).</param>
 /// <param name="RssAtFirstResponseMb">Peak RSS (VmHWM) when the first answer arrived.</param>
-internal sealed record ColdStart(TimeSpan TimeToFirstResponse, double RssAtFirstResponseMb);
+/// <param name="CpuToFirstResponse">CPU the process had used by then (all its threads): the start-up work, whatever else ran on the machine.</param>
+internal sealed record ColdStart(TimeSpan TimeToFirstResponse, double RssAtFirstResponseMb, TimeSpan CpuToFirstResponse)
+{
+    /// <summary>Reads the process's figures right after its first answer.</summary>
+    public static async Task<ColdStart> ReadAsync(TimeSpan elapsed, int processId, CancellationToken cancellationToken) =>
+        new(elapsed, await ProcessMemory.PeakRssMbAsync(processId, cancellationToken), await ProcessCpu.ThreadsOnCpuAsync(processId, cancellationToken));
+}
 
 /// <summary>A warm process under load, then its peak RSS.</summary>
 /// <param name="Load">The measured load (after the unmeasured warm-up).</param>
 /// <param name="PeakRssMb">VmHWM read at the end, just before the process was killed.</param>
 /// <param name="OutputLines">Lines the process wrote (its logs) over its life.</param>
-internal sealed record WarmRun(LoadResult Load, double PeakRssMb, int OutputLines);
+/// <param name="ServerCpu">CPU the process used during the measured load.</param>
+internal sealed record WarmRun(LoadResult Load, double PeakRssMb, int OutputLines, TimeSpan ServerCpu)
+{
+    /// <summary>Server CPU per successful request, in microseconds.</summary>
+    public double CpuPerRequestUs => Load.Succeeded == 0 ? double.NaN : ServerCpu.TotalMicroseconds / Load.Succeeded;
+}
 
 /// <summary>How one host is started, asked and measured.</summary>
 internal interface IHostBench

@@ -19,9 +19,9 @@ internal sealed class LambdaBench(string repoRoot, BenchmarkOptions options) : I
         var first = emulator.InvokeAsync(Invocation(ApiGatewayEvents.ListOneItem), cancellationToken); // queued before the process exists
         var clock = Stopwatch.StartNew();
         await using var function = Start(variant, emulator);
-        var result = await FirstAnswerAsync(first, function, variant, cancellationToken);
+        await FirstAnswerAsync(first, function, variant, cancellationToken);
         var elapsed = clock.Elapsed;
-        return new ColdStart(elapsed, await ProcessMemory.PeakRssMbAsync(function.ProcessId, cancellationToken));
+        return await ColdStart.ReadAsync(elapsed, function.ProcessId, cancellationToken);
     }
 
     public async Task<WarmRun> WarmAsync(Variant variant, CancellationToken cancellationToken)
@@ -41,9 +41,11 @@ internal sealed class LambdaBench(string repoRoot, BenchmarkOptions options) : I
             await LoadLoop.RunAsync(ListAsync, options.Concurrency, options.WarmUp);
         }
 
+        var cpuBefore = await ProcessCpu.ProcessTimeAsync(function.ProcessId, cancellationToken);
         var load = await LoadLoop.RunAsync(ListAsync, options.Concurrency, options.Duration);
+        var cpu = await ProcessCpu.ProcessTimeAsync(function.ProcessId, cancellationToken) - cpuBefore;
         var peak = await ProcessMemory.PeakRssMbAsync(function.ProcessId, cancellationToken);
-        return new WarmRun(load, peak, function.OutputLines.Count);
+        return new WarmRun(load, peak, function.OutputLines.Count, cpu);
     }
 
     private static LambdaInvocationRequest Invocation(byte[] apiGatewayEvent) => new() { Payload = apiGatewayEvent, Timeout = Patience };

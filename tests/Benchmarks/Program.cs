@@ -65,7 +65,7 @@ foreach (var host in new[] { HostKind.Lambda, HostKind.CloudRun }.Where(h => opt
             portableStarts.Add(await bench.ColdStartAsync(portable, ct));
             baselineStarts.Add(await bench.ColdStartAsync(baseline, ct));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"   cold start {i + 1}/{options.ColdStarts}: Portable {portableStarts[^1].TimeToFirstResponse.TotalMilliseconds:0.0} ms, baseline {baselineStarts[^1].TimeToFirstResponse.TotalMilliseconds:0.0} ms"));
+                $"   cold start {i + 1}/{options.ColdStarts}: Portable {portableStarts[^1].TimeToFirstResponse.TotalMilliseconds:0.0} ms (CPU {portableStarts[^1].CpuToFirstResponse.TotalMilliseconds:0.0} ms), baseline {baselineStarts[^1].TimeToFirstResponse.TotalMilliseconds:0.0} ms (CPU {baselineStarts[^1].CpuToFirstResponse.TotalMilliseconds:0.0} ms)"));
         }
 
         var portableWarm = await bench.WarmAsync(portable, ct);
@@ -73,7 +73,7 @@ foreach (var host in new[] { HostKind.Lambda, HostKind.CloudRun }.Where(h => opt
         foreach (var (variant, warm) in new[] { (portable, portableWarm), (baseline, baselineWarm) })
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"   warm {variant.Name}: {warm.Load.RequestsPerSecond:0} req/s ({warm.Load.Succeeded} ok, {warm.Load.Failed} failed), peak RSS {warm.PeakRssMb:0.0} MB"));
+                $"   warm {variant.Name}: {warm.Load.RequestsPerSecond:0} req/s ({warm.Load.Succeeded} ok, {warm.Load.Failed} failed), {warm.CpuPerRequestUs:0} µs CPU/request, peak RSS {warm.PeakRssMb:0.0} MB"));
             if (warm.Load.Failed > 0)
             {
                 await Console.Error.WriteLineAsync($"   {warm.Load.Failed} requests to {variant.Name} failed; the first: {warm.Load.FirstFailure}");
