@@ -6,6 +6,7 @@ using Portable.Aws.Runtime;
 using Portable.Core.App;
 using Portable.Core.Functions;
 using Portable.Core.Invocation;
+using Portable.Core.Messaging;
 
 // The composition root of the Lambda custom runtime (provided.al2023): an executable named bootstrap that
 // reads AWS_LAMBDA_RUNTIME_API and _HANDLER, then serves invocations until SIGTERM.
@@ -44,10 +45,15 @@ services.AddPortableDefaults(o =>
 services.AddPortableApp();
 await using var provider = services.BuildServiceProvider();
 
-HttpInvoker invoker;
+var log = provider.GetRequiredService<ILoggerFactory>().CreateLogger("Portable.Aws.Bootstrap");
+LambdaBootstrap bootstrap;
 try
 {
-    invoker = provider.GetRequiredService<HttpInvoker>(); // builds the singletons the function needs, once
+    // Builds the singletons the function needs, once: an HTTP function answers API Gateway / Function URL events,
+    // a queue function answers SQS events with batchItemFailures.
+    bootstrap = function.Trigger is QueueTrigger
+        ? new LambdaBootstrap(client, provider.GetRequiredService<MessageInvoker>(), function, log, id => logs.RequestId = id)
+        : new LambdaBootstrap(client, provider.GetRequiredService<HttpInvoker>(), log, id => logs.RequestId = id);
 }
 catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
 {
@@ -57,8 +63,6 @@ catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
     return 1;
 }
 
-var log = provider.GetRequiredService<ILoggerFactory>().CreateLogger("Portable.Aws.Bootstrap");
-var bootstrap = new LambdaBootstrap(client, invoker, log, id => logs.RequestId = id);
 try
 {
     await bootstrap.RunAsync(shutdown.Token);

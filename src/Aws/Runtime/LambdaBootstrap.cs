@@ -2,14 +2,16 @@ using Microsoft.Extensions.Logging;
 using Portable.Aws.Events;
 using Portable.Core.Functions;
 using Portable.Core.Invocation;
+using Portable.Core.Messaging;
 
 namespace Portable.Aws.Runtime;
 
 /// <summary>
 /// The custom runtime's loop (steps 1 and 5 of an invocation on AWS): GET <c>next</c>, set
-/// <c>_X_AMZN_TRACE_ID</c>, map the event, let <see cref="HttpInvoker"/> run it, and POST the response — or
-/// POST <c>/error</c> when the event is not one this function can take. A handler fault never reaches
-/// <c>/error</c>: the invoker has already turned it into a 500 response.
+/// <c>_X_AMZN_TRACE_ID</c>, map the event, let <see cref="HttpInvoker"/> (API Gateway, Function URL) or
+/// <see cref="MessageInvoker"/> (SQS) run it, and POST the response — or POST <c>/error</c> when the event is not
+/// one this function can take. A handler fault never reaches <c>/error</c>: the invoker has already turned it into
+/// a 500 response or a batch item failure.
 /// </summary>
 public sealed partial class LambdaBootstrap
 {
@@ -22,14 +24,16 @@ public sealed partial class LambdaBootstrap
     /// <summary>Error type for a <c>_HANDLER</c> the manifest does not declare.</summary>
     public const string UnknownHandlerType = "Runtime.UnknownHandler";
 
-    /// <summary>Error type for a manifest function this runtime cannot serve (no HTTP trigger).</summary>
+    /// <summary>Error type for a manifest function this runtime cannot serve (neither HTTP nor queue trigger).</summary>
     public const string UnsupportedHandlerType = "Runtime.UnsupportedHandler";
 
     /// <summary>Error type posted when the response is over the Runtime API's payload limit (413).</summary>
     public const string ResponseTooLargeType = "Function.ResponseSizeTooLarge";
 
     private readonly RuntimeApiClient _client;
-    private readonly HttpInvoker _invoker;
+    private readonly HttpInvoker? _invoker;
+    private readonly MessageInvoker? _messages;
+    private readonly FunctionDefinition? _queueFunction;
     private readonly ILogger _log;
     private readonly Action<string?>? _requestIdChanged;
 
@@ -38,6 +42,16 @@ public sealed partial class LambdaBootstrap
     {
         _client = client ?? throw new ArgumentNullException(nameof(client));
         _invoker = invoker ?? throw new ArgumentNullException(nameof(invoker));
+        _log = logger ?? throw new ArgumentNullException(nameof(logger));
+        _requestIdChanged = requestIdChanged;
+    }
+
+    /// <summary>Creates the loop for a queue function: each invocation is an SQS event for <paramref name="function"/>.</summary>
+    public LambdaBootstrap(RuntimeApiClient client, MessageInvoker invoker, FunctionDefinition function, ILogger logger, Action<string?>? requestIdChanged = null)
+    {
+        _client = client ?? throw new ArgumentNullException(nameof(client));
+        _messages = invoker ?? throw new ArgumentNullException(nameof(invoker));
+        _queueFunction = function is { Trigger: QueueTrigger } ? function : throw new ArgumentException($"Function '{function?.Name}' is not queue-triggered.", nameof(function));
         _log = logger ?? throw new ArgumentNullException(nameof(logger));
         _requestIdChanged = requestIdChanged;
     }
@@ -64,9 +78,9 @@ public sealed partial class LambdaBootstrap
             return false;
         }
 
-        if (found.Trigger is not HttpTrigger)
+        if (found.Trigger is not (HttpTrigger or QueueTrigger))
         {
-            error = new LambdaError(UnsupportedHandlerType, $"Function '{found.Name}' has a {found.Trigger.GetType().Name}; this runtime serves HTTP functions only.");
+            error = new LambdaError(UnsupportedHandlerType, $"Function '{found.Name}' has a {found.Trigger.GetType().Name}; this runtime serves HTTP and queue (SQS) functions only.");
             return false;
         }
 
@@ -113,6 +127,11 @@ public sealed partial class LambdaBootstrap
 
     private async Task<RuntimeApiAnswer> AnswerAsync(RuntimeInvocation invocation, CancellationToken cancellationToken)
     {
+        if (_messages is not null)
+        {
+            return await AnswerQueueAsync(_messages, _queueFunction!, invocation, cancellationToken).ConfigureAwait(false);
+        }
+
         if (!ApiGatewayRequestMapper.TryMap(invocation.Payload, out var httpEvent, out var error))
         {
             LogUnsupported(_log, invocation.RequestId, error.ErrorType, error.ErrorMessage);
@@ -120,7 +139,7 @@ public sealed partial class LambdaBootstrap
         }
 
         var info = new InvocationInfo(invocation.RequestId, invocation.Deadline, httpEvent.TraceParent, invocation.TraceId);
-        var response = await _invoker.InvokeAsync(httpEvent.Request, info, cancellationToken).ConfigureAwait(false);
+        var response = await _invoker!.InvokeAsync(httpEvent.Request, info, cancellationToken).ConfigureAwait(false);
         LogInvoked(_log, httpEvent.Format, httpEvent.Request.Method, httpEvent.Request.Path, response.StatusCode);
         var answer = await _client.PostResponseAsync(invocation.RequestId, ApiGatewayResponseWriter.Write(httpEvent.Format, response), cancellationToken).ConfigureAwait(false);
         if (answer.StatusCode == 413)
@@ -135,6 +154,40 @@ public sealed partial class LambdaBootstrap
 
         return answer;
     }
+
+    // SQS: map the records, run the batch, answer with batchItemFailures (dead letters already went to the sink).
+    private async Task<RuntimeApiAnswer> AnswerQueueAsync(MessageInvoker invoker, FunctionDefinition function, RuntimeInvocation invocation, CancellationToken cancellationToken)
+    {
+        if (!SqsEventMapper.TryMap(invocation.Payload, out var batch, out var error))
+        {
+            LogUnsupportedQueueEvent(_log, invocation.RequestId, error.ErrorType, error.ErrorMessage);
+            return await _client.PostErrorAsync(invocation.RequestId, error, cancellationToken).ConfigureAwait(false);
+        }
+
+        var info = new InvocationInfo(invocation.RequestId, invocation.Deadline, null, invocation.TraceId);
+        var settlements = await invoker.InvokeAsync(function, batch.Messages, info, cancellationToken).ConfigureAwait(false);
+        var fifo = batch.IsFifo || ((QueueTrigger)function.Trigger).Options.Fifo;
+        var body = SqsBatchResponseWriter.Write(settlements, fifo);
+        int succeeded = 0, retried = 0, deadLettered = 0;
+        foreach (var settlement in settlements)
+        {
+            _ = settlement.Outcome switch
+            {
+                MessageOutcome.Success => succeeded++,
+                MessageOutcome.Retry => retried++,
+                _ => deadLettered++,
+            };
+        }
+
+        LogBatch(_log, batch.Messages.Count, succeeded, retried, deadLettered);
+        return await _client.PostResponseAsync(invocation.RequestId, body, cancellationToken).ConfigureAwait(false);
+    }
+
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Information, Message = "SQS batch of {Count}: {Succeeded} succeeded, {Retried} to retry, {DeadLettered} dead-lettered")]
+    private static partial void LogBatch(ILogger logger, int count, int succeeded, int retried, int deadLettered);
+
+    [LoggerMessage(EventId = 2005, Level = LogLevel.Warning, Message = "Invocation {RequestId} is not a usable SQS event ({ErrorType}): {ErrorMessage}")]
+    private static partial void LogUnsupportedQueueEvent(ILogger logger, string requestId, string errorType, string errorMessage);
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "{Format} {Method} {Path} answered {StatusCode}")]
     private static partial void LogInvoked(ILogger logger, HttpEventFormat format, string method, string path, int statusCode);

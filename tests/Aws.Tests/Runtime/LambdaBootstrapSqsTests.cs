@@ -1,0 +1,157 @@
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using Portable.Aws.Events;
+using Portable.Aws.Runtime;
+using Portable.Aws.Tests.Queues;
+using Portable.Core.Functions;
+using Portable.Core.Messaging;
+using Portable.Local.Emulators.Aws;
+using Portable.TestKit;
+
+namespace Portable.Aws.Tests.Runtime;
+
+/// <summary>The runtime loop serving a queue function in process: SQS events in, batchItemFailures (or /error) out.</summary>
+public class LambdaBootstrapSqsTests
+{
+    private static readonly DateTimeOffset Start = new(2026, 11, 1, 12, 0, 0, TimeSpan.Zero);
+
+    // "ok…" succeeds, "poison…" is a permanent failure, anything else throws (transient).
+    private static FunctionManifest Manifest(bool fifo = false) => new FunctionManifestBuilder()
+        .AddQueue(
+            "probe",
+            "payments",
+            (message, _, _) =>
+            {
+                var body = Encoding.UTF8.GetString(message.Body.Span);
+                return body.StartsWith("ok", StringComparison.Ordinal) ? ValueTask.FromResult(MessageResult.Success)
+                    : body.StartsWith("poison", StringComparison.Ordinal) ? throw new PermanentFailureException($"{body} is bad data")
+                    : throw new InvalidOperationException("downstream unavailable");
+            },
+            new QueueTriggerOptions { Fifo = fifo, DisableIdempotency = true })
+        .AddHttp("web", r => r.Map("GET", "/x", (_, _, _) => ValueTask.FromResult(Portable.Core.Http.PortableHttpResponse.Empty(200))))
+        .Build();
+
+    private static string SqsEvent(params string[] bodies) =>
+        JsonSerializer.Serialize(new
+        {
+            Records = bodies.Select((body, i) => new Dictionary<string, object>
+            {
+                ["messageId"] = $"m{i}",
+                ["receiptHandle"] = $"rh{i}",
+                ["body"] = body,
+                ["eventSource"] = "aws:sqs",
+                ["eventSourceARN"] = "arn:aws:sqs:us-east-1:123456789012:payments",
+                ["awsRegion"] = "us-east-1",
+                ["attributes"] = new Dictionary<string, string> { ["ApproximateReceiveCount"] = "3", ["SentTimestamp"] = "1790000000000" },
+                ["messageAttributes"] = new Dictionary<string, object>(),
+            }).ToArray(),
+        });
+
+    private static async Task<LambdaInvocationResult> RunOneAsync(QueueHarness harness, string payload, bool fifo = false)
+    {
+        await using var emulator = await LambdaRuntimeApiEmulator.StartAsync(new LambdaRuntimeApiEmulatorOptions { TimeProvider = new FakeTimeProvider(Start) });
+        using var client = new RuntimeApiClient(emulator.RuntimeApi);
+        var function = harness.Invoker.GetFunction("probe");
+        var bootstrap = new LambdaBootstrap(client, harness.Invoker, function, NullLogger.Instance);
+        var invocation = emulator.InvokeAsync(Encoding.UTF8.GetBytes(payload), TimeSpan.FromSeconds(10));
+        await bootstrap.RunOnceAsync(CancellationToken.None);
+        return await invocation;
+    }
+
+    private static string[] FailedIds(LambdaInvocationResult result)
+    {
+        Assert.True(result.IsSuccess, $"{result.Outcome} {result.ErrorBodyText}");
+        var response = JsonSerializer.Deserialize(result.Payload.Span, SqsJsonContext.Default.SqsBatchResponse)!;
+        return [.. response.BatchItemFailures.Select(f => f.ItemIdentifier)];
+    }
+
+    [Fact]
+    public void TryResolveHandler_QueueFunction_Resolves()
+    {
+        Assert.True(LambdaBootstrap.TryResolveHandler("probe", Manifest(), out var function, out _));
+        Assert.IsType<QueueTrigger>(function.Trigger);
+    }
+
+    [Fact]
+    public async Task RunOnce_AllSucceed_PostsAnEmptyFailureList()
+    {
+        using var harness = new QueueHarness(Manifest());
+
+        var result = await RunOneAsync(harness, SqsEvent("ok-1", "ok-2", "ok-3"));
+
+        Assert.Equal("""{"batchItemFailures":[]}""", result.PayloadText);
+    }
+
+    [Fact]
+    public async Task RunOnce_PoisonAndTransient_ListsOnlyTheTransientAndDeadLettersThePoison()
+    {
+        using var harness = new QueueHarness(Manifest());
+
+        var result = await RunOneAsync(harness, SqsEvent("ok-1", "poison-2", "flaky-3", "ok-4"));
+
+        Assert.Equal(["m2"], FailedIds(result));
+        var (message, reason) = Assert.Single(harness.DeadLetters.Letters);
+        Assert.Equal("m1", message.Id);
+        Assert.Equal("payments", message.Source);
+        Assert.Equal(3, message.DeliveryCount);
+        Assert.Equal("poison-2 is bad data", reason);
+    }
+
+    [Fact]
+    public async Task RunOnce_DeadLetterSinkFails_ListsThePoisonForRedelivery()
+    {
+        using var harness = new QueueHarness(Manifest(), new UnconfiguredDeadLetterSink());
+
+        var result = await RunOneAsync(harness, SqsEvent("ok-1", "poison-2"));
+
+        Assert.Equal(["m1"], FailedIds(result));
+    }
+
+    [Fact]
+    public async Task RunOnce_FifoFunction_ListsEverythingFromTheFirstFailureOn()
+    {
+        using var harness = new QueueHarness(Manifest(fifo: true));
+
+        var result = await RunOneAsync(harness, SqsEvent("ok-1", "flaky-2", "ok-3", "ok-4"));
+
+        Assert.Equal(["m1", "m2", "m3"], FailedIds(result));
+    }
+
+    [Fact]
+    public async Task RunOnce_RecordMissingMessageId_PostsInvalidEventError()
+    {
+        using var harness = new QueueHarness(Manifest());
+
+        var result = await RunOneAsync(harness, """{"Records":[{"eventSource":"aws:sqs","body":"ok","eventSourceARN":"arn:aws:sqs:us-east-1:123456789012:payments"}]}""");
+
+        Assert.Equal(LambdaInvocationOutcome.FunctionError, result.Outcome);
+        Assert.Equal("Runtime.InvalidEvent", result.ErrorType);
+        Assert.Equal(LambdaError.ContentType, result.ErrorContentType);
+        using var json = JsonDocument.Parse(result.ErrorBody);
+        Assert.Equal("Runtime.InvalidEvent", json.RootElement.GetProperty("errorType").GetString());
+        Assert.Contains("Records[0] has no messageId", json.RootElement.GetProperty("errorMessage").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunOnce_HttpEventToQueueFunction_PostsUnsupportedEventError()
+    {
+        using var harness = new QueueHarness(Manifest());
+
+        var result = await RunOneAsync(harness, RepoPaths.ReadSample("aws-apigw-v2-request.json"));
+
+        Assert.Equal(LambdaInvocationOutcome.FunctionError, result.Outcome);
+        Assert.Equal("Runtime.UnsupportedEvent", result.ErrorType);
+    }
+
+    [Fact]
+    public async Task RunOnce_RealSample_IsAnsweredWithItsMessageIdForRetry()
+    {
+        using var harness = new QueueHarness(Manifest());
+
+        var result = await RunOneAsync(harness, RepoPaths.ReadSample("aws-sqs-event.json")); // "Message Body" is neither ok nor poison: transient
+
+        Assert.Equal(["MessageID"], FailedIds(result));
+    }
+}
