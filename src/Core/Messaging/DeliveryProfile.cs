@@ -126,7 +126,7 @@ public sealed record DeliveryProfile(
             return TimeSpan.Zero;
         }
 
-        var factor = Math.Pow(2, Math.Clamp(deliveryCount - 1, 0, 20));
+        var factor = Math.Pow(2, Math.Clamp(deliveryCount, 1, 21) - 1);
         var delay = TimeSpan.FromTicks((long)Math.Min(RetryDelay.Ticks * factor, MaxRetryDelay.Ticks));
         return delay;
     }
