@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Logging;
 using Portable.Local;
+using Portable.Local.Emulators.Aws;
 using Portable.TestKit;
 
 namespace Portable.Conformance.Hosts;
@@ -15,20 +16,37 @@ public interface IHostUnderTest : IAsyncDisposable
 /// <summary>Starts each host by name.</summary>
 public static class HostsUnderTest
 {
-    /// <summary>Every host the conformance scenarios run on.</summary>
-    public static readonly string[] Names = ["local", "gcp-cloud-run"];
+    /// <summary>Every host the conformance scenarios run on, each driven through its platform's real protocol.</summary>
+    public static readonly string[] Names =
+    [
+        "local",
+        "gcp-cloud-run",
+        "aws-http-api-v2",
+        "aws-rest-v1",
+        "aws-function-url",
+        "azure-forwarding",
+        "azure-payload",
+    ];
+
+    /// <summary>How long one request may take before the scenario fails instead of hanging.</summary>
+    public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
 
     /// <summary>Starts the host named <paramref name="name"/> with empty state.</summary>
     public static async Task<IHostUnderTest> StartAsync(string name) => name switch
     {
         "local" => await LocalUnderTest.StartAsync(),
         "gcp-cloud-run" => await GcpUnderTest.StartAsync(),
+        "aws-http-api-v2" => await AwsUnderTest.StartAsync(ApiGatewayEventFormat.HttpApiV2),
+        "aws-rest-v1" => await AwsUnderTest.StartAsync(ApiGatewayEventFormat.RestV1),
+        "aws-function-url" => await AwsUnderTest.StartAsync(ApiGatewayEventFormat.FunctionUrl),
+        "azure-forwarding" => await AzureUnderTest.StartAsync(forwardHttpRequests: true),
+        "azure-payload" => await AzureUnderTest.StartAsync(forwardHttpRequests: false),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "No such host."),
     };
 
     private sealed class LocalUnderTest(WebApplication app, string dataDir) : IHostUnderTest
     {
-        public HttpClient Client { get; } = new() { BaseAddress = app.BaseAddress() };
+        public HttpClient Client { get; } = new() { BaseAddress = app.BaseAddress(), Timeout = RequestTimeout };
 
         public static async Task<IHostUnderTest> StartAsync()
         {
@@ -50,14 +68,24 @@ public static class HostsUnderTest
     /// <summary>The Cloud Run host as its container runs it: the real executable with PORT set.</summary>
     private sealed class GcpUnderTest(ServerProcess process, Uri baseAddress) : IHostUnderTest
     {
-        public HttpClient Client { get; } = new() { BaseAddress = baseAddress };
+        public HttpClient Client { get; } = new() { BaseAddress = baseAddress, Timeout = RequestTimeout };
 
         public static async Task<IHostUnderTest> StartAsync()
         {
             var port = FreePort.Next();
-            var process = ServerProcess.StartDotnet("Portable.Gcp.dll", new Dictionary<string, string?> { ["PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+            // From src/Gcp's own output: the test folder holds the test project's dependency set, not the container's.
+            var process = ServerProcess.StartDotnet(RepoPaths.BuildOutput("src/Gcp", "Portable.Gcp.dll"), new Dictionary<string, string?> { ["PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture) });
             var baseAddress = new Uri($"http://127.0.0.1:{port}");
-            await process.WaitUntilAnsweringAsync(new Uri(baseAddress, "/"), TimeSpan.FromSeconds(30));
+            try
+            {
+                await process.WaitUntilAnsweringAsync(new Uri(baseAddress, "/"), TimeSpan.FromSeconds(30));
+            }
+            catch
+            {
+                await process.DisposeAsync(); // a server that never answered is still killed
+                throw;
+            }
+
             return new GcpUnderTest(process, baseAddress);
         }
 
