@@ -55,8 +55,16 @@ public sealed class ItemsApiConformanceTests(ItemsApiConformanceTests.Hosts host
                 }
             }
 
-            await using var reference = await HostsUnderTest.StartAsync("local");
-            LocalTranscript = await ItemsScenario.RunAsync("local", reference.Client);
+            try
+            {
+                await using var reference = await HostsUnderTest.StartAsync("local");
+                LocalTranscript = await ItemsScenario.RunAsync("local", reference.Client);
+            }
+            catch
+            {
+                await DisposeAsync(); // no child process outlives a fixture that failed to start
+                throw;
+            }
         }
 
         public async Task DisposeAsync()

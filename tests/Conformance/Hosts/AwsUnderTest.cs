@@ -10,9 +10,6 @@ namespace Portable.Conformance.Hosts;
 /// </summary>
 internal sealed class AwsUnderTest : IHostUnderTest
 {
-    /// <summary>Bounds the wait for the bootstrap's first <c>next</c> poll.</summary>
-    private static readonly TimeSpan StartupTimeout = TimeSpan.FromSeconds(30);
-
     private readonly LambdaRuntimeApiEmulator _lambda;
     private readonly LambdaFunctionProcess _function;
     private readonly ApiGatewayEmulator _gateway;
@@ -75,13 +72,13 @@ internal sealed class AwsUnderTest : IHostUnderTest
 
     private static async Task WaitUntilPollingAsync(LambdaRuntimeApiEmulator lambda, LambdaFunctionProcess function)
     {
-        using var timeout = new CancellationTokenSource(StartupTimeout);
+        using var timeout = new CancellationTokenSource(HostsUnderTest.StartupTimeout);
         var ready = lambda.WaitForRuntimeAsync(timeout.Token);
         var exited = function.WaitForExitAsync(timeout.Token);
         await Task.WhenAny(ready, exited);
         if (!ready.IsCompletedSuccessfully)
         {
-            var why = function.HasExited ? $"exited with code {function.ExitCode}" : $"did not poll /runtime/invocation/next within {StartupTimeout.TotalSeconds:0} s";
+            var why = function.HasExited ? $"exited with code {function.ExitCode}" : $"did not poll /runtime/invocation/next within {HostsUnderTest.StartupTimeout.TotalSeconds:0} s";
             throw new InvalidOperationException($"The bootstrap {why}. Output:\n{string.Join('\n', function.OutputLines)}");
         }
     }

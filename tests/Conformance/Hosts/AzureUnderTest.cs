@@ -24,7 +24,7 @@ internal sealed class AzureUnderTest(FunctionsHostEmulator host) : IHostUnderTes
             ExecutablePath = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } dotnet ? dotnet : "dotnet",
             Arguments = [RepoPaths.BuildOutput("src/Azure", "Portable.Azure.dll")],
             ForwardHttpRequests = forwardHttpRequests,
-            StartupTimeout = TimeSpan.FromSeconds(30),
+            StartupTimeout = HostsUnderTest.StartupTimeout,
         });
         if (host.ForwardsHttpRequests != forwardHttpRequests)
         {

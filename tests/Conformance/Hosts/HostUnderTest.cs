@@ -31,6 +31,12 @@ public static class HostsUnderTest
     /// <summary>How long one request may take before the scenario fails instead of hanging.</summary>
     public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Bounds every wait for a child process to become ready; generous because all hosts start at once and a
+    /// loaded two-core machine has been seen to need several seconds per .NET process start.
+    /// </summary>
+    public static readonly TimeSpan StartupTimeout = TimeSpan.FromSeconds(60);
+
     /// <summary>Starts the host named <paramref name="name"/> with empty state.</summary>
     public static async Task<IHostUnderTest> StartAsync(string name) => name switch
     {
@@ -78,7 +84,7 @@ public static class HostsUnderTest
             var baseAddress = new Uri($"http://127.0.0.1:{port}");
             try
             {
-                await process.WaitUntilAnsweringAsync(new Uri(baseAddress, "/"), TimeSpan.FromSeconds(30));
+                await process.WaitUntilAnsweringAsync(new Uri(baseAddress, "/"), StartupTimeout);
             }
             catch
             {
