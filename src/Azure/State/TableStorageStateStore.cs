@@ -114,12 +114,10 @@ public sealed class TableStorageStateStore : IStateStore
 
             try
             {
-                await _table.DeleteEntityAsync(existing.PartitionKey, existing.RowKey, existing.ETag, cancellationToken).ConfigureAwait(false);
-                return true;
-            }
-            catch (RequestFailedException e) when (e.Status is 404)
-            {
-                return false;
+                // The SDK treats delete as idempotent: a row already gone answers 404 without throwing, and that is
+                // how a racing deleter that lost learns it.
+                var response = await _table.DeleteEntityAsync(existing.PartitionKey, existing.RowKey, existing.ETag, cancellationToken).ConfigureAwait(false);
+                return response.Status != 404;
             }
             catch (RequestFailedException e) when (e.Status is 412)
             {
