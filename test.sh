@@ -43,6 +43,12 @@ if [ "$aot" = 1 ]; then
   done
 fi
 
+# The Cloud SQL state store tests run a throwaway PostgreSQL 15 cluster from Debian's package (tests/Engines/PostgresFixture.cs).
+if [ ! -x /usr/lib/postgresql/15/bin/initdb ]; then
+  step "apt-get install postgresql-15 (state store test engine)"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-15 >/dev/null
+fi
+
 step "dotnet test"
 log=$(mktemp)
 set +e
