@@ -4,9 +4,12 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Portable.Core.App;
+using Portable.Azure.Messaging;
 using Portable.Core.Functions;
+using Portable.Core.Messaging;
 
 namespace Portable.Azure.Hosting;
 
@@ -44,6 +47,13 @@ public static class CustomHandlerHost
 
         configureServices?.Invoke(builder.Services);
         builder.Services.AddSingleton(options);
+        if (options.StorageConnection is { } storage)
+        {
+            builder.Services.TryAddSingleton(_ => StorageQueuePublisher.CreateService(storage));
+            builder.Services.TryAddSingleton<IMessagePublisher, StorageQueuePublisher>();
+            builder.Services.TryAddSingleton<IDeadLetterSink, PoisonQueueDeadLetterSink>();
+        }
+
         builder.Services.AddPortableDefaults(o => o.Cloud = CloudProvider.Azure);
         builder.Services.AddPortableApp();
         builder.Services.AddSingleton<QueueInvocationHandler>();

@@ -15,6 +15,14 @@ public sealed record CustomHandlerOptions
     public string RoutePrefix { get; init; } = HostJsonWriter.RoutePrefix;
 
     /// <summary>
+    /// The Storage connection string of <c>AzureWebJobsStorage</c> (the app setting the host itself uses, passed to
+    /// the handler as an environment variable). When set, messages are published to Storage queues and dead
+    /// letters go to <c>&lt;queue&gt;-poison</c> there; when not, a permanent failure is answered 500 and the host's
+    /// own poison rule applies.
+    /// </summary>
+    public string? StorageConnection { get; init; }
+
+    /// <summary>
     /// Reads <c>FUNCTIONS_CUSTOMHANDLER_PORT</c> (or the legacy <c>FUNCTIONS_HTTPWORKER_PORT</c>) and the route
     /// prefix from <c>host.json</c> in <c>FUNCTIONS_APP_ROOT_PATH</c> (or <paramref name="currentDirectory"/>).
     /// Returns null and a message saying what to set when the port is missing or invalid.
@@ -50,6 +58,7 @@ public sealed record CustomHandlerOptions
             return (null, $"{hostJson} is not valid JSON: {ex.Message}");
         }
 
-        return (new CustomHandlerOptions { Port = port, RoutePrefix = prefix }, null);
+        var storage = environment(AzureLayoutOptions.DefaultStorageConnection) is { Length: > 0 } connection ? connection : null;
+        return (new CustomHandlerOptions { Port = port, RoutePrefix = prefix, StorageConnection = storage }, null);
     }
 }

@@ -30,6 +30,18 @@ public sealed class CustomHandlerOptionsTests : IDisposable
     }
 
     [Fact]
+    public void FromEnvironment_AzureWebJobsStorage_BecomesTheStorageConnection()
+    {
+        var (options, _) = Read(new() { ["FUNCTIONS_CUSTOMHANDLER_PORT"] = "5123", ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true" });
+
+        Assert.Equal("UseDevelopmentStorage=true", options!.StorageConnection);
+    }
+
+    [Fact]
+    public void FromEnvironment_NoAzureWebJobsStorage_NoStorageConnection() =>
+        Assert.Null(Read(new() { ["FUNCTIONS_CUSTOMHANDLER_PORT"] = "5123" }).Options!.StorageConnection);
+
+    [Fact]
     public void FromEnvironment_OnlyLegacyPort_FallsBackToIt()
     {
         var (options, _) = Read(new() { ["FUNCTIONS_HTTPWORKER_PORT"] = "6000" });
