@@ -6,6 +6,9 @@ namespace Portable.Benchmarks;
 /// <param name="CpuToFirstResponse">CPU the process had used by then (all its threads): the start-up work, whatever else ran on the machine.</param>
 internal sealed record ColdStart(TimeSpan TimeToFirstResponse, double RssAtFirstResponseMb, TimeSpan CpuToFirstResponse)
 {
+    /// <summary>Lambda only: process start to the first <c>GET next</c> (the runtime's init), wall and CPU.</summary>
+    public (TimeSpan Wall, TimeSpan Cpu)? Init { get; init; }
+
     /// <summary>Reads the process's figures right after its first answer.</summary>
     public static async Task<ColdStart> ReadAsync(TimeSpan elapsed, int processId, CancellationToken cancellationToken) =>
         new(elapsed, await ProcessMemory.PeakRssMbAsync(processId, cancellationToken), await ProcessCpu.ThreadsOnCpuAsync(processId, cancellationToken));

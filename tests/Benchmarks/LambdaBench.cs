@@ -19,9 +19,10 @@ internal sealed class LambdaBench(string repoRoot, BenchmarkOptions options) : I
         var first = emulator.InvokeAsync(Invocation(ApiGatewayEvents.ListOneItem), cancellationToken); // queued before the process exists
         var clock = Stopwatch.StartNew();
         await using var function = Start(variant, emulator);
+        var init = InitAsync(emulator, function, clock, cancellationToken);
         await FirstAnswerAsync(first, function, variant, cancellationToken);
         var elapsed = clock.Elapsed;
-        return await ColdStart.ReadAsync(elapsed, function.ProcessId, cancellationToken);
+        return await ColdStart.ReadAsync(elapsed, function.ProcessId, cancellationToken) with { Init = await init };
     }
 
     public async Task<WarmRun> WarmAsync(Variant variant, CancellationToken cancellationToken)
@@ -46,6 +47,15 @@ internal sealed class LambdaBench(string repoRoot, BenchmarkOptions options) : I
         var cpu = await ProcessCpu.ProcessTimeAsync(function.ProcessId, cancellationToken) - cpuBefore;
         var peak = await ProcessMemory.PeakRssMbAsync(function.ProcessId, cancellationToken);
         return new WarmRun(load, peak, function.OutputLines.Count, cpu);
+    }
+
+    // The end of the runtime's init is its first GET next; read its CPU then (the invocation it is handed may have begun).
+    private static async Task<(TimeSpan Wall, TimeSpan Cpu)> InitAsync(
+        LambdaRuntimeApiEmulator emulator, LambdaFunctionProcess function, Stopwatch clock, CancellationToken cancellationToken)
+    {
+        await emulator.WaitForRuntimeAsync(cancellationToken);
+        var wall = clock.Elapsed;
+        return (wall, await ProcessCpu.ThreadsOnCpuAsync(function.ProcessId, cancellationToken));
     }
 
     private static LambdaInvocationRequest Invocation(byte[] apiGatewayEvent) => new() { Payload = apiGatewayEvent, Timeout = Patience };

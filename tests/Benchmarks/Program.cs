@@ -65,7 +65,7 @@ foreach (var host in new[] { HostKind.Lambda, HostKind.CloudRun }.Where(h => opt
             portableStarts.Add(await bench.ColdStartAsync(portable, ct));
             baselineStarts.Add(await bench.ColdStartAsync(baseline, ct));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"   cold start {i + 1}/{options.ColdStarts}: Portable {portableStarts[^1].TimeToFirstResponse.TotalMilliseconds:0.0} ms (CPU {portableStarts[^1].CpuToFirstResponse.TotalMilliseconds:0.0} ms), baseline {baselineStarts[^1].TimeToFirstResponse.TotalMilliseconds:0.0} ms (CPU {baselineStarts[^1].CpuToFirstResponse.TotalMilliseconds:0.0} ms)"));
+                $"   cold start {i + 1}/{options.ColdStarts}: Portable {portableStarts[^1].TimeToFirstResponse.TotalMilliseconds:0.0} ms (CPU {portableStarts[^1].CpuToFirstResponse.TotalMilliseconds:0.0} ms), baseline {baselineStarts[^1].TimeToFirstResponse.TotalMilliseconds:0.0} ms (CPU {baselineStarts[^1].CpuToFirstResponse.TotalMilliseconds:0.0} ms){InitText(portableStarts[^1], baselineStarts[^1])}"));
         }
 
         var portableWarm = await bench.WarmAsync(portable, ct);
@@ -94,6 +94,10 @@ Console.WriteLine(markdown);
 Console.WriteLine($"Wrote {options.OutputPath}. Total wall time: {wallClock.Elapsed:mm\\:ss}.");
 var failed = report.Results.Sum(r => r.Warm.Load.Failed);
 return failed == 0 ? 0 : 1;
+
+static string InitText(ColdStart portable, ColdStart baseline) => portable.Init is { } p && baseline.Init is { } b
+    ? string.Create(CultureInfo.InvariantCulture, $"; init (to first next) {p.Wall.TotalMilliseconds:0.0}/{p.Cpu.TotalMilliseconds:0.0} vs {b.Wall.TotalMilliseconds:0.0}/{b.Cpu.TotalMilliseconds:0.0} ms wall/CPU")
+    : string.Empty;
 
 static string FindRepoRoot()
 {
