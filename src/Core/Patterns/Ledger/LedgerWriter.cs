@@ -10,8 +10,11 @@ namespace Portable.Core.Patterns.Ledger;
 /// Pattern 2, the queue processor: a payments ledger that never double-charges. Each valid payment becomes one
 /// ledger entry, keyed by its <c>paymentId</c> and written with insert-if-absent, so the entry itself is the
 /// exactly-once marker; the balance is derived from the entries, so there is no second write that a crash
-/// could separate from the first. Bad data and a <c>paymentId</c> reused with other content are permanent
-/// failures (dead-lettered with the reason); anything else is transient.
+/// could separate from the first. A <c>paymentId</c> is claimed across all accounts first (insert-if-absent
+/// in <see cref="PaymentsCollection"/>), so it cannot be charged to two accounts; a crash between that claim
+/// and the entry is healed by the redelivery, which finds its own claim and writes the entry. Bad data and a
+/// <c>paymentId</c> reused with other content are permanent failures (dead-lettered with the reason);
+/// anything else is transient.
 /// </summary>
 public sealed class LedgerWriter(IStateStore store, TimeProvider timeProvider) : IMessageFunction
 {
@@ -23,6 +26,9 @@ public sealed class LedgerWriter(IStateStore store, TimeProvider timeProvider) :
 
     /// <summary>The collection holding account records.</summary>
     public const string AccountsCollection = "accounts";
+
+    /// <summary>The collection holding each <c>paymentId</c>'s payment, whatever its account: one payment per id.</summary>
+    public const string PaymentsCollection = "payments";
 
     /// <summary>The collection holding <paramref name="account"/>'s entries.</summary>
     public static string EntriesCollection(string account) => "ledger:" + account;
@@ -39,10 +45,29 @@ public sealed class LedgerWriter(IStateStore store, TimeProvider timeProvider) :
             return MessageResult.DeadLetter(error);
         }
 
+        // Checked before anything is written, so a conflicting payment leaves no trace (not even an account).
+        if (await store.GetAsync(PaymentsCollection, payment.PaymentId, cancellationToken).ConfigureAwait(false) is { } claimed
+            && Conflict(payment, claimed) is { } earlyConflict)
+        {
+            return MessageResult.DeadLetter(earlyConflict);
+        }
+
         var account = await EnsureAccountAsync(payment, cancellationToken).ConfigureAwait(false);
         if (account.Currency != payment.Currency)
         {
             return MessageResult.DeadLetter($"Account {payment.Account} holds {account.Currency}; payment {payment.PaymentId} is in {payment.Currency}.");
+        }
+
+        var claim = await store.InsertAsync(PaymentsCollection, payment.PaymentId, JsonSerializer.SerializeToUtf8Bytes(payment, LedgerJsonContext.Default.Payment), cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (!claim.Succeeded)
+        {
+            // Ours from an earlier, interrupted delivery (carry on and write the entry), or a racing other payment.
+            var existingClaim = await store.GetAsync(PaymentsCollection, payment.PaymentId, cancellationToken).ConfigureAwait(false)
+                ?? throw new InvalidOperationException($"Payment {payment.PaymentId} vanished between insert and read.");
+            if (Conflict(payment, existingClaim) is { } conflict)
+            {
+                return MessageResult.DeadLetter(conflict);
+            }
         }
 
         var entry = new LedgerEntry(payment.PaymentId, payment.Amount, payment.Currency, message.Id, timeProvider.GetUtcNow());
@@ -60,6 +85,14 @@ public sealed class LedgerWriter(IStateStore store, TimeProvider timeProvider) :
         return recorded.Amount == payment.Amount && recorded.Currency == payment.Currency
             ? MessageResult.Success
             : MessageResult.DeadLetter($"Conflict: payment {payment.PaymentId} was already recorded for {recorded.Amount} {recorded.Currency}; this message says {payment.Amount} {payment.Currency}.");
+    }
+
+    private static string? Conflict(Payment payment, StateEntry claimed)
+    {
+        var recorded = JsonSerializer.Deserialize(claimed.Value.Span, LedgerJsonContext.Default.Payment)!;
+        return recorded == payment
+            ? null
+            : $"Conflict: payment {payment.PaymentId} was already recorded for {recorded.Amount} {recorded.Currency} on account {recorded.Account}; this message says {payment.Amount} {payment.Currency} on account {payment.Account}.";
     }
 
     private async ValueTask<AccountRecord> EnsureAccountAsync(Payment payment, CancellationToken cancellationToken)

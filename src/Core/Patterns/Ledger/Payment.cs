@@ -17,6 +17,12 @@ public sealed record Payment(
     public static bool TryParse(ReadOnlySpan<byte> body, out Payment payment, out string error)
     {
         payment = null!;
+        if (!System.Text.Unicode.Utf8.IsValid(body))
+        {
+            error = "The message body is not valid UTF-8 JSON.";
+            return false;
+        }
+
         JsonDocument document;
         try
         {
@@ -62,6 +68,11 @@ public sealed record Payment(
     /// <summary>The <c>paymentId</c> of a body, or null when there is none to read (the message id is used then).</summary>
     public static string? SelectPaymentId(ReadOnlyMemory<byte> body)
     {
+        if (!System.Text.Unicode.Utf8.IsValid(body.Span))
+        {
+            return null;
+        }
+
         try
         {
             var reader = new Utf8JsonReader(body.Span);
@@ -140,6 +151,7 @@ public sealed record AccountBalance(
     [property: JsonPropertyName("entries")] int Entries);
 
 /// <summary>Source-generated JSON for the ledger.</summary>
+[JsonSerializable(typeof(Payment))]
 [JsonSerializable(typeof(LedgerEntry))]
 [JsonSerializable(typeof(AccountRecord))]
 [JsonSerializable(typeof(AccountBalance))]
