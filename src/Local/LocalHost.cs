@@ -61,8 +61,13 @@ public static class LocalHost
         builder.Services.AddSingleton<IDeadLetterSink>(sp => sp.GetRequiredService<SqliteMessageQueue>());
         builder.Services.AddSingleton<QueueSignal>();
         builder.Services.AddSingleton<LocalQueueEndpoints>();
-        builder.Services.AddHostedService<LocalQueueWorker>();
-        builder.Services.AddPortableDefaults(o => o.Cloud = CloudProvider.Local);
+        builder.Services.AddHostedService(sp => ActivatorUtilities.CreateInstance<LocalQueueWorker>(
+            sp, DeliveryProfile.Local with { VisibilityTimeout = options.QueueVisibilityTimeout ?? DeliveryProfile.Local.VisibilityTimeout }));
+        builder.Services.AddPortableDefaults(o =>
+        {
+            o.Cloud = CloudProvider.Local;
+            o.TransientFaultRate = options.TransientFaultRate;
+        });
         builder.Services.AddPortableApp();
 
         var app = builder.Build();

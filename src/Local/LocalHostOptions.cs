@@ -17,8 +17,14 @@ public sealed record LocalHostOptions
     /// <summary>The SQLite database file inside <see cref="DataDirectory"/>.</summary>
     public string DatabasePath => Path.Combine(DataDirectory, "portable.db");
 
+    /// <summary>How long a leased queue message stays hidden before it is delivered again (the local profile's 30 s when null).</summary>
+    public TimeSpan? QueueVisibilityTimeout { get; init; }
+
+    /// <summary>Reliability drills: the share of first message deliveries failed on purpose (null: from the environment).</summary>
+    public double? TransientFaultRate { get; init; }
+
     /// <summary>
-    /// Reads <c>--port N</c>, <c>--data DIR</c> and the <c>PORT</c> variable (a flag wins over the variable).
+    /// Reads <c>--port N</c>, <c>--data DIR</c>, <c>--queue-visibility SECONDS</c> and the <c>PORT</c> variable (a flag wins over the variable).
     /// Returns an error message instead of options when the input is wrong.
     /// </summary>
     public static (LocalHostOptions? Options, string? Error) Parse(IReadOnlyList<string> args, Func<string, string?> environment)
@@ -59,6 +65,15 @@ public sealed record LocalHostOptions
                     }
 
                     options = options with { DataDirectory = dir };
+                    break;
+                case "--queue-visibility":
+                    var seconds = Value();
+                    if (seconds is null || !int.TryParse(seconds, NumberStyles.None, CultureInfo.InvariantCulture, out var s) || s is < 1 or > 43_200)
+                    {
+                        return (null, $"--queue-visibility needs a number of seconds from 1 to 43200, not '{seconds ?? "(nothing)"}'.");
+                    }
+
+                    options = options with { QueueVisibilityTimeout = TimeSpan.FromSeconds(s) };
                     break;
                 default:
                     return (null, $"Unknown option '{arg}'. Try --help.");

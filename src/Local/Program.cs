@@ -69,6 +69,7 @@ static string Usage() => $"""
       run        serve every HTTP function on http://localhost:8080 (the default command)
                  --port N   listen on port N (or set PORT)
                  --data DIR keep state in DIR/portable.db (default ./.portable/data)
+                 --queue-visibility SECONDS  hide a leased message this long (default 30)
       manifest   list the functions and their triggers
       compare    how each cloud delivers, retries and dead-letters queue messages, side by side
     {QueueCommand.Usage}

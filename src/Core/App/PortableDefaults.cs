@@ -27,9 +27,20 @@ public static class PortableDefaults
         services.TryAddSingleton<IdempotencyRecords>();
         services.TryAddSingleton<HttpIdempotencyMiddleware>();
         services.TryAddSingleton<MessageIdempotencyMiddleware>();
-        services.TryAddSingleton(sp => new FunctionPipelineBuilder()
-            .UseWhen(HttpIdempotencyMiddleware.AppliesTo, sp.GetRequiredService<HttpIdempotencyMiddleware>())
-            .UseWhen(MessageIdempotencyMiddleware.AppliesTo, sp.GetRequiredService<MessageIdempotencyMiddleware>()));
+        services.TryAddSingleton(sp =>
+        {
+            var pipeline = new FunctionPipelineBuilder()
+                .UseWhen(HttpIdempotencyMiddleware.AppliesTo, sp.GetRequiredService<HttpIdempotencyMiddleware>())
+                .UseWhen(MessageIdempotencyMiddleware.AppliesTo, sp.GetRequiredService<MessageIdempotencyMiddleware>());
+
+            // Innermost, where a flaky downstream would fail: after the idempotency claim, so a retry runs again.
+            var faults = options.TransientFaultRate is { } rate
+                ? new FaultInjectionMiddleware(rate)
+                : FaultInjectionMiddleware.FromEnvironment(Environment.GetEnvironmentVariable);
+            return faults is not null
+                ? pipeline.UseWhen(FaultInjectionMiddleware.AppliesTo, faults)
+                : pipeline;
+        });
         services.TryAddSingleton<HttpInvoker>();
         services.TryAddSingleton<IDeadLetterSink, UnconfiguredDeadLetterSink>();
         services.TryAddSingleton<MessageInvoker>();

@@ -16,6 +16,12 @@ public sealed class PortableHostOptions
 
     /// <summary>Bodies larger than this are refused with 413 before any handler runs.</summary>
     public int MaxRequestBodyBytes { get; set; } = DefaultMaxRequestBodyBytes;
+
+    /// <summary>
+    /// Reliability drills only: the share (0 to 1) of first message deliveries failed with a transient fault
+    /// (see <see cref="FaultInjectionMiddleware"/>). Null reads <c>PORTABLE_FAULTS_TRANSIENT_RATE</c>; unset is off.
+    /// </summary>
+    public double? TransientFaultRate { get; set; }
 }
 
 /// <summary>What the platform said about one invocation, read by the adapter from its envelope.</summary>

@@ -59,7 +59,7 @@ public sealed class LocalQueueEndpoints(SqliteMessageQueue queue, QueueSignal si
             return notFound;
         }
 
-        var max = LocalQueueWorker.Profile.MaxPayloadBytes;
+        var max = DeliveryProfile.Local.MaxPayloadBytes;
         var body = await AspNetCoreBridge.ReadBodyAsync(context.Request.Body, context.Request.ContentLength, max, context.RequestAborted).ConfigureAwait(false);
         if (body.Length > max)
         {

@@ -13,6 +13,7 @@ namespace Portable.Local.Queues;
 /// and the messages are delivered again.
 /// </summary>
 public sealed partial class LocalQueueWorker(
+    DeliveryProfile profile,
     SqliteMessageQueue queue,
     MessageInvoker invoker,
     QueueSignal signal,
@@ -21,8 +22,8 @@ public sealed partial class LocalQueueWorker(
 {
     private static readonly TimeSpan IdlePoll = TimeSpan.FromMilliseconds(200);
 
-    /// <summary>The numbers the worker applies.</summary>
-    public static DeliveryProfile Profile => DeliveryProfile.Local;
+    /// <summary>The numbers the worker applies: <see cref="DeliveryProfile.Local"/> unless the host changed them.</summary>
+    public DeliveryProfile Profile { get; } = profile;
 
     /// <inheritdoc />
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>

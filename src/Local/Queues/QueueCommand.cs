@@ -79,9 +79,9 @@ public static class QueueCommand
                 }
 
                 var bytes = Encoding.UTF8.GetBytes(body);
-                if (bytes.Length > LocalQueueWorker.Profile.MaxPayloadBytes)
+                if (bytes.Length > DeliveryProfile.Local.MaxPayloadBytes)
                 {
-                    await error.WriteLineAsync($"A local queue message may be at most {LocalQueueWorker.Profile.MaxPayloadBytes} bytes; this one has {bytes.Length}.").ConfigureAwait(false);
+                    await error.WriteLineAsync($"A local queue message may be at most {DeliveryProfile.Local.MaxPayloadBytes} bytes; this one has {bytes.Length}.").ConfigureAwait(false);
                     return 2;
                 }
 

@@ -142,6 +142,12 @@ public sealed class SqliteStateStore : IStateStore
     {
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
+
+        // synchronous is per connection (only journal_mode persists in the file). In WAL mode NORMAL keeps the
+        // database consistent after a crash and loses no committed write when only the process dies.
+        using var pragma = connection.CreateCommand();
+        pragma.CommandText = "PRAGMA synchronous = NORMAL";
+        pragma.ExecuteNonQuery();
         return connection;
     }
 

@@ -1,0 +1,84 @@
+using System.Globalization;
+using System.Text;
+using Portable.Core.Functions;
+using Portable.Core.Messaging;
+
+namespace Portable.Core.Invocation;
+
+/// <summary>
+/// Opt-in fault injection for reliability drills: fails the first delivery of a chosen share of messages with a
+/// transient fault, as a flaky downstream would. The choice is a hash of the message id, so every host and every
+/// re-run fails the same messages, and a message always succeeds on its redelivery. Off unless
+/// <c>PORTABLE_FAULTS_TRANSIENT_RATE</c> (0 to 1) is set; never enable it in production.
+/// </summary>
+public sealed class FaultInjectionMiddleware(double transientRate) : IFunctionMiddleware
+{
+    /// <summary>The environment variable that turns it on.</summary>
+    public const string RateVariable = "PORTABLE_FAULTS_TRANSIENT_RATE";
+
+    /// <summary>The share of first deliveries failed, 0 to 1.</summary>
+    public double TransientRate { get; } = transientRate is >= 0 and <= 1
+        ? transientRate
+        : throw new ArgumentOutOfRangeException(nameof(transientRate), transientRate, "The rate must be from 0 to 1.");
+
+    /// <summary>The middleware the environment asks for, or null when the variable is unset or empty.</summary>
+    public static FaultInjectionMiddleware? FromEnvironment(Func<string, string?> environment)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        if (environment(RateVariable) is not { Length: > 0 } text)
+        {
+            return null;
+        }
+
+        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var rate) && rate is >= 0 and <= 1
+            ? new FaultInjectionMiddleware(rate)
+            : throw new InvalidOperationException($"{RateVariable} must be a number from 0 to 1, not '{text}'.");
+    }
+
+    /// <summary>True for a message invocation.</summary>
+    public static bool AppliesTo(FunctionContext context) => context?.Input is IncomingMessage;
+
+    /// <summary>Whether the first delivery of <paramref name="messageId"/> is failed at <paramref name="rate"/>.</summary>
+    public static bool IsChosen(string messageId, double rate)
+    {
+        ArgumentNullException.ThrowIfNull(messageId);
+        var hash = 2166136261u; // FNV-1a: stable across processes and runtimes, unlike string.GetHashCode
+        foreach (var b in Encoding.UTF8.GetBytes(messageId))
+        {
+            hash = unchecked((hash ^ b) * 16777619u);
+        }
+
+        return hash % 10_000 < rate * 10_000;
+    }
+
+    /// <inheritdoc />
+    public ValueTask InvokeAsync(FunctionContext context, FunctionExecutionDelegate next)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(next);
+        return context.Input is IncomingMessage { DeliveryCount: <= 1 } message && IsChosen(message.Id, TransientRate)
+            ? throw new InjectedTransientFaultException(message.Id)
+            : next(context);
+    }
+}
+
+/// <summary>The transient fault <see cref="FaultInjectionMiddleware"/> throws.</summary>
+public sealed class InjectedTransientFaultException : Exception
+{
+    /// <summary>Creates the fault for <paramref name="messageId"/>.</summary>
+    public InjectedTransientFaultException(string messageId)
+        : base($"Injected transient fault on the first delivery of message {messageId} ({FaultInjectionMiddleware.RateVariable}).")
+    {
+    }
+
+    /// <summary>Creates the fault.</summary>
+    public InjectedTransientFaultException()
+    {
+    }
+
+    /// <summary>Creates the fault with a message and cause.</summary>
+    public InjectedTransientFaultException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}
