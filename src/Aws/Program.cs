@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Portable.Aws.Logging;
+using Portable.Aws.Messaging;
 using Portable.Aws.Runtime;
 using Portable.Core.App;
 using Portable.Core.Functions;
@@ -37,6 +38,10 @@ var logs = new JsonLinesLoggerProvider(TimeProvider.System);
 var services = new ServiceCollection();
 services.AddLogging(b => b.ClearProviders().AddProvider(logs)
     .SetMinimumLevel(JsonLinesLoggerProvider.MinimumLevelFrom(Environment.GetEnvironmentVariable("AWS_LAMBDA_LOG_LEVEL"))));
+// SQS: the publishing port and the dead-letter sink (<queue>-dlq); the client is built on first publish.
+services.AddSingleton(_ => new SqsPublisher(SqsPublisherOptions.FromEnvironment()));
+services.AddSingleton<IMessagePublisher>(sp => sp.GetRequiredService<SqsPublisher>());
+services.AddSingleton<IDeadLetterSink>(sp => new SqsDeadLetterSink(sp.GetRequiredService<SqsPublisher>()));
 services.AddPortableDefaults(o =>
 {
     o.Cloud = CloudProvider.Aws;
