@@ -385,6 +385,50 @@ public sealed class MessageInvokerTests
     }
 
     [Fact]
+    public async Task InvokeAsync_HostShutsDown_ThrowsAndReleasesTheClaimSoTheRedeliveryRuns()
+    {
+        var calls = 0;
+        using var shutdown = new CancellationTokenSource();
+        using var host = new MessageHarness(Queue(async (_, _, ct) =>
+        {
+            if (++calls == 1)
+            {
+                await shutdown.CancelAsync();
+                ct.ThrowIfCancellationRequested();
+            }
+
+            return MessageResult.Success;
+        }));
+        var function = host.Invoker.GetFunction("fn");
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            host.Invoker.InvokeAsync(function, [Message("a", "{}"), Message("b", "{}")], default, shutdown.Token).AsTask());
+        var redelivered = await host.InvokeOneAsync("fn", Message("a", "{}", deliveryCount: 2));
+
+        Assert.Equal(MessageOutcome.Success, redelivered.Outcome);
+        Assert.Equal(2, calls);
+    }
+
+    [Fact]
+    public async Task InvokeAsync_IdempotencyKeySelectorThrows_RetriedWithoutRunningTheHandler()
+    {
+        var calls = 0;
+        using var host = new MessageHarness(Queue(
+            (_, _, _) =>
+            {
+                calls++;
+                return ValueTask.FromResult(MessageResult.Success);
+            },
+            new QueueTriggerOptions { IdempotencyKey = _ => throw new FormatException("no key") }));
+
+        var settlement = await host.InvokeOneAsync("fn", Message("a", "{}"));
+
+        Assert.Equal(MessageOutcome.Retry, settlement.Outcome);
+        Assert.Contains("no key", settlement.Reason, StringComparison.Ordinal);
+        Assert.Equal(0, calls);
+    }
+
+    [Fact]
     public async Task InvokeAsync_FirstInvocation_IsColdStartForItsFirstMessageOnly()
     {
         var flags = new List<(string Id, bool Cold)>();
