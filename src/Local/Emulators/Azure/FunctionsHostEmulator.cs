@@ -54,7 +54,11 @@ public sealed class FunctionsHostEmulator : IAsyncDisposable
             BaseAddress = handlerAddress,
             Timeout = Timeout.InfiniteTimeSpan,
         };
+        Queues = new EmulatedStorageQueues(scriptRoot, options.QueueProfile, options.TimeProvider, InvokeAsync);
     }
+
+    /// <summary>The in-memory Storage queues behind the app's <c>queueTrigger</c> functions: enqueue, deliver, read the poison queues.</summary>
+    public EmulatedStorageQueues Queues { get; }
 
     /// <summary>The app folder as read at start.</summary>
     public FunctionsScriptRoot ScriptRoot { get; }

@@ -45,8 +45,14 @@ public sealed record FunctionsHostEmulatorOptions
     /// <summary>The host version reported to the handler.</summary>
     public string HostVersion { get; init; } = DefaultHostVersion;
 
-    /// <summary>The clock behind <c>Metadata.sys.UtcNow</c>.</summary>
+    /// <summary>The clock behind <c>Metadata.sys.UtcNow</c> and the emulated queues' visibility times.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>
+    /// The delivery numbers of the emulated Storage queues behind <c>queueTrigger</c> functions: the host's defaults
+    /// (<c>maxDequeueCount</c> 5, <c>visibilityTimeout</c> 0) unless a test asks for others, e.g. a retry delay.
+    /// </summary>
+    public Portable.Core.Messaging.DeliveryProfile QueueProfile { get; init; } = Portable.Core.Messaging.DeliveryProfile.AzureStorageQueue;
 }
 
 /// <summary>The handler process did not become ready; <see cref="HandlerOutput"/> holds what it printed.</summary>
