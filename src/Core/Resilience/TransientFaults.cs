@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
@@ -11,7 +12,8 @@ namespace Portable.Core.Resilience;
 /// Decides which exceptions are worth retrying in process. Transient: <see cref="TransientException"/>, an
 /// <see cref="HttpRequestException"/> with no status (the connection failed) or 408, 429 or 5xx, Polly's
 /// <see cref="TimeoutRejectedException"/> (an attempt timed out), <see cref="IOException"/> (except a missing file or
-/// directory), <see cref="SocketException"/>, and a cancellation that the caller did not ask for (an SDK's own
+/// directory), <see cref="SocketException"/>, a <see cref="DbException"/> whose provider marks it transient (Npgsql,
+/// Microsoft.Data.Sqlite), and a cancellation that the caller did not ask for (an SDK's own
 /// timeout). Everything else is not, and in particular never <see cref="PermanentFailureException"/>, an
 /// <see cref="ArgumentException"/>, a <see cref="JsonException"/>, an open circuit, or the caller's own cancellation.
 /// </summary>
@@ -35,6 +37,7 @@ public static class TransientFaults
             TransientException or TimeoutRejectedException or SocketException => true,
             HttpRequestException http => http.StatusCode is null || IsTransientStatus(http.StatusCode.Value),
             IOException => true,
+            DbException db => db.IsTransient,
             AggregateException { InnerExceptions.Count: > 0 } aggregate => aggregate.InnerExceptions.All(e => IsTransient(e, callerToken)),
             _ => false,
         };

@@ -84,6 +84,14 @@ public sealed class TransientFaultsTests
     }
 
     [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void IsTransient_DatabaseFault_FollowsTheProvidersVerdict(bool transient)
+    {
+        Assert.Equal(transient, TransientFaults.IsTransient(new ProviderException(transient)));
+    }
+
+    [Theory]
     [InlineData(408, true)]
     [InlineData(429, true)]
     [InlineData(500, true)]
@@ -108,5 +116,10 @@ public sealed class TransientFaultsTests
         Assert.Null(TransientFaults.RetryAfter(new TransientException("no hint")));
         Assert.Null(TransientFaults.RetryAfter(new IOException()));
         Assert.Null(TransientFaults.RetryAfter(null));
+    }
+
+    private sealed class ProviderException(bool transient) : System.Data.Common.DbException("provider fault")
+    {
+        public override bool IsTransient => transient;
     }
 }
