@@ -47,7 +47,8 @@ public sealed class CloudRunSettingsTests
     public void TryRead_UnknownFunctionTarget_FailsListingDeclaredFunctions()
     {
         Assert.False(CloudRunSettings.TryRead(Env(("FUNCTION_TARGET", "nope")), PortableApp.Manifest, out _, out var error));
-        Assert.Equal("FUNCTION_TARGET 'nope' is not a function in the manifest. Declared: items-api.", error);
+        Assert.Equal($"FUNCTION_TARGET 'nope' is not a function in the manifest. Declared: {string.Join(", ", PortableApp.Manifest.Functions.Select(f => f.Name))}.", error);
+        Assert.Contains("items-api", error, StringComparison.Ordinal);
     }
 
     [Fact]

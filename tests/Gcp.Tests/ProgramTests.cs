@@ -95,7 +95,7 @@ public sealed class ProgramTests
         var exitCode = await host.WaitForExitAsync();
 
         Assert.NotEqual(0, exitCode);
-        Assert.Contains("FUNCTION_TARGET 'nope' is not a function in the manifest. Declared: items-api.", host.StandardError, StringComparison.Ordinal);
+        Assert.Contains($"FUNCTION_TARGET 'nope' is not a function in the manifest. Declared: {string.Join(", ", Portable.Core.App.PortableApp.Manifest.Functions.Select(f => f.Name))}.", host.StandardError, StringComparison.Ordinal);
     }
 
     [Theory]
