@@ -18,7 +18,7 @@ public sealed class QueueHostPair(IQueueHostUnderTest host, IQueueHostUnderTest 
 public static class QueueHostsUnderTest
 {
     /// <summary>Every host the queue scenarios run on, each through its platform's delivery protocol.</summary>
-    public static readonly string[] Names = ["local"];
+    public static readonly string[] Names = ["local", "gcp-pubsub-push"];
 
     /// <summary>Starts the pair named <paramref name="name"/> (both instances at once), each with empty state.</summary>
     public static async Task<QueueHostPair> StartAsync(string name)
@@ -45,6 +45,7 @@ public static class QueueHostsUnderTest
     private static Task<IQueueHostUnderTest> StartOneAsync(string name, double? transientFaultRate) => name switch
     {
         "local" => LocalQueueHost.StartAsync(transientFaultRate),
+        "gcp-pubsub-push" => GcpQueueHost.StartAsync(transientFaultRate),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "No such queue host."),
     };
 }

@@ -1,0 +1,122 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.Extensions.Time.Testing;
+using Portable.Core.Messaging;
+using Portable.Local.Emulators.Gcp;
+using Portable.TestKit;
+
+namespace Portable.Conformance.Queues;
+
+/// <summary>
+/// Cloud Run fed by a Pub/Sub push subscription: the real Portable.Gcp (src/Gcp's own build output) with PORT set,
+/// and the push emulator posting wrapped envelopes to <c>/ledger-writer</c> on a fake clock. The host dead-letters
+/// by publishing to <c>payments-dead-letter</c> through <c>PUBSUB_EMULATOR_HOST</c>, as it would to Pub/Sub. One
+/// service serves both the push endpoint and <c>accounts-api</c>, so balances come from its own HTTP route.
+/// </summary>
+internal sealed class GcpQueueHost : IQueueHostUnderTest
+{
+    private const string Topic = "payments";
+    private const string DeadLetterTopic = "payments-dead-letter";
+
+    private readonly FakeTimeProvider _time;
+    private readonly PubSubPushEmulator _emulator;
+    private readonly ServerProcess _process;
+    private readonly HttpClient _client;
+
+    private GcpQueueHost(FakeTimeProvider time, PubSubPushEmulator emulator, ServerProcess process, Uri baseAddress)
+    {
+        _time = time;
+        _emulator = emulator;
+        _process = process;
+        _client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public DeliveryProfile Profile => DeliveryProfile.GcpPubSubPush;
+
+    public string ReadsVia => "GET /accounts/{account} on the same Cloud Run service (one container serves the push endpoint and the API)";
+
+    public static async Task<IQueueHostUnderTest> StartAsync(double? transientFaultRate)
+    {
+        var port = FreePort.Next();
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 1, 12, 0, 0, TimeSpan.Zero));
+        var emulator = await PubSubPushEmulator.StartAsync(new PubSubPushEmulatorOptions
+        {
+            Topic = Topic,
+            PushEndpoint = new Uri($"http://127.0.0.1:{port}/ledger-writer"),
+            DeadLetterTopic = DeadLetterTopic,
+            TimeProvider = time,
+        });
+        ServerProcess? process = null;
+        try
+        {
+            var environment = new Dictionary<string, string?>(StringComparer.Ordinal)
+            {
+                ["PORT"] = port.ToString(CultureInfo.InvariantCulture),
+                ["PUBSUB_EMULATOR_HOST"] = emulator.EmulatorHost,
+                ["GOOGLE_CLOUD_PROJECT"] = "local-project",
+                ["PORTABLE_FAULTS_TRANSIENT_RATE"] = transientFaultRate?.ToString(CultureInfo.InvariantCulture),
+            };
+            process = ServerProcess.StartDotnet(RepoPaths.BuildOutput("src/Gcp", "Portable.Gcp.dll"), environment);
+            var baseAddress = new Uri($"http://127.0.0.1:{port}");
+            await process.WaitUntilAnsweringAsync(new Uri(baseAddress, "/"), Portable.Conformance.Hosts.HostsUnderTest.StartupTimeout);
+            return new GcpQueueHost(time, emulator, process, baseAddress);
+        }
+        catch
+        {
+            if (process is not null)
+            {
+                await process.DisposeAsync();
+            }
+
+            await emulator.DisposeAsync();
+            throw;
+        }
+    }
+
+    public Task<string> SendAsync(string body, string? messageId = null) =>
+        Task.FromResult(_emulator.Publish(Topic, Encoding.UTF8.GetBytes(body)));
+
+    public async Task<DrainResult> DrainAsync()
+    {
+        var invocations = 0;
+        var advanced = TimeSpan.Zero;
+        for (var round = 0; round < 100; round++)
+        {
+            invocations += (await _emulator.DeliverDueAsync()).Count;
+            if (_emulator.NextDueAt is not { } due)
+            {
+                return new DrainResult(invocations, advanced);
+            }
+
+            if (due > _time.GetUtcNow())
+            {
+                advanced += due - _time.GetUtcNow();
+                _time.Advance(due - _time.GetUtcNow());
+            }
+        }
+
+        throw new InvalidOperationException($"Pub/Sub still had {_emulator.PendingCount} message(s) after 100 rounds. Host output:\n{_process.Output}");
+    }
+
+    public Task<IReadOnlyList<ObservedDeadLetter>> DeadLettersAsync()
+    {
+        IReadOnlyList<ObservedDeadLetter> letters = [.. _emulator.Messages(DeadLetterTopic).Select(m => new ObservedDeadLetter(
+            Encoding.UTF8.GetString(m.Data),
+            m.Attributes.TryGetValue(PublishingDeadLetterSink.ReasonAttribute, out var reason) ? reason : "(forwarded by Pub/Sub after " + m.Attributes.GetValueOrDefault(PubSubPushEmulator.DeadLetterDeliveryCountAttribute) + " attempts, no reason)",
+            m.Attributes.TryGetValue(PublishingDeadLetterSink.DeliveryCountAttribute, out var count) ? int.Parse(count, CultureInfo.InvariantCulture)
+                : m.Attributes.TryGetValue(PubSubPushEmulator.DeadLetterDeliveryCountAttribute, out var forwarded) ? int.Parse(forwarded, CultureInfo.InvariantCulture) : null))];
+        return Task.FromResult(letters);
+    }
+
+    public async Task<ObservedAccount?> AccountAsync(string account, IReadOnlyList<string> paymentIds) =>
+        await HttpAccounts.ReadAsync(_client, account);
+
+    public int DeliveriesOf(string transportId) => _emulator.Attempts.Count(a => a.MessageId == transportId);
+
+    public async ValueTask DisposeAsync()
+    {
+        _client.Dispose();
+        await _process.DisposeAsync();
+        await _emulator.DisposeAsync();
+    }
+}
