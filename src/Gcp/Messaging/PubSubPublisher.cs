@@ -1,5 +1,4 @@
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text.Json;
 using Portable.Core.Messaging;
 
@@ -70,8 +69,10 @@ public sealed class PubSubPublisher : IMessagePublisher
 
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_options.Endpoint, $"v1/{topic}:publish"))
         {
-            Content = JsonContent.Create(body, PubSubWireJsonContext.Default.PublishRequest),
+            // Sized, not streamed: JsonContent would send chunked, which some proxies and emulators read as empty.
+            Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body, PubSubWireJsonContext.Default.PublishRequest)),
         };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
         if (_options.Authenticate)
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await _metadata.GetAccessTokenAsync(cancellationToken).ConfigureAwait(false));

@@ -42,6 +42,7 @@ public sealed class PubSubPublisherTests
         Assert.Equal("/v1/projects/demo-project/topics/payments:publish", publish.PathAndQuery);
         Assert.Equal("Bearer ya29.token-1", publish.Headers["Authorization"]);
         Assert.StartsWith("application/json", publish.Headers["Content-Type"], StringComparison.Ordinal);
+        Assert.Equal(publish.Body.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), publish.Headers["Content-Length"]);
         using var body = JsonDocument.Parse(publish.Body);
         var messages = body.RootElement.GetProperty("messages");
         Assert.Equal(1, messages.GetArrayLength());
