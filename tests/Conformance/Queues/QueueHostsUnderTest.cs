@@ -1,7 +1,8 @@
 namespace Portable.Conformance.Queues;
 
 /// <summary>A host for the queue scenarios: a normal instance and one whose first deliveries all fail on purpose.</summary>
-public sealed class QueueHostPair(IQueueHostUnderTest host, IQueueHostUnderTest faulty) : IAsyncDisposable
+/// <remarks><paramref name="shared"/> is what both use (an engine), disposed after them.</remarks>
+public sealed class QueueHostPair(IQueueHostUnderTest host, IQueueHostUnderTest faulty, IAsyncDisposable? shared = null) : IAsyncDisposable
 {
     public IQueueHostUnderTest Host { get; } = host;
 
@@ -11,6 +12,10 @@ public sealed class QueueHostPair(IQueueHostUnderTest host, IQueueHostUnderTest 
     {
         await Host.DisposeAsync();
         await Faulty.DisposeAsync();
+        if (shared is not null)
+        {
+            await shared.DisposeAsync();
+        }
     }
 }
 
@@ -18,11 +23,16 @@ public sealed class QueueHostPair(IQueueHostUnderTest host, IQueueHostUnderTest 
 public static class QueueHostsUnderTest
 {
     /// <summary>Every host the queue scenarios run on, each through its platform's delivery protocol.</summary>
-    public static readonly string[] Names = ["local", "gcp-pubsub-push"];
+    public static readonly string[] Names = ["local", "azure-storage-queue", "gcp-pubsub-push"];
 
     /// <summary>Starts the pair named <paramref name="name"/> (both instances at once), each with empty state.</summary>
     public static async Task<QueueHostPair> StartAsync(string name)
     {
+        if (name == "azure-storage-queue")
+        {
+            return await AzureQueueHost.StartPairAsync(); // both instances share one Azurite
+        }
+
         var host = StartOneAsync(name, transientFaultRate: null);
         var faulty = StartOneAsync(name, transientFaultRate: 1.0);
         try
