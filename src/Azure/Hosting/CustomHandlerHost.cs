@@ -10,6 +10,9 @@ using Portable.Core.App;
 using Portable.Azure.Messaging;
 using Portable.Core.Functions;
 using Portable.Core.Messaging;
+using Portable.Core.Resilience;
+using Portable.Core.State;
+using Portable.Azure.State;
 
 namespace Portable.Azure.Hosting;
 
@@ -54,8 +57,34 @@ public static class CustomHandlerHost
             builder.Services.TryAddSingleton<IDeadLetterSink, PoisonQueueDeadLetterSink>();
         }
 
+        // State lives in Table Storage when a storage account is configured (PORTABLE_TABLES_CONNECTION, else the
+        // host's AzureWebJobsStorage); without one the in-memory default serves a single instance.
+        var tables = NonEmpty(Environment.GetEnvironmentVariable(TableStorageStateStoreOptions.ConnectionVariable)) is not null
+            ? TableStorageStateStoreOptions.FromEnvironment()
+            : options.StorageConnection is { } connection
+                ? new TableStorageStateStoreOptions(connection, NonEmpty(Environment.GetEnvironmentVariable(TableStorageStateStoreOptions.TableVariable)) ?? TableStorageStateStore.DefaultTableName)
+                : null;
+        if (tables is not null)
+        {
+            builder.Services.TryAddSingleton<IStateStore>(sp =>
+                TableStorageStateStoreOptions.CreateAsync(tables, sp.GetRequiredService<TimeProvider>()).GetAwaiter().GetResult());
+        }
+
         builder.Services.AddPortableDefaults(o => o.Cloud = CloudProvider.Azure);
         builder.Services.AddPortableApp();
+        if (tables is not null || options.StorageConnection is not null)
+        {
+            // Every call to the storage account goes through a resilience pipeline; throttling and 5xx are transient.
+            builder.Services.AddPortableResilience(r => r
+                .AddPipeline(PortableResilience.StatePipeline)
+                .AddPipeline(PortableResilience.PublishPipeline)
+                .AddTransientFault(e => e is global::Azure.RequestFailedException { Status: 408 or 429 or >= 500 }));
+            builder.Services.AddResilientStateStore();
+            if (options.StorageConnection is not null)
+            {
+                builder.Services.AddResilientMessagePublisher();
+            }
+        }
         builder.Services.AddSingleton<QueueInvocationHandler>();
         builder.Services.AddSingleton<CustomHandlerEndpoint>();
 
@@ -64,6 +93,8 @@ public static class CustomHandlerHost
         app.Run(endpoint.HandleAsync);
         return app;
     }
+
+    private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 
     /// <summary>The loopback address the started handler listens on, e.g. <c>http://127.0.0.1:50123/</c>.</summary>
     public static Uri BaseAddress(this WebApplication app)
