@@ -8,6 +8,9 @@ using Portable.Core.App;
 using Portable.Core.Functions;
 using Portable.Core.Invocation;
 using Portable.Core.Messaging;
+using Portable.Core.Resilience;
+using Portable.Core.State;
+using Portable.Aws.State;
 
 // The composition root of the Lambda custom runtime (provided.al2023): an executable named bootstrap that
 // reads AWS_LAMBDA_RUNTIME_API and _HANDLER, then serves invocations until SIGTERM.
@@ -42,12 +45,45 @@ services.AddLogging(b => b.ClearProviders().AddProvider(logs)
 services.AddSingleton(_ => new SqsPublisher(SqsPublisherOptions.FromEnvironment()));
 services.AddSingleton<IMessagePublisher>(sp => sp.GetRequiredService<SqsPublisher>());
 services.AddSingleton<IDeadLetterSink>(sp => new SqsDeadLetterSink(sp.GetRequiredService<SqsPublisher>()));
+// State in DynamoDB when PORTABLE_DYNAMODB_TABLE names a table (the in-memory default serves one instance only).
+// The client makes no call until the first read; the table is created only against an endpoint override (local engines).
+var dynamo = Environment.GetEnvironmentVariable(DynamoDbStateStoreOptions.TableVariable) is { Length: > 0 }
+    ? DynamoDbStateStoreOptions.FromEnvironment()
+    : null;
+if (dynamo is not null)
+{
+    try
+    {
+        services.AddSingleton<IStateStore>(await DynamoDbStateStoreOptions.CreateAsync(dynamo, TimeProvider.System, ensureTable: dynamo.ServiceUrl is not null, shutdown.Token));
+    }
+    catch (Exception ex) when (ex is Amazon.Runtime.AmazonServiceException or Amazon.Runtime.AmazonClientException or HttpRequestException)
+    {
+        var failed = new LambdaError("Runtime.InitFailed", $"The DynamoDB state store (table {dynamo.TableName}) could not be reached: {ex.Message}");
+        await Console.Error.WriteLineAsync($"{failed.ErrorType}: {failed.ErrorMessage}");
+        await client.PostInitErrorAsync(failed, shutdown.Token);
+        return 1;
+    }
+}
+
 services.AddPortableDefaults(o =>
 {
     o.Cloud = CloudProvider.Aws;
     o.FunctionTarget = function.Name;
 });
 services.AddPortableApp();
+
+// Every call to DynamoDB and SQS goes through a resilience pipeline; throttling and 5xx are transient.
+services.AddPortableResilience(r => r
+    .AddPipeline(PortableResilience.StatePipeline)
+    .AddPipeline(PortableResilience.PublishPipeline)
+    .AddTransientFault(e => e is Amazon.Runtime.AmazonServiceException { StatusCode: System.Net.HttpStatusCode.RequestTimeout or System.Net.HttpStatusCode.TooManyRequests or >= System.Net.HttpStatusCode.InternalServerError }
+        or Amazon.DynamoDBv2.Model.ProvisionedThroughputExceededException or Amazon.DynamoDBv2.Model.RequestLimitExceededException));
+if (dynamo is not null)
+{
+    services.AddResilientStateStore();
+}
+
+services.AddResilientMessagePublisher();
 await using var provider = services.BuildServiceProvider();
 
 var log = provider.GetRequiredService<ILoggerFactory>().CreateLogger("Portable.Aws.Bootstrap");

@@ -7,6 +7,9 @@ using Portable.Gcp.Events;
 using Portable.Gcp.Messaging;
 using Portable.Gcp.Http;
 using Portable.Gcp.Logging;
+using Portable.Gcp.State;
+using Portable.Core.Resilience;
+using Portable.Core.State;
 
 // Portable.Gcp — the Cloud Run host. Cloud Run's container contract: HTTP on 0.0.0.0:$PORT, SIGTERM then SIGKILL
 // 10 s later. The Functions Framework's HTTP contract: FUNCTION_TARGET picks the function, every path reaches it
@@ -33,6 +36,34 @@ builder.Services.AddPortableDefaults(o =>
 });
 builder.Services.AddPortableApp();
 builder.Services.AddPubSubMessaging(PubSubPublisherOptions.FromEnvironment(Environment.GetEnvironmentVariable));
+
+// State in PostgreSQL (Cloud SQL) when PORTABLE_POSTGRES_CONNECTION is set; the in-memory default serves one instance only.
+var postgres = Environment.GetEnvironmentVariable(PostgresStateStoreOptions.ConnectionVariable) is { Length: > 0 }
+    ? PostgresStateStoreOptions.FromEnvironment()
+    : null;
+if (postgres is not null)
+{
+    try
+    {
+        builder.Services.AddSingleton<IStateStore>(await PostgresStateStoreOptions.CreateAsync(postgres, TimeProvider.System));
+    }
+    catch (Exception ex) when (ex is Npgsql.NpgsqlException or ArgumentException or InvalidOperationException)
+    {
+        await Console.Error.WriteLineAsync($"The PostgreSQL state store could not start ({PostgresStateStoreOptions.ConnectionVariable}): {ex.Message}");
+        return 2;
+    }
+}
+
+// Every call to the database and to Pub/Sub goes through a resilience pipeline (Npgsql marks its transient faults).
+builder.Services.AddPortableResilience(r => r
+    .AddPipeline(PortableResilience.StatePipeline)
+    .AddPipeline(PortableResilience.PublishPipeline));
+if (postgres is not null)
+{
+    builder.Services.AddResilientStateStore();
+}
+
+builder.Services.AddResilientMessagePublisher();
 
 await using var app = builder.Build();
 var invoker = app.Services.GetRequiredService<HttpInvoker>();

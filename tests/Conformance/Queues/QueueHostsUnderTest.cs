@@ -23,7 +23,7 @@ public sealed class QueueHostPair(IQueueHostUnderTest host, IQueueHostUnderTest 
 public static class QueueHostsUnderTest
 {
     /// <summary>Every host the queue scenarios run on, each through its platform's delivery protocol.</summary>
-    public static readonly string[] Names = ["local", "azure-storage-queue", "gcp-pubsub-push"];
+    public static readonly string[] Names = ["local", "azure-storage-queue", "gcp-pubsub-push", "aws-sqs"];
 
     /// <summary>Starts the pair named <paramref name="name"/> (both instances at once), each with empty state.</summary>
     public static async Task<QueueHostPair> StartAsync(string name)
@@ -31,6 +31,11 @@ public static class QueueHostsUnderTest
         if (name == "azure-storage-queue")
         {
             return await AzureQueueHost.StartPairAsync(); // both instances share one Azurite
+        }
+
+        if (name == "aws-sqs")
+        {
+            return await AwsQueueHost.StartPairAsync(); // both ledger-writers share dynalite and one accounts-api
         }
 
         var host = StartOneAsync(name, transientFaultRate: null);

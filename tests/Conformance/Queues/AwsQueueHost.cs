@@ -1,0 +1,256 @@
+using System.Globalization;
+using Microsoft.Extensions.Time.Testing;
+using Portable.Core.Messaging;
+using Portable.Core.Patterns.Ledger;
+using Portable.Aws.State;
+using Portable.Engines;
+using Portable.Local.Emulators.Aws;
+using Portable.TestKit;
+
+namespace Portable.Conformance.Queues;
+
+/// <summary>
+/// Lambda with an SQS event source mapping: the real bootstrap (src/Aws's own build output) with
+/// <c>_HANDLER=ledger-writer</c> polling the Runtime API emulator, fed batches by the SQS event source emulator on a
+/// fake clock; the bootstrap's own SQS dead-letter sink sends to <c>payments-dlq</c> over the SQS JSON protocol.
+/// On AWS <c>accounts-api</c> is another Lambda function, another process: it is a second bootstrap
+/// (<c>_HANDLER=accounts-api</c>) behind the API Gateway HTTP API emulator, and the two share state only through
+/// DynamoDB, here dynalite, given to both as <c>PORTABLE_DYNAMODB_TABLE</c>/<c>PORTABLE_DYNAMODB_ENDPOINT</c>.
+/// </summary>
+internal sealed class AwsQueueHost : IQueueHostUnderTest
+{
+    private readonly FakeTimeProvider _time;
+    private readonly LambdaRuntimeApiEmulator _lambda;
+    private readonly SqsEventSourceEmulator _sqs;
+    private readonly LambdaFunctionProcess _function;
+    private readonly HttpClient _accounts;
+    private readonly List<string> _received = [];
+
+    private AwsQueueHost(FakeTimeProvider time, LambdaRuntimeApiEmulator lambda, SqsEventSourceEmulator sqs, LambdaFunctionProcess function, HttpClient accounts)
+    {
+        _time = time;
+        _lambda = lambda;
+        _sqs = sqs;
+        _function = function;
+        _accounts = accounts;
+    }
+
+    public DeliveryProfile Profile => DeliveryProfile.AwsSqs with { BatchSize = _sqs.Options.BatchSize, VisibilityTimeout = _sqs.Options.VisibilityTimeout, MaxDeliveries = _sqs.Options.MaxReceiveCount };
+
+    public string ReadsVia => "GET /accounts/{account} on accounts-api, another Lambda function behind API Gateway (HTTP API v2), sharing state through DynamoDB (dynalite)";
+
+    /// <summary>Starts dynalite, then the shared accounts-api and a normal and a fault-injected ledger-writer, at once.</summary>
+    public static async Task<QueueHostPair> StartPairAsync()
+    {
+        var dynalite = new DynaliteFixture();
+        var shared = new List<IAsyncDisposable> { new AsyncDisposable(dynalite.DisposeAsync) };
+        try
+        {
+            await dynalite.InitializeAsync();
+            var table = "PortableConformance";
+            await DynamoDbStateStoreOptions.CreateAsync(new DynamoDbStateStoreOptions(table, dynalite.ServiceUrl), TimeProvider.System, ensureTable: true);
+            var storage = new Dictionary<string, string?>(StringComparer.Ordinal)
+            {
+                [DynamoDbStateStoreOptions.TableVariable] = table,
+                [DynamoDbStateStoreOptions.EndpointVariable] = dynalite.ServiceUrl.ToString(),
+                ["AWS_ACCESS_KEY_ID"] = "AKIDLOCAL",
+                ["AWS_SECRET_ACCESS_KEY"] = "local",
+                ["AWS_SESSION_TOKEN"] = null,
+                ["AWS_REGION"] = "us-east-1",
+            };
+            var accounts = StartAccountsApiAsync(storage, shared);
+            var host = StartAsync(storage, accounts, transientFaultRate: null);
+            var faulty = StartAsync(storage, accounts, transientFaultRate: 1.0);
+            try
+            {
+                await Task.WhenAll(accounts, host, faulty);
+            }
+            catch
+            {
+                foreach (var started in new[] { host, faulty })
+                {
+                    await Task.WhenAny(started);
+                    if (started.IsCompletedSuccessfully)
+                    {
+                        await started.Result.DisposeAsync();
+                    }
+                }
+
+                throw;
+            }
+
+            shared.Reverse();
+            return new QueueHostPair(host.Result, faulty.Result, new AsyncDisposable(async () =>
+            {
+                accounts.Result.Dispose();
+                foreach (var item in shared)
+                {
+                    await item.DisposeAsync();
+                }
+            }));
+        }
+        catch
+        {
+            shared.Reverse();
+            foreach (var item in shared)
+            {
+                await item.DisposeAsync();
+            }
+
+            throw;
+        }
+    }
+
+    private static async Task<HttpClient> StartAccountsApiAsync(Dictionary<string, string?> storage, List<IAsyncDisposable> shared)
+    {
+        var lambda = await LambdaRuntimeApiEmulator.StartAsync(new LambdaRuntimeApiEmulatorOptions { FunctionName = AccountsApi.FunctionName });
+        lock (shared)
+        {
+            shared.Add(lambda);
+        }
+
+        var function = LambdaFunctionProcess.Start(new LambdaFunctionProcessOptions
+        {
+            BootstrapPath = RepoPaths.BuildOutput("src/Aws", "bootstrap.dll"),
+            RuntimeApi = lambda.RuntimeApi,
+            Handler = AccountsApi.FunctionName,
+            Environment = new Dictionary<string, string?>(storage, StringComparer.Ordinal),
+        });
+        lock (shared)
+        {
+            shared.Add(function);
+        }
+
+        await WaitUntilPollingAsync(lambda, function);
+        var gateway = await ApiGatewayEmulator.StartAsync(lambda, new ApiGatewayEmulatorOptions { Format = ApiGatewayEventFormat.HttpApiV2 });
+        lock (shared)
+        {
+            shared.Add(gateway);
+        }
+
+        return new HttpClient { BaseAddress = gateway.RootAddress, Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    private static async Task<IQueueHostUnderTest> StartAsync(Dictionary<string, string?> storage, Task<HttpClient> accounts, double? transientFaultRate)
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 1, 12, 0, 0, TimeSpan.Zero));
+        var lambda = await LambdaRuntimeApiEmulator.StartAsync(new LambdaRuntimeApiEmulatorOptions { FunctionName = LedgerWriter.FunctionName });
+        SqsEventSourceEmulator? sqs = null;
+        LambdaFunctionProcess? function = null;
+        try
+        {
+            sqs = await SqsEventSourceEmulator.StartAsync(lambda, new SqsEventSourceEmulatorOptions
+            {
+                QueueName = LedgerWriter.Queue,
+                BatchSize = LedgerWriter.TriggerOptions.BatchSize, // the mapping's BatchSize, as the generated template sets it
+                TimeProvider = time,
+            });
+            function = LambdaFunctionProcess.Start(new LambdaFunctionProcessOptions
+            {
+                BootstrapPath = RepoPaths.BuildOutput("src/Aws", "bootstrap.dll"),
+                RuntimeApi = lambda.RuntimeApi,
+                Handler = LedgerWriter.FunctionName,
+                Environment = new Dictionary<string, string?>(storage, StringComparer.Ordinal)
+                {
+                    ["AWS_ENDPOINT_URL_SQS"] = sqs.ServiceUrl.ToString(),
+                    ["PORTABLE_FAULTS_TRANSIENT_RATE"] = transientFaultRate?.ToString(CultureInfo.InvariantCulture),
+                },
+            });
+            await WaitUntilPollingAsync(lambda, function);
+            return new AwsQueueHost(time, lambda, sqs, function, await accounts);
+        }
+        catch
+        {
+            if (function is not null)
+            {
+                await function.DisposeAsync();
+            }
+
+            if (sqs is not null)
+            {
+                await sqs.DisposeAsync();
+            }
+
+            await lambda.DisposeAsync();
+            throw;
+        }
+    }
+
+    public Task<string> SendAsync(string body, string? messageId = null) => Task.FromResult(_sqs.Send(body));
+
+    public async Task<DrainResult> DrainAsync()
+    {
+        var invocations = 0;
+        var advanced = TimeSpan.Zero;
+        for (var round = 0; round < 100; round++)
+        {
+            var poll = await _sqs.PollOnceAsync();
+            if (poll.Invocation is { } invocation)
+            {
+                Assert.True(invocation.IsSuccess, $"The ledger-writer invocation failed: {invocation.Outcome} {invocation.ErrorBodyText}\n{string.Join('\n', _function.OutputLines)}");
+                invocations++;
+                _received.AddRange(poll.Received);
+                continue;
+            }
+
+            var left = _sqs.Messages();
+            if (left.Count == 0)
+            {
+                return new DrainResult(invocations, advanced);
+            }
+
+            var due = left.Min(m => m.VisibleAt);
+            if (due > _time.GetUtcNow())
+            {
+                advanced += due - _time.GetUtcNow();
+                _time.Advance(due - _time.GetUtcNow());
+            }
+        }
+
+        throw new InvalidOperationException($"SQS still held {_sqs.Messages().Count} message(s) after 100 polls. Bootstrap output:\n{string.Join('\n', _function.OutputLines)}");
+    }
+
+    public Task<IReadOnlyList<ObservedDeadLetter>> DeadLettersAsync()
+    {
+        IReadOnlyList<ObservedDeadLetter> letters = [.. _sqs.DeadLetters.Select(m => new ObservedDeadLetter(
+            m.Body,
+            m.Attributes.TryGetValue(PublishingDeadLetterSink.ReasonAttribute, out var reason) ? reason : $"(redriven by SQS after maxReceiveCount {_sqs.Options.MaxReceiveCount}, no reason)",
+            m.Attributes.TryGetValue(PublishingDeadLetterSink.DeliveryCountAttribute, out var count) ? int.Parse(count, CultureInfo.InvariantCulture) : m.ReceiveCount))];
+        return Task.FromResult(letters);
+    }
+
+    public async Task<ObservedAccount?> AccountAsync(string account, IReadOnlyList<string> paymentIds)
+    {
+        var observed = await HttpAccounts.ReadAsync(_accounts, account);
+        Assert.True(
+            observed is not null,
+            $"accounts-api (its own Lambda process) sees no entries on {account}, though ledger-writer acknowledged its payments. Both were given "
+            + $"{DynamoDbStateStoreOptions.TableVariable}/{DynamoDbStateStoreOptions.EndpointVariable} on dynalite; the bootstrap must keep state in that "
+            + "DynamoDB table (src/Aws/Program.cs registers no DynamoDbStateStore, so each process has its own in-memory store).");
+        return observed;
+    }
+
+    public int DeliveriesOf(string transportId) => _received.Count(id => id == transportId);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _function.DisposeAsync(); // kills the process tree; the shared accounts-api and dynalite go with the pair
+        await _sqs.DisposeAsync();
+        await _lambda.DisposeAsync();
+    }
+
+    private static async Task WaitUntilPollingAsync(LambdaRuntimeApiEmulator lambda, LambdaFunctionProcess function)
+    {
+        var timeout = Portable.Conformance.Hosts.HostsUnderTest.StartupTimeout;
+        using var cancel = new CancellationTokenSource(timeout);
+        var ready = lambda.WaitForRuntimeAsync(cancel.Token);
+        var exited = function.WaitForExitAsync(cancel.Token);
+        await Task.WhenAny(ready, exited);
+        if (!ready.IsCompletedSuccessfully)
+        {
+            var why = function.HasExited ? $"exited with code {function.ExitCode}" : $"did not poll /runtime/invocation/next within {timeout.TotalSeconds:0} s";
+            throw new InvalidOperationException($"The bootstrap {why}. Output:\n{string.Join('\n', function.OutputLines)}");
+        }
+    }
+
+}
