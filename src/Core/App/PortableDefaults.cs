@@ -30,8 +30,11 @@ public static class PortableDefaults
         services.TryAddSingleton(sp =>
         {
             var pipeline = new FunctionPipelineBuilder()
-                .UseWhen(HttpIdempotencyMiddleware.AppliesTo, sp.GetRequiredService<HttpIdempotencyMiddleware>())
-                .UseWhen(MessageIdempotencyMiddleware.AppliesTo, sp.GetRequiredService<MessageIdempotencyMiddleware>());
+                .UseWhen(HttpIdempotencyMiddleware.AppliesTo, sp.GetRequiredService<HttpIdempotencyMiddleware>());
+            if (!(options.MessageIdempotencyDisabled ?? MessageIdempotencyMiddleware.DisabledByEnvironment(Environment.GetEnvironmentVariable)))
+            {
+                pipeline = pipeline.UseWhen(MessageIdempotencyMiddleware.AppliesTo, sp.GetRequiredService<MessageIdempotencyMiddleware>());
+            }
 
             // Innermost, where a flaky downstream would fail: after the idempotency claim, so a retry runs again.
             var faults = options.TransientFaultRate is { } rate

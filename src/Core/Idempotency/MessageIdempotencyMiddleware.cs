@@ -15,6 +15,31 @@ namespace Portable.Core.Idempotency;
 /// </summary>
 public sealed class MessageIdempotencyMiddleware(IdempotencyRecords records) : IFunctionMiddleware
 {
+    /// <summary>
+    /// The environment variable that turns message idempotency off for every queue function of the process
+    /// (<c>true</c> or <c>1</c>), as AWS Lambda Powertools' <c>POWERTOOLS_IDEMPOTENCY_DISABLED</c> does: for measuring
+    /// its cost on the same deployment, or for functions idempotent by themselves. HTTP <c>Idempotency-Key</c>
+    /// handling, which callers ask for, is not affected.
+    /// </summary>
+    public const string DisabledVariable = "PORTABLE_IDEMPOTENCY_DISABLED";
+
+    /// <summary>
+    /// Whether <see cref="DisabledVariable"/> turns message idempotency off: <c>true</c>/<c>1</c> do, unset, empty,
+    /// <c>false</c>/<c>0</c> do not; anything else throws, so a typo never silently changes delivery semantics.
+    /// </summary>
+    public static bool DisabledByEnvironment(Func<string, string?> environment)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        var text = environment(DisabledVariable)?.Trim();
+        return text switch
+        {
+            null or "" or "0" => false,
+            "1" => true,
+            _ when bool.TryParse(text, out var disabled) => disabled,
+            _ => throw new InvalidOperationException($"{DisabledVariable} must be true, false, 1 or 0, not '{text}'."),
+        };
+    }
+
     /// <summary>True for message invocations whose function has not turned idempotency off.</summary>
     public static bool AppliesTo(FunctionContext context) =>
         context?.Input is IncomingMessage

@@ -22,6 +22,12 @@ public sealed class PortableHostOptions
     /// (see <see cref="FaultInjectionMiddleware"/>). Null reads <c>PORTABLE_FAULTS_TRANSIENT_RATE</c>; unset is off.
     /// </summary>
     public double? TransientFaultRate { get; set; }
+
+    /// <summary>
+    /// True turns message idempotency off for every queue function (as <c>QueueTriggerOptions.DisableIdempotency</c>
+    /// does for one), false keeps it on. Null reads <c>PORTABLE_IDEMPOTENCY_DISABLED</c>; unset is on.
+    /// </summary>
+    public bool? MessageIdempotencyDisabled { get; set; }
 }
 
 /// <summary>What the platform said about one invocation, read by the adapter from its envelope.</summary>
