@@ -36,7 +36,10 @@ public sealed class SqsEventSourceEmulator : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly Lock _gate = new();
     private readonly Dictionary<string, List<EmulatedSqsMessage>> _queues = new(StringComparer.Ordinal);
-    private readonly SemaphoreSlim _poll = new(1, 1);
+    private readonly SemaphoreSlim _poll;
+    private readonly Random _random;
+    private readonly HashSet<string> _duplicated = new(StringComparer.Ordinal);
+    private readonly List<string> _duplicates = [];
 
     private SqsEventSourceEmulator(WebApplication app, LambdaRuntimeApiEmulator lambda, SqsEventSourceEmulatorOptions options)
     {
@@ -44,6 +47,8 @@ public sealed class SqsEventSourceEmulator : IAsyncDisposable
         _lambda = lambda;
         _options = options;
         _time = options.TimeProvider;
+        _poll = new SemaphoreSlim(options.MaxConcurrentPolls, options.MaxConcurrentPolls);
+        _random = new Random(options.RandomSeed);
         _queues[options.QueueName] = [];
         _queues[DeadLetterQueueName] = [];
     }
@@ -70,6 +75,12 @@ public sealed class SqsEventSourceEmulator : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.BatchSize, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxReceiveCount, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxConcurrentPolls, 1);
+        if (options.DuplicateDeliveryRate is not (>= 0 and <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.DuplicateDeliveryRate, "DuplicateDeliveryRate must be from 0 to 1.");
+        }
+
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
             ApplicationName = "Portable.Local.SqsEventSourceEmulator",
@@ -110,6 +121,21 @@ public sealed class SqsEventSourceEmulator : IAsyncDisposable
 
     /// <summary>What is in the dead-letter queue: redriven messages and whatever the function sent there itself.</summary>
     public IReadOnlyList<EmulatedSqsMessage> DeadLetters => Messages(DeadLetterQueueName);
+
+    /// <summary>
+    /// The ids of the messages the emulator put back after their deletion (see
+    /// <see cref="SqsEventSourceEmulatorOptions.DuplicateDeliveryRate"/>), in order; each is delivered once more with the same id.
+    /// </summary>
+    public IReadOnlyList<string> DuplicatedMessageIds
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _duplicates];
+            }
+        }
+    }
 
     /// <summary>
     /// One poll of the event source mapping: receives a batch of visible messages (redriving any received
@@ -245,12 +271,30 @@ public sealed class SqsEventSourceEmulator : IAsyncDisposable
             return new SqsPollResult(received, [], received, redriven, result);
         }
 
+        var duplicated = new List<string>();
         lock (_gate)
         {
-            Queue(QueueName).RemoveAll(m => batch.Contains(m) && !failed.Contains(m.MessageId));
+            var queue = Queue(QueueName);
+            queue.RemoveAll(m => batch.Contains(m) && !failed.Contains(m.MessageId));
+            if (_options.DuplicateDeliveryRate > 0)
+            {
+                // At-least-once: a deleted message comes back once more with the same id, as when a standard queue's
+                // delete misses a stored copy; it is visible again after the visibility timeout, with its receive count.
+                var now = _time.GetUtcNow();
+                foreach (var message in batch.Where(m => !failed.Contains(m.MessageId)))
+                {
+                    if (!_duplicated.Contains(message.MessageId) && _random.NextDouble() < _options.DuplicateDeliveryRate)
+                    {
+                        _duplicated.Add(message.MessageId);
+                        _duplicates.Add(message.MessageId);
+                        duplicated.Add(message.MessageId);
+                        queue.Add(message with { VisibleAt = now + _options.VisibilityTimeout, ReceiptHandle = null });
+                    }
+                }
+            }
         }
 
-        return new SqsPollResult(received, [.. received.Where(id => !failed.Contains(id))], [.. received.Where(failed.Contains)], redriven, result);
+        return new SqsPollResult(received, [.. received.Where(id => !failed.Contains(id))], [.. received.Where(failed.Contains)], redriven, result) { Duplicated = duplicated };
     }
 
     private static bool TryReadFailures(ReadOnlyMemory<byte> payload, string[] received, out HashSet<string> failed)
@@ -450,6 +494,23 @@ public sealed class SqsEventSourceEmulatorOptions
 
     /// <summary>The loopback port of the SQS endpoint; 0 picks a free one.</summary>
     public int Port { get; init; }
+
+    /// <summary>
+    /// How many <see cref="SqsEventSourceEmulator.PollOnceAsync"/> calls may run at once (1 by default: one batch in
+    /// flight). Lambda's mapping polls with several pollers (five to begin with), each batch going to a free
+    /// execution environment; more than 1 only helps with as many runtimes polling the Runtime API.
+    /// </summary>
+    public int MaxConcurrentPolls { get; init; } = 1;
+
+    /// <summary>
+    /// The probability (0 to 1, 0 by default: no duplicates) that a message the function succeeded with, and the
+    /// mapping deleted, is delivered once more with the same message id after the visibility timeout: SQS standard
+    /// queues deliver at least once, and a delete can miss a stored copy. Each message is duplicated at most once.
+    /// </summary>
+    public double DuplicateDeliveryRate { get; init; }
+
+    /// <summary>The seed of the random choice of duplicates, so a run can be repeated.</summary>
+    public int RandomSeed { get; init; }
 }
 
 /// <summary>A message in an emulated queue, with its receive state.</summary>
@@ -479,4 +540,8 @@ public sealed record SqsPollResult(
     IReadOnlyList<string> Deleted,
     IReadOnlyList<string> Failed,
     IReadOnlyList<string> Redriven,
-    LambdaInvocationResult? Invocation);
+    LambdaInvocationResult? Invocation)
+{
+    /// <summary>The ids deleted now but put back for one more delivery (<see cref="SqsEventSourceEmulatorOptions.DuplicateDeliveryRate"/>).</summary>
+    public IReadOnlyList<string> Duplicated { get; init; } = [];
+}

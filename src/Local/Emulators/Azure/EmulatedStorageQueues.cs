@@ -64,16 +64,32 @@ public sealed class EmulatedStorageQueues
     private readonly IReadOnlyList<(ScriptFunction Function, string Binding, string Queue)> _triggers;
     private readonly Func<string, JsonObject, JsonObject, CancellationToken, Task<CustomHandlerInvocationResult>> _invoke;
     private readonly TimeProvider _time;
+    private readonly int _batchSize;
+    private readonly double _duplicateRate;
+    private readonly Random _random;
+    private readonly HashSet<string> _duplicated = new(StringComparer.Ordinal);
 
     internal EmulatedStorageQueues(
         FunctionsScriptRoot scriptRoot,
         DeliveryProfile profile,
         TimeProvider timeProvider,
-        Func<string, JsonObject, JsonObject, CancellationToken, Task<CustomHandlerInvocationResult>> invoke)
+        Func<string, JsonObject, JsonObject, CancellationToken, Task<CustomHandlerInvocationResult>> invoke,
+        int batchSize = 1,
+        double duplicateDeliveryRate = 0,
+        int randomSeed = 0)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        if (duplicateDeliveryRate is not (>= 0 and <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(duplicateDeliveryRate), duplicateDeliveryRate, "The rate must be from 0 to 1.");
+        }
+
         Profile = profile;
         _time = timeProvider;
         _invoke = invoke;
+        _batchSize = batchSize;
+        _duplicateRate = duplicateDeliveryRate;
+        _random = new Random(randomSeed);
         _triggers = [.. scriptRoot.Functions
             .SelectMany(f => f.Bindings
                 .Where(b => b.Type.Equals("queueTrigger", StringComparison.OrdinalIgnoreCase))
@@ -141,13 +157,40 @@ public sealed class EmulatedStorageQueues
     }
 
     /// <summary>
-    /// Delivers, one invocation per message and one at a time, every message that is visible at the emulator's
-    /// current time on a triggered queue, until none is left visible (a message retried with no delay is delivered
-    /// again in the same call). Returns the deliveries made.
+    /// Delivers, one invocation per message, every message that is visible at the emulator's current time on a
+    /// triggered queue, until none is left visible (a message retried with no delay is delivered again in the same
+    /// call). One at a time by default; with a batch size (<see cref="FunctionsHostEmulatorOptions.QueueBatchSize"/>)
+    /// up to that many invocations run at once, as the host's queue listener processes a fetched batch in parallel.
+    /// Returns the deliveries made.
     /// </summary>
     public async Task<IReadOnlyList<QueueDelivery>> DeliverVisibleAsync(CancellationToken cancellationToken = default)
     {
         var made = new List<QueueDelivery>();
+        if (_batchSize == 1)
+        {
+            await DeliverLoopAsync(made, cancellationToken).ConfigureAwait(false);
+            return made;
+        }
+
+        // Each worker takes the next visible message as soon as its previous invocation is settled.
+        await Task.WhenAll(Enumerable.Range(0, _batchSize).Select(_ => Task.Run(() => DeliverLoopAsync(made, cancellationToken), cancellationToken))).ConfigureAwait(false);
+        return made;
+    }
+
+    /// <summary>How many messages were delivered once more after a 2xx answer by <see cref="FunctionsHostEmulatorOptions.QueueDuplicateDeliveryRate"/>.</summary>
+    public int DuplicatedCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _duplicated.Count;
+            }
+        }
+    }
+
+    private async Task DeliverLoopAsync(List<QueueDelivery> made, CancellationToken cancellationToken)
+    {
         while (TryDequeue(out var function, out var binding, out var queue, out var message))
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -172,10 +215,12 @@ public sealed class EmulatedStorageQueues
                 status = 0; // the handler is unreachable: a failed invocation
             }
 
-            made.Add(Settle(function.Name, queue, message, status));
+            var delivery = Settle(function.Name, queue, message, status);
+            lock (made)
+            {
+                made.Add(delivery);
+            }
         }
-
-        return made;
     }
 
     private bool TryDequeue(out ScriptFunction function, out string binding, out string queue, out EmulatedQueueMessage message)
@@ -222,6 +267,13 @@ public sealed class EmulatedStorageQueues
             if (success && _droppedAcknowledgements.TryGetValue(queue, out var toDrop) && toDrop > 0)
             {
                 _droppedAcknowledgements[queue] = toDrop - 1;
+                dropped = true;
+                success = false;
+            }
+            else if (success && _duplicateRate > 0 && !_duplicated.Contains(message.Id) && _random.NextDouble() < _duplicateRate)
+            {
+                // At-least-once: the work is done but the delete is lost, so the same message comes back (at most once here).
+                _duplicated.Add(message.Id);
                 dropped = true;
                 success = false;
             }

@@ -54,7 +54,7 @@ public sealed class FunctionsHostEmulator : IAsyncDisposable
             BaseAddress = handlerAddress,
             Timeout = Timeout.InfiniteTimeSpan,
         };
-        Queues = new EmulatedStorageQueues(scriptRoot, options.QueueProfile, options.TimeProvider, InvokeAsync);
+        Queues = new EmulatedStorageQueues(scriptRoot, options.QueueProfile, options.TimeProvider, InvokeAsync, options.QueueBatchSize, options.QueueDuplicateDeliveryRate, options.QueueRandomSeed);
     }
 
     /// <summary>The in-memory Storage queues behind the app's <c>queueTrigger</c> functions: enqueue, deliver, read the poison queues.</summary>

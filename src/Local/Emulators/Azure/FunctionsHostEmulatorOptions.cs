@@ -53,6 +53,23 @@ public sealed record FunctionsHostEmulatorOptions
     /// (<c>maxDequeueCount</c> 5, <c>visibilityTimeout</c> 0) unless a test asks for others, e.g. a retry delay.
     /// </summary>
     public Portable.Core.Messaging.DeliveryProfile QueueProfile { get; init; } = Portable.Core.Messaging.DeliveryProfile.AzureStorageQueue;
+
+    /// <summary>
+    /// How many queue messages are processed at once (1 by default: one at a time). The host's queue listener
+    /// fetches <c>batchSize</c> (16 by default) messages and runs them in parallel, fetching more when fewer than
+    /// <c>newBatchThreshold</c> are left; here up to this many invocations are in flight.
+    /// </summary>
+    public int QueueBatchSize { get; init; } = 1;
+
+    /// <summary>
+    /// The probability (0 to 1, 0 by default: no duplicates) that a 2xx answer's delete is lost, so the same message
+    /// (same id, next dequeue count) is delivered once more, as Storage queues deliver at least once. Each message
+    /// is duplicated at most once; such deliveries are marked <see cref="QueueDelivery.AcknowledgementDropped"/>.
+    /// </summary>
+    public double QueueDuplicateDeliveryRate { get; init; }
+
+    /// <summary>The seed of the random choice of duplicates, so a run can be repeated.</summary>
+    public int QueueRandomSeed { get; init; }
 }
 
 /// <summary>The handler process did not become ready; <see cref="HandlerOutput"/> holds what it printed.</summary>

@@ -52,6 +52,8 @@ public sealed class PubSubPushEmulator : IAsyncDisposable
     private readonly Dictionary<string, List<PublishedMessage>> _topics = new(StringComparer.Ordinal);
     private readonly List<PendingMessage> _queue = [];
     private readonly List<PushAttempt> _attempts = [];
+    private readonly Random _random;
+    private readonly HashSet<string> _duplicated = new(StringComparer.Ordinal);
     private WebApplication? _app;
     private long _nextId = 4_102_184_774_039_362;
 
@@ -59,6 +61,7 @@ public sealed class PubSubPushEmulator : IAsyncDisposable
     {
         _options = options;
         _backoff = DeliveryProfile.GcpPubSubPush with { RetryDelay = options.MinimumBackoff, MaxRetryDelay = options.MaximumBackoff };
+        _random = new Random(options.RandomSeed);
         CreateTopic(options.Topic);
         if (options.DeadLetterTopic is { Length: > 0 } deadLetters)
         {
@@ -80,6 +83,9 @@ public sealed class PubSubPushEmulator : IAsyncDisposable
 
     /// <summary>Every push so far, in order.</summary>
     public IReadOnlyList<PushAttempt> Attempts { get { lock (_gate) { return [.. _attempts]; } } }
+
+    /// <summary>How many acked messages were queued for one more push by <see cref="PubSubPushEmulatorOptions.DuplicateDeliveryRate"/>.</summary>
+    public int DuplicatedCount { get { lock (_gate) { return _duplicated.Count; } } }
 
     /// <summary>Starts the REST publish API on loopback.</summary>
     public static async Task<PubSubPushEmulator> StartAsync(PubSubPushEmulatorOptions options, CancellationToken cancellationToken = default)
@@ -157,7 +163,8 @@ public sealed class PubSubPushEmulator : IAsyncDisposable
 
     /// <summary>
     /// Pushes every message that is due now, one POST each, in due order, and settles each by its answer: ack, or
-    /// nack with backoff, or forward to the dead-letter topic on the last allowed attempt.
+    /// nack with backoff, or forward to the dead-letter topic on the last allowed attempt. Up to
+    /// <see cref="PubSubPushEmulatorOptions.MaxOutstandingPushes"/> pushes are in flight at once (one by default).
     /// </summary>
     public async Task<IReadOnlyList<PushAttempt>> DeliverDueAsync(CancellationToken cancellationToken = default)
     {
@@ -166,6 +173,17 @@ public sealed class PubSubPushEmulator : IAsyncDisposable
         lock (_gate)
         {
             due = [.. _queue.Where(p => p.DueAt <= now).OrderBy(p => p.DueAt)];
+        }
+
+        if (_options.MaxOutstandingPushes > 1)
+        {
+            var pushed = new PushAttempt[due.Count];
+            await Parallel.ForAsync(
+                0,
+                due.Count,
+                new ParallelOptions { MaxDegreeOfParallelism = _options.MaxOutstandingPushes, CancellationToken = cancellationToken },
+                async (i, token) => pushed[i] = await PushAsync(due[i], token).ConfigureAwait(false)).ConfigureAwait(false);
+            return pushed;
         }
 
         var results = new List<PushAttempt>(due.Count);
@@ -268,12 +286,20 @@ public sealed class PubSubPushEmulator : IAsyncDisposable
 
         var now = _options.TimeProvider.GetUtcNow();
         PushOutcome outcome;
+        var duplicated = false;
         lock (_gate)
         {
             _queue.Remove(pending);
             if (status is { } code && AckStatusCodes.Contains(code))
             {
                 outcome = PushOutcome.Acked;
+                if (_options.DuplicateDeliveryRate > 0 && !_duplicated.Contains(pending.Message.MessageId) && _random.NextDouble() < _options.DuplicateDeliveryRate)
+                {
+                    // At-least-once: Pub/Sub may push an acked message again, same id; here at most once, due at once.
+                    _duplicated.Add(pending.Message.MessageId);
+                    _queue.Add(pending with { Nacks = attempt, DueAt = now });
+                    duplicated = true;
+                }
             }
             else if (_options.DeadLetterTopic is not null && attempt >= _options.MaxDeliveryAttempts)
             {
@@ -299,7 +325,7 @@ public sealed class PubSubPushEmulator : IAsyncDisposable
             Publish(_options.DeadLetterTopic!, message.Data, attributes, message.OrderingKey);
         }
 
-        var result = new PushAttempt(pending.Message.MessageId, attempt, status, outcome, error, now);
+        var result = new PushAttempt(pending.Message.MessageId, attempt, status, outcome, error, now) { Duplicated = duplicated };
         lock (_gate)
         {
             _attempts.Add(result);
@@ -442,4 +468,8 @@ public enum PushOutcome
 /// <param name="Outcome">Ack, nack or dead-letter.</param>
 /// <param name="Error">Why there was no status, when there was none.</param>
 /// <param name="At">When the push finished, by the emulator's clock.</param>
-public sealed record PushAttempt(string MessageId, int DeliveryAttempt, int? StatusCode, PushOutcome Outcome, string? Error, DateTimeOffset At);
+public sealed record PushAttempt(string MessageId, int DeliveryAttempt, int? StatusCode, PushOutcome Outcome, string? Error, DateTimeOffset At)
+{
+    /// <summary>True when the ack was taken but the message was queued for one more push (<see cref="PubSubPushEmulatorOptions.DuplicateDeliveryRate"/>).</summary>
+    public bool Duplicated { get; init; }
+}

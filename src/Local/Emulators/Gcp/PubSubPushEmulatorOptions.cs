@@ -45,6 +45,21 @@ public sealed record PubSubPushEmulatorOptions
     /// <summary>The loopback port of the REST publish API; 0 picks a free one.</summary>
     public int Port { get; init; }
 
+    /// <summary>
+    /// How many pushes may be in flight at once (1 by default: one after another). Pub/Sub push has many requests
+    /// outstanding, up to its flow-control window; a Cloud Run service takes them concurrently.
+    /// </summary>
+    public int MaxOutstandingPushes { get; init; } = 1;
+
+    /// <summary>
+    /// The probability (0 to 1, 0 by default: no duplicates) that an acked message is pushed once more with the same
+    /// message id, as Pub/Sub's at-least-once delivery occasionally does. Each message is duplicated at most once.
+    /// </summary>
+    public double DuplicateDeliveryRate { get; init; }
+
+    /// <summary>The seed of the random choice of duplicates, so a run can be repeated.</summary>
+    public int RandomSeed { get; init; }
+
     /// <summary>Throws naming the first value out of its documented range.</summary>
     public void Validate()
     {
@@ -58,5 +73,10 @@ public sealed record PubSubPushEmulatorOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(MaximumBackoff, MinimumBackoff, nameof(MaximumBackoff));
         ArgumentOutOfRangeException.ThrowIfLessThan(AckDeadline, TimeSpan.FromSeconds(10), nameof(AckDeadline));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(AckDeadline, TimeSpan.FromSeconds(600), nameof(AckDeadline));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxOutstandingPushes, 1, nameof(MaxOutstandingPushes));
+        if (DuplicateDeliveryRate is not (>= 0 and <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(DuplicateDeliveryRate), DuplicateDeliveryRate, "The rate must be from 0 to 1.");
+        }
     }
 }
