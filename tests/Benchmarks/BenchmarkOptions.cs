@@ -16,6 +16,10 @@ internal sealed record BenchmarkOptions
           --no-publish        reuse tests/Benchmarks/artifacts from an earlier run instead of publishing again
           --output PATH       where to write the markdown (default tests/Benchmarks/results.md)
           --env NAME=VALUE    extra environment for every started host (repeatable), e.g. AWS_LAMBDA_LOG_LEVEL=ERROR
+          --queues            the queue benchmark instead: messages/s through every host and store, with and without
+                              idempotency (writes tests/Benchmarks/queue-results.md; --quick: 300 messages, 1 round)
+          --messages N        queue benchmark: messages per measured drain (default 2000)
+          --rounds N          queue benchmark: rounds of each cell, median reported (default 2)
         """;
 
     public int ColdStarts { get; init; } = 5;
@@ -31,6 +35,18 @@ internal sealed record BenchmarkOptions
     public bool Quick { get; init; }
 
     public HostKind? Only { get; init; }
+
+    /// <summary>Run the queue benchmark (<see cref="QueueBench"/>) instead of the cold-start one.</summary>
+    public bool Queues { get; init; }
+
+    /// <summary>Queue benchmark: messages per measured drain (null: 2000, or 300 with --quick).</summary>
+    public int? QueueMessages { get; init; }
+
+    /// <summary>Queue benchmark: rounds per cell (null: 2, or 1 with --quick).</summary>
+    public int? QueueRounds { get; init; }
+
+    /// <summary>True when --output was given (the queue benchmark otherwise writes queue-results.md).</summary>
+    public bool OutputGiven { get; init; }
 
     public required string OutputPath { get; init; }
 
@@ -60,7 +76,10 @@ internal sealed record BenchmarkOptions
                     "--only" => options with { Only = Value() switch { "aws" => HostKind.Lambda, "gcp" => HostKind.CloudRun, var other => throw new FormatException($"--only takes aws or gcp, not '{other}'.") } },
                     "--no-publish" => options with { Publish = false },
                     "--env" => options with { Environment = WithVariable(options.Environment, Value()) },
-                    "--output" => options with { OutputPath = Path.GetFullPath(Value()) },
+                    "--output" => options with { OutputPath = Path.GetFullPath(Value()), OutputGiven = true },
+                    "--queues" => options with { Queues = true },
+                    "--messages" => options with { QueueMessages = Positive(arg, Value()) },
+                    "--rounds" => options with { QueueRounds = Positive(arg, Value()) },
                     "--help" or "-h" => throw new FormatException(string.Empty),
                     _ => throw new FormatException($"Unknown option '{arg}'."),
                 };

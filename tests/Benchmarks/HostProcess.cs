@@ -33,9 +33,9 @@ internal sealed class HostProcess : IAsyncDisposable
         }
     }
 
-    public static HostProcess Start(string executable, IReadOnlyDictionary<string, string?> environment)
+    public static HostProcess Start(string executable, IReadOnlyDictionary<string, string?> environment, IReadOnlyList<string>? arguments = null)
     {
-        var start = new ProcessStartInfo(executable)
+        var start = new ProcessStartInfo(executable, arguments ?? [])
         {
             WorkingDirectory = Path.GetDirectoryName(executable)!,
             RedirectStandardOutput = true,

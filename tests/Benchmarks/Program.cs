@@ -25,6 +25,11 @@ Console.CancelKeyPress += (_, e) =>
     cancel.Cancel();
 };
 var ct = cancel.Token;
+if (options.Queues)
+{
+    return await new QueueBench(repoRoot, options).RunAsync(ct); // the queue benchmark: see QueueBench.cs
+}
+
 var report = new Report(options, repoRoot);
 var variants = Variant.All.Where(v => options.Only is null || v.Host == options.Only).ToList();
 
