@@ -17,22 +17,26 @@ namespace Portable.Conformance.Queues;
 /// (<c>_HANDLER=accounts-api</c>) behind the API Gateway HTTP API emulator, and the two share state only through
 /// DynamoDB, here dynalite, given to both as <c>PORTABLE_DYNAMODB_TABLE</c>/<c>PORTABLE_DYNAMODB_ENDPOINT</c>.
 /// </summary>
-internal sealed class AwsQueueHost : IQueueHostUnderTest
+internal sealed class AwsQueueHost : IQueueHostUnderTest, IQueueDeliveryCounts
 {
     private readonly FakeTimeProvider _time;
     private readonly LambdaRuntimeApiEmulator _lambda;
     private readonly SqsEventSourceEmulator _sqs;
-    private readonly LambdaFunctionProcess _function;
+    private readonly IReadOnlyList<LambdaFunctionProcess> _functions;
     private readonly HttpClient _accounts;
+    private readonly QueueHostOptions _options;
     private readonly List<string> _received = [];
+    private int _invocations;
+    private int _failed;
 
-    private AwsQueueHost(FakeTimeProvider time, LambdaRuntimeApiEmulator lambda, SqsEventSourceEmulator sqs, LambdaFunctionProcess function, HttpClient accounts)
+    private AwsQueueHost(FakeTimeProvider time, LambdaRuntimeApiEmulator lambda, SqsEventSourceEmulator sqs, IReadOnlyList<LambdaFunctionProcess> functions, HttpClient accounts, QueueHostOptions options)
     {
         _time = time;
         _lambda = lambda;
         _sqs = sqs;
-        _function = function;
+        _functions = functions;
         _accounts = accounts;
+        _options = options;
     }
 
     public DeliveryProfile Profile => DeliveryProfile.AwsSqs with { BatchSize = _sqs.Options.BatchSize, VisibilityTimeout = _sqs.Options.VisibilityTimeout, MaxDeliveries = _sqs.Options.MaxReceiveCount };
@@ -42,25 +46,13 @@ internal sealed class AwsQueueHost : IQueueHostUnderTest
     /// <summary>Starts dynalite, then the shared accounts-api and a normal and a fault-injected ledger-writer, at once.</summary>
     public static async Task<QueueHostPair> StartPairAsync()
     {
-        var dynalite = new DynaliteFixture();
-        var shared = new List<IAsyncDisposable> { new AsyncDisposable(dynalite.DisposeAsync) };
+        var shared = new List<IAsyncDisposable>();
         try
         {
-            await dynalite.InitializeAsync();
-            var table = "PortableConformance";
-            await DynamoDbStateStoreOptions.CreateAsync(new DynamoDbStateStoreOptions(table, dynalite.ServiceUrl), TimeProvider.System, ensureTable: true);
-            var storage = new Dictionary<string, string?>(StringComparer.Ordinal)
-            {
-                [DynamoDbStateStoreOptions.TableVariable] = table,
-                [DynamoDbStateStoreOptions.EndpointVariable] = dynalite.ServiceUrl.ToString(),
-                ["AWS_ACCESS_KEY_ID"] = "AKIDLOCAL",
-                ["AWS_SECRET_ACCESS_KEY"] = "local",
-                ["AWS_SESSION_TOKEN"] = null,
-                ["AWS_REGION"] = "us-east-1",
-            };
+            var storage = await StartDynaliteAsync(shared);
             var accounts = StartAccountsApiAsync(storage, shared);
-            var host = StartAsync(storage, accounts, transientFaultRate: null);
-            var faulty = StartAsync(storage, accounts, transientFaultRate: 1.0);
+            var host = StartAsync(storage, accounts, QueueHostOptions.Default);
+            var faulty = StartAsync(storage, accounts, QueueHostOptions.Default with { TransientFaultRate = 1.0 });
             try
             {
                 await Task.WhenAll(accounts, host, faulty);
@@ -101,6 +93,70 @@ internal sealed class AwsQueueHost : IQueueHostUnderTest
         }
     }
 
+    /// <summary>Starts dynalite, accounts-api and one ledger-writer (with as many bootstraps as <see cref="QueueHostOptions.Concurrency"/>).</summary>
+    public static async Task<StartedQueueHost> StartWithDynaliteAsync(QueueHostOptions options)
+    {
+        var shared = new List<IAsyncDisposable>();
+        async Task DisposeSharedAsync()
+        {
+            shared.Reverse();
+            foreach (var item in shared)
+            {
+                await item.DisposeAsync();
+            }
+        }
+
+        try
+        {
+            var storage = await StartDynaliteAsync(shared);
+            var accounts = StartAccountsApiAsync(storage, shared);
+            var host = StartAsync(storage, accounts, options);
+            try
+            {
+                await Task.WhenAll(accounts, host);
+            }
+            catch
+            {
+                await Task.WhenAny(host);
+                if (host.IsCompletedSuccessfully)
+                {
+                    await host.Result.DisposeAsync();
+                }
+
+                throw;
+            }
+
+            return new StartedQueueHost(host.Result, new AsyncDisposable(async () =>
+            {
+                accounts.Result.Dispose();
+                await DisposeSharedAsync();
+            }));
+        }
+        catch
+        {
+            await DisposeSharedAsync();
+            throw;
+        }
+    }
+
+    private static async Task<Dictionary<string, string?>> StartDynaliteAsync(List<IAsyncDisposable> shared)
+    {
+        var dynalite = new DynaliteFixture();
+        shared.Add(new AsyncDisposable(dynalite.DisposeAsync));
+        await dynalite.InitializeAsync();
+        var table = "PortableConformance";
+        await DynamoDbStateStoreOptions.CreateAsync(new DynamoDbStateStoreOptions(table, dynalite.ServiceUrl), TimeProvider.System, ensureTable: true);
+        return new Dictionary<string, string?>(StringComparer.Ordinal)
+        {
+            [DynamoDbStateStoreOptions.TableVariable] = table,
+            [DynamoDbStateStoreOptions.EndpointVariable] = dynalite.ServiceUrl.ToString(),
+            ["AWS_ACCESS_KEY_ID"] = "AKIDLOCAL",
+            ["AWS_SECRET_ACCESS_KEY"] = "local",
+            ["AWS_SESSION_TOKEN"] = null,
+            ["AWS_REGION"] = "us-east-1",
+        };
+    }
+
     private static async Task<HttpClient> StartAccountsApiAsync(Dictionary<string, string?> storage, List<IAsyncDisposable> shared)
     {
         var lambda = await LambdaRuntimeApiEmulator.StartAsync(new LambdaRuntimeApiEmulatorOptions { FunctionName = AccountsApi.FunctionName });
@@ -131,12 +187,12 @@ internal sealed class AwsQueueHost : IQueueHostUnderTest
         return new HttpClient { BaseAddress = gateway.RootAddress, Timeout = TimeSpan.FromSeconds(30) };
     }
 
-    private static async Task<IQueueHostUnderTest> StartAsync(Dictionary<string, string?> storage, Task<HttpClient> accounts, double? transientFaultRate)
+    private static async Task<IQueueHostUnderTest> StartAsync(Dictionary<string, string?> storage, Task<HttpClient> accounts, QueueHostOptions options)
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 1, 12, 0, 0, TimeSpan.Zero));
         var lambda = await LambdaRuntimeApiEmulator.StartAsync(new LambdaRuntimeApiEmulatorOptions { FunctionName = LedgerWriter.FunctionName });
         SqsEventSourceEmulator? sqs = null;
-        LambdaFunctionProcess? function = null;
+        var functions = new List<LambdaFunctionProcess>();
         try
         {
             sqs = await SqsEventSourceEmulator.StartAsync(lambda, new SqsEventSourceEmulatorOptions
@@ -144,24 +200,37 @@ internal sealed class AwsQueueHost : IQueueHostUnderTest
                 QueueName = LedgerWriter.Queue,
                 BatchSize = LedgerWriter.TriggerOptions.BatchSize, // the mapping's BatchSize, as the generated template sets it
                 TimeProvider = time,
+                MaxConcurrentPolls = options.Concurrency,
+                DuplicateDeliveryRate = options.DuplicateDeliveryRate,
+                RandomSeed = options.RandomSeed,
             });
-            function = LambdaFunctionProcess.Start(new LambdaFunctionProcessOptions
+
+            // One execution environment per concurrent batch: each bootstrap polls the same Runtime API.
+            for (var i = 0; i < options.Concurrency; i++)
             {
-                BootstrapPath = RepoPaths.BuildOutput("src/Aws", "bootstrap.dll"),
-                RuntimeApi = lambda.RuntimeApi,
-                Handler = LedgerWriter.FunctionName,
-                Environment = new Dictionary<string, string?>(storage, StringComparer.Ordinal)
+                functions.Add(LambdaFunctionProcess.Start(new LambdaFunctionProcessOptions
                 {
-                    ["AWS_ENDPOINT_URL_SQS"] = sqs.ServiceUrl.ToString(),
-                    ["PORTABLE_FAULTS_TRANSIENT_RATE"] = transientFaultRate?.ToString(CultureInfo.InvariantCulture),
-                },
-            });
-            await WaitUntilPollingAsync(lambda, function);
-            return new AwsQueueHost(time, lambda, sqs, function, await accounts);
+                    BootstrapPath = RepoPaths.BuildOutput("src/Aws", "bootstrap.dll"),
+                    RuntimeApi = lambda.RuntimeApi,
+                    Handler = LedgerWriter.FunctionName,
+                    Environment = new Dictionary<string, string?>(storage, StringComparer.Ordinal)
+                    {
+                        ["AWS_ENDPOINT_URL_SQS"] = sqs.ServiceUrl.ToString(),
+                        ["PORTABLE_FAULTS_TRANSIENT_RATE"] = options.TransientFaultRate?.ToString(CultureInfo.InvariantCulture),
+                    },
+                }));
+            }
+
+            foreach (var function in functions)
+            {
+                await WaitUntilPollingAsync(lambda, function);
+            }
+
+            return new AwsQueueHost(time, lambda, sqs, functions, await accounts, options);
         }
         catch
         {
-            if (function is not null)
+            foreach (var function in functions)
             {
                 await function.DisposeAsync();
             }
@@ -182,17 +251,34 @@ internal sealed class AwsQueueHost : IQueueHostUnderTest
     {
         var invocations = 0;
         var advanced = TimeSpan.Zero;
-        for (var round = 0; round < 100; round++)
+        var rounds = 0;
+        while (rounds < _options.MaxDrainRounds)
         {
-            var poll = await _sqs.PollOnceAsync();
-            if (poll.Invocation is { } invocation)
+            // As many pollers as execution environments, each polling until nothing is visible; one by default.
+            var polled = await Task.WhenAll(Enumerable.Range(0, _options.Concurrency).Select(_ => Task.Run(async () =>
             {
-                Assert.True(invocation.IsSuccess, $"The ledger-writer invocation failed: {invocation.Outcome} {invocation.ErrorBodyText}\n{string.Join('\n', _function.OutputLines)}");
-                invocations++;
-                _received.AddRange(poll.Received);
-                continue;
-            }
+                var made = 0;
+                while (Interlocked.Increment(ref rounds) <= _options.MaxDrainRounds)
+                {
+                    var poll = await _sqs.PollOnceAsync();
+                    if (poll.Invocation is not { } invocation)
+                    {
+                        break;
+                    }
 
+                    Assert.True(invocation.IsSuccess, $"The ledger-writer invocation failed: {invocation.Outcome} {invocation.ErrorBodyText}\n{Output()}");
+                    made++;
+                    lock (_received)
+                    {
+                        _received.AddRange(poll.Received);
+                        _invocations++;
+                        _failed += poll.Failed.Count;
+                    }
+                }
+
+                return made;
+            })));
+            invocations += polled.Sum();
             var left = _sqs.Messages();
             if (left.Count == 0)
             {
@@ -207,7 +293,7 @@ internal sealed class AwsQueueHost : IQueueHostUnderTest
             }
         }
 
-        throw new InvalidOperationException($"SQS still held {_sqs.Messages().Count} message(s) after 100 polls. Bootstrap output:\n{string.Join('\n', _function.OutputLines)}");
+        throw new InvalidOperationException($"SQS still held {_sqs.Messages().Count} message(s) after {_options.MaxDrainRounds} polls. Bootstrap output:\n{Output()}");
     }
 
     public Task<IReadOnlyList<ObservedDeadLetter>> DeadLettersAsync()
@@ -230,14 +316,34 @@ internal sealed class AwsQueueHost : IQueueHostUnderTest
         return observed;
     }
 
-    public int DeliveriesOf(string transportId) => _received.Count(id => id == transportId);
+    public int DeliveriesOf(string transportId)
+    {
+        lock (_received)
+        {
+            return _received.Count(id => id == transportId);
+        }
+    }
+
+    public DeliveryCounts Counts()
+    {
+        lock (_received)
+        {
+            return new DeliveryCounts(_received.Count, _invocations, _sqs.DuplicatedMessageIds.Count, _failed);
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {
-        await _function.DisposeAsync(); // kills the process tree; the shared accounts-api and dynalite go with the pair
+        foreach (var function in _functions)
+        {
+            await function.DisposeAsync(); // kills the process tree; the shared accounts-api and dynalite go with the pair
+        }
+
         await _sqs.DisposeAsync();
         await _lambda.DisposeAsync();
     }
+
+    private string Output() => string.Join('\n', _functions.SelectMany(f => f.OutputLines));
 
     private static async Task WaitUntilPollingAsync(LambdaRuntimeApiEmulator lambda, LambdaFunctionProcess function)
     {

@@ -19,7 +19,7 @@ namespace Portable.Conformance.Queues;
 /// (5 failed dequeues) land in the emulator's poison queue and are read from there. One handler process serves the
 /// queue function and <c>accounts-api</c>, so balances come from the host's front door.
 /// </summary>
-internal sealed partial class AzureQueueHost : IQueueHostUnderTest
+internal sealed partial class AzureQueueHost : IQueueHostUnderTest, IQueueDeliveryCounts
 {
     private const string Queue = "payments";
 
@@ -28,9 +28,11 @@ internal sealed partial class AzureQueueHost : IQueueHostUnderTest
     private readonly QueueClient _poison;
     private readonly HttpClient _client;
     private readonly Dictionary<string, string> _sent = new(StringComparer.Ordinal); // transport id -> body
+    private readonly QueueHostOptions _options;
 
-    private AzureQueueHost(FakeTimeProvider time, FunctionsHostEmulator host, string storage)
+    private AzureQueueHost(FakeTimeProvider time, FunctionsHostEmulator host, string storage, QueueHostOptions options)
     {
+        _options = options;
         _time = time;
         _host = host;
         _poison = new QueueClient(storage, Queue + EmulatedStorageQueues.PoisonSuffix, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
@@ -57,8 +59,8 @@ internal sealed partial class AzureQueueHost : IQueueHostUnderTest
         }
 
         // The handler opens its storage account at start (Table Storage state), so Azurite must be listening first.
-        var host = StartAsync(azurite.ConnectionString, "ledgerhost", transientFaultRate: null);
-        var faulty = StartAsync(azurite.ConnectionString, "ledgerfaulty", transientFaultRate: 1.0);
+        var host = StartAsync(azurite.ConnectionString, "ledgerhost", QueueHostOptions.Default);
+        var faulty = StartAsync(azurite.ConnectionString, "ledgerfaulty", QueueHostOptions.Default with { TransientFaultRate = 1.0 });
         try
         {
             await Task.WhenAll(host, faulty);
@@ -81,12 +83,29 @@ internal sealed partial class AzureQueueHost : IQueueHostUnderTest
         return new QueueHostPair(host.Result, faulty.Result, new AsyncDisposable(azurite.DisposeAsync));
     }
 
-    private static async Task<IQueueHostUnderTest> StartAsync(string storage, string table, double? transientFaultRate)
+    /// <summary>Starts Azurite and one app keeping its state in Table Storage there.</summary>
+    public static async Task<StartedQueueHost> StartWithAzuriteAsync(QueueHostOptions options)
+    {
+        var azurite = new AzuriteFixture();
+        try
+        {
+            await azurite.InitializeAsync();
+            var host = await StartAsync(azurite.ConnectionString, "ledgerdrill", options);
+            return new StartedQueueHost(host, new AsyncDisposable(azurite.DisposeAsync));
+        }
+        catch
+        {
+            await azurite.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static async Task<IQueueHostUnderTest> StartAsync(string storage, string table, QueueHostOptions options)
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 1, 12, 0, 0, TimeSpan.Zero));
         // Each instance keeps its state in a table of its own, where the handler keeps state in Table Storage.
         var environment = new Dictionary<string, string>(StringComparer.Ordinal) { ["AzureWebJobsStorage"] = storage, ["PORTABLE_TABLES_TABLE"] = table };
-        if (transientFaultRate is { } rate)
+        if (options.TransientFaultRate is { } rate)
         {
             environment["PORTABLE_FAULTS_TRANSIENT_RATE"] = rate.ToString(CultureInfo.InvariantCulture);
         }
@@ -100,8 +119,11 @@ internal sealed partial class AzureQueueHost : IQueueHostUnderTest
             StartupTimeout = Portable.Conformance.Hosts.HostsUnderTest.StartupTimeout,
             TimeProvider = time,
             QueueProfile = DeliveryProfile.AzureStorageQueue,
+            QueueBatchSize = options.Concurrency,
+            QueueDuplicateDeliveryRate = options.DuplicateDeliveryRate,
+            QueueRandomSeed = options.RandomSeed,
         });
-        return new AzureQueueHost(time, host, storage);
+        return new AzureQueueHost(time, host, storage, options);
     }
 
     public Task<string> SendAsync(string body, string? messageId = null)
@@ -115,7 +137,7 @@ internal sealed partial class AzureQueueHost : IQueueHostUnderTest
     {
         var invocations = 0;
         var advanced = TimeSpan.Zero;
-        for (var round = 0; round < 100; round++)
+        for (var round = 0; round < _options.MaxDrainRounds; round++)
         {
             invocations += (await _host.Queues.DeliverVisibleAsync()).Count;
             var left = _host.Queues.Messages(Queue);
@@ -132,7 +154,7 @@ internal sealed partial class AzureQueueHost : IQueueHostUnderTest
             }
         }
 
-        throw new InvalidOperationException($"The queue still held {_host.Queues.Messages(Queue).Count} message(s) after 100 rounds. Handler output:\n{_host.HandlerOutput}");
+        throw new InvalidOperationException($"The queue still held {_host.Queues.Messages(Queue).Count} message(s) after {_options.MaxDrainRounds} rounds. Handler output:\n{_host.HandlerOutput}");
     }
 
     public async Task<IReadOnlyList<ObservedDeadLetter>> DeadLettersAsync()
@@ -175,6 +197,12 @@ internal sealed partial class AzureQueueHost : IQueueHostUnderTest
         await HttpAccounts.ReadAsync(_client, account);
 
     public int DeliveriesOf(string transportId) => _host.Queues.Deliveries.Count(d => d.MessageId == transportId);
+
+    public DeliveryCounts Counts()
+    {
+        var deliveries = _host.Queues.Deliveries.Where(d => d.Queue == Queue).ToList();
+        return new DeliveryCounts(deliveries.Count, deliveries.Count, _host.Queues.DuplicatedCount, deliveries.Count(d => d.Outcome != QueueDeliveryOutcome.Completed && !d.AcknowledgementDropped));
+    }
 
     public async ValueTask DisposeAsync()
     {

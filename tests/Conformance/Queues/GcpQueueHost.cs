@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Time.Testing;
 using Portable.Core.Messaging;
+using Portable.Engines;
+using Portable.Gcp.State;
 using Portable.Local.Emulators.Gcp;
 using Portable.TestKit;
 
@@ -12,8 +14,9 @@ namespace Portable.Conformance.Queues;
 /// and the push emulator posting wrapped envelopes to <c>/ledger-writer</c> on a fake clock. The host dead-letters
 /// by publishing to <c>payments-dead-letter</c> through <c>PUBSUB_EMULATOR_HOST</c>, as it would to Pub/Sub. One
 /// service serves both the push endpoint and <c>accounts-api</c>, so balances come from its own HTTP route.
+/// State is in the process by default; <see cref="StartWithPostgresAsync"/> gives it PostgreSQL, as Cloud SQL.
 /// </summary>
-internal sealed class GcpQueueHost : IQueueHostUnderTest
+internal sealed class GcpQueueHost : IQueueHostUnderTest, IQueueDeliveryCounts
 {
     private const string Topic = "payments";
     private const string DeadLetterTopic = "payments-dead-letter";
@@ -22,9 +25,11 @@ internal sealed class GcpQueueHost : IQueueHostUnderTest
     private readonly PubSubPushEmulator _emulator;
     private readonly ServerProcess _process;
     private readonly HttpClient _client;
+    private readonly QueueHostOptions _options;
 
-    private GcpQueueHost(FakeTimeProvider time, PubSubPushEmulator emulator, ServerProcess process, Uri baseAddress)
+    private GcpQueueHost(FakeTimeProvider time, PubSubPushEmulator emulator, ServerProcess process, Uri baseAddress, QueueHostOptions options)
     {
+        _options = options;
         _time = time;
         _emulator = emulator;
         _process = process;
@@ -35,7 +40,27 @@ internal sealed class GcpQueueHost : IQueueHostUnderTest
 
     public string ReadsVia => "GET /accounts/{account} on the same Cloud Run service (one container serves the push endpoint and the API)";
 
-    public static async Task<IQueueHostUnderTest> StartAsync(double? transientFaultRate)
+    public static Task<IQueueHostUnderTest> StartAsync(double? transientFaultRate) =>
+        StartAsync(QueueHostOptions.Default with { TransientFaultRate = transientFaultRate }, postgresConnection: null);
+
+    /// <summary>Starts a PostgreSQL cluster and a host keeping its state there (<c>PORTABLE_POSTGRES_CONNECTION</c>).</summary>
+    public static async Task<StartedQueueHost> StartWithPostgresAsync(QueueHostOptions options)
+    {
+        var postgres = new PostgresFixture();
+        try
+        {
+            await postgres.InitializeAsync();
+            var host = await StartAsync(options, postgres.ConnectionString + ";Maximum Pool Size=40");
+            return new StartedQueueHost(host, new AsyncDisposable(postgres.DisposeAsync));
+        }
+        catch
+        {
+            await postgres.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static async Task<IQueueHostUnderTest> StartAsync(QueueHostOptions options, string? postgresConnection)
     {
         var port = FreePort.Next();
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 1, 12, 0, 0, TimeSpan.Zero));
@@ -45,6 +70,9 @@ internal sealed class GcpQueueHost : IQueueHostUnderTest
             PushEndpoint = new Uri($"http://127.0.0.1:{port}/ledger-writer"),
             DeadLetterTopic = DeadLetterTopic,
             TimeProvider = time,
+            MaxOutstandingPushes = options.Concurrency,
+            DuplicateDeliveryRate = options.DuplicateDeliveryRate,
+            RandomSeed = options.RandomSeed,
         });
         ServerProcess? process = null;
         try
@@ -54,12 +82,13 @@ internal sealed class GcpQueueHost : IQueueHostUnderTest
                 ["PORT"] = port.ToString(CultureInfo.InvariantCulture),
                 ["PUBSUB_EMULATOR_HOST"] = emulator.EmulatorHost,
                 ["GOOGLE_CLOUD_PROJECT"] = "local-project",
-                ["PORTABLE_FAULTS_TRANSIENT_RATE"] = transientFaultRate?.ToString(CultureInfo.InvariantCulture),
+                ["PORTABLE_FAULTS_TRANSIENT_RATE"] = options.TransientFaultRate?.ToString(CultureInfo.InvariantCulture),
+                [PostgresStateStoreOptions.ConnectionVariable] = postgresConnection,
             };
             process = ServerProcess.StartDotnet(RepoPaths.BuildOutput("src/Gcp", "Portable.Gcp.dll"), environment);
             var baseAddress = new Uri($"http://127.0.0.1:{port}");
             await process.WaitUntilAnsweringAsync(new Uri(baseAddress, "/"), Portable.Conformance.Hosts.HostsUnderTest.StartupTimeout);
-            return new GcpQueueHost(time, emulator, process, baseAddress);
+            return new GcpQueueHost(time, emulator, process, baseAddress, options);
         }
         catch
         {
@@ -80,7 +109,7 @@ internal sealed class GcpQueueHost : IQueueHostUnderTest
     {
         var invocations = 0;
         var advanced = TimeSpan.Zero;
-        for (var round = 0; round < 100; round++)
+        for (var round = 0; round < _options.MaxDrainRounds; round++)
         {
             invocations += (await _emulator.DeliverDueAsync()).Count;
             if (_emulator.NextDueAt is not { } due)
@@ -95,7 +124,7 @@ internal sealed class GcpQueueHost : IQueueHostUnderTest
             }
         }
 
-        throw new InvalidOperationException($"Pub/Sub still had {_emulator.PendingCount} message(s) after 100 rounds. Host output:\n{_process.Output}");
+        throw new InvalidOperationException($"Pub/Sub still had {_emulator.PendingCount} message(s) after {_options.MaxDrainRounds} rounds. Host output:\n{_process.Output}");
     }
 
     public Task<IReadOnlyList<ObservedDeadLetter>> DeadLettersAsync()
@@ -112,6 +141,12 @@ internal sealed class GcpQueueHost : IQueueHostUnderTest
         await HttpAccounts.ReadAsync(_client, account);
 
     public int DeliveriesOf(string transportId) => _emulator.Attempts.Count(a => a.MessageId == transportId);
+
+    public DeliveryCounts Counts()
+    {
+        var attempts = _emulator.Attempts;
+        return new DeliveryCounts(attempts.Count, attempts.Count, _emulator.DuplicatedCount, attempts.Count(a => a.Outcome != PushOutcome.Acked));
+    }
 
     public async ValueTask DisposeAsync()
     {
