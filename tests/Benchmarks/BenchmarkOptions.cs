@@ -17,9 +17,9 @@ internal sealed record BenchmarkOptions
           --output PATH       where to write the markdown (default tests/Benchmarks/results.md)
           --env NAME=VALUE    extra environment for every started host (repeatable), e.g. AWS_LAMBDA_LOG_LEVEL=ERROR
           --queues            the queue benchmark instead: messages/s through every host and store, with and without
-                              idempotency (writes tests/Benchmarks/queue-results.md; --quick: 300 messages, 1 round)
-          --messages N        queue benchmark: messages per measured drain (default 2000)
-          --rounds N          queue benchmark: rounds of each cell, median reported (default 2)
+                              idempotency (writes tests/Benchmarks/queue-results.md; --quick: 400 messages in 4 drains)
+          --messages N        queue benchmark: timed messages per host process (default 2000)
+          --segments N        queue benchmark: timed drains they are split into, median reported (default 10)
         """;
 
     public int ColdStarts { get; init; } = 5;
@@ -39,11 +39,11 @@ internal sealed record BenchmarkOptions
     /// <summary>Run the queue benchmark (<see cref="QueueBench"/>) instead of the cold-start one.</summary>
     public bool Queues { get; init; }
 
-    /// <summary>Queue benchmark: messages per measured drain (null: 2000, or 300 with --quick).</summary>
+    /// <summary>Queue benchmark: timed messages per host process (null: 2000, or 400 with --quick).</summary>
     public int? QueueMessages { get; init; }
 
-    /// <summary>Queue benchmark: rounds per cell (null: 2, or 1 with --quick).</summary>
-    public int? QueueRounds { get; init; }
+    /// <summary>Queue benchmark: timed drains the messages are split into (null: 10, or 4 with --quick).</summary>
+    public int? QueueSegments { get; init; }
 
     /// <summary>True when --output was given (the queue benchmark otherwise writes queue-results.md).</summary>
     public bool OutputGiven { get; init; }
@@ -79,7 +79,7 @@ internal sealed record BenchmarkOptions
                     "--output" => options with { OutputPath = Path.GetFullPath(Value()), OutputGiven = true },
                     "--queues" => options with { Queues = true },
                     "--messages" => options with { QueueMessages = Positive(arg, Value()) },
-                    "--rounds" => options with { QueueRounds = Positive(arg, Value()) },
+                    "--segments" => options with { QueueSegments = Positive(arg, Value()) },
                     "--help" or "-h" => throw new FormatException(string.Empty),
                     _ => throw new FormatException($"Unknown option '{arg}'."),
                 };

@@ -20,16 +20,24 @@ internal enum QueueStore
 /// <summary>One host on one store.</summary>
 internal sealed record QueueTarget(string Key, string HostName, string Delivery, QueueStore Store, string StoreName, HostKind? Cloud);
 
-/// <summary>One measured cell: a fresh host process on a store, with or without message idempotency.</summary>
-internal sealed record QueueCell(QueueTarget Target, bool Idempotency, int Round)
+/// <summary>One host process on a store, with or without message idempotency, and what it did.</summary>
+internal sealed record QueueCell(QueueTarget Target, bool Idempotency)
 {
+    private readonly Dictionary<string, (decimal Balance, int Entries)> _expected = new(StringComparer.Ordinal);
+    private int _sequence;
+
     public QueueDrain? WarmUp { get; set; }
 
-    public QueueDrain? Measured { get; set; }
+    /// <summary>The timed drains, in order.</summary>
+    public List<QueueDrain> Segments { get; } = [];
 
-    public int Sent { get; set; }
+    /// <summary>Every message sent, warm-up included.</summary>
+    public int Sent => _sequence;
 
-    /// <summary>What was checked after the drain, in words.</summary>
+    /// <summary>Per account: the balance and entry count the payments sent add up to.</summary>
+    public IReadOnlyDictionary<string, (decimal Balance, int Entries)> Expected => _expected;
+
+    /// <summary>What was checked after the drains, in words.</summary>
     public string Check { get; set; } = "not run";
 
     /// <summary>False when a message was lost, failed, dead-lettered, or a balance came out wrong.</summary>
@@ -38,6 +46,34 @@ internal sealed record QueueCell(QueueTarget Target, bool Idempotency, int Round
     public string? Error { get; set; }
 
     public string LoadAtStart { get; set; } = "?";
+
+    /// <summary>The median of the segments' msg/s.</summary>
+    public double Rate => VariantResult.Median(Segments.Select(d => d.MessagesPerSecond));
+
+    public int Settled => Segments.Sum(d => d.Settled);
+
+    public double HostCpuPerMessageUs => Settled == 0 ? double.NaN : Segments.Sum(d => d.HostCpu.TotalMicroseconds) / Settled;
+
+    public double AllCpuPerMessageUs => Settled == 0 ? double.NaN : Segments.Sum(d => d.AllCpu.TotalMicroseconds) / Settled;
+
+    public string Label => $"{Target.HostName} on {Target.StoreName}, idempotency {(Idempotency ? "on" : "off")}";
+
+    /// <summary>The next <paramref name="count"/> payments: unique ids, over <paramref name="accounts"/> accounts of this cell.</summary>
+    public List<string> Batch(int count, int accounts)
+    {
+        var prefix = $"{Target.Key}-{Target.Store}-{(Idempotency ? "on" : "off")}".ToLowerInvariant();
+        var bodies = new List<string>(count);
+        for (var i = 0; i < count; i++, _sequence++)
+        {
+            var account = $"{prefix}-a{_sequence % accounts}";
+            var amount = (_sequence % 50) + 1.25m;
+            bodies.Add(string.Create(CultureInfo.InvariantCulture, $$"""{"paymentId":"{{prefix}}-p{{_sequence}}","account":"{{account}}","amount":{{amount:0.00}},"currency":"EUR"}"""));
+            var (balance, entries) = _expected.GetValueOrDefault(account);
+            _expected[account] = (balance + amount, entries + 1);
+        }
+
+        return bodies;
+    }
 }
 
 /// <summary>
@@ -53,49 +89,35 @@ internal sealed class QueueBench(string repoRoot, BenchmarkOptions options)
 
     private static readonly QueueTarget[] Targets =
     [
-        new("local", "Local host (src/Local)", "its own SQLite queue and worker, batches of 10", QueueStore.Sqlite, "SQLite (the same file)", null),
-        new("aws", "Lambda bootstrap (src/Aws)", "SQS event source emulator → Runtime API emulator, batches of 10, one invocation at a time", QueueStore.InMemory, "in-memory", HostKind.Lambda),
-        new("aws", "Lambda bootstrap (src/Aws)", "SQS event source emulator → Runtime API emulator, batches of 10, one invocation at a time", QueueStore.DynamoDb, "DynamoDB (dynalite)", HostKind.Lambda),
-        new("azure", "Functions custom handler (src/Azure)", "Functions host emulator's Storage queue, one message per invocation, one at a time", QueueStore.InMemory, "in-memory", null),
-        new("azure", "Functions custom handler (src/Azure)", "Functions host emulator's Storage queue, one message per invocation, one at a time", QueueStore.TableStorage, "Table Storage (Azurite)", null),
-        new("gcp", "Cloud Run host (src/Gcp)", "Pub/Sub push emulator, one POST per message, one at a time", QueueStore.InMemory, "in-memory", HostKind.CloudRun),
-        new("gcp", "Cloud Run host (src/Gcp)", "Pub/Sub push emulator, one POST per message, one at a time", QueueStore.Postgres, "PostgreSQL 15", HostKind.CloudRun),
+        new("local", "Local host (src/Local)", "its SQLite queue and worker, leases of 10", QueueStore.Sqlite, "SQLite (the same file)", null),
+        new("aws", "Lambda bootstrap (src/Aws)", "SQS event source → Runtime API, batches of 10", QueueStore.InMemory, "in-memory", HostKind.Lambda),
+        new("aws", "Lambda bootstrap (src/Aws)", "SQS event source → Runtime API, batches of 10", QueueStore.DynamoDb, "DynamoDB (dynalite)", HostKind.Lambda),
+        new("azure", "Functions custom handler (src/Azure)", "Storage queue → Functions host, 1 per invocation", QueueStore.InMemory, "in-memory", null),
+        new("azure", "Functions custom handler (src/Azure)", "Storage queue → Functions host, 1 per invocation", QueueStore.TableStorage, "Table Storage (Azurite)", null),
+        new("gcp", "Cloud Run host (src/Gcp)", "Pub/Sub push, 1 POST per message", QueueStore.InMemory, "in-memory", HostKind.CloudRun),
+        new("gcp", "Cloud Run host (src/Gcp)", "Pub/Sub push, 1 POST per message", QueueStore.Postgres, "PostgreSQL 15", HostKind.CloudRun),
     ];
 
     private int _tables;
 
     public List<QueueCell> Cells { get; } = [];
 
-    public int Messages => options.QueueMessages ?? (options.Quick ? 300 : 2000);
+    public int Messages => options.QueueMessages ?? (options.Quick ? 400 : 2000);
 
-    public int WarmUpMessages => options.Quick ? 50 : 200;
+    public int WarmUpMessages => options.Quick ? 100 : 300;
 
-    public int Rounds => options.QueueRounds ?? (options.Quick ? 1 : 2);
+    public int SegmentCount => Math.Min(Messages, options.QueueSegments ?? (options.Quick ? 4 : 10));
 
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
         var wallClock = Stopwatch.StartNew();
         var loadAtStart = Report.ReadLoadAverage();
-        Console.WriteLine($"Queue benchmark: {Messages} messages per cell after {WarmUpMessages} of warm-up, {Rounds} round(s). Load average: {loadAtStart}");
-        foreach (var group in Targets.Where(t => options.Only is null || t.Cloud == options.Only).GroupBy(t => (t.Key, t.Store)))
+        Console.WriteLine($"Queue benchmark: {Messages} messages per cell in {SegmentCount} timed drains, after {WarmUpMessages} of warm-up. Load average: {loadAtStart}");
+        foreach (var target in Targets.Where(t => options.Only is null || t.Cloud == options.Only))
         {
-            var target = group.Single();
             Console.WriteLine($"== {target.HostName} on {target.StoreName}");
             await using var engine = await StartEngineAsync(target.Store);
-            for (var round = 1; round <= Rounds; round++)
-            {
-                // Alternate which goes first, so a drift in machine load does not always favour the same setting.
-                foreach (var idempotency in round % 2 == 1 ? new[] { false, true } : [true, false])
-                {
-                    var cell = new QueueCell(target, idempotency, round);
-                    Cells.Add(cell);
-                    await RunCellAsync(cell, engine, cancellationToken);
-                    var m = cell.Measured;
-                    Console.WriteLine(m is null
-                        ? $"   idempotency {(idempotency ? "on " : "off")}: FAILED: {cell.Error}"
-                        : string.Create(Invariant, $"   idempotency {(idempotency ? "on " : "off")}: {m.MessagesPerSecond:0} msg/s ({m.Settled}/{Messages} settled in {m.Elapsed.TotalSeconds:0.00} s), {m.CpuPerMessageUs:0} µs host CPU/msg; {(cell.Correct ? "checked" : "**WRONG**")}: {cell.Check}"));
-                }
-            }
+            await RunPairAsync([new QueueCell(target, Idempotency: false), new QueueCell(target, Idempotency: true)], engine, cancellationToken);
         }
 
         var markdown = ToMarkdown(wallClock.Elapsed, loadAtStart, Report.ReadLoadAverage());
@@ -107,61 +129,117 @@ internal sealed class QueueBench(string repoRoot, BenchmarkOptions options)
         return Cells.All(c => c.Correct) ? 0 : 1;
     }
 
-    private async Task RunCellAsync(QueueCell cell, Engine engine, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs both settings of one host and store side by side: two processes, warmed up, then timed drains that
+    /// alternate between them (which goes first alternates too), so drifting machine load falls on both alike.
+    /// </summary>
+    private async Task RunPairAsync(QueueCell[] pair, Engine engine, CancellationToken cancellationToken)
     {
-        cell.LoadAtStart = Report.ReadLoadAverage().Split(' ')[0];
-        var prefix = $"{cell.Target.Key}-{cell.Target.Store}-{(cell.Idempotency ? "on" : "off")}-{cell.Round}".ToLowerInvariant();
-        var expected = new Dictionary<string, (decimal Balance, int Entries)>(StringComparer.Ordinal);
-        var sequence = 0;
-        List<string> Batch(int count)
-        {
-            var bodies = new List<string>(count);
-            for (var i = 0; i < count; i++, sequence++)
-            {
-                var account = $"{prefix}-a{sequence % Accounts}";
-                var amount = (sequence % 50) + 1.25m;
-                bodies.Add(string.Create(Invariant, $$"""{"paymentId":"{{prefix}}-p{{sequence}}","account":"{{account}}","amount":{{amount:0.00}},"currency":"EUR"}"""));
-                var (balance, entries) = expected.GetValueOrDefault(account);
-                expected[account] = (balance + amount, entries + 1);
-            }
-
-            return bodies;
-        }
-
+        Cells.AddRange(pair);
+        var runs = new IQueueHostRun?[pair.Length];
         try
         {
-            await using var run = await StartAsync(cell, engine, cancellationToken);
-            try
+            for (var i = 0; i < pair.Length; i++)
             {
-                await run.EnqueueAsync(Batch(WarmUpMessages), cancellationToken);
-                cell.WarmUp = await run.DrainAsync(WarmUpMessages, cancellationToken);
-                await run.EnqueueAsync(Batch(Messages), cancellationToken);
-                cell.Measured = await run.DrainAsync(Messages, cancellationToken);
-                cell.Sent = WarmUpMessages + Messages;
-                await CheckAsync(cell, run, expected, cancellationToken);
+                pair[i].LoadAtStart = Report.ReadLoadAverage().Split(' ')[0];
+                runs[i] = await GuardAsync(pair[i], null, () => StartAsync(pair[i], engine, cancellationToken));
             }
-            catch (Exception ex) when (ex is InvalidOperationException or HttpRequestException or IOException or TaskCanceledException or FormatException or KeyNotFoundException)
+
+            for (var i = 0; i < pair.Length; i++)
             {
-                cell.Error = $"{ex.GetType().Name}: {ex.Message}\nHost output:\n{run.Tail}";
+                var (cell, run) = (pair[i], runs[i]);
+                if (run is not null)
+                {
+                    cell.WarmUp = await GuardAsync(cell, run, async () =>
+                    {
+                        await run.EnqueueAsync(cell.Batch(WarmUpMessages, Accounts), cancellationToken);
+                        return await run.DrainAsync(WarmUpMessages, cancellationToken);
+                    });
+                }
+            }
+
+            for (var segment = 0; segment < SegmentCount; segment++)
+            {
+                var size = (Messages / SegmentCount) + (segment == SegmentCount - 1 ? Messages % SegmentCount : 0);
+                foreach (var i in segment % 2 == 0 ? Enumerable.Range(0, pair.Length) : Enumerable.Range(0, pair.Length).Reverse())
+                {
+                    var (cell, run) = (pair[i], runs[i]);
+                    if (run is null || cell.Error is not null)
+                    {
+                        continue;
+                    }
+
+                    var drain = await GuardAsync(cell, run, async () =>
+                    {
+                        await run.EnqueueAsync(cell.Batch(size, Accounts), cancellationToken);
+                        return await run.DrainAsync(size, cancellationToken);
+                    });
+                    if (drain is not null)
+                    {
+                        cell.Segments.Add(drain);
+                    }
+                }
+            }
+
+            for (var i = 0; i < pair.Length; i++)
+            {
+                var (cell, run) = (pair[i], runs[i]);
+                if (run is not null && cell.Error is null)
+                {
+                    await GuardAsync(cell, run, async () =>
+                    {
+                        await CheckAsync(cell, run, cancellationToken);
+                        return cell;
+                    });
+                }
             }
         }
-        catch (Exception ex) when (ex is InvalidOperationException or HttpRequestException or IOException or TaskCanceledException or FunctionsHostStartException)
+        finally
         {
-            cell.Error ??= $"{ex.GetType().Name}: {ex.Message}";
+            foreach (var run in runs)
+            {
+                if (run is not null)
+                {
+                    await run.DisposeAsync();
+                }
+            }
         }
 
-        if (cell.Error is not null)
+        foreach (var cell in pair)
         {
-            cell.Correct = false;
-            cell.Check = "did not complete";
-            await Console.Error.WriteLineAsync($"   {cell.Target.HostName} on {cell.Target.StoreName}, idempotency {(cell.Idempotency ? "on" : "off")}: {cell.Error}");
+            if (cell.Error is not null)
+            {
+                cell.Correct = false;
+                cell.Check = "did not complete";
+                await Console.Error.WriteLineAsync($"   {cell.Label}: {cell.Error}");
+                Console.WriteLine($"   idempotency {(cell.Idempotency ? "on " : "off")}: FAILED");
+            }
+            else
+            {
+                Console.WriteLine(string.Create(Invariant, $"   idempotency {(cell.Idempotency ? "on " : "off")}: {cell.Rate:0} msg/s (median of {cell.Segments.Count} drains; {cell.Settled}/{Messages} settled), host CPU {cell.HostCpuPerMessageUs:0} µs/msg, all CPU {cell.AllCpuPerMessageUs:0} µs/msg; {(cell.Correct ? "checked" : "**WRONG**")}: {cell.Check}"));
+            }
         }
     }
 
-    private static async Task CheckAsync(QueueCell cell, IQueueHostRun run, Dictionary<string, (decimal Balance, int Entries)> expected, CancellationToken cancellationToken)
+    /// <summary>Runs a step of <paramref name="cell"/>; a failure is recorded on the cell (with the host's output) instead of ending the benchmark.</summary>
+    private static async Task<T?> GuardAsync<T>(QueueCell cell, IQueueHostRun? run, Func<Task<T>> step)
+        where T : class
+    {
+        try
+        {
+            return await step();
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or HttpRequestException or IOException or TaskCanceledException or FormatException or KeyNotFoundException or FunctionsHostStartException or System.Text.Json.JsonException)
+        {
+            cell.Error = $"{ex.GetType().Name}: {ex.Message}" + (run is null ? string.Empty : $"\nHost output:\n{run.Tail}");
+            return null;
+        }
+    }
+
+    private static async Task CheckAsync(QueueCell cell, IQueueHostRun run, CancellationToken cancellationToken)
     {
         var problems = new List<string>();
-        foreach (var (name, drain) in new[] { ("warm-up", cell.WarmUp!), ("measured", cell.Measured!) })
+        foreach (var (name, drain) in cell.Segments.Select((d, i) => ($"drain {i + 1}", d)).Prepend(("warm-up", cell.WarmUp!)))
         {
             if (drain.DeadLettered > 0 || drain.Unsettled > 0 || drain.FailedDeliveries is > 0)
             {
@@ -169,7 +247,7 @@ internal sealed class QueueBench(string repoRoot, BenchmarkOptions options)
             }
         }
 
-        var settled = cell.WarmUp!.Settled + cell.Measured!.Settled;
+        var settled = cell.WarmUp!.Settled + cell.Settled;
         if (settled != cell.Sent)
         {
             problems.Add($"{settled} of {cell.Sent} messages settled as done");
@@ -183,7 +261,7 @@ internal sealed class QueueBench(string repoRoot, BenchmarkOptions options)
         else
         {
             var wrong = 0;
-            foreach (var (account, (balance, entries)) in expected)
+            foreach (var (account, (balance, entries)) in cell.Expected)
             {
                 var observed = await run.AccountAsync(account, cancellationToken);
                 if (observed is null || observed.Balance != balance || observed.Entries != entries)
@@ -197,8 +275,8 @@ internal sealed class QueueBench(string repoRoot, BenchmarkOptions options)
             }
 
             balances = wrong == 0
-                ? string.Create(Invariant, $"{expected.Count} balances and entry counts right")
-                : string.Create(Invariant, $"{wrong} of {expected.Count} balances WRONG");
+                ? string.Create(Invariant, $"{cell.Expected.Count} balances and entry counts right")
+                : string.Create(Invariant, $"{wrong} of {cell.Expected.Count} balances WRONG");
         }
 
         cell.Correct = problems.Count == 0;
@@ -263,7 +341,7 @@ internal sealed class QueueBench(string repoRoot, BenchmarkOptions options)
             md.AppendLine(Invariant, $"> **WARNING: {wrong.Count} of {Cells.Count} runs lost, failed or misapplied messages, or did not complete** — their figures are not comparable:");
             foreach (var cell in wrong)
             {
-                md.AppendLine(Invariant, $"> - {cell.Target.HostName} on {cell.Target.StoreName}, idempotency {(cell.Idempotency ? "on" : "off")}, round {cell.Round}: {(cell.Error is null ? cell.Check : cell.Error.Split('\n')[0])}");
+                md.AppendLine(Invariant, $"> - {cell.Label}: {(cell.Error is null ? cell.Check : cell.Error.Split('\n')[0])}");
             }
 
             md.AppendLine();
@@ -277,29 +355,32 @@ internal sealed class QueueBench(string repoRoot, BenchmarkOptions options)
         md.AppendLine(Invariant, $"The function is `ledger-writer` on `payments` (src/Core/Patterns/Ledger): each message is a valid payment with its own `paymentId` over {Accounts} accounts, so every message writes (payment claim, account, ledger entry). ");
         md.AppendLine("With idempotency the message idempotency middleware adds its claim and completion records in the same store; without it (`PORTABLE_IDEMPOTENCY_DISABLED=true`, the same build and deployment) the ledger's own insert-if-absent still keeps payments exactly-once.");
         md.AppendLine();
-        md.AppendLine(Invariant, $"Each cell is a fresh host process: {WarmUpMessages} messages delivered as warm-up, then {Messages} messages put in the queue (not timed) and delivered until the queue is empty (timed). msg/s counts only messages the platform settled as done (acked or deleted after success); ");
-        md.AppendLine(Invariant, $"with {Rounds} round(s) the figure is the median of the rounds, and in every other round the setting measured first alternates.");
+        md.AppendLine(Invariant, $"For each host and store, two host processes run side by side, one with idempotency and one without (`PORTABLE_IDEMPOTENCY_DISABLED=true`); each gets {WarmUpMessages} messages of warm-up, then {Messages} messages in {SegmentCount} drains of {Messages / SegmentCount}, ");
+        md.AppendLine("alternating between the two processes (and which goes first), so a change in the machine's load falls on both alike. A drain puts its messages in the queue (not timed), then delivers until the queue is empty (timed).");
+        md.AppendLine("msg/s is the median over the drains of the messages the platform settled as done (acked or deleted after success) per second.");
         md.AppendLine("**Baseline**: the same host with the in-memory store and no idempotency, measured in the same run; the local host has no in-memory option (`LocalHost.Build` registers its SQLite store unconditionally), so its baseline is SQLite without idempotency.");
-        md.AppendLine("Host CPU is the host process's user + system time over the timed drain divided by the messages settled (10 ms ticks): for the local host it includes its queue; for the adapters the emulator runs in the benchmark process and the engines (dynalite, Azurite, PostgreSQL) in their own, so neither is counted.");
+        md.AppendLine("\"Time added per message\" is 1/(msg/s with) − 1/(msg/s without): what idempotency costs each message in wall time on that host and store.");
+        md.AppendLine("Host CPU is the host process's user + system time over the timed drain divided by the messages settled (10 ms ticks): for the local host it includes its queue; for the adapters the emulator runs in the benchmark process and the engines (dynalite, Azurite, PostgreSQL) in their own, so neither is counted there.");
+        md.AppendLine("CPU time hardly moves with the machine's load, where wall time (msg/s) does: on a busy machine the CPU ratio is the steadier measure of what idempotency costs. All CPU adds them: the benchmark process (emulators, the driver; for the local host a 2 ms poll of the queue) and every process under it (host, engine) — the whole cost of a message on this machine, whatever else runs beside it.");
         md.AppendLine();
-        md.AppendLine("| Host | Delivery | Store | msg/s without idempotency | msg/s with | with ÷ without | without ÷ baseline | with ÷ baseline | host CPU/msg without | with | Checked |");
-        md.AppendLine("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---|");
+        md.AppendLine("| Host | Delivery (emulated) | Store | msg/s without idempotency | msg/s with | with ÷ without | time added per message | without ÷ baseline | with ÷ baseline | host CPU/msg without | with | host CPU with ÷ without | all CPU/msg without | with | Checked |");
+        md.AppendLine("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
         foreach (var target in Targets)
         {
-            var off = Cells.Where(c => c.Target == target && !c.Idempotency).ToList();
-            var on = Cells.Where(c => c.Target == target && c.Idempotency).ToList();
-            if (off.Count == 0 && on.Count == 0)
+            var off = Cells.FirstOrDefault(c => c.Target == target && !c.Idempotency);
+            var on = Cells.FirstOrDefault(c => c.Target == target && c.Idempotency);
+            if (off is null || on is null)
             {
                 continue;
             }
 
             var baselineTarget = Targets.FirstOrDefault(t => t.Key == target.Key && t.Store == QueueStore.InMemory) ?? target;
-            var baseline = Rate(Cells.Where(c => c.Target == baselineTarget && !c.Idempotency));
-            var (offRate, onRate) = (Rate(off), Rate(on));
-            var check = off.Concat(on).All(c => c.Correct)
-                ? (off.Concat(on).Any(c => c.Check.Contains("not readable", StringComparison.Ordinal)) ? "all settled once; balances not readable (see below)" : "all settled once; balances right")
+            var baseline = Cells.FirstOrDefault(c => c.Target == baselineTarget && !c.Idempotency)?.Rate ?? double.NaN;
+            var (offRate, onRate) = (off.Rate, on.Rate);
+            var check = off.Correct && on.Correct
+                ? (off.Check.Contains("not readable", StringComparison.Ordinal) ? "all settled once; balances not readable (see below)" : "all settled once; balances right")
                 : "**NO — see the warning above**";
-            md.AppendLine(Invariant, $"| {target.HostName} | {target.Delivery} | {target.StoreName} | {offRate:0} | {onRate:0} | {Ratio(onRate, offRate)} | {Ratio(offRate, baseline)} | {Ratio(onRate, baseline)} | {Cpu(off)} | {Cpu(on)} | {check} |");
+            md.AppendLine(Invariant, $"| {target.HostName} | {target.Delivery} | {target.StoreName} | {Num(offRate)} | {Num(onRate)} | {Ratio(onRate, offRate)} | {Added(onRate, offRate)} | {Ratio(offRate, baseline)} | {Ratio(onRate, baseline)} | {Cpu(off.HostCpuPerMessageUs)} | {Cpu(on.HostCpuPerMessageUs)} | {Ratio(on.HostCpuPerMessageUs, off.HostCpuPerMessageUs)} | {Cpu(off.AllCpuPerMessageUs)} | {Cpu(on.AllCpuPerMessageUs)} | {check} |");
         }
 
         md.AppendLine();
@@ -309,31 +390,39 @@ internal sealed class QueueBench(string repoRoot, BenchmarkOptions options)
         md.AppendLine(command);
         md.AppendLine("```");
         md.AppendLine();
-        md.AppendLine("`--queues --quick` delivers 300 messages per cell after 50 of warm-up, one round; `--messages N` and `--rounds N` change the full run's 2,000 and 2; `--only aws|gcp` keeps one cloud.");
+        md.AppendLine("`--queues --quick` delivers 400 messages per process in 4 drains after 100 of warm-up; `--messages N` and `--segments N` change the full run's 2,000 in 10 drains; `--only aws|gcp` keeps one cloud.");
         md.AppendLine();
-        md.AppendLine(Invariant, $"- Machine: {RuntimeInformation.OSDescription}, {Environment.ProcessorCount} logical cores; runner on {RuntimeInformation.FrameworkDescription}. Load average (1, 5, 15 min) when the run began: {loadAtStart}; when it ended: {loadAtEnd}. Other work shared the machine: absolute figures move with it, ratios within a host (measured back to back) less so.");
+        md.AppendLine(Invariant, $"- Machine: {RuntimeInformation.OSDescription}, {Environment.ProcessorCount} logical cores; runner on {RuntimeInformation.FrameworkDescription}. Load average (1, 5, 15 min) when the run began: {loadAtStart}; when it ended: {loadAtEnd}. Other work shared the machine: absolute figures move with it, ratios within a host (measured interleaved) less so.");
         md.AppendLine("- Hosts are the Release build outputs (framework-dependent, JIT) of src/Local, src/Aws, src/Azure and src/Gcp, built by `dotnet run -c Release`; each is started as its platform would start it (see tests/Conformance/Queues), the emulators run in the benchmark's process, the engines come from tests/Engines.");
         md.AppendLine("- Every emulator delivers serially, as one instance of each platform would with its defaults here: SQS batches of 10 to one Lambda instance, one Storage-queue message per invocation, one push at a time; the local worker leases 10 at a time and runs them in order. So msg/s is per instance; real platforms scale out across instances.");
         md.AppendLine("- Local host: messages are staged as dead letters in its SQLite file from the benchmark process, and the timed drain begins with `POST /_local/queues/payments/dead-letters/redrive` (one transaction moves them all into the queue) and ends when a poll (every 2 ms) finds the queue empty.");
         md.AppendLine("- AWS with the in-memory store: the state lives in the ledger-writer process and accounts-api is another Lambda function, so balances cannot be read back; the check there is that SQS deleted every message after a successful batch with no `batchItemFailures` and nothing reached `payments-dlq`.");
         md.AppendLine();
-        md.AppendLine("Every run, in order (1-minute load average when it began; warm-up then measured drain: settled / failed deliveries / dead-lettered / left, seconds, msg/s, host CPU per message):");
+        md.AppendLine("Every process, in order (1-minute load average when it started; the warm-up as settled / failed deliveries / dead-lettered / left, seconds, msg/s, CPU per message of the host and of all processes; then each timed drain's msg/s):");
         md.AppendLine();
         foreach (var cell in Cells)
         {
-            md.AppendLine(Invariant, $"- {cell.Target.HostName}, {cell.Target.StoreName}, idempotency {(cell.Idempotency ? "on" : "off")}, round {cell.Round} (load {cell.LoadAtStart}): warm-up {Raw(cell.WarmUp)}; measured {Raw(cell.Measured)}; {(cell.Error is null ? cell.Check : "error: " + cell.Error.Split('\n')[0])}");
+            md.AppendLine(Invariant, $"- {cell.Label} (load {cell.LoadAtStart}): warm-up {Raw(cell.WarmUp)}; drains {string.Join(", ", cell.Segments.Select(d => string.Create(Invariant, $"{d.MessagesPerSecond:0}")))} msg/s; {(cell.Error is null ? cell.Check : "error: " + cell.Error.Split('\n')[0])}");
         }
 
         return md.ToString();
     }
 
-    private static double Rate(IEnumerable<QueueCell> cells) =>
-        VariantResult.Median(cells.Where(c => c.Measured is not null).Select(c => c.Measured!.MessagesPerSecond));
+    private static string Num(double value) => double.IsNaN(value) ? "–" : string.Create(Invariant, $"{value:0}");
 
-    private static string Cpu(IEnumerable<QueueCell> cells)
+    private static string Cpu(double value) =>
+        double.IsNaN(value) ? "–" : value >= 10_000 ? string.Create(Invariant, $"{value / 1000:0.0} ms") : string.Create(Invariant, $"{value:0} µs");
+
+    /// <summary>Wall time idempotency adds to each message: 1/with − 1/without.</summary>
+    private static string Added(double with, double without)
     {
-        var value = VariantResult.Median(cells.Where(c => c.Measured is not null).Select(c => c.Measured!.CpuPerMessageUs));
-        return double.IsNaN(value) ? "–" : string.Create(Invariant, $"{value:0} µs");
+        if (double.IsNaN(with) || double.IsNaN(without) || with == 0 || without == 0)
+        {
+            return "–";
+        }
+
+        var us = (1e6 / with) - (1e6 / without);
+        return Math.Abs(us) >= 1000 ? string.Create(Invariant, $"{us / 1000:+0.00;-0.00} ms") : string.Create(Invariant, $"{us:+0;-0} µs");
     }
 
     private static string Ratio(double value, double baseline) =>
@@ -341,7 +430,7 @@ internal sealed class QueueBench(string repoRoot, BenchmarkOptions options)
 
     private static string Raw(QueueDrain? d) => d is null
         ? "–"
-        : string.Create(Invariant, $"{d.Settled}/{d.FailedDeliveries?.ToString(Invariant) ?? "?"}/{d.DeadLettered}/{d.Unsettled}, {d.Elapsed.TotalSeconds:0.00} s, {d.MessagesPerSecond:0} msg/s, {d.CpuPerMessageUs:0} µs");
+        : string.Create(Invariant, $"{d.Settled}/{d.FailedDeliveries?.ToString(Invariant) ?? "?"}/{d.DeadLettered}/{d.Unsettled}, {d.Elapsed.TotalSeconds:0.00} s, {d.MessagesPerSecond:0} msg/s, {d.CpuPerMessageUs:0} µs host / {d.AllCpuPerMessageUs:0} µs all");
 
     /// <summary>The engine a store needs, if any, for the cells of one host on that store.</summary>
     private sealed class Engine : IAsyncDisposable

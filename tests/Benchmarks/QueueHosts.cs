@@ -24,6 +24,56 @@ internal sealed record QueueDrain(int Settled, int? FailedDeliveries, int DeadLe
     public double MessagesPerSecond => Settled / Elapsed.TotalSeconds;
 
     public double CpuPerMessageUs => Settled == 0 ? double.NaN : HostCpu.TotalMicroseconds / Settled;
+
+    /// <summary>CPU of this process (emulators, driver) and every process under it (host, engines) over the drain.</summary>
+    public TimeSpan AllCpu { get; init; }
+
+    public double AllCpuPerMessageUs => Settled == 0 ? double.NaN : AllCpu.TotalMicroseconds / Settled;
+}
+
+/// <summary>CPU of this process and all its descendants (hosts, engines, their children), from /proc.</summary>
+internal static class ProcessTreeCpu
+{
+    public static TimeSpan Read()
+    {
+        var self = Environment.ProcessId;
+        var parents = new Dictionary<int, int>();
+        var ticks = new Dictionary<int, long>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+            {
+                continue;
+            }
+
+            try
+            {
+                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' '); // from field 3 (state) on
+                parents[pid] = int.Parse(fields[1], CultureInfo.InvariantCulture);
+                ticks[pid] = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+            {
+                // gone meanwhile
+            }
+        }
+
+        long total = 0;
+        foreach (var (pid, t) in ticks)
+        {
+            for (var p = pid; p > 1; p = parents.GetValueOrDefault(p))
+            {
+                if (p == self)
+                {
+                    total += t;
+                    break;
+                }
+            }
+        }
+
+        return TimeSpan.FromMilliseconds(total * 10.0); // USER_HZ 100
+    }
 }
 
 /// <summary>An account as read back from the host.</summary>
@@ -204,6 +254,7 @@ internal sealed class LocalQueueRun : IQueueHostRun
     public async Task<QueueDrain> DrainAsync(int expected, CancellationToken cancellationToken)
     {
         var cpuBefore = await ProcessCpu.ProcessTimeAsync(ProcessId, cancellationToken);
+        var allBefore = ProcessTreeCpu.Read();
         var clock = System.Diagnostics.Stopwatch.StartNew();
         using (var redrive = await _client.PostAsync(new Uri($"/_local/queues/{Queue}/dead-letters/redrive", UriKind.Relative), null, cancellationToken))
         {
@@ -236,8 +287,9 @@ internal sealed class LocalQueueRun : IQueueHostRun
 
         var elapsed = clock.Elapsed;
         var cpu = await ProcessCpu.ProcessTimeAsync(ProcessId, cancellationToken) - cpuBefore;
+        var all = ProcessTreeCpu.Read() - allBefore;
         var dead = (await _queue.ListDeadLettersAsync(Queue, cancellationToken)).Count;
-        return new QueueDrain(expected - (int)left - dead, null, dead, (int)left, elapsed, cpu);
+        return new QueueDrain(expected - (int)left - dead, null, dead, (int)left, elapsed, cpu) with { AllCpu = all };
     }
 
     public Task<QueueAccount?> AccountAsync(string account, CancellationToken cancellationToken) =>
@@ -352,6 +404,7 @@ internal sealed class AwsQueueRun : IQueueHostRun
     {
         var deadBefore = _sqs.DeadLetters.Count;
         var cpuBefore = await ProcessCpu.ProcessTimeAsync(ProcessId, cancellationToken);
+        var allBefore = ProcessTreeCpu.Read();
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var deleted = 0;
         var failed = 0;
@@ -369,8 +422,9 @@ internal sealed class AwsQueueRun : IQueueHostRun
 
         var elapsed = clock.Elapsed;
         var cpu = await ProcessCpu.ProcessTimeAsync(ProcessId, cancellationToken) - cpuBefore;
+        var all = ProcessTreeCpu.Read() - allBefore;
         var dead = _sqs.DeadLetters.Count - deadBefore; // sent by the function's own dead-letter sink (it then reports success)
-        return new QueueDrain(deleted - dead, failed, dead, _sqs.Messages().Count, elapsed, cpu);
+        return new QueueDrain(deleted - dead, failed, dead, _sqs.Messages().Count, elapsed, cpu) with { AllCpu = all };
     }
 
     public async Task<QueueAccount?> AccountAsync(string account, CancellationToken cancellationToken)
@@ -441,6 +495,7 @@ internal sealed class AwsQueueRun : IQueueHostRun
 internal sealed partial class AzureQueueRun : IQueueHostRun
 {
     private const string Queue = "payments";
+    private static readonly HashSet<int> Claimed = [];
     private readonly FunctionsHostEmulator _host;
     private readonly HttpClient _client;
 
@@ -508,15 +563,17 @@ internal sealed partial class AzureQueueRun : IQueueHostRun
     {
         var deadBefore = DeadLetteredByHandler();
         var cpuBefore = await ProcessCpu.ProcessTimeAsync(ProcessId, cancellationToken);
+        var allBefore = ProcessTreeCpu.Read();
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var deliveries = await _host.Queues.DeliverVisibleAsync(cancellationToken); // until nothing is visible (retries have no delay by default)
         var elapsed = clock.Elapsed;
         var cpu = await ProcessCpu.ProcessTimeAsync(ProcessId, cancellationToken) - cpuBefore;
+        var all = ProcessTreeCpu.Read() - allBefore;
         var deadByHandler = DeadLetteredByHandler() - deadBefore; // answered 200 after writing payments-poison itself
         var poisoned = deliveries.Count(d => d.Outcome == QueueDeliveryOutcome.Poisoned);
         var completed = deliveries.Count(d => d.Outcome == QueueDeliveryOutcome.Completed);
         var failed = deliveries.Count(d => d.Outcome != QueueDeliveryOutcome.Completed);
-        return new QueueDrain(completed - deadByHandler, failed, deadByHandler + poisoned, _host.Queues.Messages(Queue).Count, elapsed, cpu);
+        return new QueueDrain(completed - deadByHandler, failed, deadByHandler + poisoned, _host.Queues.Messages(Queue).Count, elapsed, cpu) with { AllCpu = all };
     }
 
     public Task<QueueAccount?> AccountAsync(string account, CancellationToken cancellationToken) =>
@@ -530,7 +587,7 @@ internal sealed partial class AzureQueueRun : IQueueHostRun
 
     private int DeadLetteredByHandler() => _host.HandlerLogs.Count(l => DeadLettered().IsMatch(l));
 
-    /// <summary>A child of this process whose command line mentions <paramref name="marker"/> (the emulator keeps its handler's id to itself).</summary>
+    /// <summary>A child of this process whose command line mentions <paramref name="marker"/> and that no earlier run took (the emulator keeps its handler's id to itself).</summary>
     private static int? ChildProcess(string marker)
     {
         var self = Environment.ProcessId;
@@ -547,7 +604,13 @@ internal sealed partial class AzureQueueRun : IQueueHostRun
                 var parent = int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], CultureInfo.InvariantCulture);
                 if (parent == self && File.ReadAllText(Path.Combine(dir, "cmdline")).Contains(marker, StringComparison.Ordinal))
                 {
-                    return pid;
+                    lock (Claimed)
+                    {
+                        if (Claimed.Add(pid))
+                        {
+                            return pid; // not another run's handler
+                        }
+                    }
                 }
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -653,6 +716,7 @@ internal sealed class GcpQueueRun : IQueueHostRun
     {
         var deadBefore = _emulator.Messages(DeadLetterTopic).Count;
         var cpuBefore = await ProcessCpu.ProcessTimeAsync(ProcessId, cancellationToken);
+        var allBefore = ProcessTreeCpu.Read();
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var acked = 0;
         var failed = 0;
@@ -672,9 +736,10 @@ internal sealed class GcpQueueRun : IQueueHostRun
 
         var elapsed = clock.Elapsed;
         var cpu = await ProcessCpu.ProcessTimeAsync(ProcessId, cancellationToken) - cpuBefore;
+        var all = ProcessTreeCpu.Read() - allBefore;
         var dead = _emulator.Messages(DeadLetterTopic).Count - deadBefore; // published by the host (it then acks) or forwarded by Pub/Sub
         var forwarded = forwardedByPubSub; // not acked: after the last allowed attempt failed
-        return new QueueDrain(acked - (dead - forwarded), failed, dead, _emulator.PendingCount, elapsed, cpu);
+        return new QueueDrain(acked - (dead - forwarded), failed, dead, _emulator.PendingCount, elapsed, cpu) with { AllCpu = all };
     }
 
     public Task<QueueAccount?> AccountAsync(string account, CancellationToken cancellationToken) =>
