@@ -112,7 +112,7 @@ public sealed class AwsSqsReliabilityDrillTests(ITestOutputHelper output)
 {
     [Fact]
     public Task ReliabilityDrill_AwsSqs_DynamoDb_ExactlyOnceEffect() =>
-        ReliabilityDrill.RunAsync("aws-sqs (DynamoDB on dynalite)", AwsQueueHost.StartWithDynaliteAsync, concurrency: 2, output);
+        ReliabilityDrill.RunAsync("aws-sqs (DynamoDB on dynalite)", AwsQueueHost.StartWithDynaliteAsync, concurrency: 4, output);
 }
 
 /// <summary>The drill on Azure: the real Portable.Azure under the Functions host emulator (16 messages at once), state in Table Storage on Azurite.</summary>
