@@ -18,7 +18,7 @@ internal sealed record BenchmarkOptions
           --env NAME=VALUE    extra environment for every started host (repeatable), e.g. AWS_LAMBDA_LOG_LEVEL=ERROR
           --queues            the queue benchmark instead: messages/s through every host and store, with and without
                               idempotency (writes tests/Benchmarks/queue-results.md; --quick: 400 messages in 4 drains)
-          --messages N        queue benchmark: timed messages per host process (default 2000)
+          --messages N        queue benchmark: timed messages per host process (default 5000)
           --segments N        queue benchmark: timed drains they are split into, median reported (default 10)
         """;
 
@@ -39,7 +39,7 @@ internal sealed record BenchmarkOptions
     /// <summary>Run the queue benchmark (<see cref="QueueBench"/>) instead of the cold-start one.</summary>
     public bool Queues { get; init; }
 
-    /// <summary>Queue benchmark: timed messages per host process (null: 2000, or 400 with --quick).</summary>
+    /// <summary>Queue benchmark: timed messages per host process (null: 5000, or 400 with --quick).</summary>
     public int? QueueMessages { get; init; }
 
     /// <summary>Queue benchmark: timed drains the messages are split into (null: 10, or 4 with --quick).</summary>

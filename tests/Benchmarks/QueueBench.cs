@@ -102,9 +102,9 @@ internal sealed class QueueBench(string repoRoot, BenchmarkOptions options)
 
     public List<QueueCell> Cells { get; } = [];
 
-    public int Messages => options.QueueMessages ?? (options.Quick ? 400 : 2000);
+    public int Messages => options.QueueMessages ?? (options.Quick ? 400 : 5000);
 
-    public int WarmUpMessages => options.Quick ? 100 : 300;
+    public int WarmUpMessages => options.Quick ? 100 : 500;
 
     public int SegmentCount => Math.Min(Messages, options.QueueSegments ?? (options.Quick ? 4 : 10));
 
@@ -359,7 +359,7 @@ internal sealed class QueueBench(string repoRoot, BenchmarkOptions options)
         md.AppendLine("alternating between the two processes (and which goes first), so a change in the machine's load falls on both alike. A drain puts its messages in the queue (not timed), then delivers until the queue is empty (timed).");
         md.AppendLine("msg/s is the median over the drains of the messages the platform settled as done (acked or deleted after success) per second.");
         md.AppendLine("**Baseline**: the same host with the in-memory store and no idempotency, measured in the same run; the local host has no in-memory option (`LocalHost.Build` registers its SQLite store unconditionally), so its baseline is SQLite without idempotency.");
-        md.AppendLine("\"Time added per message\" is 1/(msg/s with) − 1/(msg/s without): what idempotency costs each message in wall time on that host and store.");
+        md.AppendLine("\"Time added per message\" is 1/(msg/s with) − 1/(msg/s without): what idempotency costs each message in wall time on that host and store (a negative figure is noise: idempotency only adds work).");
         md.AppendLine("Host CPU is the host process's user + system time over the timed drain divided by the messages settled (10 ms ticks): for the local host it includes its queue; for the adapters the emulator runs in the benchmark process and the engines (dynalite, Azurite, PostgreSQL) in their own, so neither is counted there.");
         md.AppendLine("CPU time hardly moves with the machine's load, where wall time (msg/s) does: on a busy machine the CPU ratio is the steadier measure of what idempotency costs. All CPU adds them: the benchmark process (emulators, the driver; for the local host a 2 ms poll of the queue) and every process under it (host, engine) — the whole cost of a message on this machine, whatever else runs beside it.");
         md.AppendLine();
@@ -390,7 +390,7 @@ internal sealed class QueueBench(string repoRoot, BenchmarkOptions options)
         md.AppendLine(command);
         md.AppendLine("```");
         md.AppendLine();
-        md.AppendLine("`--queues --quick` delivers 400 messages per process in 4 drains after 100 of warm-up; `--messages N` and `--segments N` change the full run's 2,000 in 10 drains; `--only aws|gcp` keeps one cloud.");
+        md.AppendLine("`--queues --quick` delivers 400 messages per process in 4 drains after 100 of warm-up; `--messages N` and `--segments N` change the full run's 5,000 in 10 drains; `--only aws|gcp` keeps one cloud.");
         md.AppendLine();
         md.AppendLine(Invariant, $"- Machine: {RuntimeInformation.OSDescription}, {Environment.ProcessorCount} logical cores; runner on {RuntimeInformation.FrameworkDescription}. Load average (1, 5, 15 min) when the run began: {loadAtStart}; when it ended: {loadAtEnd}. Other work shared the machine: absolute figures move with it, ratios within a host (measured interleaved) less so.");
         md.AppendLine("- Hosts are the Release build outputs (framework-dependent, JIT) of src/Local, src/Aws, src/Azure and src/Gcp, built by `dotnet run -c Release`; each is started as its platform would start it (see tests/Conformance/Queues), the emulators run in the benchmark's process, the engines come from tests/Engines.");
