@@ -37,10 +37,15 @@ if (!LambdaBootstrap.TryResolveHandler(handler, PortableApp.Manifest, out var fu
     return 1;
 }
 
-var logs = new JsonLinesLoggerProvider(TimeProvider.System);
+var logs = new JsonLinesLoggerProvider(TimeProvider.System)
+{
+    MinimumLevel = JsonLinesLoggerProvider.MinimumLevelFrom(Environment.GetEnvironmentVariable("AWS_LAMBDA_LOG_LEVEL")),
+};
 var services = new ServiceCollection();
-services.AddLogging(b => b.ClearProviders().AddProvider(logs)
-    .SetMinimumLevel(JsonLinesLoggerProvider.MinimumLevelFrom(Environment.GetEnvironmentVariable("AWS_LAMBDA_LOG_LEVEL"))));
+// One provider behind a small factory rather than AddLogging: nothing resolves ILogger<T>, and the options, filter
+// rules and open generics AddLogging brings cost every Native AOT cold start milliseconds of reflection and type loading.
+using var loggerFactory = new LambdaLoggerFactory(logs);
+services.AddSingleton<ILoggerFactory>(loggerFactory);
 // SQS: the publishing port and the dead-letter sink (<queue>-dlq); the client is built on first publish.
 services.AddSingleton(_ => new SqsPublisher(SqsPublisherOptions.FromEnvironment()));
 services.AddSingleton<IMessagePublisher>(sp => sp.GetRequiredService<SqsPublisher>());

@@ -22,6 +22,9 @@ public sealed class JsonLinesLoggerProvider : ILoggerProvider
         _output = output ?? Console.Out;
     }
 
+    /// <summary>Lines below this level are not written (Trace, so everything, unless set).</summary>
+    public LogLevel MinimumLevel { get; init; } = LogLevel.Trace;
+
     /// <summary>The Lambda request id being served, added to every line while set.</summary>
     public string? RequestId { get; set; }
 
@@ -103,8 +106,7 @@ public sealed class JsonLinesLoggerProvider : ILoggerProvider
         public IDisposable? BeginScope<TState>(TState state)
             where TState : notnull => null;
 
-        // Filtering by level is the logging builder's job (SetMinimumLevel), applied before this is called.
-        public bool IsEnabled(LogLevel logLevel) => logLevel != LogLevel.None;
+        public bool IsEnabled(LogLevel logLevel) => logLevel != LogLevel.None && logLevel >= owner.MinimumLevel;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {

@@ -3,6 +3,7 @@ using Portable.Core.Functions;
 using Portable.Core.Messaging;
 using Portable.Core.Patterns.Items;
 using Portable.Core.Patterns.Ledger;
+using Portable.Core.State;
 
 namespace Portable.Core.App;
 
@@ -24,9 +25,10 @@ public static class PortableApp
     {
         ArgumentNullException.ThrowIfNull(services);
         services.AddSingleton(Manifest);
-        services.AddSingleton<ItemsApi>();
-        services.AddSingleton<LedgerWriter>();
-        services.AddSingleton<AccountsApi>();
+        // Built by factories, not by reflection over their constructors (see PortableDefaults).
+        services.AddSingleton(sp => new ItemsApi(sp.GetRequiredService<IStateStore>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new LedgerWriter(sp.GetRequiredService<IStateStore>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new AccountsApi(sp.GetRequiredService<IStateStore>()));
         return services;
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Portable.Core.Functions;
 using Portable.Core.Idempotency;
 using Portable.Core.Invocation;
@@ -24,9 +25,11 @@ public static class PortableDefaults
         services.AddSingleton(options);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IStateStore>(sp => new InMemoryStateStore(sp.GetRequiredService<TimeProvider>()));
-        services.TryAddSingleton<IdempotencyRecords>();
-        services.TryAddSingleton<HttpIdempotencyMiddleware>();
-        services.TryAddSingleton<MessageIdempotencyMiddleware>();
+        // Factories rather than registrations by type: the container then builds each service by a plain call, with
+        // no constructor lookup by reflection, which in a Native AOT cold start costs more than the rest of DI.
+        services.TryAddSingleton(sp => new IdempotencyRecords(sp.GetRequiredService<IStateStore>(), sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp => new HttpIdempotencyMiddleware(sp.GetRequiredService<IdempotencyRecords>()));
+        services.TryAddSingleton(sp => new MessageIdempotencyMiddleware(sp.GetRequiredService<IdempotencyRecords>()));
         services.TryAddSingleton(sp =>
         {
             var pipeline = new FunctionPipelineBuilder()
@@ -44,9 +47,22 @@ public static class PortableDefaults
                 ? pipeline.UseWhen(FaultInjectionMiddleware.AppliesTo, faults)
                 : pipeline;
         });
-        services.TryAddSingleton<HttpInvoker>();
-        services.TryAddSingleton<IDeadLetterSink, UnconfiguredDeadLetterSink>();
-        services.TryAddSingleton<MessageInvoker>();
+        services.TryAddSingleton(sp => new HttpInvoker(
+            sp.GetRequiredService<FunctionManifest>(),
+            sp.GetRequiredService<FunctionPipelineBuilder>(),
+            options,
+            sp,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILoggerFactory>()));
+        services.TryAddSingleton<IDeadLetterSink>(_ => new UnconfiguredDeadLetterSink());
+        services.TryAddSingleton(sp => new MessageInvoker(
+            sp.GetRequiredService<FunctionManifest>(),
+            sp.GetRequiredService<FunctionPipelineBuilder>(),
+            options,
+            sp,
+            sp.GetRequiredService<IDeadLetterSink>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILoggerFactory>()));
         return services;
     }
 }

@@ -66,9 +66,12 @@ public sealed class ResilienceOptionsBuilder
     /// <summary>Throws <see cref="ResilienceOptionsException"/> for the first pipeline (by name) with bad settings.</summary>
     public void Validate()
     {
-        foreach (var (name, options) in _pipelines.OrderBy(p => p.Key, StringComparer.Ordinal))
+        var names = new string[_pipelines.Count];
+        _pipelines.Keys.CopyTo(names, 0);
+        Array.Sort(names, StringComparer.Ordinal); // the first invalid pipeline by name; no LINQ on the cold-start path
+        foreach (var name in names)
         {
-            options.ThrowIfInvalid(name);
+            _pipelines[name].ThrowIfInvalid(name);
         }
     }
 }

@@ -18,11 +18,15 @@ public static class ResilienceServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configure);
-        var settings = services
-            .Where(d => d.ServiceType == typeof(ResilienceOptionsBuilder) && !d.IsKeyedService)
-            .Select(d => d.ImplementationInstance)
-            .OfType<ResilienceOptionsBuilder>()
-            .LastOrDefault();
+        ResilienceOptionsBuilder? settings = null;
+        foreach (var descriptor in services) // a loop, not LINQ: generic virtual calls are slow to bind in a Native AOT cold start
+        {
+            if (descriptor is { IsKeyedService: false, ImplementationInstance: ResilienceOptionsBuilder registered })
+            {
+                settings = registered;
+            }
+        }
+
         if (settings is null)
         {
             settings = new ResilienceOptionsBuilder();
