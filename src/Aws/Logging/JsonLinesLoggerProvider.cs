@@ -11,15 +11,20 @@ namespace Portable.Aws.Logging;
 /// </summary>
 public sealed class JsonLinesLoggerProvider : ILoggerProvider
 {
-    private readonly TextWriter _output;
+    private readonly Stream? _stdout;
+    private readonly TextWriter? _output;
     private readonly TimeProvider _time;
     private readonly Lock _gate = new();
 
-    /// <summary>Creates a provider writing to <paramref name="output"/> (stdout when null).</summary>
+    /// <summary>
+    /// Creates a provider writing to <paramref name="output"/>, or when null straight to the stdout stream: each line
+    /// is UTF-8 already, so it goes out in one write with no <see cref="Console.Out"/> encoder in between.
+    /// </summary>
     public JsonLinesLoggerProvider(TimeProvider timeProvider, TextWriter? output = null)
     {
         _time = timeProvider ?? throw new ArgumentNullException(nameof(timeProvider));
-        _output = output ?? Console.Out;
+        _output = output;
+        _stdout = output is null ? Console.OpenStandardOutput() : null;
     }
 
     /// <summary>Lines below this level are not written (Trace, so everything, unless set).</summary>
@@ -46,7 +51,14 @@ public sealed class JsonLinesLoggerProvider : ILoggerProvider
     public ILogger CreateLogger(string categoryName) => new JsonLinesLogger(this, categoryName);
 
     /// <inheritdoc />
-    public void Dispose() => _output.Flush();
+    public void Dispose()
+    {
+        _output?.Flush();
+        _stdout?.Dispose();
+    }
+
+    // Log lines are read as text, not embedded in HTML: escape only what JSON requires (no \u002B for '+', \u0027 for ').
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private static string LevelName(LogLevel level) => level switch
     {
@@ -61,10 +73,10 @@ public sealed class JsonLinesLoggerProvider : ILoggerProvider
     private void Write(LogLevel level, string category, EventId eventId, string message, Exception? exception)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
         {
             writer.WriteStartObject();
-            writer.WriteString("timestamp", _time.GetUtcNow().ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+            writer.WriteString("timestamp", _time.GetUtcNow().UtcDateTime); // ISO 8601 in UTC with a Z, as Lambda's own lines
             writer.WriteString("level", LevelName(level));
             writer.WriteString("category", category);
             if (eventId.Id != 0)
@@ -93,11 +105,18 @@ public sealed class JsonLinesLoggerProvider : ILoggerProvider
             writer.WriteEndObject();
         }
 
-        var line = System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
         lock (_gate)
         {
-            _output.WriteLine(line);
-            _output.Flush();
+            if (_stdout is not null)
+            {
+                buffer.Write("\n"u8);
+                _stdout.Write(buffer.WrittenSpan); // unbuffered: one write(2) per line, as Lambda's log capture expects
+            }
+            else
+            {
+                _output!.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan));
+                _output.Flush();
+            }
         }
     }
 

@@ -90,7 +90,7 @@ public sealed class ItemsApi(IStateStore store, TimeProvider timeProvider)
         var page = await store.ListAsync(Collection, limit, after, cancellationToken).ConfigureAwait(false);
         var items = page.Entries.Select(Deserialize).ToList();
         var next = page.HasMore && items.Count > 0 ? EncodeCursor(items[^1].Id) : null;
-        return PortableHttpResponse.Json(200, new ItemPage(items, next), ItemsJsonContext.Default.ItemPage);
+        return PortableHttpResponse.Json(200, new ItemPage(items, next), ItemPageJsonContext.Default.ItemPage);
     }
 
     /// <summary><c>PUT /items/{id}</c>: replaces name and price; a stale <c>If-Match</c> is a 412.</summary>
