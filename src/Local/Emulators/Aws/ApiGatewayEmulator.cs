@@ -1,17 +1,11 @@
 using System.Buffers;
 using System.Globalization;
-using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Portable.Local.Emulators.Aws;
 
@@ -69,25 +63,13 @@ public sealed class ApiGatewayEmulator : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(lambda);
         options ??= new ApiGatewayEmulatorOptions();
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
-        {
-            ApplicationName = "Portable.Local.ApiGatewayEmulator",
-            ContentRootPath = AppContext.BaseDirectory,
-        });
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k =>
-        {
-            k.Listen(IPAddress.Loopback, options.Port);
-            k.Limits.MaxRequestBodySize = null; // the gateway's own 413 comes from MaxRequestBodyBytes
-        });
-
-        var app = builder.Build();
+        // No body limit in Kestrel: the gateway's own 413 comes from MaxRequestBodyBytes.
+        var app = LoopbackServer.Create("Portable.Local.ApiGatewayEmulator", options.Port, k => k.Limits.MaxRequestBodySize = null);
         var gateway = new ApiGatewayEmulator(app, lambda, options);
         app.Run(gateway.HandleAsync);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
 
-        var port = new Uri(app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First()).Port;
-        gateway.RootAddress = new Uri($"http://127.0.0.1:{port}/");
+        gateway.RootAddress = LoopbackServer.BaseAddress(app);
         gateway.BaseAddress = new Uri(gateway.RootAddress, gateway._stagePrefix is null ? "/" : gateway._stagePrefix + "/");
         return gateway;
     }

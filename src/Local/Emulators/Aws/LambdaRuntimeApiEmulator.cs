@@ -1,18 +1,12 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Net;
 using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Portable.Local.Emulators.Aws;
 
@@ -63,19 +57,8 @@ public sealed class LambdaRuntimeApiEmulator : IAsyncDisposable
     public static async Task<LambdaRuntimeApiEmulator> StartAsync(LambdaRuntimeApiEmulatorOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new LambdaRuntimeApiEmulatorOptions();
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
-        {
-            ApplicationName = "Portable.Local.LambdaRuntimeApiEmulator",
-            ContentRootPath = AppContext.BaseDirectory,
-        });
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k =>
-        {
-            k.Listen(IPAddress.Loopback, options.Port);
-            k.Limits.MaxRequestBodySize = null; // the emulator enforces the Lambda limit itself, with Lambda's 413
-        });
-
-        var app = builder.Build();
+        // No body limit in Kestrel: the emulator enforces the Lambda limit itself, with Lambda's 413.
+        var app = LoopbackServer.Create("Portable.Local.LambdaRuntimeApiEmulator", options.Port, k => k.Limits.MaxRequestBodySize = null);
         var emulator = new LambdaRuntimeApiEmulator(app, options);
         app.MapGet(Prefix + "/invocation/next", emulator.NextAsync);
         app.MapPost(Prefix + "/invocation/{requestId}/response", emulator.ResponseAsync);
@@ -83,10 +66,8 @@ public sealed class LambdaRuntimeApiEmulator : IAsyncDisposable
         app.MapPost(Prefix + "/init/error", emulator.InitErrorAsync);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
 
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        var uri = new Uri(address);
-        emulator.RuntimeApi = $"127.0.0.1:{uri.Port}";
-        emulator.BaseAddress = new Uri($"http://127.0.0.1:{uri.Port}/");
+        emulator.BaseAddress = LoopbackServer.BaseAddress(app);
+        emulator.RuntimeApi = $"127.0.0.1:{emulator.BaseAddress.Port}";
         return emulator;
     }
 

@@ -1,17 +1,11 @@
 using System.Buffers;
 using System.Globalization;
-using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Portable.Core.Messaging;
 
 namespace Portable.Local.Emulators.Aws;
@@ -81,19 +75,11 @@ public sealed class SqsEventSourceEmulator : IAsyncDisposable
             throw new ArgumentOutOfRangeException(nameof(options), options.DuplicateDeliveryRate, "DuplicateDeliveryRate must be from 0 to 1.");
         }
 
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
-        {
-            ApplicationName = "Portable.Local.SqsEventSourceEmulator",
-            ContentRootPath = AppContext.BaseDirectory,
-        });
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, options.Port));
-        var app = builder.Build();
+        var app = LoopbackServer.Create("Portable.Local.SqsEventSourceEmulator", options.Port);
         var emulator = new SqsEventSourceEmulator(app, lambda, options);
         app.MapPost("/", emulator.HandleApiAsync);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
-        var port = new Uri(app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First()).Port;
-        emulator.ServiceUrl = new Uri($"http://127.0.0.1:{port}/");
+        emulator.ServiceUrl = LoopbackServer.BaseAddress(app);
         return emulator;
     }
 

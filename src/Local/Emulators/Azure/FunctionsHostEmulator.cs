@@ -6,12 +6,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Portable.Local.Emulators.Azure;
 
@@ -210,19 +205,12 @@ public sealed class FunctionsHostEmulator : IAsyncDisposable
 
     private async Task StartFrontDoorAsync(CancellationToken cancellationToken)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "Portable.Local.FunctionsHostEmulator" });
-        builder.WebHost.ConfigureKestrel(k =>
-        {
-            k.Listen(IPAddress.Loopback, 0);
-            k.Limits.MaxRequestBodySize = 100 * 1024 * 1024; // 100 MB: the Functions HTTP request limit (functions-limits).
-        });
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
+        // 100 MB: the Functions HTTP request limit (functions-limits).
+        var app = LoopbackServer.Create("Portable.Local.FunctionsHostEmulator", kestrel: k => k.Limits.MaxRequestBodySize = 100 * 1024 * 1024);
         app.Run(HandleFrontDoorAsync);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         _frontDoor = app;
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        BaseAddress = new Uri($"http://127.0.0.1:{new Uri(address).Port}/");
+        BaseAddress = LoopbackServer.BaseAddress(app);
     }
 
     private async Task HandleFrontDoorAsync(HttpContext context)

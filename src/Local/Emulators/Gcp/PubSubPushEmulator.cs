@@ -1,15 +1,9 @@
 using System.Buffers;
 using System.Globalization;
-using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Portable.Core.Messaging;
 
 namespace Portable.Local.Emulators.Gcp;
@@ -93,19 +87,11 @@ public sealed class PubSubPushEmulator : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         var emulator = new PubSubPushEmulator(options);
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
-        {
-            ApplicationName = "Portable.Local.PubSubPushEmulator",
-            ContentRootPath = AppContext.BaseDirectory,
-        });
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, options.Port));
-        var app = builder.Build();
+        var app = LoopbackServer.Create("Portable.Local.PubSubPushEmulator", options.Port);
         app.Run(emulator.ServeAsync);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         emulator._app = app;
-        var port = new Uri(app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First()).Port;
-        emulator.EmulatorHost = $"127.0.0.1:{port}";
+        emulator.EmulatorHost = $"127.0.0.1:{LoopbackServer.BaseAddress(app).Port}";
         return emulator;
     }
 

@@ -1,13 +1,8 @@
 using System.Collections.Concurrent;
-using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using Portable.Local.Emulators;
 using Portable.Local.Emulators.Azure;
 
 namespace Portable.Local.Tests.Emulators.Azure;
@@ -28,10 +23,7 @@ public sealed class EmulatedStorageQueuesAtLeastOnceTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        builder.Logging.ClearProviders();
-        _handler = builder.Build();
+        _handler = LoopbackServer.Create("Portable.Local.Tests.FakeEndpoint");
         _handler.Run(async context =>
         {
             if (context.Request.Path != "/")
@@ -136,11 +128,11 @@ public sealed class EmulatedStorageQueuesAtLeastOnceTests : IAsyncLifetime
 
     private Task<FunctionsHostEmulator> StartAsync(double duplicateRate, int seed, int batchSize)
     {
-        var address = _handler.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var address = LoopbackServer.BaseAddress(_handler);
         return FunctionsHostEmulator.StartAsync(new FunctionsHostEmulatorOptions
         {
             ScriptRoot = _root,
-            ExistingHandler = new Uri(address),
+            ExistingHandler = address,
             QueueDuplicateDeliveryRate = duplicateRate,
             QueueRandomSeed = seed,
             QueueBatchSize = batchSize,

@@ -3,12 +3,8 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using Portable.Local.Emulators;
 using Portable.Local.Emulators.Azure;
 
 namespace Portable.Local.Tests.Emulators.Azure;
@@ -28,10 +24,7 @@ public sealed class FunctionsHostEmulatorTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        builder.Logging.ClearProviders();
-        _handler = builder.Build();
+        _handler = LoopbackServer.Create("Portable.Local.Tests.FakeEndpoint");
         _handler.Run(async context =>
         {
             using var reader = new StreamReader(context.Request.Body);
@@ -68,8 +61,8 @@ public sealed class FunctionsHostEmulatorTests : IAsyncLifetime
 
     private Task<FunctionsHostEmulator> StartAsync(bool? forward = null)
     {
-        var address = _handler.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return FunctionsHostEmulator.StartAsync(new FunctionsHostEmulatorOptions { ScriptRoot = _root, ExistingHandler = new Uri(address), ForwardHttpRequests = forward });
+        var address = LoopbackServer.BaseAddress(_handler);
+        return FunctionsHostEmulator.StartAsync(new FunctionsHostEmulatorOptions { ScriptRoot = _root, ExistingHandler = address, ForwardHttpRequests = forward });
     }
 
     [Fact]

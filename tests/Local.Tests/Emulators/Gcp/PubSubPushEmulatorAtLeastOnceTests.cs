@@ -1,14 +1,9 @@
 using System.Collections.Concurrent;
-using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
+using Portable.Local.Emulators;
 using Portable.Local.Emulators.Gcp;
 
 namespace Portable.Local.Tests.Emulators.Gcp;
@@ -30,10 +25,7 @@ public sealed class PubSubPushEmulatorAtLeastOnceTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        builder.Logging.ClearProviders();
-        _endpoint = builder.Build();
+        _endpoint = LoopbackServer.Create("Portable.Local.Tests.FakeEndpoint");
         _endpoint.Run(async context =>
         {
             var now = Interlocked.Increment(ref _inFlight);
@@ -120,11 +112,11 @@ public sealed class PubSubPushEmulatorAtLeastOnceTests : IAsyncLifetime
 
     private Task<PubSubPushEmulator> StartAsync(double rate, int seed, int outstanding)
     {
-        var address = _endpoint.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var address = LoopbackServer.BaseAddress(_endpoint);
         return PubSubPushEmulator.StartAsync(new PubSubPushEmulatorOptions
         {
             Topic = "payments",
-            PushEndpoint = new Uri(new Uri(address), "/ledger-writer"),
+            PushEndpoint = new Uri(address, "/ledger-writer"),
             DeadLetterTopic = "payments-dead-letter",
             TimeProvider = _time,
             DuplicateDeliveryRate = rate,
