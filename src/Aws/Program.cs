@@ -5,6 +5,7 @@ using Portable.Aws.Logging;
 using Portable.Aws.Messaging;
 using Portable.Aws.Runtime;
 using Portable.Core.App;
+using Portable.Core.Patterns;
 using Portable.Core.Functions;
 using Portable.Core.Invocation;
 using Portable.Core.Messaging;
@@ -30,7 +31,7 @@ using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context 
 });
 
 var handler = Environment.GetEnvironmentVariable("_HANDLER");
-if (!LambdaBootstrap.TryResolveHandler(handler, PortableApp.Manifest, out var function, out var initError))
+if (!LambdaBootstrap.TryResolveHandler(handler, PatternsApp.Manifest, out var function, out var initError))
 {
     await Console.Error.WriteLineAsync($"{initError.ErrorType}: {initError.ErrorMessage}");
     await client.PostInitErrorAsync(initError, shutdown.Token);
@@ -75,7 +76,7 @@ services.AddPortableDefaults(o =>
     o.Cloud = CloudProvider.Aws;
     o.FunctionTarget = function.Name;
 });
-services.AddPortableApp();
+PatternsApp.App.AddTo(services);
 
 // Every call to DynamoDB and SQS goes through a resilience pipeline; throttling and 5xx are transient.
 services.AddPortableResilience(r => r

@@ -1,6 +1,7 @@
 using Portable.Azure.Hosting;
 using Portable.Azure.Layout;
 using Portable.Core.App;
+using Portable.Core.Patterns;
 
 // Portable.Azure — the Azure Functions custom handler, and the generator of its own script root.
 switch (args)
@@ -9,7 +10,7 @@ switch (args)
         var layoutOptions = rest is [_, var serviceBus] ? AzureLayoutOptions.WithServiceBus(serviceBus) : AzureLayoutOptions.Default;
         try
         {
-            foreach (var path in FunctionsLayout.WriteTo(directory, PortableApp.Manifest, layoutOptions))
+            foreach (var path in FunctionsLayout.WriteTo(directory, PatternsApp.Manifest, layoutOptions))
             {
                 Console.WriteLine($"wrote {path}");
             }

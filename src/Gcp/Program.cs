@@ -10,11 +10,12 @@ using Portable.Gcp.Logging;
 using Portable.Gcp.State;
 using Portable.Core.Resilience;
 using Portable.Core.State;
+using Portable.Core.Patterns;
 
 // Portable.Gcp — the Cloud Run host. Cloud Run's container contract: HTTP on 0.0.0.0:$PORT, SIGTERM then SIGKILL
 // 10 s later. The Functions Framework's HTTP contract: FUNCTION_TARGET picks the function, every path reaches it
 // except /favicon.ico and /robots.txt. Nothing but DI setup happens before Kestrel listens (cold starts).
-if (!CloudRunSettings.TryRead(Environment.GetEnvironmentVariable, PortableApp.Manifest, out var settings, out var error))
+if (!CloudRunSettings.TryRead(Environment.GetEnvironmentVariable, PatternsApp.Manifest, out var settings, out var error))
 {
     Console.Error.WriteLine(error);
     return 2;
@@ -34,7 +35,7 @@ builder.Services.AddPortableDefaults(o =>
     o.Cloud = CloudProvider.Gcp;
     o.FunctionTarget = settings.FunctionTarget;
 });
-builder.Services.AddPortableApp();
+PatternsApp.App.AddTo(builder.Services);
 builder.Services.AddPubSubMessaging(PubSubPublisherOptions.FromEnvironment(Environment.GetEnvironmentVariable));
 
 // State in PostgreSQL (Cloud SQL) when PORTABLE_POSTGRES_CONNECTION is set; the in-memory default serves one instance only.

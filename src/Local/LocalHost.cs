@@ -14,6 +14,7 @@ using Portable.Core.State;
 using Portable.Hosting;
 using Portable.Local.Queues;
 using Portable.Local.State;
+using Portable.Core.Patterns;
 
 namespace Portable.Local;
 
@@ -68,7 +69,7 @@ public static class LocalHost
             o.Cloud = CloudProvider.Local;
             o.TransientFaultRate = options.TransientFaultRate;
         });
-        builder.Services.AddPortableApp();
+        PatternsApp.App.AddTo(builder.Services);
 
         var app = builder.Build();
         var invoker = app.Services.GetRequiredService<HttpInvoker>();

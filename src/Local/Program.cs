@@ -4,6 +4,7 @@ using Portable.Core.Messaging;
 using Portable.Local;
 using Portable.Local.Compare;
 using Portable.Local.Queues;
+using Portable.Core.Patterns;
 
 // `portable` — the embedded default host and the project's command line.
 var command = args.Length > 0 && !args[0].StartsWith('-') ? args[0] : "run";
@@ -36,11 +37,11 @@ switch (command)
             return 1;
         }
 
-        Console.WriteLine(LocalHost.Banner(PortableApp.Manifest, app.BaseAddress(), options.DatabasePath));
+        Console.WriteLine(LocalHost.Banner(PatternsApp.Manifest, app.BaseAddress(), options.DatabasePath));
         await app.WaitForShutdownAsync();
         return 0;
     case "manifest":
-        foreach (var function in PortableApp.Manifest.Functions)
+        foreach (var function in PatternsApp.Manifest.Functions)
         {
             Console.WriteLine($"{function.Name}\t{function.Trigger}");
         }
@@ -50,7 +51,7 @@ switch (command)
         Console.Write(DeliveryComparison.Render(DeliveryProfile.All));
         return 0;
     case "queue":
-        return await QueueCommand.RunAsync(rest, PortableApp.Manifest, Console.In, Console.Out, Console.Error, TimeProvider.System);
+        return await QueueCommand.RunAsync(rest, PatternsApp.Manifest, Console.In, Console.Out, Console.Error, TimeProvider.System);
     case "help" or "--help" or "-h":
         Console.WriteLine(Usage());
         return 0;

@@ -1,4 +1,5 @@
 using Portable.Core.App;
+using Portable.Core.Patterns;
 
 namespace Portable.Gcp.Tests;
 
@@ -10,7 +11,7 @@ public sealed class CloudRunSettingsTests
     [Fact]
     public void TryRead_EmptyEnvironment_DefaultsToPort8080AndEveryFunction()
     {
-        Assert.True(CloudRunSettings.TryRead(Env(), PortableApp.Manifest, out var settings, out var error));
+        Assert.True(CloudRunSettings.TryRead(Env(), PatternsApp.Manifest, out var settings, out var error));
         Assert.Null(error);
         Assert.Equal(new CloudRunSettings(8080, null, null), settings);
     }
@@ -19,14 +20,14 @@ public sealed class CloudRunSettingsTests
     public void TryRead_PortTargetAndProject_ReadsAll()
     {
         Assert.True(CloudRunSettings.TryRead(
-            Env(("PORT", "9090"), ("FUNCTION_TARGET", "items-api"), ("GOOGLE_CLOUD_PROJECT", "demo")), PortableApp.Manifest, out var settings, out _));
+            Env(("PORT", "9090"), ("FUNCTION_TARGET", "items-api"), ("GOOGLE_CLOUD_PROJECT", "demo")), PatternsApp.Manifest, out var settings, out _));
         Assert.Equal(new CloudRunSettings(9090, "items-api", "demo"), settings);
     }
 
     [Fact]
     public void TryRead_EmptyFunctionTarget_ServesEveryFunction()
     {
-        Assert.True(CloudRunSettings.TryRead(Env(("FUNCTION_TARGET", "")), PortableApp.Manifest, out var settings, out _));
+        Assert.True(CloudRunSettings.TryRead(Env(("FUNCTION_TARGET", "")), PatternsApp.Manifest, out var settings, out _));
         Assert.Null(settings.FunctionTarget);
     }
 
@@ -38,7 +39,7 @@ public sealed class CloudRunSettingsTests
     [InlineData("8080 ")]
     public void TryRead_InvalidPort_FailsNamingTheValue(string port)
     {
-        Assert.False(CloudRunSettings.TryRead(Env(("PORT", port)), PortableApp.Manifest, out var settings, out var error));
+        Assert.False(CloudRunSettings.TryRead(Env(("PORT", port)), PatternsApp.Manifest, out var settings, out var error));
         Assert.Null(settings);
         Assert.Equal($"PORT must be a TCP port number from 1 to 65535, but it is '{port}'.", error);
     }
@@ -46,8 +47,8 @@ public sealed class CloudRunSettingsTests
     [Fact]
     public void TryRead_UnknownFunctionTarget_FailsListingDeclaredFunctions()
     {
-        Assert.False(CloudRunSettings.TryRead(Env(("FUNCTION_TARGET", "nope")), PortableApp.Manifest, out _, out var error));
-        Assert.Equal($"FUNCTION_TARGET 'nope' is not a function in the manifest. Declared: {string.Join(", ", PortableApp.Manifest.Functions.Select(f => f.Name))}.", error);
+        Assert.False(CloudRunSettings.TryRead(Env(("FUNCTION_TARGET", "nope")), PatternsApp.Manifest, out _, out var error));
+        Assert.Equal($"FUNCTION_TARGET 'nope' is not a function in the manifest. Declared: {string.Join(", ", PatternsApp.Manifest.Functions.Select(f => f.Name))}.", error);
         Assert.Contains("items-api", error, StringComparison.Ordinal);
     }
 

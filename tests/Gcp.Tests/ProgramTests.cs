@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using Portable.Core.Patterns;
 
 namespace Portable.Gcp.Tests;
 
@@ -95,7 +96,7 @@ public sealed class ProgramTests
         var exitCode = await host.WaitForExitAsync();
 
         Assert.NotEqual(0, exitCode);
-        Assert.Contains($"FUNCTION_TARGET 'nope' is not a function in the manifest. Declared: {string.Join(", ", Portable.Core.App.PortableApp.Manifest.Functions.Select(f => f.Name))}.", host.StandardError, StringComparison.Ordinal);
+        Assert.Contains($"FUNCTION_TARGET 'nope' is not a function in the manifest. Declared: {string.Join(", ", Portable.Core.Patterns.PatternsApp.Manifest.Functions.Select(f => f.Name))}.", host.StandardError, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -8,6 +8,7 @@ using Portable.Core.Functions;
 using Portable.Core.Http;
 using Portable.Core.Invocation;
 using Portable.Core.State;
+using Portable.Core.Patterns;
 
 namespace Portable.TestKit;
 
@@ -27,7 +28,7 @@ public sealed class InvokerHarness : IDisposable
         services.AddLogging(b => b.AddProvider(Logs).SetMinimumLevel(LogLevel.Debug));
         configure?.Invoke(services);
         services.AddPortableDefaults(o => options?.Invoke(o));
-        services.AddPortableApp();
+        PatternsApp.App.AddTo(services);
         if (manifest is not null)
         {
             services.AddSingleton(manifest);

@@ -13,6 +13,7 @@ using Portable.Core.Messaging;
 using Portable.Core.Resilience;
 using Portable.Core.State;
 using Portable.Azure.State;
+using Portable.Core.Patterns;
 
 namespace Portable.Azure.Hosting;
 
@@ -71,7 +72,7 @@ public static class CustomHandlerHost
         }
 
         builder.Services.AddPortableDefaults(o => o.Cloud = CloudProvider.Azure);
-        builder.Services.AddPortableApp();
+        PatternsApp.App.AddTo(builder.Services);
         if (tables is not null || options.StorageConnection is not null)
         {
             // Every call to the storage account goes through a resilience pipeline; throttling and 5xx are transient.

@@ -47,22 +47,16 @@ public static class PortableDefaults
                 ? pipeline.UseWhen(FaultInjectionMiddleware.AppliesTo, faults)
                 : pipeline;
         });
-        services.TryAddSingleton(sp => new HttpInvoker(
+        services.TryAddSingleton(sp => new InvocationEngine(
             sp.GetRequiredService<FunctionManifest>(),
             sp.GetRequiredService<FunctionPipelineBuilder>(),
             options,
             sp,
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>()));
+        services.TryAddSingleton(sp => new HttpInvoker(sp.GetRequiredService<InvocationEngine>()));
         services.TryAddSingleton<IDeadLetterSink>(_ => new UnconfiguredDeadLetterSink());
-        services.TryAddSingleton(sp => new MessageInvoker(
-            sp.GetRequiredService<FunctionManifest>(),
-            sp.GetRequiredService<FunctionPipelineBuilder>(),
-            options,
-            sp,
-            sp.GetRequiredService<IDeadLetterSink>(),
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILoggerFactory>()));
+        services.TryAddSingleton(sp => new MessageInvoker(sp.GetRequiredService<InvocationEngine>(), sp.GetRequiredService<IDeadLetterSink>()));
         return services;
     }
 }

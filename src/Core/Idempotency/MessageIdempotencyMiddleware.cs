@@ -42,9 +42,7 @@ public sealed class MessageIdempotencyMiddleware(IdempotencyRecords records) : I
 
     /// <summary>True for message invocations whose function has not turned idempotency off.</summary>
     public static bool AppliesTo(FunctionContext context) =>
-        context?.Input is IncomingMessage
-        && context.Items.TryGetValue(MessageInvoker.TriggerKey, out var trigger)
-        && trigger is QueueTrigger { Options.DisableIdempotency: false };
+        context is { Input: IncomingMessage, Function.Trigger: QueueTrigger { Options.DisableIdempotency: false } };
 
     /// <inheritdoc />
     public async ValueTask InvokeAsync(FunctionContext context, FunctionExecutionDelegate next)
@@ -52,7 +50,7 @@ public sealed class MessageIdempotencyMiddleware(IdempotencyRecords records) : I
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(next);
         var message = (IncomingMessage)context.Input;
-        var trigger = (QueueTrigger)context.Items[MessageInvoker.TriggerKey]!;
+        var trigger = (QueueTrigger)context.Function.Trigger;
         var key = trigger.Options.IdempotencyKey?.Invoke(message) ?? message.Id;
         var recordKey = $"{context.FunctionName}:msg:{key}";
         var hash = Convert.ToHexStringLower(SHA256.HashData(message.Body.Span));

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Portable.Core.Functions;
 using Portable.Core.Messaging;
@@ -6,59 +5,47 @@ using Portable.Core.Messaging;
 namespace Portable.Core.Invocation;
 
 /// <summary>
-/// Steps 2 to 4 of every queue invocation on every host: runs a batch message by message (in order, or with a
-/// bounded degree of parallelism) through the middleware pipeline and the handler, classifies what happened
-/// (success, transient retry, permanent dead-letter — dead-lettered at once through the sink), and returns a
-/// settlement per message. For FIFO sources the first failure stops the batch and everything after it is
-/// reported failed. Adapters turn the settlements into <c>batchItemFailures</c>, a status code or an ack.
+/// The queue front door of the <see cref="InvocationEngine"/>: runs a batch message by message (in order, or with a
+/// bounded degree of parallelism), classifies what happened (success, transient retry, permanent dead-letter —
+/// dead-lettered at once through the sink), and returns a settlement per message. For FIFO sources the first
+/// failure stops the batch and everything after it is reported failed. Adapters turn the settlements into
+/// <c>batchItemFailures</c>, a status code or an ack.
 /// </summary>
 public sealed partial class MessageInvoker
 {
-    private readonly FunctionExecutionDelegate _pipeline;
-    private readonly PortableHostOptions _options;
-    private readonly IServiceProvider _services;
+    private readonly InvocationEngine _engine;
     private readonly IDeadLetterSink _deadLetters;
-    private readonly TimeProvider _time;
-    private readonly ILoggerFactory _loggers;
-    private readonly ILogger _log;
-    private int _invocations;
 
-    /// <summary>Creates the invoker a host keeps for its whole life.</summary>
-    public MessageInvoker(
-        FunctionManifest manifest,
-        FunctionPipelineBuilder pipeline,
-        PortableHostOptions options,
-        IServiceProvider services,
-        IDeadLetterSink deadLetters,
-        TimeProvider timeProvider,
-        ILoggerFactory loggerFactory)
+    /// <summary>Creates the front door a host keeps for its whole life.</summary>
+    public MessageInvoker(InvocationEngine engine, IDeadLetterSink deadLetters)
     {
-        ArgumentNullException.ThrowIfNull(manifest);
-        ArgumentNullException.ThrowIfNull(pipeline);
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(loggerFactory);
-        Manifest = options.FunctionTarget is { Length: > 0 } target ? manifest.Only(target) : manifest;
-        _pipeline = pipeline.Build(RunHandlerAsync);
-        _options = options;
-        _services = services;
+        ArgumentNullException.ThrowIfNull(engine);
+        ArgumentNullException.ThrowIfNull(deadLetters);
+        _engine = engine;
         _deadLetters = deadLetters;
-        _time = timeProvider;
-        _loggers = loggerFactory;
-        _log = loggerFactory.CreateLogger("Portable.Invocation");
     }
 
     /// <summary>The functions this host serves.</summary>
-    public FunctionManifest Manifest { get; }
+    public FunctionManifest Manifest => _engine.Manifest;
 
     /// <summary>The queue function consuming <paramref name="queue"/>, or null.</summary>
-    public FunctionDefinition? FindByQueue(string queue) =>
-        Manifest.Functions.FirstOrDefault(f => f.Trigger is QueueTrigger q && string.Equals(q.Queue, queue, StringComparison.Ordinal));
+    public FunctionDefinition? FindByQueue(string queue)
+    {
+        foreach (var (function, trigger) in Manifest.FunctionsOf<QueueTrigger>())
+        {
+            if (string.Equals(trigger.Queue, queue, StringComparison.Ordinal))
+            {
+                return function;
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>The queue function named <paramref name="name"/>; throws a clear error when there is none.</summary>
     public FunctionDefinition GetFunction(string name) =>
-        Manifest.Find(name) is { Trigger: QueueTrigger } function
-            ? function
-            : throw new ArgumentException($"'{name}' is not a queue-triggered function in the manifest.", nameof(name));
+        Manifest.Find<QueueTrigger>(name)?.Function
+        ?? throw new ArgumentException($"'{name}' is not a queue-triggered function in the manifest.", nameof(name));
 
     /// <summary>Processes a batch; returns one settlement per message, in the batch's order. Never throws for a handler's fault.</summary>
     public async ValueTask<IReadOnlyList<MessageSettlement>> InvokeAsync(
@@ -68,21 +55,13 @@ public sealed partial class MessageInvoker
         ArgumentNullException.ThrowIfNull(batch);
         var trigger = function.Trigger as QueueTrigger
             ?? throw new ArgumentException($"Function '{function.Name}' is not queue-triggered.", nameof(function));
-        var coldStart = Interlocked.Increment(ref _invocations) == 1;
-        if (coldStart)
-        {
-            PortableMetrics.ColdStarts.Add(1);
-        }
-
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var deadlineTimer = Deadlines.Start(_time, info.Deadline, deadline);
         var settlements = new MessageSettlement[batch.Count];
 
         if (trigger.Options.MaxDegreeOfParallelism <= 1)
         {
             for (var i = 0; i < batch.Count; i++)
             {
-                settlements[i] = await SettleAsync(function, batch[i], info, coldStart && i == 0, deadline.Token, cancellationToken).ConfigureAwait(false);
+                settlements[i] = await SettleAsync(function, batch[i], info, cancellationToken).ConfigureAwait(false);
                 if (trigger.Options.Fifo && settlements[i].Outcome != MessageOutcome.Success)
                 {
                     for (var j = i + 1; j < batch.Count; j++)
@@ -99,23 +78,27 @@ public sealed partial class MessageInvoker
             await Parallel.ForEachAsync(
                 Enumerable.Range(0, batch.Count),
                 new ParallelOptions { MaxDegreeOfParallelism = trigger.Options.MaxDegreeOfParallelism, CancellationToken = CancellationToken.None },
-                async (i, _) => settlements[i] = await SettleAsync(function, batch[i], info, coldStart && i == 0, deadline.Token, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+                async (i, _) => settlements[i] = await SettleAsync(function, batch[i], info, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
         }
 
         return settlements;
     }
 
-    private async ValueTask<MessageSettlement> SettleAsync(
-        FunctionDefinition function, IncomingMessage message, InvocationInfo info, bool coldStart, CancellationToken deadline, CancellationToken hostToken)
+    private async ValueTask<MessageSettlement> SettleAsync(FunctionDefinition function, IncomingMessage message, InvocationInfo info, CancellationToken hostToken)
     {
-        if (deadline.IsCancellationRequested && !hostToken.IsCancellationRequested)
+        if (info.Deadline is { } deadline && _engine.TimeProvider.GetUtcNow() >= deadline && !hostToken.IsCancellationRequested)
         {
             // The platform has stopped waiting: starting now would only race the redelivery it is about to make.
             return new MessageSettlement(message.Id, MessageOutcome.Retry, "Not attempted: the invocation's deadline had passed.");
         }
 
-        var result = await RunAsync(function, message, info, coldStart, deadline, hostToken).ConfigureAwait(false);
-        PortableMetrics.Invocations.Add(1, new("faas.name", function.Name), new("outcome", result.Outcome.ToString()));
+        var messageInfo = info with
+        {
+            InvocationId = info.InvocationId is { } id ? $"{id}/{message.Id}" : message.Id,
+            TraceParent = message.Attributes.GetValueOrDefault("traceparent") ?? info.TraceParent,
+        };
+        var result = await _engine.InvokeAsync<MessageResult, Settler>(
+            function, message, messageInfo, message.DeliveryCount, feature: null, new Settler(_engine.Log), hostToken).ConfigureAwait(false);
         if (result.Outcome != MessageOutcome.DeadLetter)
         {
             return new MessageSettlement(message.Id, result.Outcome, result.Reason);
@@ -126,88 +109,44 @@ public sealed partial class MessageInvoker
         {
             await _deadLetters.DeadLetterAsync(message, reason, hostToken).ConfigureAwait(false);
             PortableMetrics.DeadLettered.Add(1, new KeyValuePair<string, object?>("faas.name", function.Name));
-            LogDeadLettered(_log, message.Id, function.Name, reason);
+            LogDeadLettered(_engine.Log, message.Id, function.Name, reason);
             return new MessageSettlement(message.Id, MessageOutcome.DeadLetter, reason);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !hostToken.IsCancellationRequested)
         {
-            LogDeadLetterFailed(_log, ex, message.Id, function.Name);
+            LogDeadLetterFailed(_engine.Log, ex, message.Id, function.Name);
             return new MessageSettlement(message.Id, MessageOutcome.Retry, $"Could not dead-letter ({reason}): {ex.Message}");
         }
     }
 
-    private async ValueTask<MessageResult> RunAsync(
-        FunctionDefinition function, IncomingMessage message, InvocationInfo info, bool coldStart, CancellationToken deadline, CancellationToken hostToken)
+    private readonly struct Settler(ILogger log) : IInvocationSettler<MessageResult>
     {
-        var context = new FunctionContext
-        {
-            InvocationId = info.InvocationId is { } id ? $"{id}/{message.Id}" : message.Id,
-            FunctionName = function.Name,
-            Cloud = _options.Cloud,
-            Deadline = info.Deadline,
-            TraceParent = message.Attributes.GetValueOrDefault("traceparent") ?? info.TraceParent,
-            PlatformTraceId = info.PlatformTraceId,
-            IsColdStart = coldStart,
-            DeliveryCount = message.DeliveryCount,
-            Logger = _loggers.CreateLogger("Portable.Functions." + function.Name),
-            Services = _services,
-            TimeProvider = _time,
-            CancellationToken = deadline,
-            Input = message,
-        };
-        context.Items[TriggerKey] = function.Trigger;
-
-        using var activity = StartActivity(function.Name, context.TraceParent, message);
-        try
-        {
-            await _pipeline(context).ConfigureAwait(false);
-            return context.Result is MessageResult result
+        public MessageResult Completed(FunctionContext context) =>
+            context.Result is MessageResult result
                 ? result
-                : throw new InvalidOperationException($"Function '{function.Name}' produced no message result.");
-        }
-        catch (PermanentFailureException ex)
+                : throw new InvalidOperationException($"Function '{context.FunctionName}' produced no message result.");
+
+        public MessageResult Faulted(FunctionContext context, Exception exception)
         {
-            return MessageResult.DeadLetter(ex.Message);
-        }
-        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !hostToken.IsCancellationRequested)
-        {
-            return MessageResult.Retry("The function did not finish before its deadline.");
-        }
-        catch (Exception ex) when (!hostToken.IsCancellationRequested)
-        {
+            if (exception is PermanentFailureException)
+            {
+                return MessageResult.DeadLetter(exception.Message);
+            }
+
             // Anything not marked permanent is transient: the platform delivers it again.
-            LogTransient(_log, ex, message.Id, function.Name, message.DeliveryCount);
-            return MessageResult.Retry($"{ex.GetType().Name}: {ex.Message}");
+            var message = (IncomingMessage)context.Input;
+            LogTransient(log, exception, message.Id, context.FunctionName, message.DeliveryCount);
+            return MessageResult.Retry($"{exception.GetType().Name}: {exception.Message}");
         }
-    }
 
-    /// <summary>The <see cref="FunctionContext.Items"/> key holding the function's <see cref="QueueTrigger"/>.</summary>
-    public const string TriggerKey = "portable.queue-trigger";
+        public MessageResult TimedOut(FunctionContext context) => MessageResult.Retry("The function did not finish before its deadline.");
 
-    private static ValueTask RunHandlerAsync(FunctionContext context)
-    {
-        var trigger = (QueueTrigger)context.Items[TriggerKey]!;
-        return Await(context, trigger.Handler((IncomingMessage)context.Input, context, context.CancellationToken));
-
-        static async ValueTask Await(FunctionContext context, ValueTask<MessageResult> pending) =>
-            context.Result = await pending.ConfigureAwait(false);
-    }
-
-    private static Activity? StartActivity(string functionName, string? traceParent, IncomingMessage message)
-    {
-        if (!HttpInvoker.ActivitySource.HasListeners())
+        public string OutcomeOf(MessageResult result) => result.Outcome switch
         {
-            return null;
-        }
-
-        ActivityContext.TryParse(traceParent, null, out var parent);
-        var activity = HttpInvoker.ActivitySource.StartActivity(functionName, ActivityKind.Consumer, parent);
-        activity?.SetTag("faas.name", functionName);
-        activity?.SetTag("faas.trigger", "pubsub");
-        activity?.SetTag("messaging.message.id", message.Id);
-        activity?.SetTag("messaging.destination.name", message.Source);
-        activity?.SetTag("messaging.message.delivery_count", message.DeliveryCount);
-        return activity;
+            MessageOutcome.Success => nameof(MessageOutcome.Success),
+            MessageOutcome.Retry => nameof(MessageOutcome.Retry),
+            _ => nameof(MessageOutcome.DeadLetter),
+        };
     }
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Message {MessageId} failed in {FunctionName} (delivery {DeliveryCount}); it will be retried")]

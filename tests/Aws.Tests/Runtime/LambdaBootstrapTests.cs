@@ -8,6 +8,7 @@ using Portable.Core.Functions;
 using Portable.Core.Http;
 using Portable.Local.Emulators.Aws;
 using Portable.TestKit;
+using Portable.Core.Patterns;
 
 namespace Portable.Aws.Tests.Runtime;
 
@@ -41,7 +42,7 @@ public class LambdaBootstrapTests
     [Fact]
     public void TryResolveHandler_Missing_ReturnsMissingHandlerError()
     {
-        Assert.False(LambdaBootstrap.TryResolveHandler(null, PortableApp.Manifest, out _, out var error));
+        Assert.False(LambdaBootstrap.TryResolveHandler(null, PatternsApp.Manifest, out _, out var error));
         Assert.Equal("Runtime.MissingHandler", error.ErrorType);
         Assert.Contains("items-api", error.ErrorMessage, StringComparison.Ordinal);
     }
@@ -49,14 +50,14 @@ public class LambdaBootstrapTests
     [Fact]
     public void TryResolveHandler_Unknown_ReturnsUnknownHandlerError()
     {
-        Assert.False(LambdaBootstrap.TryResolveHandler("nope", PortableApp.Manifest, out _, out var error));
+        Assert.False(LambdaBootstrap.TryResolveHandler("nope", PatternsApp.Manifest, out _, out var error));
         Assert.Equal("Runtime.UnknownHandler", error.ErrorType);
     }
 
     [Fact]
     public void TryResolveHandler_ManifestName_ReturnsFunction()
     {
-        Assert.True(LambdaBootstrap.TryResolveHandler("items-api", PortableApp.Manifest, out var function, out _));
+        Assert.True(LambdaBootstrap.TryResolveHandler("items-api", PatternsApp.Manifest, out var function, out _));
         Assert.Equal("items-api", function.Name);
     }
 

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Portable.Azure.Layout;
 using Portable.Core.App;
 using Portable.Local.Emulators.Azure;
+using Portable.Core.Patterns;
 
 namespace Portable.Azure.Tests.EndToEnd;
 
@@ -15,7 +16,7 @@ public sealed class CustomHandlerUnderHostEmulatorTests : IDisposable
 {
     private readonly string _scriptRoot = Directory.CreateTempSubdirectory("portable-azure-e2e-").FullName;
 
-    public CustomHandlerUnderHostEmulatorTests() => FunctionsLayout.WriteTo(_scriptRoot, PortableApp.Manifest);
+    public CustomHandlerUnderHostEmulatorTests() => FunctionsLayout.WriteTo(_scriptRoot, PatternsApp.Manifest);
 
     public void Dispose() => Directory.Delete(_scriptRoot, recursive: true);
 

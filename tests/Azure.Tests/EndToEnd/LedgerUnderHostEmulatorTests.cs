@@ -6,6 +6,7 @@ using Portable.Core.App;
 using Portable.Core.Messaging;
 using Portable.Local.Emulators.Azure;
 using Portable.TestKit;
+using Portable.Core.Patterns;
 
 namespace Portable.Azure.Tests.EndToEnd;
 
@@ -20,7 +21,7 @@ public sealed class LedgerUnderHostEmulatorTests : IDisposable
     private readonly string _scriptRoot = Directory.CreateTempSubdirectory("portable-azure-ledger-").FullName;
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 1, 12, 0, 0, TimeSpan.Zero));
 
-    public LedgerUnderHostEmulatorTests() => FunctionsLayout.WriteTo(_scriptRoot, PortableApp.Manifest);
+    public LedgerUnderHostEmulatorTests() => FunctionsLayout.WriteTo(_scriptRoot, PatternsApp.Manifest);
 
     public void Dispose() => Directory.Delete(_scriptRoot, recursive: true);
 

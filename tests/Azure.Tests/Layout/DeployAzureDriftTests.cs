@@ -1,6 +1,7 @@
 using Portable.Azure.Layout;
 using Portable.Core.App;
 using Portable.TestKit;
+using Portable.Core.Patterns;
 
 namespace Portable.Azure.Tests.Layout;
 
@@ -14,7 +15,7 @@ public class DeployAzureDriftTests
     {
         var deploy = Path.Combine(RepoPaths.Root, "deploy", "azure");
         var problems = new List<string>();
-        var generated = FunctionsLayout.Generate(PortableApp.Manifest);
+        var generated = FunctionsLayout.Generate(PatternsApp.Manifest);
         foreach (var file in generated)
         {
             var path = Path.Combine(deploy, file.RelativePath);

@@ -5,16 +5,22 @@ using Portable.Core.Functions;
 using Portable.Core.Http;
 using Portable.Local.Emulators.Azure;
 using Portable.TestKit;
+using Portable.Core.Patterns;
 
 namespace Portable.Azure.Tests.Layout;
 
 public class FunctionsLayoutTests
 {
-    private sealed record UnmappedTrigger : FunctionTrigger;
+    private sealed record UnmappedTrigger : FunctionTrigger
+    {
+        public override string Kind => "other";
+
+        public override FunctionExecutionDelegate Bind(IServiceProvider services) => _ => ValueTask.CompletedTask;
+    }
 
     private static JsonElement File(string relativePath)
     {
-        var file = FunctionsLayout.Generate(PortableApp.Manifest).Single(f => f.RelativePath == relativePath);
+        var file = FunctionsLayout.Generate(PatternsApp.Manifest).Single(f => f.RelativePath == relativePath);
         using var document = JsonDocument.Parse(file.Content);
         return document.RootElement.Clone();
     }
@@ -34,7 +40,7 @@ public class FunctionsLayoutTests
     [Fact]
     public void Generate_AppManifest_OneFolderPerFunctionPlusFallbackAndHostFiles()
     {
-        var paths = FunctionsLayout.Generate(PortableApp.Manifest).Select(f => f.RelativePath);
+        var paths = FunctionsLayout.Generate(PatternsApp.Manifest).Select(f => f.RelativePath);
 
         Assert.Equal(["host.json", "local.settings.json", "items-api/function.json", "ledger-writer/function.json", "accounts-api/function.json", "fallback/function.json"], paths);
     }
@@ -55,7 +61,7 @@ public class FunctionsLayoutTests
     [Fact]
     public void Generate_LedgerWriterOnServiceBus_ServiceBusTriggerAndConnectionSetting()
     {
-        var files = FunctionsLayout.Generate(PortableApp.Manifest, AzureLayoutOptions.WithServiceBus("ledger-writer"));
+        var files = FunctionsLayout.Generate(PatternsApp.Manifest, AzureLayoutOptions.WithServiceBus("ledger-writer"));
         using var function = JsonDocument.Parse(files.Single(f => f.RelativePath == "ledger-writer/function.json").Content);
         using var settings = JsonDocument.Parse(files.Single(f => f.RelativePath == "local.settings.json").Content);
         using var host = JsonDocument.Parse(files.Single(f => f.RelativePath == "host.json").Content);
@@ -73,7 +79,7 @@ public class FunctionsLayoutTests
     [Fact]
     public void Generate_ServiceBusForAnHttpFunction_ThrowsNamingIt()
     {
-        var ex = Assert.Throws<ArgumentException>(() => FunctionsLayout.Generate(PortableApp.Manifest, AzureLayoutOptions.WithServiceBus("items-api")));
+        var ex = Assert.Throws<ArgumentException>(() => FunctionsLayout.Generate(PatternsApp.Manifest, AzureLayoutOptions.WithServiceBus("items-api")));
 
         Assert.Contains("'items-api'", ex.Message, StringComparison.Ordinal);
     }
@@ -195,7 +201,7 @@ public class FunctionsLayoutTests
         var root = Directory.CreateTempSubdirectory("portable-azure-layout-").FullName;
         try
         {
-            FunctionsLayout.WriteTo(root, PortableApp.Manifest);
+            FunctionsLayout.WriteTo(root, PatternsApp.Manifest);
 
             var scriptRoot = FunctionsScriptRoot.Load(root);
 

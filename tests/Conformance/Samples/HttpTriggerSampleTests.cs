@@ -12,6 +12,7 @@ using Portable.Core.App;
 using Portable.Core.Functions;
 using Portable.Core.Invocation;
 using Portable.TestKit;
+using Portable.Core.Patterns;
 
 namespace Portable.Conformance.Samples;
 
@@ -128,7 +129,7 @@ public sealed class HttpTriggerSampleTests : IAsyncLifetime
             o.Cloud = CloudProvider.Aws;
             o.FunctionTarget = "items-api";
         });
-        services.AddPortableApp();
+        PatternsApp.App.AddTo(services);
         await using var provider = services.BuildServiceProvider();
         var response = await provider.GetRequiredService<HttpInvoker>().InvokeAsync(httpEvent.Request, new InvocationInfo(httpEvent.GatewayRequestId), CancellationToken.None);
 

@@ -8,7 +8,7 @@ public sealed class FunctionPipelineTests
     private static FunctionContext Context() => new()
     {
         InvocationId = "1",
-        FunctionName = "f",
+        Function = new FunctionDefinition("f", new HttpTrigger([])),
         Cloud = CloudProvider.Local,
         Logger = NullLogger.Instance,
         Services = new EmptyServices(),

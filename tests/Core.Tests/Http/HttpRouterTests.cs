@@ -1,11 +1,12 @@
 using Portable.Core.App;
 using Portable.Core.Http;
+using Portable.Core.Patterns;
 
 namespace Portable.Core.Tests.Http;
 
 public sealed class HttpRouterTests
 {
-    private readonly HttpRouter _router = new(PortableApp.Manifest);
+    private readonly HttpRouter _router = new(PatternsApp.Manifest);
 
     [Fact]
     public void Resolve_KnownRoute_ReturnsFunctionAndValues()

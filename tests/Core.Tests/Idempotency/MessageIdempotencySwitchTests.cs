@@ -7,6 +7,7 @@ using Portable.Core.Idempotency;
 using Portable.Core.Invocation;
 using Portable.Core.Messaging;
 using Portable.Core.State;
+using Portable.Core.Patterns;
 
 namespace Portable.Core.Tests.Idempotency;
 
@@ -116,7 +117,7 @@ public sealed class MessageIdempotencySwitchTests
         services.AddLogging();
         services.AddSingleton<IDeadLetterSink, NullDeadLetterSink>();
         services.AddPortableDefaults(o => o.MessageIdempotencyDisabled = disabled);
-        services.AddPortableApp();
+        PatternsApp.App.AddTo(services);
         services.AddSingleton(new FunctionManifestBuilder().AddQueue("fn", "orders", (_, _, _) =>
         {
             Interlocked.Increment(ref _calls);

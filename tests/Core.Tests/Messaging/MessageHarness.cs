@@ -10,6 +10,7 @@ using Portable.Core.Invocation;
 using Portable.Core.Messaging;
 using Portable.Core.State;
 using Portable.TestKit;
+using Portable.Core.Patterns;
 
 namespace Portable.Core.Tests.Messaging;
 
@@ -34,7 +35,7 @@ internal sealed class MessageHarness : IDisposable
         }
 
         services.AddPortableDefaults(_ => { });
-        services.AddPortableApp();
+        PatternsApp.App.AddTo(services);
         if (manifest is not null)
         {
             services.AddSingleton(manifest);

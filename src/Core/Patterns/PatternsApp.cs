@@ -5,13 +5,13 @@ using Portable.Core.Patterns.Items;
 using Portable.Core.Patterns.Ledger;
 using Portable.Core.State;
 
-namespace Portable.Core.App;
+namespace Portable.Core.Patterns;
 
 /// <summary>
-/// The app every host runs: its manifest (each function declared once) and the services its handlers need.
-/// Hosts call <see cref="AddPortableApp"/> after <see cref="PortableDefaults.AddPortableDefaults"/>.
+/// This repository's app: the serverless patterns as one <see cref="FunctionApp"/>. The hosts' <c>Program.cs</c>
+/// files hand it to their entry points; nothing else in the framework knows it.
 /// </summary>
-public static class PortableApp
+public static class PatternsApp
 {
     /// <summary>The manifest: the single source of truth for routing and for every generated deployment file.</summary>
     public static FunctionManifest Manifest { get; } = new FunctionManifestBuilder()
@@ -20,11 +20,13 @@ public static class PortableApp
         .AddHttp(AccountsApi.FunctionName, AccountsApi.MapRoutes)
         .Build();
 
+    /// <summary>The app: the manifest and the patterns' handlers.</summary>
+    public static FunctionApp App { get; } = new(Manifest, services => services.AddPatterns());
+
     /// <summary>Registers the patterns' handlers.</summary>
-    public static IServiceCollection AddPortableApp(this IServiceCollection services)
+    public static IServiceCollection AddPatterns(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
-        services.AddSingleton(Manifest);
         // Built by factories, not by reflection over their constructors (see PortableDefaults).
         services.AddSingleton(sp => new ItemsApi(sp.GetRequiredService<IStateStore>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new LedgerWriter(sp.GetRequiredService<IStateStore>(), sp.GetRequiredService<TimeProvider>()));
