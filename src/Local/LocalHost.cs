@@ -14,7 +14,6 @@ using Portable.Core.State;
 using Portable.Hosting;
 using Portable.Local.Queues;
 using Portable.Local.State;
-using Portable.Core.Patterns;
 
 namespace Portable.Local;
 
@@ -24,9 +23,10 @@ namespace Portable.Local;
 /// </summary>
 public static class LocalHost
 {
-    /// <summary>Builds the host (not yet started). Creates the data folder when missing.</summary>
-    public static WebApplication Build(LocalHostOptions options, Action<ILoggingBuilder>? logging = null)
+    /// <summary>Builds the host for <paramref name="functionApp"/> (not yet started). Creates the data folder when missing.</summary>
+    public static WebApplication Build(FunctionApp functionApp, LocalHostOptions options, Action<ILoggingBuilder>? logging = null)
     {
+        ArgumentNullException.ThrowIfNull(functionApp);
         ArgumentNullException.ThrowIfNull(options);
         Directory.CreateDirectory(options.DataDirectory);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "Portable.Local" });
@@ -64,12 +64,11 @@ public static class LocalHost
         builder.Services.AddSingleton<LocalQueueEndpoints>();
         builder.Services.AddHostedService(sp => ActivatorUtilities.CreateInstance<LocalQueueWorker>(
             sp, DeliveryProfile.Local with { VisibilityTimeout = options.QueueVisibilityTimeout ?? DeliveryProfile.Local.VisibilityTimeout }));
-        builder.Services.AddPortableDefaults(o =>
+        builder.Services.AddFunctionApp(functionApp, o =>
         {
             o.Cloud = CloudProvider.Local;
             o.TransientFaultRate = options.TransientFaultRate;
         });
-        PatternsApp.App.AddTo(builder.Services);
 
         var app = builder.Build();
         var invoker = app.Services.GetRequiredService<HttpInvoker>();

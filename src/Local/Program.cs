@@ -26,7 +26,7 @@ switch (command)
             return 2;
         }
 
-        var app = LocalHost.Build(options);
+        var app = LocalHost.Build(PatternsApp.App, options);
         try
         {
             await app.StartAsync();

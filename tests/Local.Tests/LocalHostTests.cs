@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Logging;
+using Portable.Core.Patterns;
 
 namespace Portable.Local.Tests;
 
@@ -18,7 +19,7 @@ public sealed class LocalHostTests : IDisposable
 
     private async Task<WebApplication> StartAsync()
     {
-        var app = LocalHost.Build(new LocalHostOptions { Port = 0, DataDirectory = Path.Combine(_dataDir, "nested", "data") }, l => l.SetMinimumLevel(LogLevel.Warning));
+        var app = LocalHost.Build(PatternsApp.App, new LocalHostOptions { Port = 0, DataDirectory = Path.Combine(_dataDir, "nested", "data") }, l => l.SetMinimumLevel(LogLevel.Warning));
         await app.StartAsync();
         return app;
     }

@@ -7,13 +7,13 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Portable.Core.App;
+using Portable.Azure.Layout;
 using Portable.Azure.Messaging;
 using Portable.Core.Functions;
 using Portable.Core.Messaging;
 using Portable.Core.Resilience;
 using Portable.Core.State;
 using Portable.Azure.State;
-using Portable.Core.Patterns;
 
 namespace Portable.Azure.Hosting;
 
@@ -24,11 +24,84 @@ namespace Portable.Azure.Hosting;
 public static class CustomHandlerHost
 {
     /// <summary>
-    /// Builds the handler (not yet started). <paramref name="configureServices"/> runs before the defaults, so a
-    /// test or a deployment can register its own state store or clock.
+    /// The custom handler's single entry point for <paramref name="app"/>: serves it (the Functions host starts the
+    /// handler with <c>FUNCTIONS_CUSTOMHANDLER_PORT</c> set), or with <c>--write-layout DIR</c> writes the app's script
+    /// root. Returns the process exit code.
     /// </summary>
-    public static WebApplication Build(CustomHandlerOptions options, Action<ILoggingBuilder>? logging = null, Action<IServiceCollection>? configureServices = null)
+    public static async Task<int> RunAsync(FunctionApp app, string[] args)
     {
+        ArgumentNullException.ThrowIfNull(app);
+        ArgumentNullException.ThrowIfNull(args);
+        switch (args)
+        {
+            case ["--write-layout", var directory, .. var rest] when rest is [] or ["--service-bus", _]:
+                var layoutOptions = rest is [_, var serviceBus] ? AzureLayoutOptions.WithServiceBus(serviceBus) : AzureLayoutOptions.Default;
+                try
+                {
+                    foreach (var path in FunctionsLayout.WriteTo(directory, app.Manifest, layoutOptions))
+                    {
+                        Console.WriteLine($"wrote {path}");
+                    }
+                }
+                catch (ArgumentException ex)
+                {
+                    Console.Error.WriteLine(ex.Message);
+                    return 2;
+                }
+
+                return 0;
+            case ["--help" or "-h"]:
+                Console.WriteLine("""
+                    Usage: Portable.Azure                       serve as a custom handler (the Functions host starts it
+                                                                with FUNCTIONS_CUSTOMHANDLER_PORT set)
+                           Portable.Azure --write-layout DIR [--service-bus FN[,FN...]]
+                                                                write host.json, local.settings.json and a folder per
+                                                                function (function.json) into DIR; queue functions
+                                                                listen on a Storage queue (queueTrigger) unless named
+                                                                after --service-bus (serviceBusTrigger)
+                    """);
+                return 0;
+            case []:
+                break;
+            default:
+                Console.Error.WriteLine($"Unknown arguments '{string.Join(' ', args)}'. Try --help.");
+                return 2;
+        }
+
+        var (options, error) = CustomHandlerOptions.FromEnvironment(Environment.GetEnvironmentVariable, Environment.CurrentDirectory);
+        if (options is null)
+        {
+            Console.Error.WriteLine(error);
+            return 2;
+        }
+
+        WebApplication web;
+        try
+        {
+            web = await BuildAsync(app, options).ConfigureAwait(false);
+        }
+        catch (Core.State.StateStoreUnreachableException ex)
+        {
+            await Console.Error.WriteLineAsync(ex.Message).ConfigureAwait(false);
+            return 2;
+        }
+
+        await using (web.ConfigureAwait(false))
+        {
+            await web.RunAsync().ConfigureAwait(false);
+        }
+
+        return 0;
+    }
+
+    /// <summary>
+    /// Builds the handler for <paramref name="app"/> (not yet started). <paramref name="configureServices"/> runs
+    /// first, so a test or a deployment can register its own state store, dead-letter sink or clock.
+    /// </summary>
+    /// <exception cref="Core.State.StateStoreUnreachableException">Table Storage is configured but did not answer.</exception>
+    public static async Task<WebApplication> BuildAsync(FunctionApp app, CustomHandlerOptions options, Action<ILoggingBuilder>? logging = null, Action<IServiceCollection>? configureServices = null)
+    {
+        ArgumentNullException.ThrowIfNull(app);
         ArgumentNullException.ThrowIfNull(options);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "Portable.Azure" });
         builder.WebHost.ConfigureKestrel(k =>
@@ -51,48 +124,50 @@ public static class CustomHandlerHost
 
         configureServices?.Invoke(builder.Services);
         builder.Services.AddSingleton(options);
-        if (options.StorageConnection is { } storage)
-        {
-            builder.Services.TryAddSingleton(_ => StorageQueuePublisher.CreateService(storage));
-            builder.Services.TryAddSingleton<IMessagePublisher, StorageQueuePublisher>();
-            builder.Services.TryAddSingleton<IDeadLetterSink, PoisonQueueDeadLetterSink>();
-        }
+        await builder.Services.AddPortableHostAsync(app, Cloud(options), o => o.Cloud = CloudProvider.Azure).ConfigureAwait(false);
+        builder.Services.AddSingleton(sp => new QueueInvocationHandler(sp.GetRequiredService<Core.Invocation.MessageInvoker>(), sp.GetRequiredService<ILogger<QueueInvocationHandler>>()));
+        builder.Services.AddSingleton<CustomHandlerEndpoint>();
 
-        // State lives in Table Storage when a storage account is configured (PORTABLE_TABLES_CONNECTION, else the
-        // host's AzureWebJobsStorage); without one the in-memory default serves a single instance.
+        var web = builder.Build();
+        var endpoint = web.Services.GetRequiredService<CustomHandlerEndpoint>();
+        web.Run(endpoint.HandleAsync);
+        return web;
+    }
+
+    /// <summary>
+    /// The Azure pieces of the composition root: state in Table Storage when a storage account is configured
+    /// (<c>PORTABLE_TABLES_CONNECTION</c>, else the host's <c>AzureWebJobsStorage</c>; without one the in-memory default
+    /// serves a single instance), Storage queues for publishing and the <c>&lt;queue&gt;-poison</c> dead letters, and
+    /// throttling and 5xx as transient faults.
+    /// </summary>
+    private static CloudServices Cloud(CustomHandlerOptions options)
+    {
         var tables = NonEmpty(Environment.GetEnvironmentVariable(TableStorageStateStoreOptions.ConnectionVariable)) is not null
             ? TableStorageStateStoreOptions.FromEnvironment()
             : options.StorageConnection is { } connection
                 ? new TableStorageStateStoreOptions(connection, NonEmpty(Environment.GetEnvironmentVariable(TableStorageStateStoreOptions.TableVariable)) ?? TableStorageStateStore.DefaultTableName)
                 : null;
-        if (tables is not null)
+        var storage = options.StorageConnection;
+        return new CloudServices
         {
-            builder.Services.TryAddSingleton<IStateStore>(sp =>
-                TableStorageStateStoreOptions.CreateAsync(tables, sp.GetRequiredService<TimeProvider>()).GetAwaiter().GetResult());
-        }
-
-        builder.Services.AddPortableDefaults(o => o.Cloud = CloudProvider.Azure);
-        PatternsApp.App.AddTo(builder.Services);
-        if (tables is not null || options.StorageConnection is not null)
-        {
-            // Every call to the storage account goes through a resilience pipeline; throttling and 5xx are transient.
-            builder.Services.AddPortableResilience(r => r
-                .AddPipeline(PortableResilience.StatePipeline)
-                .AddPipeline(PortableResilience.PublishPipeline)
-                .AddTransientFault(e => e is global::Azure.RequestFailedException { Status: 408 or 429 or >= 500 }));
-            builder.Services.AddResilientStateStore();
-            if (options.StorageConnection is not null)
-            {
-                builder.Services.AddResilientMessagePublisher();
-            }
-        }
-        builder.Services.AddSingleton<QueueInvocationHandler>();
-        builder.Services.AddSingleton<CustomHandlerEndpoint>();
-
-        var app = builder.Build();
-        var endpoint = app.Services.GetRequiredService<CustomHandlerEndpoint>();
-        app.Run(endpoint.HandleAsync);
-        return app;
+            OpenStateStore = tables is null
+                ? null
+                : async (time, ct) =>
+                {
+                    try
+                    {
+                        return await TableStorageStateStoreOptions.CreateAsync(tables, time, ct).ConfigureAwait(false);
+                    }
+                    catch (Exception ex) when (ex is global::Azure.RequestFailedException or HttpRequestException or AggregateException)
+                    {
+                        throw new Core.State.StateStoreUnreachableException($"The Table Storage state store (table {tables.TableName}) could not be reached: {ex.Message}", ex);
+                    }
+                },
+            Services = storage is null ? null : services => services.AddSingleton(_ => new StorageQueuePublisher(StorageQueuePublisher.CreateService(storage))),
+            Publisher = storage is null ? null : sp => sp.GetRequiredService<StorageQueuePublisher>(),
+            DeadLetters = storage is null ? null : sp => new PoisonQueueDeadLetterSink(sp.GetRequiredService<StorageQueuePublisher>(), sp.GetRequiredService<ILogger<PoisonQueueDeadLetterSink>>()),
+            IsTransient = e => e is global::Azure.RequestFailedException { Status: 408 or 429 or >= 500 },
+        };
     }
 
     private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;

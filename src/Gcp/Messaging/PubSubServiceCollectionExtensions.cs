@@ -14,10 +14,12 @@ public static class PubSubServiceCollectionExtensions
     public const string DeadLetterSuffix = "-dead-letter";
 
     /// <summary>
-    /// Registers <see cref="PubSubPublisher"/> as the <see cref="IMessagePublisher"/> and a dead-letter sink that
-    /// publishes to <c>{topic}-dead-letter</c>. Nothing connects until the first publish (cold starts).
+    /// Registers the Pub/Sub clients: <see cref="PubSubPublisher"/> and the metadata server client it takes project
+    /// and token from, over one shared <see cref="HttpClient"/>. Nothing connects until the first publish (cold
+    /// starts). The composition root makes the publisher the <see cref="IMessagePublisher"/> and dead-letters through
+    /// it to <c>{topic}-dead-letter</c>.
     /// </summary>
-    public static IServiceCollection AddPubSubMessaging(this IServiceCollection services, PubSubPublisherOptions options)
+    public static IServiceCollection AddPubSubClients(this IServiceCollection services, PubSubPublisherOptions options)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(options);
@@ -29,10 +31,6 @@ public static class PubSubServiceCollectionExtensions
         }));
         services.AddSingleton(sp => new MetadataServer(sp.GetRequiredService<PubSubHttpClient>().Client, sp.GetRequiredService<TimeProvider>(), options.MetadataHost));
         services.AddSingleton(sp => new PubSubPublisher(sp.GetRequiredService<PubSubHttpClient>().Client, options, sp.GetRequiredService<MetadataServer>()));
-        services.RemoveAll<IMessagePublisher>();
-        services.AddSingleton<IMessagePublisher>(sp => sp.GetRequiredService<PubSubPublisher>());
-        services.RemoveAll<IDeadLetterSink>();
-        services.AddSingleton<IDeadLetterSink>(sp => new PublishingDeadLetterSink(sp.GetRequiredService<PubSubPublisher>(), DeadLetterSuffix));
         return services;
     }
 

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Portable.Azure.Hosting;
 using Portable.TestKit;
+using Portable.Core.Patterns;
 
 namespace Portable.Azure.Tests.Hosting;
 
@@ -15,7 +16,7 @@ public sealed class CustomHandlerEndpointTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _app = CustomHandlerHost.Build(new CustomHandlerOptions { Port = 0, RoutePrefix = string.Empty }, logging: _ => { });
+        _app = await CustomHandlerHost.BuildAsync(PatternsApp.App, new CustomHandlerOptions { Port = 0, RoutePrefix = string.Empty }, logging: _ => { });
         await _app.StartAsync();
         _client = new HttpClient { BaseAddress = _app.BaseAddress() };
     }
@@ -154,7 +155,7 @@ public sealed class CustomHandlerEndpointWithApiPrefixTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _app = CustomHandlerHost.Build(new CustomHandlerOptions { Port = 0, RoutePrefix = "api" }, logging: _ => { });
+        _app = await CustomHandlerHost.BuildAsync(PatternsApp.App, new CustomHandlerOptions { Port = 0, RoutePrefix = "api" }, logging: _ => { });
         await _app.StartAsync();
         _client = new HttpClient { BaseAddress = _app.BaseAddress() };
     }

@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Portable.Azure.Hosting;
 using Portable.Core.Messaging;
 using Portable.Core.State;
+using Portable.Core.Patterns;
 
 namespace Portable.Azure.Tests.Queues;
 
@@ -20,7 +21,7 @@ public sealed class QueueInvocationTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _app = CustomHandlerHost.Build(
+        _app = await CustomHandlerHost.BuildAsync(PatternsApp.App, 
             new CustomHandlerOptions { Port = 0, RoutePrefix = string.Empty },
             logging: _ => { },
             configureServices: s =>

@@ -8,6 +8,7 @@ using Portable.Azure.Hosting;
 using Portable.Azure.Messaging;
 using Portable.Core.Messaging;
 using Portable.Engines;
+using Portable.Core.Patterns;
 
 namespace Portable.Azure.Tests.Queues;
 
@@ -76,7 +77,7 @@ public sealed class StorageQueuePublisherTests(AzuriteFixture azurite) : IClassF
     public async Task Handler_WithStorageConnection_InvalidPaymentLandsInPaymentsPoisonAnd200()
     {
         await Decoding("payments-poison").DeleteIfExistsAsync();
-        var app = CustomHandlerHost.Build(new CustomHandlerOptions { Port = 0, StorageConnection = azurite.ConnectionString }, logging: _ => { });
+        var app = await CustomHandlerHost.BuildAsync(PatternsApp.App, new CustomHandlerOptions { Port = 0, StorageConnection = azurite.ConnectionString }, logging: _ => { });
         await using (app)
         {
             await app.StartAsync();

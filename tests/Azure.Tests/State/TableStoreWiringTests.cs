@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Portable.Azure.Hosting;
 using Portable.Core.State;
 using Portable.Engines;
+using Portable.Core.Patterns;
 
 namespace Portable.Azure.Tests.State;
 
@@ -14,8 +15,8 @@ public sealed class TableStoreWiringTests(AzuriteFixture azurite) : IClassFixtur
     public async Task TwoHandlerInstances_SameStorageAccount_SeeEachOthersItems()
     {
         var options = new CustomHandlerOptions { Port = 0, StorageConnection = azurite.ConnectionString };
-        await using var first = CustomHandlerHost.Build(options, logging: _ => { });
-        await using var second = CustomHandlerHost.Build(options, logging: _ => { });
+        await using var first = await CustomHandlerHost.BuildAsync(PatternsApp.App, options, logging: _ => { });
+        await using var second = await CustomHandlerHost.BuildAsync(PatternsApp.App, options, logging: _ => { });
         await first.StartAsync();
         await second.StartAsync();
         using var one = new HttpClient { BaseAddress = first.BaseAddress() };
@@ -31,9 +32,9 @@ public sealed class TableStoreWiringTests(AzuriteFixture azurite) : IClassFixtur
     }
 
     [Fact]
-    public void NoStorageAccount_InMemoryStore()
+    public async Task NoStorageAccount_InMemoryStore()
     {
-        var app = CustomHandlerHost.Build(new CustomHandlerOptions { Port = 0 }, logging: _ => { });
+        await using var app = await CustomHandlerHost.BuildAsync(PatternsApp.App, new CustomHandlerOptions { Port = 0 }, logging: _ => { });
         Assert.IsType<InMemoryStateStore>(app.Services.GetRequiredService<IStateStore>());
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Portable.Local;
 using Portable.Local.Emulators.Aws;
 using Portable.TestKit;
+using Portable.Core.Patterns;
 
 namespace Portable.Conformance.Hosts;
 
@@ -57,7 +58,7 @@ public static class HostsUnderTest
         public static async Task<IHostUnderTest> StartAsync()
         {
             var dataDir = Directory.CreateTempSubdirectory("portable-conformance-").FullName;
-            var app = LocalHost.Build(new LocalHostOptions { Port = 0, DataDirectory = dataDir }, l => l.SetMinimumLevel(LogLevel.Warning));
+            var app = LocalHost.Build(PatternsApp.App, new LocalHostOptions { Port = 0, DataDirectory = dataDir }, l => l.SetMinimumLevel(LogLevel.Warning));
             await app.StartAsync();
             return new LocalUnderTest(app, dataDir);
         }

@@ -10,6 +10,7 @@ using Microsoft.Extensions.Logging;
 using Portable.Core.Messaging;
 using Portable.Local;
 using Portable.Local.Queues;
+using Portable.Core.Patterns;
 
 namespace Portable.Conformance.Queues;
 
@@ -42,7 +43,7 @@ internal sealed class LocalQueueHost : IQueueHostUnderTest
     {
         var dataDir = Directory.CreateTempSubdirectory("portable-queue-conformance-").FullName;
         var failures = new TransientFailureLog();
-        var app = LocalHost.Build(
+        var app = LocalHost.Build(PatternsApp.App, 
             new LocalHostOptions { Port = 0, DataDirectory = dataDir, TransientFaultRate = transientFaultRate ?? 0 },
             l => l.SetMinimumLevel(LogLevel.Warning).AddProvider(failures));
         await app.StartAsync();

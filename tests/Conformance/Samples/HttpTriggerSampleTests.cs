@@ -148,7 +148,7 @@ public sealed class HttpTriggerSampleTests : IAsyncLifetime
     // The custom handler in process, sent the sample as the Functions host sends a payload-mode invocation.
     private static async Task<Answer> InvokeAzureAsync(JsonNode sample, string routePrefix, string function)
     {
-        await using var app = CustomHandlerHost.Build(new CustomHandlerOptions { Port = 0, RoutePrefix = routePrefix }, l => l.SetMinimumLevel(LogLevel.Warning));
+        await using var app = await CustomHandlerHost.BuildAsync(PatternsApp.App, new CustomHandlerOptions { Port = 0, RoutePrefix = routePrefix }, l => l.SetMinimumLevel(LogLevel.Warning));
         await app.StartAsync();
         using var client = new HttpClient { BaseAddress = app.BaseAddress(), Timeout = HostsUnderTest.RequestTimeout };
         using var message = new HttpRequestMessage(HttpMethod.Post, "/" + function)

@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Portable.Core.Messaging;
 using Portable.Local.Queues;
+using Portable.Core.Patterns;
 
 namespace Portable.Local.Tests.Queues;
 
@@ -25,7 +26,7 @@ public sealed class LocalQueueEndToEndTests : IDisposable
 
     private async Task<(WebApplication App, HttpClient Client)> StartAsync(double? faultRate = null)
     {
-        var app = LocalHost.Build(
+        var app = LocalHost.Build(PatternsApp.App, 
             new LocalHostOptions { Port = 0, DataDirectory = _dataDir, TransientFaultRate = faultRate },
             l => l.SetMinimumLevel(LogLevel.Critical));
         await app.StartAsync();

@@ -1,0 +1,147 @@
+using System.Runtime.InteropServices;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Portable.Aws.Logging;
+using Portable.Aws.Messaging;
+using Portable.Aws.Runtime;
+using Portable.Aws.State;
+using Portable.Core.App;
+using Portable.Core.Functions;
+using Portable.Core.Invocation;
+using Portable.Core.Messaging;
+using Portable.Core.Settings;
+using Portable.Core.State;
+
+namespace Portable.Aws;
+
+/// <summary>
+/// The Lambda custom runtime (<c>provided.al2023</c>) for an app it is given: reads <c>AWS_LAMBDA_RUNTIME_API</c> and
+/// <c>_HANDLER</c>, composes the app's services, then serves invocations through the Runtime API until SIGTERM.
+/// The single entry point, as <c>LambdaBootstrapBuilder</c> is in Amazon's RuntimeSupport.
+/// </summary>
+public static class LambdaHost
+{
+    /// <summary>Runs <paramref name="app"/> as a Lambda function; returns the process exit code.</summary>
+    public static async Task<int> RunAsync(FunctionApp app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var runtimeApi = Environment.GetEnvironmentVariable("AWS_LAMBDA_RUNTIME_API");
+        if (string.IsNullOrWhiteSpace(runtimeApi))
+        {
+            await Console.Error.WriteLineAsync("AWS_LAMBDA_RUNTIME_API is not set: bootstrap must run inside Lambda or under a Runtime API emulator.").ConfigureAwait(false);
+            return 2;
+        }
+
+        using var client = new RuntimeApiClient(runtimeApi);
+        using var shutdown = new CancellationTokenSource();
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+        {
+            context.Cancel = true;
+            shutdown.Cancel();
+        });
+
+        var handler = Environment.GetEnvironmentVariable("_HANDLER");
+        if (!LambdaBootstrap.TryResolveHandler(handler, app.Manifest, out var function, out var initError))
+        {
+            return await FailInitAsync(client, initError, shutdown.Token).ConfigureAwait(false);
+        }
+
+        var logs = new JsonLinesLoggerProvider(TimeProvider.System)
+        {
+            MinimumLevel = JsonLinesLoggerProvider.MinimumLevelFrom(Environment.GetEnvironmentVariable("AWS_LAMBDA_LOG_LEVEL")),
+        };
+
+        // One provider behind a small factory rather than AddLogging: nothing resolves ILogger<T>, and the options, filter
+        // rules and open generics AddLogging brings cost every Native AOT cold start milliseconds of reflection and type loading.
+        using var loggerFactory = new LambdaLoggerFactory(logs);
+        var services = new ServiceCollection();
+        services.AddSingleton<ILoggerFactory>(loggerFactory);
+        try
+        {
+            await services.AddPortableHostAsync(app, Cloud(HostSettings.Environment), o =>
+            {
+                o.Cloud = CloudProvider.Aws;
+                o.FunctionTarget = function.Name;
+            }, shutdown.Token).ConfigureAwait(false);
+        }
+        catch (SettingsException ex)
+        {
+            return await FailInitAsync(client, new LambdaError("Runtime.InitFailed", ex.Message), shutdown.Token).ConfigureAwait(false);
+        }
+        catch (StateStoreUnreachableException ex)
+        {
+            return await FailInitAsync(client, new LambdaError("Runtime.InitFailed", ex.Message), shutdown.Token).ConfigureAwait(false);
+        }
+
+        await using var provider = services.BuildServiceProvider();
+        var log = provider.GetRequiredService<ILoggerFactory>().CreateLogger("Portable.Aws.Bootstrap");
+        LambdaBootstrap bootstrap;
+        try
+        {
+            // Builds the singletons the function needs, once: an HTTP function answers API Gateway / Function URL events,
+            // a queue function answers SQS events with batchItemFailures.
+            bootstrap = function.Trigger is QueueTrigger
+                ? new LambdaBootstrap(client, provider.GetRequiredService<MessageInvoker>(), function, log, id => logs.RequestId = id)
+                : new LambdaBootstrap(client, provider.GetRequiredService<HttpInvoker>(), log, id => logs.RequestId = id);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or SettingsException)
+        {
+            return await FailInitAsync(client, new LambdaError("Runtime.InitFailed", $"Function '{function.Name}' could not start: {ex.Message}"), shutdown.Token).ConfigureAwait(false);
+        }
+
+        try
+        {
+            await bootstrap.RunAsync(shutdown.Token).ConfigureAwait(false);
+            return 0;
+        }
+        catch (OperationCanceledException) when (shutdown.IsCancellationRequested)
+        {
+            return 0;
+        }
+        catch (Exception ex) when (ex is RuntimeApiException or HttpRequestException)
+        {
+            log.LogCritical(ex, "The Runtime API failed; exiting so Lambda replaces this environment");
+            return 1;
+        }
+    }
+
+    /// <summary>
+    /// The AWS pieces of the composition root: DynamoDB when <c>PORTABLE_DYNAMODB_TABLE</c> names a table (the
+    /// in-memory default serves one instance only; the table is created only against an endpoint override, i.e. a
+    /// local engine), SQS for publishing and for the <c>&lt;queue&gt;-dlq</c> dead letters (the client is built on first
+    /// use), throttling and 5xx as transient faults.
+    /// </summary>
+    internal static CloudServices Cloud(HostSettings settings)
+    {
+        var dynamo = settings.Text(DynamoDbStateStoreOptions.TableVariable) is not null ? DynamoDbStateStoreOptions.FromEnvironment() : null;
+        var sqs = SqsPublisherOptions.FromEnvironment();
+        return new CloudServices
+        {
+            OpenStateStore = dynamo is null
+                ? null
+                : async (time, ct) =>
+                {
+                    try
+                    {
+                        return await DynamoDbStateStoreOptions.CreateAsync(dynamo, time, ensureTable: dynamo.ServiceUrl is not null, ct).ConfigureAwait(false);
+                    }
+                    catch (Exception ex) when (ex is Amazon.Runtime.AmazonServiceException or Amazon.Runtime.AmazonClientException or HttpRequestException)
+                    {
+                        throw new StateStoreUnreachableException($"The DynamoDB state store (table {dynamo.TableName}) could not be reached: {ex.Message}", ex);
+                    }
+                },
+            Services = services => services.AddSingleton(_ => new SqsPublisher(sqs)),
+            Publisher = sp => sp.GetRequiredService<SqsPublisher>(),
+            DeadLetters = sp => new SqsDeadLetterSink(sp.GetRequiredService<SqsPublisher>()),
+            IsTransient = e => e is Amazon.Runtime.AmazonServiceException { StatusCode: System.Net.HttpStatusCode.RequestTimeout or System.Net.HttpStatusCode.TooManyRequests or >= System.Net.HttpStatusCode.InternalServerError }
+                or Amazon.DynamoDBv2.Model.ProvisionedThroughputExceededException or Amazon.DynamoDBv2.Model.RequestLimitExceededException,
+        };
+    }
+
+    private static async Task<int> FailInitAsync(RuntimeApiClient client, LambdaError error, CancellationToken cancellationToken)
+    {
+        await Console.Error.WriteLineAsync($"{error.ErrorType}: {error.ErrorMessage}").ConfigureAwait(false);
+        await client.PostInitErrorAsync(error, cancellationToken).ConfigureAwait(false);
+        return 1;
+    }
+}

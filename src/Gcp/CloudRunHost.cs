@@ -1,0 +1,107 @@
+using System.Net;
+using Portable.Core.App;
+using Portable.Core.Functions;
+using Portable.Core.Invocation;
+using Portable.Core.Settings;
+using Portable.Core.State;
+using Portable.Gcp.Events;
+using Portable.Gcp.Http;
+using Portable.Gcp.Logging;
+using Portable.Gcp.Messaging;
+using Portable.Gcp.State;
+
+namespace Portable.Gcp;
+
+/// <summary>
+/// The Cloud Run host for an app it is given, as <c>EntryPoint.StartAsync</c> is in the Functions Framework. Cloud
+/// Run's container contract: HTTP on 0.0.0.0:$PORT, SIGTERM then SIGKILL 10 s later. The Functions Framework's HTTP
+/// contract: <c>FUNCTION_TARGET</c> picks the function, every path reaches it except <c>/favicon.ico</c> and
+/// <c>/robots.txt</c>. Nothing but DI setup happens before Kestrel listens (cold starts).
+/// </summary>
+public static class CloudRunHost
+{
+    /// <summary>Serves <paramref name="app"/> until SIGTERM; returns the process exit code.</summary>
+    public static async Task<int> RunAsync(FunctionApp app, string[] args)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        if (!CloudRunSettings.TryRead(Environment.GetEnvironmentVariable, app.Manifest, out var settings, out var error))
+        {
+            await Console.Error.WriteLineAsync(error).ConfigureAwait(false);
+            return 2;
+        }
+
+        var builder = WebApplication.CreateSlimBuilder(args);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Listen(IPAddress.Any, settings.Port);
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = null; // Core refuses oversized bodies itself, with a JSON 413.
+        });
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = CloudRunSettings.ShutdownTimeout);
+        builder.Logging.AddCloudLogging();
+        try
+        {
+            await builder.Services.AddPortableHostAsync(app, Cloud(HostSettings.Environment), o =>
+            {
+                o.Cloud = CloudProvider.Gcp;
+                o.FunctionTarget = settings.FunctionTarget;
+            }).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is SettingsException or StateStoreUnreachableException)
+        {
+            await Console.Error.WriteLineAsync(ex.Message).ConfigureAwait(false);
+            return 2;
+        }
+
+        await using var web = builder.Build();
+        var invoker = web.Services.GetRequiredService<HttpInvoker>();
+        var log = web.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Portable.Gcp");
+        var pubSub = new PubSubPushEndpoint(web.Services.GetRequiredService<MessageInvoker>(), settings, log);
+        web.Run(context => CloudRunRequest.HandleAsync(context, invoker, pubSub, settings, log));
+        web.Lifetime.ApplicationStopping.Register(() => CloudRunLog.Draining(log, CloudRunSettings.ShutdownTimeout.TotalSeconds));
+
+        try
+        {
+            await web.StartAsync().ConfigureAwait(false);
+        }
+        catch (IOException ex)
+        {
+            await Console.Error.WriteLineAsync($"Could not listen on 0.0.0.0:{settings.Port}: {ex.Message}").ConfigureAwait(false);
+            return 1;
+        }
+
+        CloudRunLog.Listening(log, settings.Port, settings.FunctionTarget ?? "every function");
+        await web.WaitForShutdownAsync().ConfigureAwait(false);
+        return 0;
+    }
+
+    /// <summary>
+    /// The Google pieces of the composition root: PostgreSQL (Cloud SQL) when <c>PORTABLE_POSTGRES_CONNECTION</c> is
+    /// set (the in-memory default serves one instance only), Pub/Sub for publishing and for the
+    /// <c>&lt;topic&gt;-dead-letter</c> dead letters. Npgsql marks its own transient faults.
+    /// </summary>
+    internal static CloudServices Cloud(HostSettings settings)
+    {
+        var postgres = settings.Text(PostgresStateStoreOptions.ConnectionVariable) is not null ? PostgresStateStoreOptions.FromEnvironment() : null;
+        var pubSub = PubSubPublisherOptions.FromEnvironment(Environment.GetEnvironmentVariable);
+        return new CloudServices
+        {
+            OpenStateStore = postgres is null
+                ? null
+                : async (time, ct) =>
+                {
+                    try
+                    {
+                        return await PostgresStateStoreOptions.CreateAsync(postgres, time, ct).ConfigureAwait(false);
+                    }
+                    catch (Exception ex) when (ex is Npgsql.NpgsqlException or ArgumentException or InvalidOperationException)
+                    {
+                        throw new StateStoreUnreachableException($"The PostgreSQL state store could not start ({PostgresStateStoreOptions.ConnectionVariable}): {ex.Message}", ex);
+                    }
+                },
+            Services = services => services.AddPubSubClients(pubSub),
+            Publisher = sp => sp.GetRequiredService<PubSubPublisher>(),
+            DeadLetters = sp => new Core.Messaging.PublishingDeadLetterSink(sp.GetRequiredService<PubSubPublisher>(), PubSubServiceCollectionExtensions.DeadLetterSuffix),
+        };
+    }
+}
