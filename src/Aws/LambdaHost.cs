@@ -19,7 +19,7 @@ namespace Portable.Aws;
 /// <c>_HANDLER</c>, composes the app's services, then serves invocations through the Runtime API until SIGTERM.
 /// The single entry point, as <c>LambdaBootstrapBuilder</c> is in Amazon's RuntimeSupport.
 /// </summary>
-public static class LambdaHost
+public static partial class LambdaHost
 {
     /// <summary>Runs <paramref name="app"/> as a Lambda function; returns the process exit code.</summary>
     public static async Task<int> RunAsync(FunctionApp app)
@@ -100,7 +100,7 @@ public static class LambdaHost
         }
         catch (Exception ex) when (ex is RuntimeApiException or HttpRequestException)
         {
-            log.LogCritical(ex, "The Runtime API failed; exiting so Lambda replaces this environment");
+            LogRuntimeApiFailed(log, ex);
             return 1;
         }
     }
@@ -144,4 +144,7 @@ public static class LambdaHost
         await client.PostInitErrorAsync(error, cancellationToken).ConfigureAwait(false);
         return 1;
     }
+
+    [LoggerMessage(EventId = 3901, Level = LogLevel.Critical, Message = "The Runtime API failed; exiting so Lambda replaces this environment")]
+    private static partial void LogRuntimeApiFailed(ILogger logger, Exception exception);
 }

@@ -61,8 +61,8 @@ internal sealed class GcpHostProcess : IAsyncDisposable
         }
 
         var host = new GcpHostProcess(new Process { StartInfo = info }, port);
-        host.Process.OutputDataReceived += (_, e) => host.Append(host._stdout, e.Data);
-        host.Process.ErrorDataReceived += (_, e) => host.Append(host._stderr, e.Data);
+        host.Process.OutputDataReceived += (_, e) => Append(host._stdout, e.Data);
+        host.Process.ErrorDataReceived += (_, e) => Append(host._stderr, e.Data);
         host.Process.Start();
         host.Process.BeginOutputReadLine();
         host.Process.BeginErrorReadLine();
@@ -160,7 +160,7 @@ internal sealed class GcpHostProcess : IAsyncDisposable
         Process.Dispose();
     }
 
-    private void Append(List<string> lines, string? line)
+    private static void Append(List<string> lines, string? line)
     {
         if (line is not null)
         {

@@ -313,7 +313,7 @@ public static class ApiGatewayRequestMapper
         query.Append(Uri.EscapeDataString(name)).Append('=').Append(Uri.EscapeDataString(value));
     }
 
-    private static IEnumerable<string> Values(JsonElement element) => element.ValueKind switch
+    private static string[] Values(JsonElement element) => element.ValueKind switch
     {
         JsonValueKind.Array => element.EnumerateArray().Where(v => v.ValueKind != JsonValueKind.Null).Select(ScalarText).ToArray(),
         JsonValueKind.Null => [],

@@ -1,7 +1,7 @@
-using System.Globalization;
 using System.Text;
 using Portable.Core.Functions;
 using Portable.Core.Messaging;
+using Portable.Core.Settings;
 
 namespace Portable.Core.Invocation;
 
@@ -21,19 +21,10 @@ public sealed class FaultInjectionMiddleware(double transientRate) : IFunctionMi
         ? transientRate
         : throw new ArgumentOutOfRangeException(nameof(transientRate), transientRate, "The rate must be from 0 to 1.");
 
-    /// <summary>The middleware the environment asks for, or null when the variable is unset or empty.</summary>
-    public static FaultInjectionMiddleware? FromEnvironment(Func<string, string?> environment)
-    {
-        ArgumentNullException.ThrowIfNull(environment);
-        if (environment(RateVariable) is not { Length: > 0 } text)
-        {
-            return null;
-        }
-
-        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var rate) && rate is >= 0 and <= 1
-            ? new FaultInjectionMiddleware(rate)
-            : throw new InvalidOperationException($"{RateVariable} must be a number from 0 to 1, not '{text}'.");
-    }
+    /// <summary>The middleware the environment asks for, or null when the variable is unset or blank.</summary>
+    /// <exception cref="SettingsException">The variable is not a number from 0 to 1.</exception>
+    public static FaultInjectionMiddleware? FromEnvironment(Func<string, string?> environment) =>
+        new HostSettings(environment).Double(RateVariable, 0, 1) is { } rate ? new FaultInjectionMiddleware(rate) : null;
 
     /// <summary>True for a message invocation.</summary>
     public static bool AppliesTo(FunctionContext context) => context?.Input is IncomingMessage;

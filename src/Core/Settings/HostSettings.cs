@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 
 namespace Portable.Core.Settings;
@@ -33,6 +34,7 @@ public sealed class HostSettings
         Text(name) ?? throw new SettingsException($"{name} is not set: expected {accepted}.");
 
     /// <summary>An integer in [<paramref name="min"/>, <paramref name="max"/>], or null when unset.</summary>
+    [SuppressMessage("Naming", "CA1720:Identifier contains type name", Justification = "Named after the type it parses, as Convert.ToInt32 is.")]
     public int? Int32(string name, int min, int max)
     {
         if (Text(name) is not { } text)
@@ -46,6 +48,7 @@ public sealed class HostSettings
     }
 
     /// <summary>A number in [<paramref name="min"/>, <paramref name="max"/>], or null when unset.</summary>
+    [SuppressMessage("Naming", "CA1720:Identifier contains type name", Justification = "Named after the type it parses, as Convert.ToDouble is.")]
     public double? Double(string name, double min, double max)
     {
         if (Text(name) is not { } text)

@@ -1,0 +1,102 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using Portable.Core.App;
+using Portable.Core.Functions;
+using Portable.Core.Invocation;
+using Portable.Core.Messaging;
+using Portable.Core.Resilience;
+using Portable.Core.State;
+
+namespace Portable.Core.Tests.App;
+
+public sealed class PortableCompositionTests
+{
+    private static readonly FunctionApp App = new(
+        new FunctionManifestBuilder()
+            .AddQueue("tally", "tallies", (_, _, _) => ValueTask.FromResult(MessageResult.DeadLetter("bad tally")))
+            .Build());
+
+    private static ServiceCollection Services()
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
+        return services;
+    }
+
+    [Fact]
+    public async Task AddPortableHostAsync_StateStore_OpenedBeforeTheContainerWithTheRegisteredClock()
+    {
+        var clock = new FakeTimeProvider();
+        var services = Services();
+        services.AddSingleton<TimeProvider>(clock);
+        TimeProvider? seen = null;
+        await services.AddPortableHostAsync(App, new CloudServices
+        {
+            OpenStateStore = (time, _) =>
+            {
+                seen = time;
+                return Task.FromResult<IStateStore>(new InMemoryStateStore(time));
+            },
+        }, _ => { });
+
+        Assert.Same(clock, seen); // opened during composition, not inside a DI factory
+        await using var provider = services.BuildServiceProvider();
+        Assert.IsType<ResilientStateStore>(provider.GetRequiredService<IStateStore>());
+    }
+
+    [Fact]
+    public async Task AddPortableHostAsync_NoCloudStore_KeepsTheInMemoryStore()
+    {
+        var services = Services();
+        await services.AddPortableHostAsync(App, new CloudServices(), _ => { });
+        await using var provider = services.BuildServiceProvider();
+        Assert.IsType<InMemoryStateStore>(provider.GetRequiredService<IStateStore>());
+        Assert.IsType<UnconfiguredDeadLetterSink>(provider.GetRequiredService<IDeadLetterSink>());
+    }
+
+    [Fact]
+    public async Task AddPortableHostAsync_DeadLetters_RetriedBehindThePublishPipeline()
+    {
+        var sink = new FlakySink(failures: 1);
+        var services = Services();
+        await services.AddPortableHostAsync(App, new CloudServices
+        {
+            DeadLetters = _ => sink,
+            IsTransient = e => e is TimeoutException,
+        }, _ => { });
+        await using var provider = services.BuildServiceProvider();
+
+        Assert.IsType<ResilientDeadLetterSink>(provider.GetRequiredService<IDeadLetterSink>());
+        var invoker = provider.GetRequiredService<MessageInvoker>();
+        var message = new IncomingMessage { Id = "m1", Body = "{}"u8.ToArray(), Source = "tallies" };
+        var settlements = await invoker.InvokeAsync(invoker.GetFunction("tally"), [message], default, CancellationToken.None);
+
+        Assert.Equal(MessageOutcome.DeadLetter, Assert.Single(settlements).Outcome);
+        Assert.Equal(2, sink.Calls); // the first write timed out and was retried by the pipeline
+    }
+
+    [Fact]
+    public async Task AddPortableHostAsync_RegistersTheAppLast_SoItsServicesSeePortables()
+    {
+        var services = Services();
+        IServiceCollection? atApp = null;
+        var app = new FunctionApp(App.Manifest, s => atApp = s);
+        await services.AddPortableHostAsync(app, new CloudServices(), _ => { });
+
+        Assert.Same(services, atApp);
+        Assert.Contains(services, d => d.ServiceType == typeof(InvocationEngine));
+        Assert.Contains(services, d => d.ServiceType == typeof(FunctionManifest));
+    }
+
+    private sealed class FlakySink(int failures) : IDeadLetterSink
+    {
+        private int _calls;
+
+        public int Calls => _calls;
+
+        public ValueTask DeadLetterAsync(IncomingMessage message, string reason, CancellationToken cancellationToken = default) =>
+            Interlocked.Increment(ref _calls) <= failures ? throw new TimeoutException("dead-letter queue throttled") : ValueTask.CompletedTask;
+    }
+}
