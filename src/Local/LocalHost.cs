@@ -106,12 +106,9 @@ public static class LocalHost
             }
         }
 
-        foreach (var function in manifest.Functions)
+        foreach (var (function, queue) in manifest.FunctionsOf<QueueTrigger>())
         {
-            if (function.Trigger is QueueTrigger queue)
-            {
-                lines.Add($"  {function.Name,-14} {"QUEUE",-7} {queue.Queue}  (send: POST {LocalQueueEndpoints.Prefix}/{queue.Queue})");
-            }
+            lines.Add($"  {function.Name,-14} {"QUEUE",-7} {queue.Queue}  (send: POST {LocalQueueEndpoints.Prefix}/{queue.Queue})");
         }
 
         var root = baseAddress.ToString().TrimEnd('/');

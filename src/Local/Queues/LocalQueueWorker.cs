@@ -27,13 +27,11 @@ public sealed partial class LocalQueueWorker(
 
     /// <inheritdoc />
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(invoker.Manifest.Functions
-            .Where(f => f.Trigger is QueueTrigger)
-            .Select(f => Task.Run(() => ConsumeAsync(f, stoppingToken), CancellationToken.None)));
+        Task.WhenAll(invoker.Manifest.FunctionsOf<QueueTrigger>()
+            .Select(f => Task.Run(() => ConsumeAsync(f.Function, f.Trigger, stoppingToken), CancellationToken.None)));
 
-    private async Task ConsumeAsync(FunctionDefinition function, CancellationToken stoppingToken)
+    private async Task ConsumeAsync(FunctionDefinition function, QueueTrigger trigger, CancellationToken stoppingToken)
     {
-        var trigger = (QueueTrigger)function.Trigger;
         var batchSize = Math.Min(trigger.Options.BatchSize, Profile.MaxBatchSize);
         while (!stoppingToken.IsCancellationRequested)
         {
