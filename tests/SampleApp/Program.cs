@@ -1,0 +1,19 @@
+using Portable.Aws;
+using Portable.Azure.Hosting;
+using Portable.Gcp;
+using Portable.SampleApp;
+
+// A user's Program.cs, three times over: each cloud's host is given the same app through its public entry point.
+return Environment.GetEnvironmentVariable("PORTABLE_SAMPLE_HOST") switch
+{
+    "aws" => await LambdaHost.RunAsync(TallyApp.App),
+    "gcp" => await CloudRunHost.RunAsync(TallyApp.App, args),
+    "azure" => await CustomHandlerHost.RunAsync(TallyApp.App, args),
+    var other => Fail(other),
+};
+
+static int Fail(string? host)
+{
+    Console.Error.WriteLine($"PORTABLE_SAMPLE_HOST='{host}' is not valid: expected aws, gcp or azure.");
+    return 2;
+}
