@@ -58,7 +58,7 @@ public static class ApiGatewayEvents
             w.WriteStartObject("multiValueHeaders");
             foreach (var (name, values) in headers)
             {
-                WriteArray(w, name, values);
+                PayloadJson.WriteStringArray(w, name, values);
             }
 
             w.WriteEndObject();
@@ -74,7 +74,7 @@ public static class ApiGatewayEvents
                 w.WriteStartObject("multiValueQueryStringParameters");
                 foreach (var name in query.Names)
                 {
-                    WriteArray(w, name, query.GetValues(name));
+                    PayloadJson.WriteStringArray(w, name, query.GetValues(name));
                 }
 
                 w.WriteEndObject();
@@ -130,7 +130,7 @@ public static class ApiGatewayEvents
             w.WriteString("rawQueryString", request.QueryString);
             if (cookies.Length > 0)
             {
-                WriteArray(w, "cookies", cookies);
+                PayloadJson.WriteStringArray(w, "cookies", cookies);
             }
 
             w.WriteStartObject("headers");
@@ -210,17 +210,6 @@ public static class ApiGatewayEvents
         }
 
         return headers;
-    }
-
-    private static void WriteArray(Utf8JsonWriter w, string name, IEnumerable<string> values)
-    {
-        w.WriteStartArray(name);
-        foreach (var value in values)
-        {
-            w.WriteStringValue(value);
-        }
-
-        w.WriteEndArray();
     }
 
     private static void WriteMapOrNull(Utf8JsonWriter w, string name, IReadOnlyDictionary<string, string>? values)

@@ -139,13 +139,7 @@ public static class CustomHandlerPayloads
         w.WriteStartObject("Headers");
         foreach (var name in headers.Names)
         {
-            w.WriteStartArray(name);
-            foreach (var value in headers.GetValues(name))
-            {
-                w.WriteStringValue(value);
-            }
-
-            w.WriteEndArray();
+            PayloadJson.WriteStringArray(w, name, headers.GetValues(name));
         }
 
         w.WriteEndObject();

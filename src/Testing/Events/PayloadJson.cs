@@ -89,6 +89,18 @@ internal static class PayloadJson
         w.WriteEndObject();
     }
 
+    /// <summary>Writes <paramref name="values"/> as a JSON array of strings.</summary>
+    public static void WriteStringArray(Utf8JsonWriter w, string name, IEnumerable<string> values)
+    {
+        w.WriteStartArray(name);
+        foreach (var value in values)
+        {
+            w.WriteStringValue(value);
+        }
+
+        w.WriteEndArray();
+    }
+
     /// <summary>Milliseconds since the Unix epoch.</summary>
     public static long EpochMilliseconds(DateTimeOffset time) => time.ToUnixTimeMilliseconds();
 

@@ -5,6 +5,7 @@ using Portable.Aws.Events;
 using Portable.Core.Http;
 using Portable.Core.Messaging;
 using Portable.Testing;
+using Portable.TestKit;
 
 namespace Portable.Aws.Tests.Events;
 
@@ -124,14 +125,7 @@ public sealed class KitEventsRoundTripTests
         Assert.Equal(sent.Length, batch.Messages.Count);
         for (var i = 0; i < sent.Length; i++)
         {
-            var (expected, actual) = (sent[i], batch.Messages[i]);
-            Assert.Equal(expected.Id, actual.Id);
-            Assert.Equal(expected.Body.ToArray(), actual.Body.ToArray());
-            Assert.Equal(expected.Attributes, actual.Attributes);
-            Assert.Equal(expected.DeliveryCount, actual.DeliveryCount);
-            Assert.Equal(expected.EnqueuedAt, actual.EnqueuedAt);
-            Assert.Equal(expected.Source, actual.Source);
-            Assert.Null(actual.OrderingKey);
+            MessageAssert.Equal(sent[i], batch.Messages[i]);
         }
     }
 

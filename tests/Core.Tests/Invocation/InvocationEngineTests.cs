@@ -90,8 +90,7 @@ public sealed partial class InvocationEngineTests
 
         var entry = Assert.Single(host.Logs.WithEventId(9001));
         Assert.Equal("Portable.Functions.scoped", entry.Category);
-        Assert.Equal("scoped", entry.ScopeValues["FunctionName"]);
-        Assert.Equal("inv-42", entry.ScopeValues["InvocationId"]);
+        AssertScope(entry, "scoped", "inv-42");
         Assert.Equal("/scoped", entry.Values["Path"]);
     }
 
@@ -107,8 +106,7 @@ public sealed partial class InvocationEngineTests
 
         var fault = Assert.Single(host.Logs.WithEventId(1001));
         Assert.Equal("Portable.Invocation", fault.Category);
-        Assert.Equal("faulty", fault.ScopeValues["FunctionName"]);
-        Assert.Equal("inv-7", fault.ScopeValues["InvocationId"]);
+        AssertScope(fault, "faulty", "inv-7");
     }
 
     [Fact]
@@ -125,9 +123,7 @@ public sealed partial class InvocationEngineTests
 
         await host.DeliverAsync("scoped", [MessageBuilder.Json("{}", "m-1").Build()], new InvocationInfo(InvocationId: "batch-1"));
 
-        var entry = Assert.Single(host.Logs.WithEventId(9001));
-        Assert.Equal("scoped-queue", entry.ScopeValues["FunctionName"]);
-        Assert.Equal("batch-1/m-1", entry.ScopeValues["InvocationId"]);
+        AssertScope(Assert.Single(host.Logs.WithEventId(9001)), "scoped-queue", "batch-1/m-1");
     }
 
     [Fact]
@@ -167,6 +163,12 @@ public sealed partial class InvocationEngineTests
         await host.DeliverOneAsync("unrouted", MessageBuilder.Json("{}").Build());
 
         Assert.False(seen);
+    }
+
+    private static void AssertScope(LogEntry entry, string functionName, string invocationId)
+    {
+        Assert.Equal(functionName, entry.ScopeValues["FunctionName"]);
+        Assert.Equal(invocationId, entry.ScopeValues["InvocationId"]);
     }
 
     /// <summary>

@@ -2,6 +2,7 @@ using Portable.Core.Http;
 using Portable.Core.Messaging;
 using Portable.Gcp.Events;
 using Portable.Testing;
+using Portable.TestKit;
 
 namespace Portable.Gcp.Tests.Events;
 
@@ -26,17 +27,6 @@ public sealed class KitPayloadsRoundTripTests
         return delivery;
     }
 
-    private static void AssertSameMessage(IncomingMessage sent, IncomingMessage received)
-    {
-        Assert.Equal(sent.Id, received.Id);
-        Assert.Equal(sent.Body.ToArray(), received.Body.ToArray());
-        Assert.Equal(sent.Attributes, received.Attributes);
-        Assert.Equal(sent.DeliveryCount, received.DeliveryCount);
-        Assert.Equal(sent.EnqueuedAt, received.EnqueuedAt);
-        Assert.Equal(sent.OrderingKey, received.OrderingKey);
-        Assert.Equal(sent.Source, received.Source);
-    }
-
     [Theory]
     [InlineData(1)]
     [InlineData(4)]
@@ -48,7 +38,7 @@ public sealed class KitPayloadsRoundTripTests
 
         Assert.Equal(PubSubDeliveryFormat.Push, delivery.Format);
         Assert.Equal("projects/p/subscriptions/s", delivery.Subscription);
-        AssertSameMessage(sent, delivery.Message);
+        MessageAssert.Equal(sent, delivery.Message);
     }
 
     [Fact]
@@ -59,7 +49,7 @@ public sealed class KitPayloadsRoundTripTests
         var delivery = Read(CloudEventBuilder.PubSubMessagePublished(sent).ToBinaryRequest());
 
         Assert.Equal(PubSubDeliveryFormat.CloudEventBinary, delivery.Format);
-        AssertSameMessage(sent, delivery.Message);
+        MessageAssert.Equal(sent, delivery.Message);
     }
 
     [Fact]
@@ -70,7 +60,7 @@ public sealed class KitPayloadsRoundTripTests
         var delivery = Read(CloudEventBuilder.PubSubMessagePublished(sent).ToStructuredRequest());
 
         Assert.Equal(PubSubDeliveryFormat.CloudEventStructured, delivery.Format);
-        AssertSameMessage(sent, delivery.Message);
+        MessageAssert.Equal(sent, delivery.Message);
     }
 
     [Fact]
