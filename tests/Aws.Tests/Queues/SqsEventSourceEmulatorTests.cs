@@ -7,6 +7,7 @@ using Portable.Aws.Runtime;
 using Portable.Core.Functions;
 using Portable.Core.Messaging;
 using Portable.Local.Emulators.Aws;
+using Portable.Testing;
 using Portable.TestKit;
 
 namespace Portable.Aws.Tests.Queues;
@@ -16,7 +17,7 @@ public sealed class SqsEventSourceEmulatorTests : IAsyncLifetime
 {
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 1, 12, 0, 0, TimeSpan.Zero));
     private readonly CancellationTokenSource _stop = new();
-    private QueueHarness _harness = null!;
+    private FunctionTestHost _harness = null!;
     private LambdaRuntimeApiEmulator _lambda = null!;
     private SqsEventSourceEmulator _sqs = null!;
     private RuntimeApiClient _client = null!;
@@ -30,11 +31,11 @@ public sealed class SqsEventSourceEmulatorTests : IAsyncLifetime
                 ? ValueTask.FromResult(MessageResult.Success)
                 : throw new InvalidOperationException("always down"), new QueueTriggerOptions { BatchSize = 2, DisableIdempotency = true })
             .Build();
-        _harness = new QueueHarness(manifest);
+        _harness = new FunctionTestHost(manifest, configure: o => o.Host = h => h.Cloud = CloudProvider.Aws);
         _lambda = await LambdaRuntimeApiEmulator.StartAsync();
         _sqs = await SqsEventSourceEmulator.StartAsync(_lambda, new SqsEventSourceEmulatorOptions { QueueName = "jobs", BatchSize = 2, MaxReceiveCount = 3, TimeProvider = _time });
         _client = new RuntimeApiClient(_lambda.RuntimeApi);
-        var bootstrap = new LambdaBootstrap(_client, _harness.Invoker, _harness.Invoker.GetFunction("probe"), NullLogger.Instance);
+        var bootstrap = new LambdaBootstrap(_client, _harness.MessageInvoker, _harness.MessageInvoker.GetFunction("probe"), NullLogger.Instance);
         _loop = Task.Run(() => bootstrap.RunAsync(_stop.Token));
     }
 

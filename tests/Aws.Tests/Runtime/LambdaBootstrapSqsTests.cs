@@ -1,13 +1,14 @@
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Portable.Aws.Events;
 using Portable.Aws.Runtime;
-using Portable.Aws.Tests.Queues;
 using Portable.Core.Functions;
 using Portable.Core.Messaging;
 using Portable.Local.Emulators.Aws;
+using Portable.Testing;
 using Portable.TestKit;
 
 namespace Portable.Aws.Tests.Runtime;
@@ -33,28 +34,26 @@ public class LambdaBootstrapSqsTests
         .AddHttp("web", r => r.Map("GET", "/x", (_, _, _) => ValueTask.FromResult(Portable.Core.Http.PortableHttpResponse.Empty(200))))
         .Build();
 
+    // Message i is "m{i}", delivered for the third time from "payments".
     private static string SqsEvent(params string[] bodies) =>
-        JsonSerializer.Serialize(new
+        Encoding.UTF8.GetString(SqsEvents.Batch(bodies.Select((body, i) => MessageBuilder.Text(body, $"m{i}").From("payments").WithDeliveryCount(3).Build())));
+
+    private static FunctionTestHost Host(FunctionManifest manifest, IDeadLetterSink? deadLetters = null) =>
+        new(manifest, configure: o =>
         {
-            Records = bodies.Select((body, i) => new Dictionary<string, object>
+            o.Host = h => h.Cloud = CloudProvider.Aws;
+            if (deadLetters is not null)
             {
-                ["messageId"] = $"m{i}",
-                ["receiptHandle"] = $"rh{i}",
-                ["body"] = body,
-                ["eventSource"] = "aws:sqs",
-                ["eventSourceARN"] = "arn:aws:sqs:us-east-1:123456789012:payments",
-                ["awsRegion"] = "us-east-1",
-                ["attributes"] = new Dictionary<string, string> { ["ApproximateReceiveCount"] = "3", ["SentTimestamp"] = "1790000000000" },
-                ["messageAttributes"] = new Dictionary<string, object>(),
-            }).ToArray(),
+                o.Services = s => s.AddSingleton(deadLetters);
+            }
         });
 
-    private static async Task<LambdaInvocationResult> RunOneAsync(QueueHarness harness, string payload, bool fifo = false)
+    private static async Task<LambdaInvocationResult> RunOneAsync(FunctionTestHost harness, string payload, bool fifo = false)
     {
         await using var emulator = await LambdaRuntimeApiEmulator.StartAsync(new LambdaRuntimeApiEmulatorOptions { TimeProvider = new FakeTimeProvider(Start) });
         using var client = new RuntimeApiClient(emulator.RuntimeApi);
-        var function = harness.Invoker.GetFunction("probe");
-        var bootstrap = new LambdaBootstrap(client, harness.Invoker, function, NullLogger.Instance);
+        var function = harness.MessageInvoker.GetFunction("probe");
+        var bootstrap = new LambdaBootstrap(client, harness.MessageInvoker, function, NullLogger.Instance);
         var invocation = emulator.InvokeAsync(Encoding.UTF8.GetBytes(payload), TimeSpan.FromSeconds(10));
         await bootstrap.RunOnceAsync(CancellationToken.None);
         return await invocation;
@@ -77,7 +76,7 @@ public class LambdaBootstrapSqsTests
     [Fact]
     public async Task RunOnce_AllSucceed_PostsAnEmptyFailureList()
     {
-        using var harness = new QueueHarness(Manifest());
+        using var harness = Host(Manifest());
 
         var result = await RunOneAsync(harness, SqsEvent("ok-1", "ok-2", "ok-3"));
 
@@ -87,12 +86,12 @@ public class LambdaBootstrapSqsTests
     [Fact]
     public async Task RunOnce_PoisonAndTransient_ListsOnlyTheTransientAndDeadLettersThePoison()
     {
-        using var harness = new QueueHarness(Manifest());
+        using var harness = Host(Manifest());
 
         var result = await RunOneAsync(harness, SqsEvent("ok-1", "poison-2", "flaky-3", "ok-4"));
 
         Assert.Equal(["m2"], FailedIds(result));
-        var (message, reason) = Assert.Single(harness.DeadLetters.Letters);
+        var (message, reason) = Assert.Single(harness.DeadLetters.Received);
         Assert.Equal("m1", message.Id);
         Assert.Equal("payments", message.Source);
         Assert.Equal(3, message.DeliveryCount);
@@ -102,7 +101,7 @@ public class LambdaBootstrapSqsTests
     [Fact]
     public async Task RunOnce_DeadLetterSinkFails_ListsThePoisonForRedelivery()
     {
-        using var harness = new QueueHarness(Manifest(), new UnconfiguredDeadLetterSink());
+        using var harness = Host(Manifest(), new UnconfiguredDeadLetterSink());
 
         var result = await RunOneAsync(harness, SqsEvent("ok-1", "poison-2"));
 
@@ -112,7 +111,7 @@ public class LambdaBootstrapSqsTests
     [Fact]
     public async Task RunOnce_FifoFunction_ListsEverythingFromTheFirstFailureOn()
     {
-        using var harness = new QueueHarness(Manifest(fifo: true));
+        using var harness = Host(Manifest(fifo: true));
 
         var result = await RunOneAsync(harness, SqsEvent("ok-1", "flaky-2", "ok-3", "ok-4"));
 
@@ -122,7 +121,7 @@ public class LambdaBootstrapSqsTests
     [Fact]
     public async Task RunOnce_RecordMissingMessageId_PostsInvalidEventError()
     {
-        using var harness = new QueueHarness(Manifest());
+        using var harness = Host(Manifest());
 
         var result = await RunOneAsync(harness, """{"Records":[{"eventSource":"aws:sqs","body":"ok","eventSourceARN":"arn:aws:sqs:us-east-1:123456789012:payments"}]}""");
 
@@ -137,7 +136,7 @@ public class LambdaBootstrapSqsTests
     [Fact]
     public async Task RunOnce_HttpEventToQueueFunction_PostsUnsupportedEventError()
     {
-        using var harness = new QueueHarness(Manifest());
+        using var harness = Host(Manifest());
 
         var result = await RunOneAsync(harness, RepoPaths.ReadSample("aws-apigw-v2-request.json"));
 
@@ -148,7 +147,7 @@ public class LambdaBootstrapSqsTests
     [Fact]
     public async Task RunOnce_RealSample_IsAnsweredWithItsMessageIdForRetry()
     {
-        using var harness = new QueueHarness(Manifest());
+        using var harness = Host(Manifest());
 
         var result = await RunOneAsync(harness, RepoPaths.ReadSample("aws-sqs-event.json")); // "Message Body" is neither ok nor poison: transient
 

@@ -7,6 +7,7 @@ using Portable.Core.App;
 using Portable.Core.Functions;
 using Portable.Core.Http;
 using Portable.Local.Emulators.Aws;
+using Portable.Testing;
 using Portable.TestKit;
 using Portable.Core.Patterns;
 
@@ -18,16 +19,16 @@ public class LambdaBootstrapTests
     private static readonly DateTimeOffset Start = new(2026, 11, 1, 12, 0, 0, TimeSpan.Zero);
 
     private static string V2Event(string method, string path) =>
-        $$$"""{"version":"2.0","routeKey":"$default","rawPath":"{{{path}}}","rawQueryString":"","headers":{},"requestContext":{"stage":"$default","requestId":"gw-1","http":{"method":"{{{method}}}","path":"{{{path}}}"}},"isBase64Encoded":false}""";
+        Encoding.UTF8.GetString(ApiGatewayEvents.HttpApiV2(new HttpRequestBuilder(method, path).Build(), new LambdaHttpEventOptions { RequestId = "gw-1" }));
 
     private static FunctionManifest Manifest(HttpHandler handler) =>
         new FunctionManifestBuilder().AddHttp("probe", r => r.Map("GET", "/probe", handler)).Build();
 
-    private static async Task<LambdaInvocationResult> RunOneAsync(InvokerHarness harness, string payload, Func<Task>? whileRunning = null, LambdaInvocationRequest? request = null)
+    private static async Task<LambdaInvocationResult> RunOneAsync(FunctionTestHost harness, string payload, Func<Task>? whileRunning = null, LambdaInvocationRequest? request = null)
     {
         await using var emulator = await LambdaRuntimeApiEmulator.StartAsync(new LambdaRuntimeApiEmulatorOptions { TimeProvider = new FakeTimeProvider(Start) });
         using var client = new RuntimeApiClient(emulator.RuntimeApi);
-        var bootstrap = new LambdaBootstrap(client, harness.Invoker, NullLogger.Instance);
+        var bootstrap = new LambdaBootstrap(client, harness.HttpInvoker, NullLogger.Instance);
         var invocation = emulator.InvokeAsync((request ?? new LambdaInvocationRequest { Payload = default }) with { Payload = Encoding.UTF8.GetBytes(payload), Timeout = TimeSpan.FromSeconds(10) });
         var run = bootstrap.RunOnceAsync(CancellationToken.None);
         if (whileRunning is not null)
@@ -64,7 +65,7 @@ public class LambdaBootstrapTests
     [Fact]
     public async Task RunOnce_HttpEvent_PassesRequestIdDeadlineAndTraceToTheFunction()
     {
-        using var harness = new InvokerHarness(manifest: Manifest((_, context, _) => ValueTask.FromResult(
+        using var harness = new FunctionTestHost(Manifest((_, context, _) => ValueTask.FromResult(
             PortableHttpResponse.Empty(200)
                 .WithHeader("X-Invocation", context.InvocationId)
                 .WithHeader("X-Deadline", context.Deadline?.ToString("O") ?? "none")
@@ -87,7 +88,7 @@ public class LambdaBootstrapTests
     public async Task RunOnce_DeadlinePasses_CancelsHandlerAndAnswers504()
     {
         var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var harness = new InvokerHarness(manifest: Manifest(async (_, _, ct) =>
+        using var harness = new FunctionTestHost(Manifest(async (_, _, ct) =>
         {
             entered.SetResult();
             await Task.Delay(Timeout.Infinite, ct);
@@ -97,7 +98,7 @@ public class LambdaBootstrapTests
         var result = await RunOneAsync(harness, V2Event("GET", "/probe"), async () =>
         {
             await entered.Task.WaitAsync(TimeSpan.FromSeconds(30));
-            harness.Time.Advance(TimeSpan.FromSeconds(11)); // past Lambda-Runtime-Deadline-Ms (start + 10 s)
+            harness.Clock.Advance(TimeSpan.FromSeconds(11)); // past Lambda-Runtime-Deadline-Ms (start + 10 s)
         });
 
         Assert.Equal(LambdaInvocationOutcome.Success, result.Outcome);
@@ -108,7 +109,7 @@ public class LambdaBootstrapTests
     [Fact]
     public async Task RunOnce_HandlerThrows_AnswersResponse500NotError()
     {
-        using var harness = new InvokerHarness(manifest: Manifest((_, _, _) => throw new InvalidOperationException("boom")));
+        using var harness = new FunctionTestHost(Manifest((_, _, _) => throw new InvalidOperationException("boom")));
 
         var result = await RunOneAsync(harness, V2Event("GET", "/probe"));
 
@@ -121,7 +122,7 @@ public class LambdaBootstrapTests
     [Fact]
     public async Task RunOnce_UnsupportedEvent_PostsErrorWithDocumentedShape()
     {
-        using var harness = new InvokerHarness();
+        using var harness = new FunctionTestHost(PatternsApp.App);
 
         var result = await RunOneAsync(harness, RepoPaths.ReadSample("aws-sqs-event.json"));
 
@@ -138,7 +139,7 @@ public class LambdaBootstrapTests
     public async Task RunOnce_ResponseOverLimit_ReportsResponseSizeTooLarge()
     {
         var big = new string('x', 7 * 1024 * 1024);
-        using var harness = new InvokerHarness(manifest: Manifest((_, _, _) => ValueTask.FromResult(
+        using var harness = new FunctionTestHost(Manifest((_, _, _) => ValueTask.FromResult(
             new PortableHttpResponse { StatusCode = 200, Headers = HeaderMap.Empty.With("Content-Type", "text/plain"), Body = Encoding.UTF8.GetBytes(big) })));
 
         var result = await RunOneAsync(harness, V2Event("GET", "/probe"));

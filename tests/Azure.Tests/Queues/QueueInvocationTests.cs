@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Text;
 using System.Text.Json;
@@ -8,6 +7,7 @@ using Portable.Azure.Hosting;
 using Portable.Core.Messaging;
 using Portable.Core.State;
 using Portable.Core.Patterns;
+using Portable.Testing;
 
 namespace Portable.Azure.Tests.Queues;
 
@@ -44,20 +44,9 @@ public sealed class QueueInvocationTests : IAsyncLifetime
 
     private async Task<(HttpStatusCode Status, string Body)> DeliverAsync(string messageText, string messageId, int dequeueCount = 1)
     {
-        var invocation = JsonSerializer.Serialize(new Dictionary<string, object>
-        {
-            ["Data"] = new Dictionary<string, object> { ["message"] = messageText },
-            ["Metadata"] = new Dictionary<string, object>
-            {
-                ["DequeueCount"] = dequeueCount,
-                ["Id"] = messageId,
-                ["InsertionTime"] = "2026-11-01T10:00:00+00:00",
-                ["PopReceipt"] = "AgAAAAMAAAAAAAAAAgtnj8x+1QE=",
-                ["sys"] = new Dictionary<string, object> { ["MethodName"] = "ledger-writer" },
-            },
-        });
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/ledger-writer") { Content = new StringContent(invocation, Encoding.UTF8, "application/json") };
-        request.Headers.Add(CustomHandlerEndpoint.InvocationIdHeader, "inv-" + messageId);
+        var message = MessageBuilder.Text(messageText, messageId).WithDeliveryCount(dequeueCount).EnqueuedAt(TestClock.Start.AddHours(-2)).Build();
+        using var request = CustomHandlerPayloads.Queue(message, "ledger-writer", new CustomHandlerPayloadOptions { InvocationId = "inv-" + messageId })
+            .ToHttpRequestMessage();
         using var response = await _client.SendAsync(request);
         return (response.StatusCode, await response.Content.ReadAsStringAsync());
     }
@@ -101,7 +90,7 @@ public sealed class QueueInvocationTests : IAsyncLifetime
         var (status, body) = await DeliverAsync("""{"paymentId":"p-bad","account":"acc-1","amount":-3,"currency":"EUR"}""", "m-bad");
 
         Assert.Equal(HttpStatusCode.OK, status);
-        var (message, reason) = Assert.Single(_deadLetters.Letters);
+        var (message, reason) = Assert.Single(_deadLetters.Received);
         Assert.Equal("m-bad", message.Id);
         Assert.Equal("payments", message.Source);
         Assert.Contains("amount must be greater than 0", reason, StringComparison.Ordinal);
@@ -120,14 +109,14 @@ public sealed class QueueInvocationTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.InternalServerError, first.Status);
         Assert.Contains("retried", first.Body, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, second.Status);
-        Assert.Empty(_deadLetters.Letters);
+        Assert.Empty(_deadLetters.Received);
         Assert.Equal(7m, (await BalanceAsync("acc-1")).GetProperty("balance").GetDecimal());
     }
 
     [Fact]
     public async Task Deliver_SinkFails_500SoTheHostsPoisonRuleIsTheSafetyNet()
     {
-        _deadLetters.Fail = true;
+        _deadLetters.FailWith = new InvalidOperationException("The dead-letter queue is unreachable.");
 
         var (status, _) = await DeliverAsync("not json", "m-5");
 
@@ -140,24 +129,6 @@ public sealed class QueueInvocationTests : IAsyncLifetime
         using var response = await _client.PostAsync("/ledger-writer", new StringContent("""{"Data":{"a":"1","b":"2"},"Metadata":{"Id":"x"}}""", Encoding.UTF8, "application/json"));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-    }
-
-    private sealed class RecordingDeadLetterSink : IDeadLetterSink
-    {
-        public ConcurrentQueue<(IncomingMessage Message, string Reason)> Letters { get; } = new();
-
-        public bool Fail { get; set; }
-
-        public ValueTask DeadLetterAsync(IncomingMessage message, string reason, CancellationToken cancellationToken = default)
-        {
-            if (Fail)
-            {
-                throw new InvalidOperationException("The dead-letter queue is unreachable.");
-            }
-
-            Letters.Enqueue((message, reason));
-            return ValueTask.CompletedTask;
-        }
     }
 
     /// <summary>Fails the next writes to ledger entries, as an unreachable table would.</summary>

@@ -1,20 +1,11 @@
-using Microsoft.Extensions.Logging.Abstractions;
 using Portable.Core.Functions;
+using Portable.Testing;
 
 namespace Portable.Core.Tests.Functions;
 
 public sealed class FunctionPipelineTests
 {
-    private static FunctionContext Context() => new()
-    {
-        InvocationId = "1",
-        Function = new FunctionDefinition("f", new HttpTrigger([])),
-        Cloud = CloudProvider.Local,
-        Logger = NullLogger.Instance,
-        Services = new EmptyServices(),
-        TimeProvider = TimeProvider.System,
-        Input = "in",
-    };
+    private static FunctionContext Context() => new FunctionContextBuilder().Build();
 
     [Fact]
     public async Task Build_SeveralSteps_RunInOrderAroundTerminal()
@@ -55,10 +46,5 @@ public sealed class FunctionPipelineTests
             Calls++;
             return next(context);
         }
-    }
-
-    private sealed class EmptyServices : IServiceProvider
-    {
-        public object? GetService(Type serviceType) => null;
     }
 }

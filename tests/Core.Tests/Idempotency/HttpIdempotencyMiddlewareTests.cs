@@ -2,6 +2,8 @@ using System.Text.Json;
 using Portable.Core.Functions;
 using Portable.Core.Http;
 using Portable.Core.Idempotency;
+using Portable.Core.Patterns;
+using Portable.Testing;
 using Portable.TestKit;
 
 namespace Portable.Core.Tests.Idempotency;
@@ -13,7 +15,7 @@ public sealed class HttpIdempotencyMiddlewareTests
     [Fact]
     public async Task Post_SameKeyAndBody_ReplaysFirstResponseWithoutSecondItem()
     {
-        using var host = new InvokerHarness();
+        using var host = new FunctionTestHost(PatternsApp.App);
         var first = await host.SendAsync("POST", "/items", """{"name":"a","price":1}""", ("Idempotency-Key", "k1"));
         var second = await host.SendAsync("POST", "/items", """{"name":"a","price":1}""", ("Idempotency-Key", "k1"));
 
@@ -28,7 +30,7 @@ public sealed class HttpIdempotencyMiddlewareTests
     [Fact]
     public async Task Post_SameKeyDifferentBody_Returns422()
     {
-        using var host = new InvokerHarness();
+        using var host = new FunctionTestHost(PatternsApp.App);
         await host.SendAsync("POST", "/items", """{"name":"a","price":1}""", ("Idempotency-Key", "k1"));
         var conflict = await host.SendAsync("POST", "/items", """{"name":"b","price":1}""", ("Idempotency-Key", "k1"));
         Assert.Equal(422, conflict.StatusCode);
@@ -38,7 +40,7 @@ public sealed class HttpIdempotencyMiddlewareTests
     [Fact]
     public async Task Post_DifferentKeys_CreateTwoItems()
     {
-        using var host = new InvokerHarness();
+        using var host = new FunctionTestHost(PatternsApp.App);
         await host.SendAsync("POST", "/items", """{"name":"a","price":1}""", ("Idempotency-Key", "k1"));
         await host.SendAsync("POST", "/items", """{"name":"a","price":1}""", ("Idempotency-Key", "k2"));
         Assert.Equal(2, (await host.Store.ListAsync("items", 10)).Entries.Count);
@@ -47,7 +49,7 @@ public sealed class HttpIdempotencyMiddlewareTests
     [Fact]
     public async Task Post_ValidationFailure_IsReplayedToo()
     {
-        using var host = new InvokerHarness();
+        using var host = new FunctionTestHost(PatternsApp.App);
         var first = await host.SendAsync("POST", "/items", """{"name":""}""", ("Idempotency-Key", "k1"));
         var second = await host.SendAsync("POST", "/items", """{"name":""}""", ("Idempotency-Key", "k1"));
         Assert.Equal(400, first.StatusCode);
@@ -58,9 +60,9 @@ public sealed class HttpIdempotencyMiddlewareTests
     [Fact]
     public async Task Post_AfterRecordExpires_RunsAgain()
     {
-        using var host = new InvokerHarness();
+        using var host = new FunctionTestHost(PatternsApp.App);
         await host.SendAsync("POST", "/items", """{"name":"a","price":1}""", ("Idempotency-Key", "k1"));
-        host.Time.Advance(IdempotencyRecords.CompletedLifetime + TimeSpan.FromMinutes(1));
+        host.Clock.Advance(IdempotencyRecords.CompletedLifetime + TimeSpan.FromMinutes(1));
         var again = await host.SendAsync("POST", "/items", """{"name":"a","price":1}""", ("Idempotency-Key", "k1"));
         Assert.Null(again.Headers[HttpIdempotencyMiddleware.ReplayedHeaderName]);
         Assert.Equal(2, (await host.Store.ListAsync("items", 10)).Entries.Count);
@@ -77,7 +79,7 @@ public sealed class HttpIdempotencyMiddlewareTests
             await release.Task;
             return PortableHttpResponse.Empty(201);
         })).Build();
-        using var host = new InvokerHarness(manifest: manifest);
+        using var host = new FunctionTestHost(manifest);
 
         var first = host.SendAsync("POST", "/slow", "{}", ("Idempotency-Key", "k1")).AsTask();
         await entered.Task;
@@ -95,7 +97,7 @@ public sealed class HttpIdempotencyMiddlewareTests
         var calls = 0;
         var manifest = new FunctionManifestBuilder().AddHttp("flaky", r => r.Map("POST", "/flaky", (_, _, _) =>
             ++calls == 1 ? throw new InvalidOperationException("transient") : ValueTask.FromResult(PortableHttpResponse.Empty(201)))).Build();
-        using var host = new InvokerHarness(manifest: manifest);
+        using var host = new FunctionTestHost(manifest);
 
         Assert.Equal(500, (await host.SendAsync("POST", "/flaky", "{}", ("Idempotency-Key", "k1"))).StatusCode);
         Assert.Equal(201, (await host.SendAsync("POST", "/flaky", "{}", ("Idempotency-Key", "k1"))).StatusCode);
@@ -105,7 +107,7 @@ public sealed class HttpIdempotencyMiddlewareTests
     [Fact]
     public async Task Post_OverlongKey_Returns400()
     {
-        using var host = new InvokerHarness();
+        using var host = new FunctionTestHost(PatternsApp.App);
         var response = await host.SendAsync("POST", "/items", """{"name":"a","price":1}""", ("Idempotency-Key", new string('k', 256)));
         Assert.Equal(400, response.StatusCode);
         Assert.Contains("Idempotency-Key", Json(response).GetProperty("error").GetString(), StringComparison.Ordinal);

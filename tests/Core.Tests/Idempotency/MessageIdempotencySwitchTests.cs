@@ -1,13 +1,9 @@
-using System.Text;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
-using Portable.Core.App;
-using Portable.Core.Functions;
 using Portable.Core.Idempotency;
 using Portable.Core.Invocation;
 using Portable.Core.Messaging;
 using Portable.Core.State;
-using Portable.Core.Patterns;
+using Portable.Core.Tests.Messaging;
+using Portable.Testing;
 
 namespace Portable.Core.Tests.Idempotency;
 
@@ -58,9 +54,9 @@ public sealed class MessageIdempotencySwitchTests
     [Fact]
     public async Task Default_RedeliveryIsSuppressed()
     {
-        using var services = Build(disabled: null);
+        using var host = Build(disabled: null);
 
-        var (first, second) = await DeliverTwiceAsync(services);
+        var (first, second) = await DeliverTwiceAsync(host);
 
         Assert.Equal(MessageOutcome.Success, first);
         Assert.Equal(MessageOutcome.Success, second);
@@ -70,85 +66,58 @@ public sealed class MessageIdempotencySwitchTests
     [Fact]
     public async Task DisabledByOption_RedeliveryRunsTheHandlerAgain_AndWritesNoIdempotencyRecord()
     {
-        using var services = Build(disabled: true);
+        using var host = Build(disabled: true);
 
-        var (first, second) = await DeliverTwiceAsync(services);
+        var (first, second) = await DeliverTwiceAsync(host);
 
         Assert.Equal(MessageOutcome.Success, first);
         Assert.Equal(MessageOutcome.Success, second);
         Assert.Equal(2, _calls);
-        var store = services.GetRequiredService<IStateStore>();
-        Assert.Equal(0, await CountAsync(store));
+        Assert.Equal(0, await CountAsync(host.Store));
     }
 
     [Fact]
     public async Task EnabledByOption_RedeliveryIsSuppressed_AndTheRecordIsKept()
     {
-        using var services = Build(disabled: false);
+        using var host = Build(disabled: false);
 
-        await DeliverTwiceAsync(services);
+        await DeliverTwiceAsync(host);
 
         Assert.Equal(1, _calls);
-        var store = services.GetRequiredService<IStateStore>();
-        Assert.True(await CountAsync(store) > 0, "the idempotency middleware must have written its record");
+        Assert.True(await CountAsync(host.Store) > 0, "the idempotency middleware must have written its record");
     }
 
     [Fact]
     public async Task DisabledByOption_ReusedIdWithOtherPayloadIsNoLongerAConflict()
     {
-        using var services = Build(disabled: true);
-        var invoker = services.GetRequiredService<MessageInvoker>();
-        var function = invoker.GetFunction("fn");
+        using var host = Build(disabled: true);
 
-        var first = await invoker.InvokeAsync(function, [Message("m-1", """{"a":1}""", 1)], default, CancellationToken.None);
-        var other = await invoker.InvokeAsync(function, [Message("m-1", """{"a":2}""", 1)], default, CancellationToken.None);
+        var first = await host.DeliverOneAsync("fn", Message("m-1", """{"a":1}""", 1));
+        var other = await host.DeliverOneAsync("fn", Message("m-1", """{"a":2}""", 1));
 
-        Assert.Equal(MessageOutcome.Success, Assert.Single(first).Outcome);
-        Assert.Equal(MessageOutcome.Success, Assert.Single(other).Outcome); // with idempotency on this is a Conflict dead letter
+        Assert.Equal(MessageOutcome.Success, first.Outcome);
+        Assert.Equal(MessageOutcome.Success, other.Outcome); // with idempotency on this is a Conflict dead letter
         Assert.Equal(2, _calls);
     }
 
-    private ServiceProvider Build(bool? disabled)
-    {
-        var services = new ServiceCollection();
-        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 1, 12, 0, 0, TimeSpan.Zero));
-        services.AddSingleton<TimeProvider>(time);
-        services.AddSingleton<IStateStore>(new InMemoryStateStore(time));
-        services.AddLogging();
-        services.AddSingleton<IDeadLetterSink, NullDeadLetterSink>();
-        services.AddPortableDefaults(o => o.MessageIdempotencyDisabled = disabled);
-        PatternsApp.App.AddTo(services);
-        services.AddSingleton(new FunctionManifestBuilder().AddQueue("fn", "orders", (_, _, _) =>
+    private FunctionTestHost Build(bool? disabled) => new(
+        TestQueue.Queue((_, _, _) =>
         {
             Interlocked.Increment(ref _calls);
             return ValueTask.FromResult(MessageResult.Success);
-        }).Build());
-        return services.BuildServiceProvider();
-    }
+        }),
+        configure: o => o.Host = h => h.MessageIdempotencyDisabled = disabled);
 
-    private static async Task<(MessageOutcome First, MessageOutcome Second)> DeliverTwiceAsync(ServiceProvider services)
+    private static async Task<(MessageOutcome First, MessageOutcome Second)> DeliverTwiceAsync(FunctionTestHost host)
     {
-        var invoker = services.GetRequiredService<MessageInvoker>();
-        var function = invoker.GetFunction("fn");
-        var first = await invoker.InvokeAsync(function, [Message("m-1", """{"a":1}""", 1)], default, CancellationToken.None);
-        var second = await invoker.InvokeAsync(function, [Message("m-1", """{"a":1}""", 2)], default, CancellationToken.None);
-        return (Assert.Single(first).Outcome, Assert.Single(second).Outcome);
+        var first = await host.DeliverOneAsync("fn", Message("m-1", """{"a":1}""", 1));
+        var second = await host.DeliverOneAsync("fn", Message("m-1", """{"a":1}""", 2));
+        return (first.Outcome, second.Outcome);
     }
 
     private static async Task<int> CountAsync(IStateStore store) =>
         (await store.ListAsync(IdempotencyRecords.Collection, 100)).Entries.Count;
 
-    private static IncomingMessage Message(string id, string body, int deliveryCount) => new()
-    {
-        Id = id,
-        Body = Encoding.UTF8.GetBytes(body),
-        Source = "orders",
-        DeliveryCount = deliveryCount,
-        Attributes = new Dictionary<string, string>(),
-    };
-
-    private sealed class NullDeadLetterSink : IDeadLetterSink
-    {
-        public ValueTask DeadLetterAsync(IncomingMessage message, string reason, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
-    }
+    private static IncomingMessage Message(string id, string body, int deliveryCount) =>
+        TestQueue.Message(id, body, deliveryCount: deliveryCount);
 }

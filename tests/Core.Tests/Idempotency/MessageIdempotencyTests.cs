@@ -3,8 +3,8 @@ using System.Text.Json;
 using Portable.Core.Idempotency;
 using Portable.Core.Invocation;
 using Portable.Core.Messaging;
-using Portable.Core.Tests.Messaging;
-using static Portable.Core.Tests.Messaging.MessageHarness;
+using Portable.Testing;
+using static Portable.Core.Tests.Messaging.TestQueue;
 
 namespace Portable.Core.Tests.Idempotency;
 
@@ -12,7 +12,7 @@ public sealed class MessageIdempotencyTests
 {
     private int _calls;
 
-    private MessageHarness Counting(QueueTriggerOptions? options = null) =>
+    private FunctionTestHost Counting(QueueTriggerOptions? options = null) =>
         new(Queue(
             (_, _, _) =>
             {
@@ -29,8 +29,8 @@ public sealed class MessageIdempotencyTests
     {
         using var host = Counting();
 
-        var first = await host.InvokeOneAsync("fn", Message("m-1", """{"a":1}"""));
-        var second = await host.InvokeOneAsync("fn", Message("m-1", """{"a":1}""", deliveryCount: 2));
+        var first = await host.DeliverOneAsync("fn", Message("m-1", """{"a":1}"""));
+        var second = await host.DeliverOneAsync("fn", Message("m-1", """{"a":1}""", deliveryCount: 2));
 
         Assert.Equal(MessageOutcome.Success, first.Outcome);
         Assert.Equal(MessageOutcome.Success, second.Outcome);
@@ -42,7 +42,7 @@ public sealed class MessageIdempotencyTests
     {
         using var host = Counting();
 
-        var settlements = await host.InvokeAsync("fn", Message("m-1", "{}"), Message("m-2", "{}"), Message("m-1", "{}"));
+        var settlements = await host.DeliverAsync("fn", Message("m-1", "{}"), Message("m-2", "{}"), Message("m-1", "{}"));
 
         Assert.All(settlements, s => Assert.Equal(MessageOutcome.Success, s.Outcome));
         Assert.Equal(2, _calls);
@@ -53,8 +53,8 @@ public sealed class MessageIdempotencyTests
     {
         using var host = Counting();
 
-        await host.InvokeOneAsync("fn", Message("m-1", """{"orderId":"o-1"}"""));
-        await host.InvokeOneAsync("fn", Message("m-2", """{"orderId":"o-1"}"""));
+        await host.DeliverOneAsync("fn", Message("m-1", """{"orderId":"o-1"}"""));
+        await host.DeliverOneAsync("fn", Message("m-2", """{"orderId":"o-1"}"""));
 
         Assert.Equal(2, _calls);
     }
@@ -64,13 +64,13 @@ public sealed class MessageIdempotencyTests
     {
         using var host = Counting(new QueueTriggerOptions { IdempotencyKey = Customer });
 
-        await host.InvokeOneAsync("fn", Message("m-1", """{"orderId":"o-1"}"""));
-        var resent = await host.InvokeOneAsync("fn", Message("m-2", """{"orderId":"o-1"}"""));
-        await host.InvokeOneAsync("fn", Message("m-3", """{"orderId":"o-2"}"""));
+        await host.DeliverOneAsync("fn", Message("m-1", """{"orderId":"o-1"}"""));
+        var resent = await host.DeliverOneAsync("fn", Message("m-2", """{"orderId":"o-1"}"""));
+        await host.DeliverOneAsync("fn", Message("m-3", """{"orderId":"o-2"}"""));
 
         Assert.Equal(MessageOutcome.Success, resent.Outcome);
         Assert.Equal(2, _calls);
-        Assert.NotNull(await host.Memory.GetAsync(IdempotencyRecords.Collection, "fn:msg:o-1"));
+        Assert.NotNull(await host.Store.GetAsync(IdempotencyRecords.Collection, "fn:msg:o-1"));
     }
 
     [Fact]
@@ -78,12 +78,12 @@ public sealed class MessageIdempotencyTests
     {
         using var host = Counting(new QueueTriggerOptions { IdempotencyKey = Customer });
 
-        await host.InvokeOneAsync("fn", Message("m-1", "{}"));
-        await host.InvokeOneAsync("fn", Message("m-1", "{}"));
-        await host.InvokeOneAsync("fn", Message("m-2", "{}"));
+        await host.DeliverOneAsync("fn", Message("m-1", "{}"));
+        await host.DeliverOneAsync("fn", Message("m-1", "{}"));
+        await host.DeliverOneAsync("fn", Message("m-2", "{}"));
 
         Assert.Equal(2, _calls);
-        Assert.NotNull(await host.Memory.GetAsync(IdempotencyRecords.Collection, "fn:msg:m-1"));
+        Assert.NotNull(await host.Store.GetAsync(IdempotencyRecords.Collection, "fn:msg:m-1"));
     }
 
     [Fact]
@@ -91,8 +91,8 @@ public sealed class MessageIdempotencyTests
     {
         using var host = Counting(new QueueTriggerOptions { IdempotencyKey = Customer });
 
-        await host.InvokeOneAsync("fn", Message("m-1", """{"orderId":"o-1","total":10}"""));
-        var conflict = await host.InvokeOneAsync("fn", Message("m-2", """{"orderId":"o-1","total":99}"""));
+        await host.DeliverOneAsync("fn", Message("m-1", """{"orderId":"o-1","total":10}"""));
+        var conflict = await host.DeliverOneAsync("fn", Message("m-2", """{"orderId":"o-1","total":99}"""));
 
         Assert.Equal(MessageOutcome.DeadLetter, conflict.Outcome);
         Assert.Equal("Conflict: idempotency key 'o-1' was already used with a different payload.", conflict.Reason);
@@ -108,7 +108,7 @@ public sealed class MessageIdempotencyTests
         var calls = 0;
         var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var host = new MessageHarness(Queue(async (_, _, _) =>
+        using var host = new FunctionTestHost(Queue(async (_, _, _) =>
         {
             Interlocked.Increment(ref calls);
             entered.TrySetResult();
@@ -116,12 +116,12 @@ public sealed class MessageIdempotencyTests
             return MessageResult.Success;
         }));
 
-        var first = host.InvokeOneAsync("fn", Message("m-1", "{}"));
+        var first = host.DeliverOneAsync("fn", Message("m-1", "{}"));
         await entered.Task;
-        var racing = await host.InvokeOneAsync("fn", Message("m-1", "{}", deliveryCount: 2));
+        var racing = await host.DeliverOneAsync("fn", Message("m-1", "{}", deliveryCount: 2));
         release.SetResult();
         var firstSettlement = await first;
-        var later = await host.InvokeOneAsync("fn", Message("m-1", "{}", deliveryCount: 3));
+        var later = await host.DeliverOneAsync("fn", Message("m-1", "{}", deliveryCount: 3));
 
         Assert.Equal(MessageOutcome.Retry, racing.Outcome);
         Assert.Contains("in progress", racing.Reason, StringComparison.Ordinal);
@@ -136,7 +136,7 @@ public sealed class MessageIdempotencyTests
     {
         var calls = 0;
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var host = new MessageHarness(Queue(
+        using var host = new FunctionTestHost(Queue(
             async (_, _, _) =>
             {
                 Interlocked.Increment(ref calls);
@@ -145,7 +145,7 @@ public sealed class MessageIdempotencyTests
             },
             new QueueTriggerOptions { MaxDegreeOfParallelism = 4 }));
 
-        var pending = host.InvokeAsync("fn", Message("m-1", "{}"), Message("m-1", "{}"), Message("m-1", "{}"), Message("m-1", "{}")).AsTask();
+        var pending = host.DeliverAsync("fn", Message("m-1", "{}"), Message("m-1", "{}"), Message("m-1", "{}"), Message("m-1", "{}")).AsTask();
         release.SetResult();
         var settlements = await pending;
 
@@ -159,28 +159,28 @@ public sealed class MessageIdempotencyTests
     {
         var calls = 0;
         var crashed = new TaskCompletionSource<MessageResult>(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var host = new MessageHarness(Queue((_, _, _) =>
+        using var host = new FunctionTestHost(Queue((_, _, _) =>
             // The first attempt never comes back (its process died); later ones succeed.
             Interlocked.Increment(ref calls) == 1 ? new ValueTask<MessageResult>(crashed.Task) : ValueTask.FromResult(MessageResult.Success)));
-        var start = host.Time.GetUtcNow();
+        var start = host.Clock.GetUtcNow();
 
-        var lost = host.InvokeOneAsync("fn", Message("m-1", "{}"), new InvocationInfo(Deadline: start.AddSeconds(30)));
-        var claim = await host.Memory.GetAsync(IdempotencyRecords.Collection, "fn:msg:m-1");
+        var lost = host.DeliverOneAsync("fn", Message("m-1", "{}"), new InvocationInfo(Deadline: start.AddSeconds(30)));
+        var claim = await host.Store.GetAsync(IdempotencyRecords.Collection, "fn:msg:m-1");
         Assert.Equal(start.AddSeconds(30), claim?.ExpiresAt);
 
-        host.Time.Advance(TimeSpan.FromSeconds(10));
-        var tooEarly = await host.InvokeOneAsync("fn", Message("m-1", "{}", deliveryCount: 2), new InvocationInfo(Deadline: host.Time.GetUtcNow().AddSeconds(30)));
+        host.Clock.Advance(TimeSpan.FromSeconds(10));
+        var tooEarly = await host.DeliverOneAsync("fn", Message("m-1", "{}", deliveryCount: 2), new InvocationInfo(Deadline: host.Clock.GetUtcNow().AddSeconds(30)));
         Assert.Equal(MessageOutcome.Retry, tooEarly.Outcome);
         Assert.Equal(1, calls);
 
-        host.Time.Advance(TimeSpan.FromSeconds(21));
-        var retried = await host.InvokeOneAsync("fn", Message("m-1", "{}", deliveryCount: 3), new InvocationInfo(Deadline: host.Time.GetUtcNow().AddSeconds(30)));
+        host.Clock.Advance(TimeSpan.FromSeconds(21));
+        var retried = await host.DeliverOneAsync("fn", Message("m-1", "{}", deliveryCount: 3), new InvocationInfo(Deadline: host.Clock.GetUtcNow().AddSeconds(30)));
         Assert.Equal(MessageOutcome.Success, retried.Outcome);
         Assert.Equal(2, calls);
 
         crashed.SetResult(MessageResult.Success);
         await lost;
-        Assert.Equal(MessageOutcome.Success, (await host.InvokeOneAsync("fn", Message("m-1", "{}", deliveryCount: 4))).Outcome);
+        Assert.Equal(MessageOutcome.Success, (await host.DeliverOneAsync("fn", Message("m-1", "{}", deliveryCount: 4))).Outcome);
         Assert.Equal(2, calls);
     }
 
@@ -188,19 +188,19 @@ public sealed class MessageIdempotencyTests
     public async Task InProgressClaim_WithoutDeadline_ExpiresAfterDefaultLifetime()
     {
         using var host = Counting();
-        var claims = new IdempotencyRecords(host.Memory, host.Time);
+        var claims = new IdempotencyRecords(host.Store, host.Clock);
 
         // A crashed attempt left its claim, taken with no deadline.
         var (etag, _) = await claims.TryClaimAsync("fn:msg:m-1", Hash("{}"), deadline: null, CancellationToken.None);
         Assert.NotNull(etag);
-        Assert.Equal(host.Time.GetUtcNow() + IdempotencyRecords.DefaultInProgressLifetime, (await host.Memory.GetAsync(IdempotencyRecords.Collection, "fn:msg:m-1"))?.ExpiresAt);
+        Assert.Equal(host.Clock.GetUtcNow() + IdempotencyRecords.DefaultInProgressLifetime, (await host.Store.GetAsync(IdempotencyRecords.Collection, "fn:msg:m-1"))?.ExpiresAt);
 
-        host.Time.Advance(IdempotencyRecords.DefaultInProgressLifetime - TimeSpan.FromSeconds(1));
-        Assert.Equal(MessageOutcome.Retry, (await host.InvokeOneAsync("fn", Message("m-1", "{}"))).Outcome);
+        host.Clock.Advance(IdempotencyRecords.DefaultInProgressLifetime - TimeSpan.FromSeconds(1));
+        Assert.Equal(MessageOutcome.Retry, (await host.DeliverOneAsync("fn", Message("m-1", "{}"))).Outcome);
         Assert.Equal(0, _calls);
 
-        host.Time.Advance(TimeSpan.FromSeconds(1));
-        Assert.Equal(MessageOutcome.Success, (await host.InvokeOneAsync("fn", Message("m-1", "{}"))).Outcome);
+        host.Clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(MessageOutcome.Success, (await host.DeliverOneAsync("fn", Message("m-1", "{}"))).Outcome);
         Assert.Equal(1, _calls);
     }
 
@@ -209,17 +209,17 @@ public sealed class MessageIdempotencyTests
     {
         using var host = Counting();
 
-        await host.InvokeOneAsync("fn", Message("m-1", "{}"));
-        var record = await host.Memory.GetAsync(IdempotencyRecords.Collection, "fn:msg:m-1");
-        Assert.Equal(host.Time.GetUtcNow() + TimeSpan.FromHours(24), record?.ExpiresAt);
+        await host.DeliverOneAsync("fn", Message("m-1", "{}"));
+        var record = await host.Store.GetAsync(IdempotencyRecords.Collection, "fn:msg:m-1");
+        Assert.Equal(host.Clock.GetUtcNow() + TimeSpan.FromHours(24), record?.ExpiresAt);
         Assert.Equal(TimeSpan.FromHours(24), IdempotencyRecords.CompletedLifetime);
 
-        host.Time.Advance(TimeSpan.FromHours(24) - TimeSpan.FromSeconds(1));
-        await host.InvokeOneAsync("fn", Message("m-1", "{}"));
+        host.Clock.Advance(TimeSpan.FromHours(24) - TimeSpan.FromSeconds(1));
+        await host.DeliverOneAsync("fn", Message("m-1", "{}"));
         Assert.Equal(1, _calls);
 
-        host.Time.Advance(TimeSpan.FromSeconds(1));
-        await host.InvokeOneAsync("fn", Message("m-1", "{}"));
+        host.Clock.Advance(TimeSpan.FromSeconds(1));
+        await host.DeliverOneAsync("fn", Message("m-1", "{}"));
         Assert.Equal(2, _calls);
     }
 
@@ -228,9 +228,9 @@ public sealed class MessageIdempotencyTests
     {
         using var host = Counting();
 
-        await host.InvokeOneAsync("fn", Message("m-1", """{"a":1}"""));
+        await host.DeliverOneAsync("fn", Message("m-1", """{"a":1}"""));
 
-        var entry = await host.Memory.GetAsync(IdempotencyRecords.Collection, "fn:msg:m-1");
+        var entry = await host.Store.GetAsync(IdempotencyRecords.Collection, "fn:msg:m-1");
         Assert.NotNull(entry);
         var record = JsonSerializer.Deserialize(entry.Value.Span, Portable.Core.Json.CoreJsonContext.Default.IdempotencyRecord);
         Assert.Equal(IdempotencyRecord.Completed, record?.State);
@@ -242,23 +242,23 @@ public sealed class MessageIdempotencyTests
     {
         using var host = Counting(new QueueTriggerOptions { DisableIdempotency = true });
 
-        await host.InvokeOneAsync("fn", Message("m-1", "{}"));
-        await host.InvokeOneAsync("fn", Message("m-1", "{}"));
+        await host.DeliverOneAsync("fn", Message("m-1", "{}"));
+        await host.DeliverOneAsync("fn", Message("m-1", "{}"));
 
         Assert.Equal(2, _calls);
-        Assert.Empty((await host.Memory.ListAsync(IdempotencyRecords.Collection, 10)).Entries);
+        Assert.Empty((await host.Store.ListAsync(IdempotencyRecords.Collection, 10)).Entries);
     }
 
     [Fact]
     public async Task FailedAttempt_ReleasesClaim_SoTheRetryRuns()
     {
         var calls = 0;
-        using var host = new MessageHarness(Queue((_, _, _) =>
+        using var host = new FunctionTestHost(Queue((_, _, _) =>
             ++calls == 1 ? throw new TimeoutException("transient") : ValueTask.FromResult(MessageResult.Success)));
 
-        Assert.Equal(MessageOutcome.Retry, (await host.InvokeOneAsync("fn", Message("m-1", "{}"))).Outcome);
-        Assert.Null(await host.Memory.GetAsync(IdempotencyRecords.Collection, "fn:msg:m-1"));
-        Assert.Equal(MessageOutcome.Success, (await host.InvokeOneAsync("fn", Message("m-1", "{}", deliveryCount: 2))).Outcome);
+        Assert.Equal(MessageOutcome.Retry, (await host.DeliverOneAsync("fn", Message("m-1", "{}"))).Outcome);
+        Assert.Null(await host.Store.GetAsync(IdempotencyRecords.Collection, "fn:msg:m-1"));
+        Assert.Equal(MessageOutcome.Success, (await host.DeliverOneAsync("fn", Message("m-1", "{}", deliveryCount: 2))).Outcome);
         Assert.Equal(2, calls);
     }
 
@@ -266,11 +266,11 @@ public sealed class MessageIdempotencyTests
     public async Task RetryResult_ReleasesClaim_SoTheRetryRuns()
     {
         var calls = 0;
-        using var host = new MessageHarness(Queue((_, _, _) =>
+        using var host = new FunctionTestHost(Queue((_, _, _) =>
             ValueTask.FromResult(++calls == 1 ? MessageResult.Retry("later") : MessageResult.Success)));
 
-        await host.InvokeOneAsync("fn", Message("m-1", "{}"));
-        await host.InvokeOneAsync("fn", Message("m-1", "{}", deliveryCount: 2));
+        await host.DeliverOneAsync("fn", Message("m-1", "{}"));
+        await host.DeliverOneAsync("fn", Message("m-1", "{}", deliveryCount: 2));
 
         Assert.Equal(2, calls);
     }
@@ -279,11 +279,11 @@ public sealed class MessageIdempotencyTests
     public async Task DeadLetteredAttempt_ReleasesClaim_SoARedriveRuns()
     {
         var calls = 0;
-        using var host = new MessageHarness(Queue((_, _, _) =>
+        using var host = new FunctionTestHost(Queue((_, _, _) =>
             ValueTask.FromResult(++calls == 1 ? MessageResult.DeadLetter("missing customer") : MessageResult.Success)));
 
-        Assert.Equal(MessageOutcome.DeadLetter, (await host.InvokeOneAsync("fn", Message("m-1", "{}"))).Outcome);
-        Assert.Equal(MessageOutcome.Success, (await host.InvokeOneAsync("fn", Message("m-1", "{}"))).Outcome);
+        Assert.Equal(MessageOutcome.DeadLetter, (await host.DeliverOneAsync("fn", Message("m-1", "{}"))).Outcome);
+        Assert.Equal(MessageOutcome.Success, (await host.DeliverOneAsync("fn", Message("m-1", "{}"))).Outcome);
         Assert.Equal(2, calls);
     }
 
@@ -295,10 +295,10 @@ public sealed class MessageIdempotencyTests
             .AddQueue("audit", "orders", (_, c, _) => Record(c.FunctionName))
             .AddQueue("billing", "orders", (_, c, _) => Record(c.FunctionName))
             .Build();
-        using var host = new MessageHarness(manifest);
+        using var host = new FunctionTestHost(manifest);
 
-        await host.InvokeOneAsync("audit", Message("m-1", "{}"));
-        await host.InvokeOneAsync("billing", Message("m-1", "{}"));
+        await host.DeliverOneAsync("audit", Message("m-1", "{}"));
+        await host.DeliverOneAsync("billing", Message("m-1", "{}"));
 
         Assert.Equal(["audit", "billing"], calls);
 

@@ -3,7 +3,9 @@ using System.Text;
 using Portable.Core.Functions;
 using Portable.Core.Invocation;
 using Portable.Core.Messaging;
-using static Portable.Core.Tests.Messaging.MessageHarness;
+using Microsoft.Extensions.DependencyInjection;
+using Portable.Testing;
+using static Portable.Core.Tests.Messaging.TestQueue;
 
 namespace Portable.Core.Tests.Messaging;
 
@@ -18,13 +20,13 @@ public sealed class MessageInvokerTests
     public async Task InvokeAsync_SequentialBatch_RunsEveryMessageInOrder()
     {
         var seen = new List<string>();
-        using var host = new MessageHarness(Queue((m, _, _) =>
+        using var host = new FunctionTestHost(Queue((m, _, _) =>
         {
             seen.Add(m.Id);
             return ValueTask.FromResult(MessageResult.Success);
         }));
 
-        var settlements = await host.InvokeAsync("fn", Batch(5));
+        var settlements = await host.DeliverAsync("fn", Batch(5));
 
         Assert.Equal(["m0", "m1", "m2", "m3", "m4"], seen);
         Assert.All(settlements, s => Assert.Equal(MessageOutcome.Success, s.Outcome));
@@ -36,7 +38,7 @@ public sealed class MessageInvokerTests
     {
         var current = 0;
         var max = 0;
-        using var host = new MessageHarness(Queue(async (_, _, _) =>
+        using var host = new FunctionTestHost(Queue(async (_, _, _) =>
         {
             max = Math.Max(max, Interlocked.Increment(ref current));
             await Task.Yield();
@@ -44,7 +46,7 @@ public sealed class MessageInvokerTests
             return MessageResult.Success;
         }));
 
-        await host.InvokeAsync("fn", Batch(10));
+        await host.DeliverAsync("fn", Batch(10));
 
         Assert.Equal(1, max);
     }
@@ -59,7 +61,7 @@ public sealed class MessageInvokerTests
         var max = 0;
         var entered = 0;
         var full = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var host = new MessageHarness(Queue(
+        using var host = new FunctionTestHost(Queue(
             async (_, _, _) =>
             {
                 var now = Interlocked.Increment(ref current);
@@ -81,7 +83,7 @@ public sealed class MessageInvokerTests
             },
             new QueueTriggerOptions { MaxDegreeOfParallelism = degree }));
 
-        var settlements = await host.InvokeAsync("fn", Batch(30));
+        var settlements = await host.DeliverAsync("fn", Batch(30));
 
         Assert.Equal(degree, max);
         Assert.Equal(30, entered);
@@ -94,7 +96,7 @@ public sealed class MessageInvokerTests
         const int count = 6;
         var done = Enumerable.Range(0, count).Select(_ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).ToArray();
         var completed = new ConcurrentQueue<string>();
-        using var host = new MessageHarness(Queue(
+        using var host = new FunctionTestHost(Queue(
             async (m, _, _) =>
             {
                 // Message i finishes only after message i+1: completion order is the reverse of batch order.
@@ -110,7 +112,7 @@ public sealed class MessageInvokerTests
             },
             new QueueTriggerOptions { MaxDegreeOfParallelism = count }));
 
-        var settlements = await host.InvokeAsync("fn", Batch(count));
+        var settlements = await host.DeliverAsync("fn", Batch(count));
 
         Assert.Equal(["m5", "m4", "m3", "m2", "m1", "m0"], completed);
         Assert.Equal(["m0", "m1", "m2", "m3", "m4", "m5"], settlements.Select(s => s.MessageId));
@@ -125,7 +127,7 @@ public sealed class MessageInvokerTests
     public async Task InvokeAsync_FifoTransientFailure_StopsBatchAndReportsItAndEverythingAfterAsRetry()
     {
         var seen = new List<string>();
-        using var host = new MessageHarness(Queue(
+        using var host = new FunctionTestHost(Queue(
             (m, _, _) =>
             {
                 seen.Add(m.Id);
@@ -133,7 +135,7 @@ public sealed class MessageInvokerTests
             },
             new QueueTriggerOptions { Fifo = true }));
 
-        var settlements = await host.InvokeAsync("fn", Batch(5));
+        var settlements = await host.DeliverAsync("fn", Batch(5));
 
         Assert.Equal(["m0", "m1", "m2"], seen);
         Assert.Equal(["m0", "m1", "m2", "m3", "m4"], settlements.Select(s => s.MessageId));
@@ -149,7 +151,7 @@ public sealed class MessageInvokerTests
     public async Task InvokeAsync_FifoDeadLetter_DeadLettersItAndRetriesEverythingAfter()
     {
         var seen = new List<string>();
-        using var host = new MessageHarness(Queue(
+        using var host = new FunctionTestHost(Queue(
             (m, _, _) =>
             {
                 seen.Add(m.Id);
@@ -157,7 +159,7 @@ public sealed class MessageInvokerTests
             },
             new QueueTriggerOptions { Fifo = true }));
 
-        var settlements = await host.InvokeAsync("fn", Batch(4));
+        var settlements = await host.DeliverAsync("fn", Batch(4));
 
         Assert.Equal(["m0", "m1"], seen);
         Assert.Equal(
@@ -170,13 +172,13 @@ public sealed class MessageInvokerTests
     public async Task InvokeAsync_NotFifo_FailureDoesNotStopTheBatch()
     {
         var seen = new List<string>();
-        using var host = new MessageHarness(Queue((m, _, _) =>
+        using var host = new FunctionTestHost(Queue((m, _, _) =>
         {
             seen.Add(m.Id);
             return m.Id == "m1" ? throw new InvalidOperationException("boom") : ValueTask.FromResult(MessageResult.Success);
         }));
 
-        var settlements = await host.InvokeAsync("fn", Batch(4));
+        var settlements = await host.DeliverAsync("fn", Batch(4));
 
         Assert.Equal(["m0", "m1", "m2", "m3"], seen);
         Assert.Equal(
@@ -187,13 +189,13 @@ public sealed class MessageInvokerTests
     [Fact]
     public async Task InvokeAsync_HandlerThrows_RetryWithExceptionTypeAndMessage()
     {
-        using var host = new MessageHarness(Queue(async (_, _, _) =>
+        using var host = new FunctionTestHost(Queue(async (_, _, _) =>
         {
             await Task.Yield();
             throw new HttpRequestException("connection reset");
         }));
 
-        var settlement = await host.InvokeOneAsync("fn", Message("a", "{}"));
+        var settlement = await host.DeliverOneAsync("fn", Message("a", "{}"));
 
         Assert.Equal(MessageOutcome.Retry, settlement.Outcome);
         Assert.Equal("HttpRequestException: connection reset", settlement.Reason);
@@ -204,9 +206,9 @@ public sealed class MessageInvokerTests
     [Fact]
     public async Task InvokeAsync_HandlerThrowsSynchronously_Retry()
     {
-        using var host = new MessageHarness(Queue((_, _, _) => throw new InvalidOperationException("sync")));
+        using var host = new FunctionTestHost(Queue((_, _, _) => throw new InvalidOperationException("sync")));
 
-        var settlement = await host.InvokeOneAsync("fn", Message("a", "{}"));
+        var settlement = await host.DeliverOneAsync("fn", Message("a", "{}"));
 
         Assert.Equal(MessageOutcome.Retry, settlement.Outcome);
         Assert.Contains("sync", settlement.Reason, StringComparison.Ordinal);
@@ -215,9 +217,9 @@ public sealed class MessageInvokerTests
     [Fact]
     public async Task InvokeAsync_HandlerReturnsRetry_RetryWithItsReasonAndNoDeadLetter()
     {
-        using var host = new MessageHarness(Queue((_, _, _) => ValueTask.FromResult(MessageResult.Retry("downstream 503"))));
+        using var host = new FunctionTestHost(Queue((_, _, _) => ValueTask.FromResult(MessageResult.Retry("downstream 503"))));
 
-        var settlement = await host.InvokeOneAsync("fn", Message("a", "{}"));
+        var settlement = await host.DeliverOneAsync("fn", Message("a", "{}"));
 
         Assert.Equal(new MessageSettlement("a", MessageOutcome.Retry, "downstream 503"), settlement);
         Assert.Empty(host.DeadLetters.Received);
@@ -226,10 +228,10 @@ public sealed class MessageInvokerTests
     [Fact]
     public async Task InvokeAsync_PermanentFailureException_DeadLettersThroughSinkWithReason()
     {
-        using var host = new MessageHarness(Queue((_, _, _) => throw new PermanentFailureException("customer 42 does not exist")));
+        using var host = new FunctionTestHost(Queue((_, _, _) => throw new PermanentFailureException("customer 42 does not exist")));
         var message = Message("a", """{"customer":42}""", deliveryCount: 2);
 
-        var settlement = await host.InvokeOneAsync("fn", message);
+        var settlement = await host.DeliverOneAsync("fn", message);
 
         Assert.Equal(new MessageSettlement("a", MessageOutcome.DeadLetter, "customer 42 does not exist"), settlement);
         var (dead, reason) = Assert.Single(host.DeadLetters.Received);
@@ -240,9 +242,9 @@ public sealed class MessageInvokerTests
     [Fact]
     public async Task InvokeAsync_HandlerReturnsDeadLetter_DeadLettersThroughSinkWithReason()
     {
-        using var host = new MessageHarness(Queue((_, _, _) => ValueTask.FromResult(MessageResult.DeadLetter("schema v1 is no longer accepted"))));
+        using var host = new FunctionTestHost(Queue((_, _, _) => ValueTask.FromResult(MessageResult.DeadLetter("schema v1 is no longer accepted"))));
 
-        var settlement = await host.InvokeOneAsync("fn", Message("a", "{}"));
+        var settlement = await host.DeliverOneAsync("fn", Message("a", "{}"));
 
         Assert.Equal(MessageOutcome.DeadLetter, settlement.Outcome);
         Assert.Equal("schema v1 is no longer accepted", Assert.Single(host.DeadLetters.Received).Reason);
@@ -251,11 +253,11 @@ public sealed class MessageInvokerTests
     [Fact]
     public async Task InvokeAsync_DeadLetterSinkFails_MessageIsRetriedNotLost()
     {
-        using var host = new MessageHarness(Queue((m, _, _) =>
+        using var host = new FunctionTestHost(Queue((m, _, _) =>
             ValueTask.FromResult(m.Id == "bad" ? MessageResult.DeadLetter("bad data") : MessageResult.Success)));
-        host.DeadLetters.Fail = true;
+        host.DeadLetters.FailWith = new IOException("dead-letter queue unreachable");
 
-        var settlements = await host.InvokeAsync("fn", Message("ok", "{}"), Message("bad", "{}"));
+        var settlements = await host.DeliverAsync("fn", Message("ok", "{}"), Message("bad", "{}"));
 
         Assert.Equal(MessageOutcome.Success, settlements[0].Outcome);
         Assert.Equal(MessageOutcome.Retry, settlements[1].Outcome);
@@ -263,8 +265,8 @@ public sealed class MessageInvokerTests
         Assert.Contains("dead-letter queue unreachable", settlements[1].Reason, StringComparison.Ordinal);
 
         // The sink is back: the redelivery is dead-lettered (the failed attempt released its idempotency claim).
-        host.DeadLetters.Fail = false;
-        var redelivered = await host.InvokeOneAsync("fn", Message("bad", "{}", deliveryCount: 2));
+        host.DeadLetters.FailWith = null;
+        var redelivered = await host.DeliverOneAsync("fn", Message("bad", "{}", deliveryCount: 2));
         Assert.Equal(MessageOutcome.DeadLetter, redelivered.Outcome);
         Assert.Equal("bad", Assert.Single(host.DeadLetters.Received).Message.Id);
     }
@@ -272,9 +274,9 @@ public sealed class MessageInvokerTests
     [Fact]
     public async Task InvokeAsync_NoSinkConfigured_PermanentFailureGoesBackToThePlatform()
     {
-        using var host = new MessageHarness(Queue((_, _, _) => throw new PermanentFailureException("bad")), unconfiguredSink: true);
+        using var host = new FunctionTestHost(Queue((_, _, _) => throw new PermanentFailureException("bad")), configure: o => o.Services = s => s.AddSingleton<IDeadLetterSink>(new UnconfiguredDeadLetterSink()));
 
-        var settlement = await host.InvokeOneAsync("fn", Message("a", "{}"));
+        var settlement = await host.DeliverOneAsync("fn", Message("a", "{}"));
 
         Assert.Equal(MessageOutcome.Retry, settlement.Outcome);
         Assert.Contains("no dead-letter sink", settlement.Reason, StringComparison.Ordinal);
@@ -284,17 +286,17 @@ public sealed class MessageInvokerTests
     public async Task InvokeAsync_DeadlinePassesMidBatch_RemainingMessagesRetriedNotRun()
     {
         var seen = new List<string>();
-        MessageHarness? harness = null;
-        using var host = harness = new MessageHarness(Queue((m, _, _) =>
+        FunctionTestHost? harness = null;
+        using var host = harness = new FunctionTestHost(Queue((m, _, _) =>
         {
             // The first message is slow: the invocation's deadline passes while it runs (its result still counts).
             seen.Add(m.Id);
-            harness!.Time.Advance(TimeSpan.FromSeconds(31));
+            harness!.Clock.Advance(TimeSpan.FromSeconds(31));
             return ValueTask.FromResult(MessageResult.Success);
         }));
-        var info = new InvocationInfo(Deadline: host.Time.GetUtcNow().AddSeconds(30));
+        var info = new InvocationInfo(Deadline: host.Clock.GetUtcNow().AddSeconds(30));
 
-        var settlements = await host.InvokeAsync("fn", info, Batch(4));
+        var settlements = await host.DeliverAsync("fn", Batch(4), info);
 
         Assert.Equal(["m0"], seen);
         Assert.Equal(["m0", "m1", "m2", "m3"], settlements.Select(s => s.MessageId));
@@ -312,8 +314,8 @@ public sealed class MessageInvokerTests
         var seen = new ConcurrentQueue<string>();
         var m1Running = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var advanced = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        MessageHarness? harness = null;
-        using var host = harness = new MessageHarness(Queue(
+        FunctionTestHost? harness = null;
+        using var host = harness = new FunctionTestHost(Queue(
             async (m, _, _) =>
             {
                 seen.Enqueue(m.Id);
@@ -321,7 +323,7 @@ public sealed class MessageInvokerTests
                 {
                     // m0 is slow: the deadline passes while it runs, once m1 is running beside it.
                     await m1Running.Task;
-                    harness!.Time.Advance(TimeSpan.FromSeconds(31));
+                    harness!.Clock.Advance(TimeSpan.FromSeconds(31));
                     advanced.SetResult();
                 }
                 else
@@ -333,9 +335,9 @@ public sealed class MessageInvokerTests
                 return MessageResult.Success;
             },
             new QueueTriggerOptions { MaxDegreeOfParallelism = 2 }));
-        var info = new InvocationInfo(Deadline: host.Time.GetUtcNow().AddSeconds(30));
+        var info = new InvocationInfo(Deadline: host.Clock.GetUtcNow().AddSeconds(30));
 
-        var settlements = await host.InvokeAsync("fn", info, Batch(10));
+        var settlements = await host.DeliverAsync("fn", Batch(10), info);
 
         // m0 and m1 were running when the deadline passed; nothing was started after it.
         Assert.Equal(["m0", "m1"], seen.Order(StringComparer.Ordinal));
@@ -348,19 +350,19 @@ public sealed class MessageInvokerTests
     public async Task InvokeAsync_DeadlinePassesWhileHandlerWaits_HandlerCancelledAndRetried()
     {
         var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        MessageHarness? harness = null;
-        using var host = harness = new MessageHarness(Queue(async (_, context, ct) =>
+        FunctionTestHost? harness = null;
+        using var host = harness = new FunctionTestHost(Queue(async (_, context, ct) =>
         {
             Assert.Equal(ct, context.CancellationToken);
             entered.SetResult();
             await Task.Delay(Timeout.InfiniteTimeSpan, ct);
             return MessageResult.Success;
         }));
-        var info = new InvocationInfo(Deadline: host.Time.GetUtcNow().AddSeconds(30));
+        var info = new InvocationInfo(Deadline: host.Clock.GetUtcNow().AddSeconds(30));
 
-        var pending = host.InvokeAsync("fn", info, Message("a", "{}")).AsTask();
+        var pending = host.DeliverAsync("fn", [Message("a", "{}")], info).AsTask();
         await entered.Task;
-        host.Time.Advance(TimeSpan.FromSeconds(30));
+        host.Clock.Advance(TimeSpan.FromSeconds(30));
         var settlement = Assert.Single(await pending);
 
         Assert.Equal(MessageOutcome.Retry, settlement.Outcome);
@@ -371,14 +373,14 @@ public sealed class MessageInvokerTests
     public async Task InvokeAsync_DeadlineAlreadyPassed_NothingRunsEverythingRetried()
     {
         var calls = 0;
-        using var host = new MessageHarness(Queue((_, _, _) =>
+        using var host = new FunctionTestHost(Queue((_, _, _) =>
         {
             calls++;
             return ValueTask.FromResult(MessageResult.Success);
         }));
-        var info = new InvocationInfo(Deadline: host.Time.GetUtcNow().AddSeconds(-1));
+        var info = new InvocationInfo(Deadline: host.Clock.GetUtcNow().AddSeconds(-1));
 
-        var settlements = await host.InvokeAsync("fn", info, Batch(3));
+        var settlements = await host.DeliverAsync("fn", Batch(3), info);
 
         Assert.Equal(0, calls);
         Assert.All(settlements, s => Assert.Equal(MessageOutcome.Retry, s.Outcome));
@@ -389,7 +391,7 @@ public sealed class MessageInvokerTests
     {
         var calls = 0;
         using var shutdown = new CancellationTokenSource();
-        using var host = new MessageHarness(Queue(async (_, _, ct) =>
+        using var host = new FunctionTestHost(Queue(async (_, _, ct) =>
         {
             if (++calls == 1)
             {
@@ -399,11 +401,11 @@ public sealed class MessageInvokerTests
 
             return MessageResult.Success;
         }));
-        var function = host.Invoker.GetFunction("fn");
+        var function = host.MessageInvoker.GetFunction("fn");
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
-            host.Invoker.InvokeAsync(function, [Message("a", "{}"), Message("b", "{}")], default, shutdown.Token).AsTask());
-        var redelivered = await host.InvokeOneAsync("fn", Message("a", "{}", deliveryCount: 2));
+            host.MessageInvoker.InvokeAsync(function, [Message("a", "{}"), Message("b", "{}")], default, shutdown.Token).AsTask());
+        var redelivered = await host.DeliverOneAsync("fn", Message("a", "{}", deliveryCount: 2));
 
         Assert.Equal(MessageOutcome.Success, redelivered.Outcome);
         Assert.Equal(2, calls);
@@ -413,7 +415,7 @@ public sealed class MessageInvokerTests
     public async Task InvokeAsync_IdempotencyKeySelectorThrows_RetriedWithoutRunningTheHandler()
     {
         var calls = 0;
-        using var host = new MessageHarness(Queue(
+        using var host = new FunctionTestHost(Queue(
             (_, _, _) =>
             {
                 calls++;
@@ -421,7 +423,7 @@ public sealed class MessageInvokerTests
             },
             new QueueTriggerOptions { IdempotencyKey = _ => throw new FormatException("no key") }));
 
-        var settlement = await host.InvokeOneAsync("fn", Message("a", "{}"));
+        var settlement = await host.DeliverOneAsync("fn", Message("a", "{}"));
 
         Assert.Equal(MessageOutcome.Retry, settlement.Outcome);
         Assert.Contains("no key", settlement.Reason, StringComparison.Ordinal);
@@ -432,14 +434,14 @@ public sealed class MessageInvokerTests
     public async Task InvokeAsync_FirstInvocation_IsColdStartForItsFirstMessageOnly()
     {
         var flags = new List<(string Id, bool Cold)>();
-        using var host = new MessageHarness(Queue((m, context, _) =>
+        using var host = new FunctionTestHost(Queue((m, context, _) =>
         {
             flags.Add((m.Id, context.IsColdStart));
             return ValueTask.FromResult(MessageResult.Success);
         }));
 
-        await host.InvokeAsync("fn", Message("a", "{}"), Message("b", "{}"));
-        await host.InvokeAsync("fn", Message("c", "{}"));
+        await host.DeliverAsync("fn", Message("a", "{}"), Message("b", "{}"));
+        await host.DeliverAsync("fn", Message("c", "{}"));
 
         Assert.Equal([("a", true), ("b", false), ("c", false)], flags);
     }
@@ -448,16 +450,16 @@ public sealed class MessageInvokerTests
     public async Task InvokeAsync_Context_CarriesMessageFacts()
     {
         FunctionContext? seen = null;
-        using var host = new MessageHarness(Queue((_, context, _) =>
+        using var host = new FunctionTestHost(Queue((_, context, _) =>
         {
             seen = context;
             return ValueTask.FromResult(MessageResult.Success);
         }));
         const string traceParent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
         var message = Message("m-1", "{}", deliveryCount: 3, attributes: new Dictionary<string, string> { ["traceparent"] = traceParent });
-        var deadline = host.Time.GetUtcNow().AddMinutes(1);
+        var deadline = host.Clock.GetUtcNow().AddMinutes(1);
 
-        await host.InvokeAsync("fn", new InvocationInfo("inv-9", deadline, "00-11111111111111111111111111111111-2222222222222222-01"), message);
+        await host.DeliverAsync("fn", [message], new InvocationInfo("inv-9", deadline, "00-11111111111111111111111111111111-2222222222222222-01"));
 
         Assert.NotNull(seen);
         Assert.Equal("inv-9/m-1", seen.InvocationId);
@@ -471,17 +473,17 @@ public sealed class MessageInvokerTests
     [Fact]
     public async Task InvokeAsync_EmptyBatch_ReturnsNoSettlements()
     {
-        using var host = new MessageHarness(Queue((_, _, _) => throw new InvalidOperationException("never called")));
-        Assert.Empty(await host.InvokeAsync("fn"));
+        using var host = new FunctionTestHost(Queue((_, _, _) => throw new InvalidOperationException("never called")));
+        Assert.Empty(await host.DeliverAsync("fn"));
     }
 
     [Fact]
     public void FindByQueue_KnownAndUnknownQueue()
     {
-        using var host = new MessageHarness(Queue((_, _, _) => ValueTask.FromResult(MessageResult.Success)));
-        Assert.Equal("fn", host.Invoker.FindByQueue("orders")?.Name);
-        Assert.Null(host.Invoker.FindByQueue("payments"));
-        Assert.Throws<ArgumentException>(() => host.Invoker.GetFunction("nope"));
+        using var host = new FunctionTestHost(Queue((_, _, _) => ValueTask.FromResult(MessageResult.Success)));
+        Assert.Equal("fn", host.MessageInvoker.FindByQueue("orders")?.Name);
+        Assert.Null(host.MessageInvoker.FindByQueue("payments"));
+        Assert.Throws<ArgumentException>(() => host.MessageInvoker.GetFunction("nope"));
     }
 
     [Fact]

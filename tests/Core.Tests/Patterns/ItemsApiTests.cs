@@ -1,12 +1,14 @@
 using System.Text.Json;
 using Portable.Core.Http;
+using Portable.Core.Patterns;
+using Portable.Testing;
 using Portable.TestKit;
 
 namespace Portable.Core.Tests.Patterns;
 
 public sealed class ItemsApiTests : IDisposable
 {
-    private readonly InvokerHarness _host = new();
+    private readonly FunctionTestHost _host = new(PatternsApp.App);
 
     public void Dispose() => _host.Dispose();
 
@@ -30,7 +32,7 @@ public sealed class ItemsApiTests : IDisposable
         Assert.Matches("^\".+\"$", response.Headers["ETag"]);
         Assert.Equal("Widget", body.GetProperty("name").GetString());
         Assert.Equal(9.99m, body.GetProperty("price").GetDecimal());
-        Assert.Equal(_host.Time.GetUtcNow(), body.GetProperty("createdAt").GetDateTimeOffset());
+        Assert.Equal(_host.Clock.GetUtcNow(), body.GetProperty("createdAt").GetDateTimeOffset());
     }
 
     [Theory]
@@ -118,7 +120,7 @@ public sealed class ItemsApiTests : IDisposable
         for (var i = 0; i < 5; i++)
         {
             ids.Add((await CreateAsync($"item {i}")).GetProperty("id").GetString()!);
-            _host.Time.Advance(TimeSpan.FromMilliseconds(5));
+            _host.Clock.Advance(TimeSpan.FromMilliseconds(5));
         }
 
         var seen = new List<string>();

@@ -4,9 +4,12 @@ using System.Text.Json;
 using Portable.Core.Functions;
 using Portable.Core.Idempotency;
 using Portable.Core.Messaging;
+using Portable.Core.Patterns;
 using Portable.Core.Patterns.Ledger;
 using Portable.Core.State;
 using Portable.Core.Tests.Messaging;
+using Portable.Testing;
+using Portable.TestKit;
 
 namespace Portable.Core.Tests.Patterns;
 
@@ -16,14 +19,14 @@ public sealed class LedgerTests
         $$"""{"paymentId":"{{paymentId}}","account":"{{account}}","amount":{{amount}},"currency":"{{currency}}"}""";
 
     private static IncomingMessage Message(string id, string body, int deliveryCount = 1) =>
-        MessageHarness.Message(id, body, LedgerWriter.Queue, deliveryCount);
+        TestQueue.Message(id, body, LedgerWriter.Queue, deliveryCount);
 
-    private static Task<MessageSettlement> DeliverAsync(MessageHarness host, string messageId, string body, int deliveryCount = 1) =>
-        host.InvokeOneAsync(LedgerWriter.FunctionName, Message(messageId, body, deliveryCount));
+    private static Task<MessageSettlement> DeliverAsync(FunctionTestHost host, string messageId, string body, int deliveryCount = 1) =>
+        host.DeliverOneAsync(LedgerWriter.FunctionName, Message(messageId, body, deliveryCount)).AsTask();
 
-    private static async Task<(decimal Balance, int Entries, string Currency)> AccountAsync(MessageHarness host, string account)
+    private static async Task<(decimal Balance, int Entries, string Currency)> AccountAsync(FunctionTestHost host, string account)
     {
-        var response = await host.GetAsync("/accounts/" + account);
+        var response = await host.SendAsync("GET", "/accounts/" + account);
         Assert.Equal(200, response.StatusCode);
         var json = JsonDocument.Parse(response.Body).RootElement;
         return (json.GetProperty("balance").GetDecimal(), json.GetProperty("entries").GetInt32(), json.GetProperty("currency").GetString()!);
@@ -47,7 +50,7 @@ public sealed class LedgerTests
     [InlineData("""{"paymentId":7,"account":"a1","amount":10,"currency":"EUR"}""", "paymentId is required and must be a string")]
     public async Task Invalid_IsDeadLetteredWithReasonNamingTheField(string body, string reason)
     {
-        using var host = new MessageHarness();
+        using var host = new FunctionTestHost(PatternsApp.App);
 
         var settlement = await DeliverAsync(host, "m1", body);
 
@@ -56,13 +59,13 @@ public sealed class LedgerTests
         var (dead, deadReason) = Assert.Single(host.DeadLetters.Received);
         Assert.Equal("m1", dead.Id);
         Assert.Equal(settlement.Reason, deadReason);
-        Assert.Equal(404, (await host.GetAsync("/accounts/a1")).StatusCode);
+        Assert.Equal(404, (await host.SendAsync("GET", "/accounts/a1")).StatusCode);
     }
 
     [Fact]
     public async Task Invalid_SeveralFields_NamesEach()
     {
-        using var host = new MessageHarness();
+        using var host = new FunctionTestHost(PatternsApp.App);
 
         var settlement = await DeliverAsync(host, "m1", """{"paymentId":"p1","amount":0,"currency":"eur"}""");
 
@@ -80,7 +83,7 @@ public sealed class LedgerTests
     [InlineData("42", "must be a JSON object")]
     public async Task MalformedBody_IsDeadLettered(string body, string reason)
     {
-        using var host = new MessageHarness();
+        using var host = new FunctionTestHost(PatternsApp.App);
 
         var settlement = await DeliverAsync(host, "m1", body);
 
@@ -92,10 +95,10 @@ public sealed class LedgerTests
     [Fact]
     public async Task InvalidUtf8_IsDeadLetteredNotRetriedForever()
     {
-        using var host = new MessageHarness();
+        using var host = new FunctionTestHost(PatternsApp.App);
         byte[] body = [.. "{\"paymentId\":\"p"u8, 0xFF, 0xFE, .. "\",\"account\":\"a1\",\"amount\":10,\"currency\":\"EUR\"}"u8];
 
-        var settlement = Assert.Single(await host.InvokeAsync(
+        var settlement = Assert.Single(await host.DeliverAsync(
             LedgerWriter.FunctionName,
             new IncomingMessage { Id = "m1", Body = body, Source = LedgerWriter.Queue }));
 
@@ -106,22 +109,22 @@ public sealed class LedgerTests
     [Fact]
     public async Task Valid_WritesOneEntryAndCreatesTheAccount()
     {
-        using var host = new MessageHarness();
+        using var host = new FunctionTestHost(PatternsApp.App);
 
         var settlement = await DeliverAsync(host, "m1", Pay("p1", "a1", "10.50"));
 
         Assert.Equal(new MessageSettlement("m1", MessageOutcome.Success, null), settlement);
         Assert.Equal((10.50m, 1, "EUR"), await AccountAsync(host, "a1"));
-        var entry = Assert.Single((await host.Memory.ListAsync(LedgerWriter.EntriesCollection("a1"), 10)).Entries);
+        var entry = Assert.Single((await host.Store.ListAsync(LedgerWriter.EntriesCollection("a1"), 10)).Entries);
         Assert.Equal("p1", entry.Key);
         var recorded = JsonSerializer.Deserialize(entry.Value.Span, LedgerJsonContext.Default.LedgerEntry);
-        Assert.Equal(new LedgerEntry("p1", 10.50m, "EUR", "m1", host.Time.GetUtcNow()), recorded);
+        Assert.Equal(new LedgerEntry("p1", 10.50m, "EUR", "m1", host.Clock.GetUtcNow()), recorded);
     }
 
     [Fact]
     public async Task Redelivery_SameMessage_OneEntryBalanceOnce()
     {
-        using var host = new MessageHarness();
+        using var host = new FunctionTestHost(PatternsApp.App);
 
         var first = await DeliverAsync(host, "m1", Pay("p1", "a1", "25"));
         var again = await DeliverAsync(host, "m1", Pay("p1", "a1", "25"), deliveryCount: 2);
@@ -134,7 +137,7 @@ public sealed class LedgerTests
     [Fact]
     public async Task ResentUnderNewMessageId_OneEntryBalanceOnce()
     {
-        using var host = new MessageHarness();
+        using var host = new FunctionTestHost(PatternsApp.App);
 
         await DeliverAsync(host, "m1", Pay("p1", "a1", "25"));
         var resent = await DeliverAsync(host, "m2", Pay("p1", "a1", "25"));
@@ -146,10 +149,10 @@ public sealed class LedgerTests
     [Fact]
     public async Task DuplicateAfterIdempotencyRecordExpired_LedgerItselfKeepsOneEntry()
     {
-        using var host = new MessageHarness();
+        using var host = new FunctionTestHost(PatternsApp.App);
 
         await DeliverAsync(host, "m1", Pay("p1", "a1", "25"));
-        host.Time.Advance(IdempotencyRecords.CompletedLifetime + TimeSpan.FromHours(1));
+        host.Clock.Advance(IdempotencyRecords.CompletedLifetime + TimeSpan.FromHours(1));
         var late = await DeliverAsync(host, "m2", Pay("p1", "a1", "25"));
 
         Assert.Equal(MessageOutcome.Success, late.Outcome);
@@ -159,7 +162,7 @@ public sealed class LedgerTests
     [Fact]
     public async Task ConflictingDuplicate_IsDeadLetteredAndBalanceKeepsTheFirst()
     {
-        using var host = new MessageHarness();
+        using var host = new FunctionTestHost(PatternsApp.App);
 
         await DeliverAsync(host, "m1", Pay("p1", "a1", "25"));
         var conflict = await DeliverAsync(host, "m2", Pay("p1", "a1", "99"));
@@ -176,10 +179,10 @@ public sealed class LedgerTests
     [InlineData("a2", "25", "USD")]
     public async Task ConflictingDuplicateAfterIdempotencyRecordExpired_LedgerDeadLettersIt(string account, string amount, string currency)
     {
-        using var host = new MessageHarness();
+        using var host = new FunctionTestHost(PatternsApp.App);
 
         await DeliverAsync(host, "m1", Pay("p1", "a1", "25"));
-        host.Time.Advance(IdempotencyRecords.CompletedLifetime + TimeSpan.FromHours(1));
+        host.Clock.Advance(IdempotencyRecords.CompletedLifetime + TimeSpan.FromHours(1));
         var conflict = await DeliverAsync(host, "m2", Pay("p1", account, amount, currency));
 
         Assert.Equal(MessageOutcome.DeadLetter, conflict.Outcome);
@@ -187,7 +190,7 @@ public sealed class LedgerTests
         Assert.Equal((25m, 1, "EUR"), await AccountAsync(host, "a1"));
         if (account != "a1")
         {
-            Assert.Equal(404, (await host.GetAsync("/accounts/" + account)).StatusCode);
+            Assert.Equal(404, (await host.SendAsync("GET", "/accounts/" + account)).StatusCode);
         }
     }
 
@@ -198,7 +201,7 @@ public sealed class LedgerTests
             .AddQueue<LedgerWriter>(LedgerWriter.FunctionName, LedgerWriter.Queue, LedgerWriter.TriggerOptions with { DisableIdempotency = true })
             .AddHttp(AccountsApi.FunctionName, AccountsApi.MapRoutes)
             .Build();
-        using var host = new MessageHarness(manifest);
+        using var host = new FunctionTestHost(manifest, s => s.AddPatterns());
 
         await DeliverAsync(host, "m1", Pay("p1", "a1", "25"));
         var again = await DeliverAsync(host, "m1", Pay("p1", "a1", "25"), deliveryCount: 2);
@@ -207,13 +210,13 @@ public sealed class LedgerTests
         Assert.Equal(MessageOutcome.Success, again.Outcome);
         Assert.Equal(MessageOutcome.DeadLetter, elsewhere.Outcome);
         Assert.Equal((25m, 1, "EUR"), await AccountAsync(host, "a1"));
-        Assert.Equal(404, (await host.GetAsync("/accounts/a2")).StatusCode);
+        Assert.Equal(404, (await host.SendAsync("GET", "/accounts/a2")).StatusCode);
     }
 
     [Fact]
     public async Task CurrencyMismatchOnAccount_IsDeadLettered()
     {
-        using var host = new MessageHarness();
+        using var host = new FunctionTestHost(PatternsApp.App);
 
         await DeliverAsync(host, "m1", Pay("p1", "a1", "25", "EUR"));
         var mismatch = await DeliverAsync(host, "m2", Pay("p2", "a1", "30", "USD"));
@@ -257,7 +260,7 @@ public sealed class LedgerTests
             .AddQueue<LedgerWriter>(LedgerWriter.FunctionName, LedgerWriter.Queue, LedgerWriter.TriggerOptions with { MaxDegreeOfParallelism = parallelism })
             .AddHttp(AccountsApi.FunctionName, AccountsApi.MapRoutes)
             .Build();
-        using var host = new MessageHarness(manifest);
+        using var host = new FunctionTestHost(manifest, s => s.AddPatterns());
 
         // Deliver in batches of 10; whatever is retried (a duplicate racing its original) comes back later.
         var pending = new Queue<IncomingMessage>(stream);
@@ -266,7 +269,7 @@ public sealed class LedgerTests
         {
             Assert.True(++rounds < 1000, "The stream did not settle.");
             var batch = Enumerable.Range(0, Math.Min(10, pending.Count)).Select(_ => pending.Dequeue()).ToArray();
-            var settlements = await host.InvokeAsync(LedgerWriter.FunctionName, batch);
+            var settlements = await host.DeliverAsync(LedgerWriter.FunctionName, batch);
             for (var i = 0; i < batch.Length; i++)
             {
                 Assert.NotEqual(MessageOutcome.DeadLetter, settlements[i].Outcome);
@@ -292,7 +295,7 @@ public sealed class LedgerTests
         int writes;
         {
             CrashingStateStore? counter = null;
-            using var clean = new MessageHarness(wrapStore: s => counter = new CrashingStateStore(s));
+            using var clean = new FunctionTestHost(PatternsApp.App, o => o.DecorateStore = s => counter = new CrashingStateStore(s));
             Assert.Equal(MessageOutcome.Success, (await DeliverAsync(clean, "m1", Pay("p1", "a1", "12.34"))).Outcome);
             writes = counter!.Writes;
         }
@@ -301,7 +304,7 @@ public sealed class LedgerTests
         for (var crashAfter = 0; crashAfter <= writes; crashAfter++)
         {
             CrashingStateStore? store = null;
-            using var host = new MessageHarness(wrapStore: s => store = new CrashingStateStore(s));
+            using var host = new FunctionTestHost(PatternsApp.App, o => o.DecorateStore = s => store = new CrashingStateStore(s));
             store!.CrashAfter(crashAfter);
 
             var first = await DeliverAsync(host, "m1", Pay("p1", "a1", "12.34"));
@@ -309,7 +312,7 @@ public sealed class LedgerTests
 
             // The process comes back; the platform redelivers once the crashed attempt's claim has lapsed.
             store.Recover();
-            host.Time.Advance(IdempotencyRecords.DefaultInProgressLifetime + TimeSpan.FromSeconds(1));
+            host.Clock.Advance(IdempotencyRecords.DefaultInProgressLifetime + TimeSpan.FromSeconds(1));
             var redelivered = await DeliverAsync(host, "m1", Pay("p1", "a1", "12.34"), deliveryCount: 2);
             var resent = await DeliverAsync(host, "m2", Pay("p1", "a1", "12.34"));
 
@@ -323,11 +326,11 @@ public sealed class LedgerTests
     [Fact]
     public async Task GetAccount_ReturnsAccountBalanceCurrencyAndEntries()
     {
-        using var host = new MessageHarness();
+        using var host = new FunctionTestHost(PatternsApp.App);
         await DeliverAsync(host, "m1", Pay("p1", "a-9", "10.50", "CHF"));
         await DeliverAsync(host, "m2", Pay("p2", "a-9", "0.25", "CHF"));
 
-        var response = await host.GetAsync("/accounts/a-9");
+        var response = await host.SendAsync("GET", "/accounts/a-9");
 
         Assert.Equal(200, response.StatusCode);
         Assert.StartsWith("application/json", response.Headers["Content-Type"], StringComparison.Ordinal);
@@ -342,11 +345,11 @@ public sealed class LedgerTests
     [Fact]
     public async Task GetAccount_ManyEntries_SumsAcrossPages()
     {
-        using var host = new MessageHarness();
+        using var host = new FunctionTestHost(PatternsApp.App);
         var batch = Enumerable.Range(0, 1203).Select(i => Message($"m{i}", Pay($"p{i}", "big", "0.01"))).ToArray();
         foreach (var chunk in batch.Chunk(10))
         {
-            Assert.All(await host.InvokeAsync(LedgerWriter.FunctionName, chunk), s => Assert.Equal(MessageOutcome.Success, s.Outcome));
+            Assert.All(await host.DeliverAsync(LedgerWriter.FunctionName, chunk), s => Assert.Equal(MessageOutcome.Success, s.Outcome));
         }
 
         Assert.Equal((12.03m, 1203, "EUR"), await AccountAsync(host, "big"));
@@ -355,9 +358,9 @@ public sealed class LedgerTests
     [Fact]
     public async Task GetAccount_Unknown_Returns404()
     {
-        using var host = new MessageHarness();
+        using var host = new FunctionTestHost(PatternsApp.App);
 
-        var response = await host.GetAsync("/accounts/nobody");
+        var response = await host.SendAsync("GET", "/accounts/nobody");
 
         Assert.Equal(404, response.StatusCode);
         Assert.Contains("nobody", JsonDocument.Parse(response.Body).RootElement.GetProperty("error").GetString(), StringComparison.Ordinal);

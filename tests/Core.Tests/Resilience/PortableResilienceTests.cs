@@ -5,13 +5,14 @@ using Polly.CircuitBreaker;
 using Polly.Timeout;
 using Portable.Core.Messaging;
 using Portable.Core.Resilience;
+using Portable.Testing;
 
 namespace Portable.Core.Tests.Resilience;
 
 public sealed class PortableResilienceTests
 {
     private readonly SteppedTimeProvider _time = new();
-    private readonly RecordingLoggerFactory _logs = new();
+    private readonly RecordingLoggerProvider _logs = new();
     private readonly List<ResilienceRetry> _retries = [];
 
     /// <summary>Settings that isolate what a test looks at: no jitter, a breaker that never opens, no attempt timeout.</summary>
@@ -43,7 +44,7 @@ public sealed class PortableResilienceTests
                 }
             });
         more?.Invoke(settings);
-        return new PortableResilience(settings, _time, _logs).GetPipeline("test");
+        return new PortableResilience(settings, _time, _logs.CreateLoggerFactory()).GetPipeline("test");
     }
 
     private static Task<string> Run(ResiliencePipeline pipeline, ScriptedCall call, CancellationToken cancellationToken = default) =>
@@ -421,7 +422,7 @@ public sealed class PortableResilienceTests
     [Fact]
     public void GetPipeline_UnknownName_ThrowsNamingTheConfiguredOnes()
     {
-        var resilience = new PortableResilience(new ResilienceOptionsBuilder().AddPipeline("state").AddPipeline("publish"), _time, _logs);
+        var resilience = new PortableResilience(new ResilienceOptionsBuilder().AddPipeline("state").AddPipeline("publish"), _time, _logs.CreateLoggerFactory());
 
         var ex = Assert.Throws<KeyNotFoundException>(() => resilience.GetPipeline("blobs"));
 
@@ -437,7 +438,7 @@ public sealed class PortableResilienceTests
             .AddPipeline("state")
             .AddPipeline("publish", o => o.FailureRatio = 1.5);
 
-        var ex = Assert.Throws<ResilienceOptionsException>(() => new PortableResilience(settings, _time, _logs));
+        var ex = Assert.Throws<ResilienceOptionsException>(() => new PortableResilience(settings, _time, _logs.CreateLoggerFactory()));
 
         Assert.Equal("publish", ex.PipelineName);
         Assert.Contains("FailureRatio", Assert.Single(ex.Errors), StringComparison.Ordinal);

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Portable.Core.Messaging;
 using Portable.Core.Resilience;
 using Portable.Core.State;
+using Portable.Testing;
 
 namespace Portable.Core.Tests.Resilience;
 
@@ -42,10 +43,10 @@ public sealed class ResilienceServiceCollectionExtensionsTests
     public async Task AddResilientStateStore_WrapsTheRegisteredStoreOnTheStatePipelineWithTheContainerClock()
     {
         var time = new SteppedTimeProvider();
-        var logs = new RecordingLoggerFactory();
+        var logs = new RecordingLoggerProvider();
         var services = new ServiceCollection();
         services.AddSingleton<TimeProvider>(time);
-        services.AddSingleton<ILoggerFactory>(logs);
+        services.AddSingleton(logs.CreateLoggerFactory());
         services.AddSingleton<IStateStore>(sp => new InMemoryStateStore(sp.GetRequiredService<TimeProvider>()));
         services.AddPortableResilience(b => b.AddPipeline(PortableResilience.StatePipeline, o => (o.Timeout, o.AttemptTimeout) = (TimeSpan.FromSeconds(1), null)));
         services.AddResilientStateStore();

@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Portable.Core.Tests.Resilience;
@@ -94,43 +92,6 @@ internal sealed class SteppedTimeProvider : FakeTimeProvider
         public void Dispose() => inner.Dispose();
 
         public ValueTask DisposeAsync() => inner.DisposeAsync();
-    }
-}
-
-/// <summary>One log entry as the resilience code wrote it, with its structured values.</summary>
-internal sealed record LogEntry(string Category, LogLevel Level, EventId EventId, string Message, IReadOnlyDictionary<string, object?> Values, Exception? Exception);
-
-/// <summary>A logger factory that keeps every entry for assertions.</summary>
-internal sealed class RecordingLoggerFactory : ILoggerFactory
-{
-    public ConcurrentQueue<LogEntry> Entries { get; } = new();
-
-    public IReadOnlyList<LogEntry> WithEventId(int id) => Entries.Where(e => e.EventId.Id == id).ToList();
-
-    public ILogger CreateLogger(string categoryName) => new RecordingLogger(categoryName, Entries);
-
-    public void AddProvider(ILoggerProvider provider)
-    {
-    }
-
-    public void Dispose()
-    {
-    }
-
-    private sealed class RecordingLogger(string category, ConcurrentQueue<LogEntry> entries) : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            var values = state is IEnumerable<KeyValuePair<string, object?>> pairs
-                ? pairs.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal)
-                : new Dictionary<string, object?>(StringComparer.Ordinal);
-            entries.Enqueue(new LogEntry(category, logLevel, eventId, formatter(state, exception), values, exception));
-        }
     }
 }
 

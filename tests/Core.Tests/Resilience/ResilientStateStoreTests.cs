@@ -3,6 +3,7 @@ using System.Text;
 using Polly;
 using Portable.Core.Messaging;
 using Portable.Core.Resilience;
+using Portable.Testing;
 using Portable.Core.State;
 
 namespace Portable.Core.Tests.Resilience;
@@ -10,7 +11,7 @@ namespace Portable.Core.Tests.Resilience;
 public sealed class ResilientStateStoreTests
 {
     private readonly SteppedTimeProvider _time = new();
-    private readonly RecordingLoggerFactory _logs = new();
+    private readonly RecordingLoggerProvider _logs = new();
     private readonly FlakyStateStore _inner;
     private readonly ResilientStateStore _store;
 
@@ -26,7 +27,7 @@ public sealed class ResilientStateStoreTests
             o.MaxDelay = TimeSpan.FromSeconds(1);
             o.MinimumThroughput = 1000;
         });
-        _store = new ResilientStateStore(_inner, new PortableResilience(settings, _time, _logs).GetPipeline(PortableResilience.StatePipeline));
+        _store = new ResilientStateStore(_inner, new PortableResilience(settings, _time, _logs.CreateLoggerFactory()).GetPipeline(PortableResilience.StatePipeline));
     }
 
     private static ReadOnlyMemory<byte> Bytes(string text) => Encoding.UTF8.GetBytes(text);

@@ -1,0 +1,158 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+using Portable.Core.App;
+using Portable.Core.Functions;
+using Portable.Core.Http;
+using Portable.Core.Invocation;
+using Portable.Core.Messaging;
+using Portable.Core.State;
+
+namespace Portable.Testing;
+
+/// <summary>
+/// Runs a <see cref="FunctionApp"/> in memory, composed as the hosts compose it (<see cref="PortableComposition.AddFunctionApp"/>:
+/// Portable's defaults, the middleware, the real invocation engine and its HTTP and queue front doors), with an
+/// in-memory state store, a fake clock, a recording dead-letter sink and a recording logger. Send it requests and
+/// deliver it messages as a platform would, then look at what it answered, stored, dead-lettered and logged — the
+/// Functions Framework's <c>FunctionTestBase</c> is the model.
+/// <code>
+/// await using var host = new FunctionTestHost(MyApp.App);
+/// var response = await host.SendAsync(HttpRequestBuilder.Get("/hello/ada"));
+/// var settlements = await host.DeliverAsync("orders", MessageBuilder.Json("""{"id":1}""").Build());
+/// </code>
+/// </summary>
+public sealed class FunctionTestHost : IDisposable, IAsyncDisposable
+{
+    private readonly ServiceProvider _services;
+
+    /// <summary>Composes <paramref name="app"/>; <paramref name="configure"/> changes the defaults (see <see cref="FunctionTestHostOptions"/>).</summary>
+    /// <exception cref="ArgumentException">The host options name a <c>FunctionTarget</c> the manifest does not declare.</exception>
+    public FunctionTestHost(FunctionApp app, Action<FunctionTestHostOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var options = new FunctionTestHostOptions();
+        configure?.Invoke(options);
+        Clock = TestClock.Create(options.StartTime);
+        Store = new InMemoryStateStore(Clock);
+
+        var services = new ServiceCollection();
+        services.AddSingleton<TimeProvider>(Clock);
+        services.AddLogging(logging => logging.ClearProviders().AddProvider(Logs).SetMinimumLevel(options.MinimumLogLevel));
+        services.AddSingleton<IStateStore>(options.DecorateStore?.Invoke(Store) ?? Store);
+        services.AddSingleton<IDeadLetterSink>(DeadLetters);
+        services.AddFunctionApp(app, host =>
+        {
+            // Hermetic: what the machine's environment says must not change a test's outcome.
+            host.MessageIdempotencyDisabled = false;
+            host.TransientFaultRate = 0;
+            options.Host?.Invoke(host);
+        });
+        options.Services?.Invoke(services);
+        _services = services.BuildServiceProvider();
+        try
+        {
+            HttpInvoker = _services.GetRequiredService<HttpInvoker>();
+            MessageInvoker = _services.GetRequiredService<MessageInvoker>();
+        }
+        catch
+        {
+            _services.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Composes an app made of <paramref name="manifest"/> and the handlers <paramref name="services"/> registers.</summary>
+    public FunctionTestHost(FunctionManifest manifest, Action<IServiceCollection>? services = null, Action<FunctionTestHostOptions>? configure = null)
+        : this(new FunctionApp(manifest, services), configure)
+    {
+    }
+
+    /// <summary>The clock every handler and middleware reads; advance it to pass deadlines and expire records.</summary>
+    public FakeTimeProvider Clock { get; }
+
+    /// <summary>The in-memory state store, holding what was really written (under any <see cref="FunctionTestHostOptions.DecorateStore"/> wrapper).</summary>
+    public InMemoryStateStore Store { get; }
+
+    /// <summary>What was dead-lettered, with the reasons (unless a test registered another sink).</summary>
+    public RecordingDeadLetterSink DeadLetters { get; } = new();
+
+    /// <summary>Everything the host, the middleware and the functions logged.</summary>
+    public RecordingLoggerProvider Logs { get; } = new();
+
+    /// <summary>The host's services, as a handler's <see cref="FunctionContext.Services"/> sees them.</summary>
+    public IServiceProvider Services => _services;
+
+    /// <summary>The functions this host serves (all, or the one <c>FunctionTarget</c> names).</summary>
+    public FunctionManifest Manifest => HttpInvoker.Manifest;
+
+    /// <summary>The HTTP front door, for code that takes one (an adapter under test).</summary>
+    public HttpInvoker HttpInvoker { get; }
+
+    /// <summary>The queue front door, for code that takes one (an adapter under test).</summary>
+    public MessageInvoker MessageInvoker { get; }
+
+    /// <summary>Sends a request through routing, the middleware and the handler; never throws for what the handler did.</summary>
+    /// <param name="request">The neutral request.</param>
+    /// <param name="info">What the platform would say: invocation id, deadline (on <see cref="Clock"/>), trace context.</param>
+    /// <param name="cancellationToken">Cancels as the host stopping would.</param>
+    public ValueTask<PortableHttpResponse> SendAsync(PortableHttpRequest request, InvocationInfo info = default, CancellationToken cancellationToken = default) =>
+        HttpInvoker.InvokeAsync(request, info, cancellationToken);
+
+    /// <summary>Builds and sends a request (see <see cref="SendAsync(PortableHttpRequest, InvocationInfo, CancellationToken)"/>).</summary>
+    public ValueTask<PortableHttpResponse> SendAsync(HttpRequestBuilder request, InvocationInfo info = default, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return SendAsync(request.Build(), info, cancellationToken);
+    }
+
+    /// <summary>
+    /// Delivers a batch to the queue function named <paramref name="queueOrFunction"/>, or else to the one consuming
+    /// that queue, and returns a settlement per message in batch order. As every adapter does, a message's
+    /// <see cref="IncomingMessage.Source"/> is the queue the function consumes.
+    /// </summary>
+    public ValueTask<IReadOnlyList<MessageSettlement>> DeliverAsync(string queueOrFunction, params IReadOnlyList<IncomingMessage> messages) =>
+        DeliverAsync(queueOrFunction, messages, default, CancellationToken.None);
+
+    /// <summary>Delivers a batch as one platform invocation described by <paramref name="info"/> (its deadline bounds the whole batch).</summary>
+    public ValueTask<IReadOnlyList<MessageSettlement>> DeliverAsync(
+        string queueOrFunction, IReadOnlyList<IncomingMessage> messages, InvocationInfo info, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        var function = FindQueueFunction(queueOrFunction);
+        var queue = ((QueueTrigger)function.Trigger).Queue;
+        var batch = new IncomingMessage[messages.Count];
+        for (var i = 0; i < batch.Length; i++)
+        {
+            var message = messages[i] ?? throw new ArgumentException($"Message {i} of the batch is null.", nameof(messages));
+            batch[i] = message.Source == queue ? message : message with { Source = queue };
+        }
+
+        return MessageInvoker.InvokeAsync(function, batch, info, cancellationToken);
+    }
+
+    /// <summary>Delivers one message and returns its settlement.</summary>
+    public async ValueTask<MessageSettlement> DeliverOneAsync(
+        string queueOrFunction, IncomingMessage message, InvocationInfo info = default, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return (await DeliverAsync(queueOrFunction, [message], info, cancellationToken).ConfigureAwait(false))[0];
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _services.Dispose();
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync() => _services.DisposeAsync();
+
+    private FunctionDefinition FindQueueFunction(string queueOrFunction)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(queueOrFunction);
+        return Manifest.Find<QueueTrigger>(queueOrFunction)?.Function
+            ?? MessageInvoker.FindByQueue(queueOrFunction)
+            ?? throw new ArgumentException(
+                $"'{queueOrFunction}' is neither a queue function nor a queue one consumes. Queue functions: "
+                + string.Join(", ", Manifest.FunctionsOf<QueueTrigger>().Select(f => $"{f.Function.Name} ({f.Trigger.Queue})")) + ".",
+                nameof(queueOrFunction));
+    }
+}
