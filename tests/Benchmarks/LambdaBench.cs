@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Portable.Local.Emulators.Aws;
+using Portable.Emulators.Aws;
 
 namespace Portable.Benchmarks;
 

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
 using Portable.Engines;
-using Portable.Local.Emulators.Azure;
+using Portable.Emulators.Azure;
 
 namespace Portable.Benchmarks;
 

@@ -5,9 +5,9 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Portable.Core.Messaging;
-using Portable.Local.Emulators.Aws;
-using Portable.Local.Emulators.Azure;
-using Portable.Local.Emulators.Gcp;
+using Portable.Emulators.Aws;
+using Portable.Emulators.Azure;
+using Portable.Emulators.Gcp;
 using Portable.Local.Queues;
 
 namespace Portable.Benchmarks;

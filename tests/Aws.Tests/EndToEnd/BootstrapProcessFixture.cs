@@ -1,4 +1,4 @@
-using Portable.Local.Emulators.Aws;
+using Portable.Emulators.Aws;
 
 namespace Portable.Aws.Tests.EndToEnd;
 

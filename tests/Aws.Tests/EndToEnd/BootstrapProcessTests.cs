@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Portable.Local.Emulators.Aws;
+using Portable.Emulators.Aws;
 using Portable.TestKit;
 
 namespace Portable.Aws.Tests.EndToEnd;

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Time.Testing;
 using Portable.Aws.Tests.EndToEnd;
 using Portable.Core.Messaging;
 using Portable.Core.Patterns.Ledger;
-using Portable.Local.Emulators.Aws;
+using Portable.Emulators.Aws;
 
 namespace Portable.Aws.Tests.Queues;
 

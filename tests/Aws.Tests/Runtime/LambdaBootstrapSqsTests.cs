@@ -7,7 +7,7 @@ using Portable.Aws.Runtime;
 using Portable.Aws.Tests.Queues;
 using Portable.Core.Functions;
 using Portable.Core.Messaging;
-using Portable.Local.Emulators.Aws;
+using Portable.Emulators.Aws;
 using Portable.TestKit;
 
 namespace Portable.Aws.Tests.Runtime;

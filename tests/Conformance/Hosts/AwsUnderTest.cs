@@ -1,4 +1,4 @@
-using Portable.Local.Emulators.Aws;
+using Portable.Emulators.Aws;
 using Portable.TestKit;
 
 namespace Portable.Conformance.Hosts;

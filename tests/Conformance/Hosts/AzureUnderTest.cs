@@ -1,4 +1,4 @@
-using Portable.Local.Emulators.Azure;
+using Portable.Emulators.Azure;
 using Portable.TestKit;
 
 namespace Portable.Conformance.Hosts;

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Logging;
 using Portable.Local;
-using Portable.Local.Emulators.Aws;
+using Portable.Emulators.Aws;
 using Portable.TestKit;
 using Portable.Core.Patterns;
 

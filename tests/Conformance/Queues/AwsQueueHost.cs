@@ -4,7 +4,7 @@ using Portable.Core.Messaging;
 using Portable.Core.Patterns.Ledger;
 using Portable.Aws.State;
 using Portable.Engines;
-using Portable.Local.Emulators.Aws;
+using Portable.Emulators.Aws;
 using Portable.TestKit;
 
 namespace Portable.Conformance.Queues;

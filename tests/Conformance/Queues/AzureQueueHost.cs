@@ -5,7 +5,7 @@ using Azure.Storage.Queues;
 using Microsoft.Extensions.Time.Testing;
 using Portable.Core.Messaging;
 using Portable.Engines;
-using Portable.Local.Emulators.Azure;
+using Portable.Emulators.Azure;
 using Portable.TestKit;
 
 namespace Portable.Conformance.Queues;

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Time.Testing;
 using Portable.Core.Messaging;
 using Portable.Engines;
 using Portable.Gcp.State;
-using Portable.Local.Emulators.Gcp;
+using Portable.Emulators.Gcp;
 using Portable.TestKit;
 
 namespace Portable.Conformance.Queues;
