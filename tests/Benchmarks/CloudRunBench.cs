@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Portable.Emulators.Processes;
 
 namespace Portable.Benchmarks;
 
@@ -27,27 +28,13 @@ internal sealed class CloudRunBench(string repoRoot, BenchmarkOptions options) :
         var url = new Uri($"http://127.0.0.1:{port}{ListPath}");
         var clock = Stopwatch.StartNew();
         await using var host = Start(variant, port);
-        while (true)
+        var elapsed = TimeSpan.Zero;
+        await host.WaitUntilAsync($"answering GET {ListPath}", async token =>
         {
-            if (host.HasExited || clock.Elapsed > Patience)
-            {
-                throw new InvalidOperationException($"{variant.Name} never answered (exited: {host.HasExited}). Output:\n{host.Tail}");
-            }
-
-            try
-            {
-                using var response = await _probe.GetAsync(url, cancellationToken);
-                var body = await response.Content.ReadAsStringAsync(cancellationToken);
-                var elapsed = clock.Elapsed;
-                return response.StatusCode == HttpStatusCode.OK
-                    ? await ColdStart.ReadAsync(elapsed, host.ProcessId, cancellationToken)
-                    : throw new InvalidOperationException($"{variant.Name}: GET {ListPath} answered {(int)response.StatusCode}: {body}");
-            }
-            catch (HttpRequestException)
-            {
-                await Task.Delay(1, cancellationToken); // not listening yet
-            }
-        }
+            await FirstAnswerAsync(_probe, url, TimeSpan.FromMilliseconds(1), token);
+            elapsed = clock.Elapsed;
+        }, Patience, cancellationToken);
+        return await ColdStart.ReadAsync(elapsed, host.Id, cancellationToken);
     }
 
     public async Task<WarmRun> WarmAsync(Variant variant, CancellationToken cancellationToken)
@@ -59,7 +46,7 @@ internal sealed class CloudRunBench(string repoRoot, BenchmarkOptions options) :
             BaseAddress = new Uri($"http://127.0.0.1:{port}"),
             Timeout = Patience,
         };
-        await WaitUntilAnsweringAsync(http, host, variant, cancellationToken);
+        await host.WaitUntilAsync($"answering GET {ListPath}", token => FirstAnswerAsync(http, new Uri(ListPath, UriKind.Relative), TimeSpan.FromMilliseconds(5), token), Patience, cancellationToken);
         using (var created = await http.PostAsync(new Uri("/items", UriKind.Relative), new StringContent("""{"name":"widget","price":9.5}""", Encoding.UTF8, "application/json"), cancellationToken))
         {
             if (!created.IsSuccessStatusCode)
@@ -88,16 +75,16 @@ internal sealed class CloudRunBench(string repoRoot, BenchmarkOptions options) :
             await LoadLoop.RunAsync(ListAsync, options.Concurrency, options.WarmUp);
         }
 
-        var cpuBefore = await ProcessCpu.ProcessTimeAsync(host.ProcessId, cancellationToken);
+        var cpuBefore = await ProcessCpu.ProcessTimeAsync(host.Id, cancellationToken);
         var load = await LoadLoop.RunAsync(ListAsync, options.Concurrency, options.Duration);
-        var cpu = await ProcessCpu.ProcessTimeAsync(host.ProcessId, cancellationToken) - cpuBefore;
-        var peak = await ProcessMemory.PeakRssMbAsync(host.ProcessId, cancellationToken);
+        var cpu = await ProcessCpu.ProcessTimeAsync(host.Id, cancellationToken) - cpuBefore;
+        var peak = await ProcessMemory.PeakRssMbAsync(host.Id, cancellationToken);
         return new WarmRun(load, peak, host.LineCount, cpu);
     }
 
     public void Dispose() => _probe.Dispose();
 
-    private HostProcess Start(Variant variant, int port)
+    private ChildProcess Start(Variant variant, int port)
     {
         var environment = new Dictionary<string, string?>(StringComparer.Ordinal)
         {
@@ -115,32 +102,35 @@ internal sealed class CloudRunBench(string repoRoot, BenchmarkOptions options) :
             environment[name] = value;
         }
 
-        return HostProcess.Start(variant.Executable(repoRoot), environment);
+        var executable = variant.Executable(repoRoot);
+        return ChildProcess.Start(new ChildProcessOptions
+        {
+            FileName = executable,
+            Environment = environment,
+            WorkingDirectory = Path.GetDirectoryName(executable),
+            Name = variant.Name,
+        });
     }
 
-    private static async Task WaitUntilAnsweringAsync(HttpClient http, HostProcess host, Variant variant, CancellationToken cancellationToken)
+    /// <summary>Asks <paramref name="url"/> every <paramref name="interval"/> until it answers: a 200 returns, another status fails.</summary>
+    private static async Task FirstAnswerAsync(HttpClient http, Uri url, TimeSpan interval, CancellationToken cancellationToken)
     {
-        var clock = Stopwatch.StartNew();
         while (true)
         {
-            if (host.HasExited || clock.Elapsed > Patience)
-            {
-                throw new InvalidOperationException($"{variant.Name} never answered (exited: {host.HasExited}). Output:\n{host.Tail}");
-            }
-
             try
             {
-                using var response = await http.GetAsync(new Uri(ListPath, UriKind.Relative), cancellationToken);
+                using var response = await http.GetAsync(url, cancellationToken);
+                var body = await response.Content.ReadAsStringAsync(cancellationToken);
                 if (response.StatusCode == HttpStatusCode.OK)
                 {
                     return;
                 }
 
-                throw new InvalidOperationException($"{variant.Name}: GET {ListPath} answered {(int)response.StatusCode}.");
+                throw new InvalidOperationException($"GET {ListPath} answered {(int)response.StatusCode}: {body}");
             }
             catch (HttpRequestException)
             {
-                await Task.Delay(5, cancellationToken);
+                await Task.Delay(interval, cancellationToken); // not listening yet
             }
         }
     }

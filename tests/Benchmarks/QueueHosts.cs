@@ -8,6 +8,7 @@ using Portable.Core.Messaging;
 using Portable.Emulators.Aws;
 using Portable.Emulators.Azure;
 using Portable.Emulators.Gcp;
+using Portable.Emulators.Processes;
 using Portable.Local.Queues;
 
 namespace Portable.Benchmarks;
@@ -113,6 +114,9 @@ internal static class QueueHostKit
         return File.Exists(path) ? path : throw new FileNotFoundException($"{path} is missing: run the benchmark with -c Release (it builds {project}).", path);
     }
 
+    public static ChildProcess Start(string executable, Dictionary<string, string?> environment, IReadOnlyList<string>? arguments = null) =>
+        ChildProcess.Start(new ChildProcessOptions { FileName = executable, Arguments = arguments ?? [], Environment = environment, WorkingDirectory = Path.GetDirectoryName(executable), MaxOutputLines = 40 });
+
     public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
@@ -162,14 +166,14 @@ internal static class QueueHostKit
         return new QueueAccount(json.RootElement.GetProperty("balance").GetDecimal(), json.RootElement.GetProperty("entries").GetInt32());
     }
 
-    public static async Task WaitUntilAnsweringAsync(HttpClient client, HostProcess host, string name, CancellationToken cancellationToken)
+    public static async Task WaitUntilAnsweringAsync(HttpClient client, ChildProcess host, string name, CancellationToken cancellationToken)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         while (true)
         {
             if (host.HasExited || clock.Elapsed > Patience)
             {
-                throw new InvalidOperationException($"{name} never answered (exited: {host.HasExited}). Output:\n{host.Tail}");
+                throw new InvalidOperationException($"{name} never answered (exited: {host.HasExited}). Output:\n{host.Output}");
             }
 
             try
@@ -195,12 +199,12 @@ internal sealed class LocalQueueRun : IQueueHostRun
 {
     private const string Queue = "payments";
     private const string StagingReason = "staged by the queue benchmark";
-    private readonly HostProcess _host;
+    private readonly ChildProcess _host;
     private readonly string _dataDir;
     private readonly SqliteMessageQueue _queue;
     private readonly HttpClient _client;
 
-    private LocalQueueRun(HostProcess host, string dataDir, SqliteMessageQueue queue, HttpClient client)
+    private LocalQueueRun(ChildProcess host, string dataDir, SqliteMessageQueue queue, HttpClient client)
     {
         _host = host;
         _dataDir = dataDir;
@@ -208,11 +212,11 @@ internal sealed class LocalQueueRun : IQueueHostRun
         _client = client;
     }
 
-    public int ProcessId => _host.ProcessId;
+    public int ProcessId => _host.Id;
 
     public string? UnreadableBecause => null;
 
-    public string Tail => _host.Tail;
+    public string Tail => _host.Output;
 
     public static async Task<IQueueHostRun> StartAsync(string repoRoot, bool idempotency, BenchmarkOptions options, CancellationToken cancellationToken)
     {
@@ -220,7 +224,7 @@ internal sealed class LocalQueueRun : IQueueHostRun
         var port = QueueHostKit.FreePort();
         var environment = QueueHostKit.BaseEnvironment(idempotency, options);
         environment["PORT"] = null;
-        var host = HostProcess.Start(
+        var host = QueueHostKit.Start(
             QueueHostKit.BuildOutput(repoRoot, "src/Local", "Portable.Local"),
             environment,
             ["run", "--port", port.ToString(CultureInfo.InvariantCulture), "--data", dataDir]);
@@ -322,13 +326,13 @@ internal sealed class AwsQueueRun : IQueueHostRun
 {
     private readonly LambdaRuntimeApiEmulator _lambda;
     private readonly SqsEventSourceEmulator _sqs;
-    private readonly LambdaFunctionProcess _function;
+    private readonly ChildProcess _function;
     private readonly Dictionary<string, string?> _environment;
     private readonly string _bootstrap;
     private readonly bool _shared;
-    private (LambdaRuntimeApiEmulator Lambda, LambdaFunctionProcess Function, ApiGatewayEmulator Gateway, HttpClient Client)? _accounts;
+    private (LambdaRuntimeApiEmulator Lambda, ChildProcess Function, ApiGatewayEmulator Gateway, HttpClient Client)? _accounts;
 
-    private AwsQueueRun(LambdaRuntimeApiEmulator lambda, SqsEventSourceEmulator sqs, LambdaFunctionProcess function, Dictionary<string, string?> environment, string bootstrap, bool shared)
+    private AwsQueueRun(LambdaRuntimeApiEmulator lambda, SqsEventSourceEmulator sqs, ChildProcess function, Dictionary<string, string?> environment, string bootstrap, bool shared)
     {
         _lambda = lambda;
         _sqs = sqs;
@@ -338,7 +342,7 @@ internal sealed class AwsQueueRun : IQueueHostRun
         _shared = shared;
     }
 
-    public int ProcessId => _function.ProcessId;
+    public int ProcessId => _function.Id;
 
     public string? UnreadableBecause => _shared ? null : "in-memory state lives inside the ledger-writer process; accounts-api is another Lambda function (checked instead: every message deleted after a successful batch, none in payments-dlq)";
 
@@ -461,7 +465,7 @@ internal sealed class AwsQueueRun : IQueueHostRun
         await _lambda.DisposeAsync();
     }
 
-    private static LambdaFunctionProcess Start(string bootstrap, LambdaRuntimeApiEmulator lambda, string handler, Dictionary<string, string?> environment) =>
+    private static ChildProcess Start(string bootstrap, LambdaRuntimeApiEmulator lambda, string handler, Dictionary<string, string?> environment) =>
         LambdaFunctionProcess.Start(new LambdaFunctionProcessOptions
         {
             BootstrapPath = bootstrap,
@@ -472,7 +476,7 @@ internal sealed class AwsQueueRun : IQueueHostRun
             Environment = new Dictionary<string, string?>(environment, StringComparer.Ordinal),
         });
 
-    private static async Task WaitUntilPollingAsync(LambdaRuntimeApiEmulator lambda, LambdaFunctionProcess function, CancellationToken cancellationToken)
+    private static async Task WaitUntilPollingAsync(LambdaRuntimeApiEmulator lambda, ChildProcess function, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(QueueHostKit.Patience);
@@ -637,21 +641,21 @@ internal sealed class GcpQueueRun : IQueueHostRun
     private const string Topic = "payments";
     private const string DeadLetterTopic = "payments-dead-letter";
     private readonly PubSubPushEmulator _emulator;
-    private readonly HostProcess _host;
+    private readonly ChildProcess _host;
     private readonly HttpClient _client;
 
-    private GcpQueueRun(PubSubPushEmulator emulator, HostProcess host, HttpClient client)
+    private GcpQueueRun(PubSubPushEmulator emulator, ChildProcess host, HttpClient client)
     {
         _emulator = emulator;
         _host = host;
         _client = client;
     }
 
-    public int ProcessId => _host.ProcessId;
+    public int ProcessId => _host.Id;
 
     public string? UnreadableBecause => null;
 
-    public string Tail => _host.Tail;
+    public string Tail => _host.Output;
 
     /// <param name="postgres">The connection string and table, or null for the in-memory store.</param>
     public static async Task<IQueueHostRun> StartAsync(string repoRoot, bool idempotency, (string Connection, string Table)? postgres, BenchmarkOptions options, CancellationToken cancellationToken)
@@ -663,7 +667,7 @@ internal sealed class GcpQueueRun : IQueueHostRun
             PushEndpoint = new Uri($"http://127.0.0.1:{port}/ledger-writer"),
             DeadLetterTopic = DeadLetterTopic,
         }, cancellationToken);
-        HostProcess? host = null;
+        ChildProcess? host = null;
         try
         {
             var environment = QueueHostKit.BaseEnvironment(idempotency, options);
@@ -676,7 +680,7 @@ internal sealed class GcpQueueRun : IQueueHostRun
                 environment["PORTABLE_POSTGRES_TABLE"] = p.Table;
             }
 
-            host = HostProcess.Start(QueueHostKit.BuildOutput(repoRoot, "src/Gcp", "Portable.Gcp"), environment);
+            host = QueueHostKit.Start(QueueHostKit.BuildOutput(repoRoot, "src/Gcp", "Portable.Gcp"), environment);
             var client = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = QueueHostKit.Patience };
             try
             {

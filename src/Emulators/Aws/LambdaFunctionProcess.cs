@@ -1,10 +1,9 @@
-using System.Diagnostics;
 using System.Globalization;
-using System.Text;
+using Portable.Emulators.Processes;
 
 namespace Portable.Emulators.Aws;
 
-/// <summary>How to start a bootstrap as <see cref="LambdaFunctionProcess"/>.</summary>
+/// <summary>How to start a bootstrap with <see cref="LambdaFunctionProcess.Start"/>.</summary>
 public sealed class LambdaFunctionProcessOptions
 {
     /// <summary>The bootstrap: a native or self-contained executable, or a framework-dependent <c>.dll</c> run with <c>dotnet</c>.</summary>
@@ -31,74 +30,22 @@ public sealed class LambdaFunctionProcessOptions
     /// <summary>The working directory; the bootstrap's folder (Lambda's <c>LAMBDA_TASK_ROOT</c>) when null.</summary>
     public string? WorkingDirectory { get; init; }
 
-    /// <summary>The <c>dotnet</c> host used for a <c>.dll</c>; <c>DOTNET_HOST_PATH</c> or <c>dotnet</c> on PATH when null.</summary>
+    /// <summary>The <c>dotnet</c> host used for a <c>.dll</c>; <see cref="ChildProcess.DotnetHost"/> when null.</summary>
     public string? DotnetHostPath { get; init; }
+
+    /// <summary>How many of the latest output lines are kept for <see cref="ChildProcess.OutputLines"/> and failure messages.</summary>
+    public int MaxOutputLines { get; init; } = ChildProcessOptions.DefaultMaxOutputLines;
 }
 
 /// <summary>
-/// A bootstrap running as a child process with the environment Lambda gives a custom runtime
+/// A bootstrap as Lambda runs a custom runtime: a <see cref="ChildProcess"/> with the environment Lambda gives it
 /// (<c>AWS_LAMBDA_RUNTIME_API</c>, <c>_HANDLER</c>, <c>AWS_LAMBDA_FUNCTION_NAME</c>, <c>LAMBDA_TASK_ROOT</c>, …).
-/// Its stdout and stderr are captured line by line; disposing kills the process tree.
 /// </summary>
-public sealed class LambdaFunctionProcess : IAsyncDisposable, IDisposable
+public static class LambdaFunctionProcess
 {
-    private readonly Process _process;
-    private readonly StringBuilder _stdout = new();
-    private readonly StringBuilder _stderr = new();
-    private readonly List<string> _lines = [];
-    private readonly Lock _gate = new();
-    private readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private event Action? LineWritten;
-
-    private LambdaFunctionProcess(Process process) => _process = process;
-
-    /// <summary>The process id.</summary>
-    public int ProcessId => _process.Id;
-
-    /// <summary>True once the process has exited.</summary>
-    public bool HasExited => _process.HasExited;
-
-    /// <summary>The exit code, once the process has exited.</summary>
-    public int? ExitCode => _process.HasExited ? _process.ExitCode : null;
-
-    /// <summary>Everything written to stdout so far.</summary>
-    public string StandardOutput
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _stdout.ToString();
-            }
-        }
-    }
-
-    /// <summary>Everything written to stderr so far.</summary>
-    public string StandardError
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _stderr.ToString();
-            }
-        }
-    }
-
-    /// <summary>Every line from stdout and stderr so far, in arrival order.</summary>
-    public IReadOnlyList<string> OutputLines
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return [.. _lines];
-            }
-        }
-    }
-
     /// <summary>Starts the bootstrap.</summary>
-    public static LambdaFunctionProcess Start(LambdaFunctionProcessOptions options)
+    /// <exception cref="FileNotFoundException">There is no bootstrap at <see cref="LambdaFunctionProcessOptions.BootstrapPath"/>.</exception>
+    public static ChildProcess Start(LambdaFunctionProcessOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         var bootstrap = Path.GetFullPath(options.BootstrapPath);
@@ -109,170 +56,48 @@ public sealed class LambdaFunctionProcess : IAsyncDisposable, IDisposable
 
         var taskRoot = Path.GetDirectoryName(bootstrap)!;
         var isDll = bootstrap.EndsWith(".dll", StringComparison.OrdinalIgnoreCase);
-        var start = new ProcessStartInfo
-        {
-            FileName = isDll ? options.DotnetHostPath ?? System.Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet" : bootstrap,
-            WorkingDirectory = options.WorkingDirectory ?? taskRoot,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = false,
-            UseShellExecute = false,
-            StandardOutputEncoding = Encoding.UTF8,
-            StandardErrorEncoding = Encoding.UTF8,
-        };
-        if (isDll)
-        {
-            start.ArgumentList.Add(bootstrap);
-        }
-
         var name = options.FunctionName ?? options.Handler ?? "portable-function";
-        var env = start.Environment;
-        env.Remove("_X_AMZN_TRACE_ID");
-        env["AWS_LAMBDA_RUNTIME_API"] = options.RuntimeApi;
-        if (options.Handler is null)
+        var environment = new Dictionary<string, string?>(StringComparer.Ordinal)
         {
-            env.Remove("_HANDLER");
-        }
-        else
-        {
-            env["_HANDLER"] = options.Handler;
-        }
-
-        env["LAMBDA_TASK_ROOT"] = taskRoot;
-        env["LAMBDA_RUNTIME_DIR"] = taskRoot;
-        env["AWS_LAMBDA_FUNCTION_NAME"] = name;
-        env["AWS_LAMBDA_FUNCTION_VERSION"] = "$LATEST";
-        env["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"] = options.MemorySizeMb.ToString(CultureInfo.InvariantCulture);
-        env["AWS_LAMBDA_LOG_GROUP_NAME"] = "/aws/lambda/" + name;
-        env["AWS_LAMBDA_LOG_STREAM_NAME"] = "local/[$LATEST]" + Guid.NewGuid().ToString("N");
-        env["AWS_LAMBDA_INITIALIZATION_TYPE"] = "on-demand";
-        env["AWS_REGION"] = options.Region;
-        env["AWS_DEFAULT_REGION"] = options.Region;
+            ["_X_AMZN_TRACE_ID"] = null,
+            ["AWS_LAMBDA_RUNTIME_API"] = options.RuntimeApi,
+            ["_HANDLER"] = options.Handler,
+            ["LAMBDA_TASK_ROOT"] = taskRoot,
+            ["LAMBDA_RUNTIME_DIR"] = taskRoot,
+            ["AWS_LAMBDA_FUNCTION_NAME"] = name,
+            ["AWS_LAMBDA_FUNCTION_VERSION"] = "$LATEST",
+            ["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"] = options.MemorySizeMb.ToString(CultureInfo.InvariantCulture),
+            ["AWS_LAMBDA_LOG_GROUP_NAME"] = "/aws/lambda/" + name,
+            ["AWS_LAMBDA_LOG_STREAM_NAME"] = "local/[$LATEST]" + Guid.NewGuid().ToString("N"),
+            ["AWS_LAMBDA_INITIALIZATION_TYPE"] = "on-demand",
+            ["AWS_REGION"] = options.Region,
+            ["AWS_DEFAULT_REGION"] = options.Region,
+        };
         foreach (var (key, value) in options.Environment)
         {
-            if (value is null)
-            {
-                env.Remove(key);
-            }
-            else
-            {
-                env[key] = value;
-            }
+            environment[key] = value;
         }
 
-        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        var function = new LambdaFunctionProcess(process);
-        process.OutputDataReceived += (_, e) => function.Append(function._stdout, e.Data);
-        process.ErrorDataReceived += (_, e) => function.Append(function._stderr, e.Data);
-        process.Exited += (_, _) => function._exited.TrySetResult();
-        if (!process.Start())
+        return ChildProcess.Start(new ChildProcessOptions
         {
-            throw new InvalidOperationException($"Could not start {start.FileName}.");
-        }
-
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return function;
+            FileName = isDll ? options.DotnetHostPath ?? ChildProcess.DotnetHost : bootstrap,
+            Arguments = isDll ? [bootstrap] : [],
+            Environment = environment,
+            WorkingDirectory = options.WorkingDirectory ?? taskRoot,
+            Name = $"The bootstrap ({name})",
+            MaxOutputLines = options.MaxOutputLines,
+        });
     }
 
-    /// <summary>Waits for the process to exit and returns its exit code (output fully captured).</summary>
-    public async Task<int> WaitForExitAsync(CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Waits until the bootstrap polls <c>/runtime/invocation/next</c> on <paramref name="runtimeApi"/> (its init is
+    /// over), failing with its output when it exits first or takes longer than <paramref name="timeout"/>.
+    /// </summary>
+    /// <exception cref="ChildProcessException">The bootstrap exited first or did not poll in time.</exception>
+    public static Task WaitUntilPollingAsync(this ChildProcess function, LambdaRuntimeApiEmulator runtimeApi, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
-        await _process.WaitForExitAsync(cancellationToken).ConfigureAwait(false); // also drains the output readers
-        return _process.ExitCode;
-    }
-
-    /// <summary>Waits until a line of stdout or stderr matches <paramref name="predicate"/>, and returns it.</summary>
-    /// <exception cref="InvalidOperationException">The process exited without writing such a line.</exception>
-    public async Task<string> WaitForOutputAsync(Func<string, bool> predicate, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(predicate);
-        var found = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        void Check()
-        {
-            var match = OutputLines.FirstOrDefault(predicate);
-            if (match is not null)
-            {
-                found.TrySetResult(match);
-            }
-        }
-
-        LineWritten += Check;
-        try
-        {
-            Check();
-            var completed = await Task.WhenAny(found.Task, _exited.Task.WaitAsync(cancellationToken)).ConfigureAwait(false);
-            if (completed != found.Task)
-            {
-                await completed.ConfigureAwait(false); // surfaces cancellation
-                await _process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
-                Check();
-                if (!found.Task.IsCompleted)
-                {
-                    throw new InvalidOperationException($"The bootstrap exited ({_process.ExitCode}) without the expected output. Output:\n{string.Join('\n', OutputLines)}");
-                }
-            }
-
-            return await found.Task.ConfigureAwait(false);
-        }
-        finally
-        {
-            LineWritten -= Check;
-        }
-    }
-
-    /// <summary>Kills the process tree if it still runs.</summary>
-    public void Dispose()
-    {
-        try
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                _process.WaitForExit(5000);
-            }
-        }
-        catch (InvalidOperationException)
-        {
-            // never started or already gone
-        }
-
-        _process.Dispose();
-    }
-
-    /// <inheritdoc />
-    public async ValueTask DisposeAsync()
-    {
-        try
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-                await _process.WaitForExitAsync(wait.Token).ConfigureAwait(false);
-            }
-        }
-        catch (Exception ex) when (ex is InvalidOperationException or OperationCanceledException)
-        {
-            // never started, already gone, or would not die within 5 s
-        }
-
-        _process.Dispose();
-    }
-
-    private void Append(StringBuilder target, string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (_gate)
-        {
-            target.AppendLine(line);
-            _lines.Add(line);
-        }
-
-        LineWritten?.Invoke();
+        ArgumentNullException.ThrowIfNull(function);
+        ArgumentNullException.ThrowIfNull(runtimeApi);
+        return function.WaitUntilAsync("polling /runtime/invocation/next", runtimeApi.WaitForRuntimeAsync, timeout, cancellationToken);
     }
 }

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
@@ -7,6 +6,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Portable.Emulators.Processes;
 
 namespace Portable.Emulators.Azure;
 
@@ -34,7 +34,7 @@ public sealed class FunctionsHostEmulator : IAsyncDisposable
     private readonly FunctionsHostEmulatorOptions _options;
     private readonly HttpClient _handlerClient;
     private readonly ConcurrentQueue<string> _handlerLogs = new();
-    private HandlerProcess? _process;
+    private ChildProcess? _process;
     private WebApplication? _frontDoor;
 
     private FunctionsHostEmulator(FunctionsHostEmulatorOptions options, FunctionsScriptRoot scriptRoot, Uri handlerAddress)
@@ -67,8 +67,11 @@ public sealed class FunctionsHostEmulator : IAsyncDisposable
     /// <summary>True when HTTP-only functions get the original request rather than a payload.</summary>
     public bool ForwardsHttpRequests { get; }
 
-    /// <summary>The handler's stdout and stderr so far (the last few hundred lines); empty for an existing handler.</summary>
+    /// <summary>The handler's stdout and stderr so far (the latest lines); empty for an existing handler.</summary>
     public string HandlerOutput => _process?.Output ?? string.Empty;
+
+    /// <summary>The handler process the emulator started (null for an existing handler), e.g. to read its CPU time or signal it.</summary>
+    public ChildProcess? HandlerProcess => _process;
 
     /// <summary>Every <c>Logs</c> line handlers returned in payload mode, in order (the host re-logs them).</summary>
     public IReadOnlyList<string> HandlerLogs => [.. _handlerLogs];
@@ -135,8 +138,11 @@ public sealed class FunctionsHostEmulator : IAsyncDisposable
             _frontDoor = null;
         }
 
-        _process?.Dispose();
-        _process = null;
+        if (_process is not null)
+        {
+            await _process.DisposeAsync().ConfigureAwait(false);
+            _process = null;
+        }
         _handlerClient.Dispose();
     }
 
@@ -150,7 +156,7 @@ public sealed class FunctionsHostEmulator : IAsyncDisposable
             ? ScriptRoot.Path
             : Path.GetFullPath(Path.Combine(ScriptRoot.Path, description.WorkingDirectory));
         var workerId = Guid.NewGuid().ToString();
-        var environment = new Dictionary<string, string>(_options.Environment, StringComparer.Ordinal)
+        var environment = new Dictionary<string, string?>(_options.Environment.ToDictionary(e => e.Key, string? (e) => e.Value), StringComparer.Ordinal)
         {
             // The host's names and their legacy aliases (HttpWorkerConstants).
             ["FUNCTIONS_CUSTOMHANDLER_PORT"] = port.ToString(CultureInfo.InvariantCulture),
@@ -159,7 +165,21 @@ public sealed class FunctionsHostEmulator : IAsyncDisposable
             ["FUNCTIONS_HTTPWORKER_ID"] = workerId,
             ["FUNCTIONS_APP_ROOT_PATH"] = ScriptRoot.Path,
         };
-        _process = HandlerProcess.Start(executable, arguments, workingDirectory, environment);
+        try
+        {
+            _process = ChildProcess.Start(new ChildProcessOptions
+            {
+                FileName = executable,
+                Arguments = arguments,
+                WorkingDirectory = workingDirectory,
+                Environment = environment,
+                Name = "The custom handler",
+            });
+        }
+        catch (ChildProcessException ex)
+        {
+            throw new FunctionsHostStartException(ex.Summary, string.Empty, ex);
+        }
     }
 
     private string Resolve(string executable)
@@ -171,35 +191,28 @@ public sealed class FunctionsHostEmulator : IAsyncDisposable
     // The host keeps calling GET / until a connection succeeds; any status means ready (DefaultHttpWorkerService.IsWorkerReady).
     private async Task WaitUntilReadyAsync(CancellationToken cancellationToken)
     {
-        using var probe = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        var waited = Stopwatch.StartNew();
-        while (true)
+        if (_process is null)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (_process is { HasExited: true } exited)
-            {
-                throw new FunctionsHostStartException(
-                    $"The custom handler exited with code {exited.ExitCode} before it answered GET {HandlerAddress}.", HandlerOutput);
-            }
-
+            // An existing handler is already listening: one answer will do.
+            using var probe = new HttpClient { Timeout = _options.StartupTimeout };
             try
             {
                 using var response = await probe.GetAsync(HandlerAddress, cancellationToken).ConfigureAwait(false);
                 return;
             }
-            catch (HttpRequestException) when (waited.Elapsed < _options.StartupTimeout)
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
             {
-                await Task.Delay(50, cancellationToken).ConfigureAwait(false);
+                throw new FunctionsHostStartException($"The handler at {HandlerAddress} did not answer GET /: {ex.Message}", string.Empty, ex);
             }
-            catch (HttpRequestException ex)
-            {
-                throw new FunctionsHostStartException(
-                    $"The custom handler did not answer GET {HandlerAddress} within {_options.StartupTimeout.TotalSeconds:0} s.", HandlerOutput, ex);
-            }
-            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested && waited.Elapsed < _options.StartupTimeout)
-            {
-                // The probe timed out (listening but busy); try again.
-            }
+        }
+
+        try
+        {
+            await _process.WaitForHttpAsync(HandlerAddress, _options.StartupTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ChildProcessException ex)
+        {
+            throw new FunctionsHostStartException(ex.Summary, ex.Output, ex);
         }
     }
 

@@ -1,4 +1,5 @@
 using Portable.Emulators.Aws;
+using Portable.Emulators.Processes;
 using Portable.TestKit;
 
 namespace Portable.Conformance.Hosts;
@@ -11,10 +12,10 @@ namespace Portable.Conformance.Hosts;
 internal sealed class AwsUnderTest : IHostUnderTest
 {
     private readonly LambdaRuntimeApiEmulator _lambda;
-    private readonly LambdaFunctionProcess _function;
+    private readonly ChildProcess _function;
     private readonly ApiGatewayEmulator _gateway;
 
-    private AwsUnderTest(LambdaRuntimeApiEmulator lambda, LambdaFunctionProcess function, ApiGatewayEmulator gateway)
+    private AwsUnderTest(LambdaRuntimeApiEmulator lambda, ChildProcess function, ApiGatewayEmulator gateway)
     {
         _lambda = lambda;
         _function = function;
@@ -31,7 +32,7 @@ internal sealed class AwsUnderTest : IHostUnderTest
     public static async Task<IHostUnderTest> StartAsync(ApiGatewayEventFormat format)
     {
         var lambda = await LambdaRuntimeApiEmulator.StartAsync(new LambdaRuntimeApiEmulatorOptions { FunctionName = "items-api" });
-        LambdaFunctionProcess? function = null;
+        ChildProcess? function = null;
         try
         {
             function = LambdaFunctionProcess.Start(new LambdaFunctionProcessOptions
@@ -40,7 +41,7 @@ internal sealed class AwsUnderTest : IHostUnderTest
                 RuntimeApi = lambda.RuntimeApi,
                 Handler = "items-api",
             });
-            await WaitUntilPollingAsync(lambda, function);
+            await function.WaitUntilPollingAsync(lambda, HostsUnderTest.StartupTimeout);
 
             // REST APIs always live under a stage; HTTP APIs are usually served from $default at the root.
             var gateway = await ApiGatewayEmulator.StartAsync(lambda, new ApiGatewayEmulatorOptions
@@ -68,19 +69,6 @@ internal sealed class AwsUnderTest : IHostUnderTest
         await _gateway.DisposeAsync();
         await _function.DisposeAsync(); // kills the process tree
         await _lambda.DisposeAsync();
-    }
-
-    private static async Task WaitUntilPollingAsync(LambdaRuntimeApiEmulator lambda, LambdaFunctionProcess function)
-    {
-        using var timeout = new CancellationTokenSource(HostsUnderTest.StartupTimeout);
-        var ready = lambda.WaitForRuntimeAsync(timeout.Token);
-        var exited = function.WaitForExitAsync(timeout.Token);
-        await Task.WhenAny(ready, exited);
-        if (!ready.IsCompletedSuccessfully)
-        {
-            var why = function.HasExited ? $"exited with code {function.ExitCode}" : $"did not poll /runtime/invocation/next within {HostsUnderTest.StartupTimeout.TotalSeconds:0} s";
-            throw new InvalidOperationException($"The bootstrap {why}. Output:\n{string.Join('\n', function.OutputLines)}");
-        }
     }
 
     /// <summary>Rewrites <c>http://host/items</c> to <c>http://host/{stage}/items</c> (a no-op on the <c>$default</c> stage).</summary>

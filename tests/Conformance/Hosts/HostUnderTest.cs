@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Logging;
 using Portable.Local;
 using Portable.Emulators.Aws;
+using Portable.Emulators.Processes;
 using Portable.TestKit;
 using Portable.Core.Patterns;
 
@@ -73,7 +74,7 @@ public static class HostsUnderTest
     }
 
     /// <summary>The Cloud Run host as its container runs it: the real executable with PORT set.</summary>
-    private sealed class GcpUnderTest(ServerProcess process, Uri baseAddress) : IHostUnderTest
+    private sealed class GcpUnderTest(ChildProcess process, Uri baseAddress) : IHostUnderTest
     {
         public HttpClient Client { get; } = new() { BaseAddress = baseAddress, Timeout = RequestTimeout };
 
@@ -81,11 +82,15 @@ public static class HostsUnderTest
         {
             var port = FreePort.Next();
             // From src/Gcp's own output: the test folder holds the test project's dependency set, not the container's.
-            var process = ServerProcess.StartDotnet(RepoPaths.BuildOutput("src/Gcp", "Portable.Gcp.dll"), new Dictionary<string, string?> { ["PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+            var process = ChildProcess.Start(ChildProcessOptions.Dotnet(RepoPaths.BuildOutput("src/Gcp", "Portable.Gcp.dll")) with
+            {
+                Environment = new Dictionary<string, string?> { ["PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+                WorkingDirectory = AppContext.BaseDirectory,
+            });
             var baseAddress = new Uri($"http://127.0.0.1:{port}");
             try
             {
-                await process.WaitUntilAnsweringAsync(new Uri(baseAddress, "/"), StartupTimeout);
+                await process.WaitForHttpAsync(new Uri(baseAddress, "/"), StartupTimeout);
             }
             catch
             {

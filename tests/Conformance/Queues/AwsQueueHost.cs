@@ -5,6 +5,7 @@ using Portable.Core.Patterns.Ledger;
 using Portable.Aws.State;
 using Portable.Engines;
 using Portable.Emulators.Aws;
+using Portable.Emulators.Processes;
 using Portable.TestKit;
 
 namespace Portable.Conformance.Queues;
@@ -22,14 +23,14 @@ internal sealed class AwsQueueHost : IQueueHostUnderTest, IQueueDeliveryCounts
     private readonly FakeTimeProvider _time;
     private readonly LambdaRuntimeApiEmulator _lambda;
     private readonly SqsEventSourceEmulator _sqs;
-    private readonly IReadOnlyList<LambdaFunctionProcess> _functions;
+    private readonly IReadOnlyList<ChildProcess> _functions;
     private readonly HttpClient _accounts;
     private readonly QueueHostOptions _options;
     private readonly List<string> _received = [];
     private int _invocations;
     private int _failed;
 
-    private AwsQueueHost(FakeTimeProvider time, LambdaRuntimeApiEmulator lambda, SqsEventSourceEmulator sqs, IReadOnlyList<LambdaFunctionProcess> functions, HttpClient accounts, QueueHostOptions options)
+    private AwsQueueHost(FakeTimeProvider time, LambdaRuntimeApiEmulator lambda, SqsEventSourceEmulator sqs, IReadOnlyList<ChildProcess> functions, HttpClient accounts, QueueHostOptions options)
     {
         _time = time;
         _lambda = lambda;
@@ -177,7 +178,7 @@ internal sealed class AwsQueueHost : IQueueHostUnderTest, IQueueDeliveryCounts
             shared.Add(function);
         }
 
-        await WaitUntilPollingAsync(lambda, function);
+        await function.WaitUntilPollingAsync(lambda, Portable.Conformance.Hosts.HostsUnderTest.StartupTimeout);
         var gateway = await ApiGatewayEmulator.StartAsync(lambda, new ApiGatewayEmulatorOptions { Format = ApiGatewayEventFormat.HttpApiV2 });
         lock (shared)
         {
@@ -192,7 +193,7 @@ internal sealed class AwsQueueHost : IQueueHostUnderTest, IQueueDeliveryCounts
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 1, 12, 0, 0, TimeSpan.Zero));
         var lambda = await LambdaRuntimeApiEmulator.StartAsync(new LambdaRuntimeApiEmulatorOptions { FunctionName = LedgerWriter.FunctionName });
         SqsEventSourceEmulator? sqs = null;
-        var functions = new List<LambdaFunctionProcess>();
+        var functions = new List<ChildProcess>();
         try
         {
             sqs = await SqsEventSourceEmulator.StartAsync(lambda, new SqsEventSourceEmulatorOptions
@@ -223,7 +224,7 @@ internal sealed class AwsQueueHost : IQueueHostUnderTest, IQueueDeliveryCounts
 
             foreach (var function in functions)
             {
-                await WaitUntilPollingAsync(lambda, function);
+                await function.WaitUntilPollingAsync(lambda, Portable.Conformance.Hosts.HostsUnderTest.StartupTimeout);
             }
 
             return new AwsQueueHost(time, lambda, sqs, functions, await accounts, options);
@@ -344,19 +345,5 @@ internal sealed class AwsQueueHost : IQueueHostUnderTest, IQueueDeliveryCounts
     }
 
     private string Output() => string.Join('\n', _functions.SelectMany(f => f.OutputLines));
-
-    private static async Task WaitUntilPollingAsync(LambdaRuntimeApiEmulator lambda, LambdaFunctionProcess function)
-    {
-        var timeout = Portable.Conformance.Hosts.HostsUnderTest.StartupTimeout;
-        using var cancel = new CancellationTokenSource(timeout);
-        var ready = lambda.WaitForRuntimeAsync(cancel.Token);
-        var exited = function.WaitForExitAsync(cancel.Token);
-        await Task.WhenAny(ready, exited);
-        if (!ready.IsCompletedSuccessfully)
-        {
-            var why = function.HasExited ? $"exited with code {function.ExitCode}" : $"did not poll /runtime/invocation/next within {timeout.TotalSeconds:0} s";
-            throw new InvalidOperationException($"The bootstrap {why}. Output:\n{string.Join('\n', function.OutputLines)}");
-        }
-    }
 
 }

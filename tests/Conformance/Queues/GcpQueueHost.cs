@@ -5,6 +5,7 @@ using Portable.Core.Messaging;
 using Portable.Engines;
 using Portable.Gcp.State;
 using Portable.Emulators.Gcp;
+using Portable.Emulators.Processes;
 using Portable.TestKit;
 
 namespace Portable.Conformance.Queues;
@@ -23,11 +24,11 @@ internal sealed class GcpQueueHost : IQueueHostUnderTest, IQueueDeliveryCounts
 
     private readonly FakeTimeProvider _time;
     private readonly PubSubPushEmulator _emulator;
-    private readonly ServerProcess _process;
+    private readonly ChildProcess _process;
     private readonly HttpClient _client;
     private readonly QueueHostOptions _options;
 
-    private GcpQueueHost(FakeTimeProvider time, PubSubPushEmulator emulator, ServerProcess process, Uri baseAddress, QueueHostOptions options)
+    private GcpQueueHost(FakeTimeProvider time, PubSubPushEmulator emulator, ChildProcess process, Uri baseAddress, QueueHostOptions options)
     {
         _options = options;
         _time = time;
@@ -74,7 +75,7 @@ internal sealed class GcpQueueHost : IQueueHostUnderTest, IQueueDeliveryCounts
             DuplicateDeliveryRate = options.DuplicateDeliveryRate,
             RandomSeed = options.RandomSeed,
         });
-        ServerProcess? process = null;
+        ChildProcess? process = null;
         try
         {
             var environment = new Dictionary<string, string?>(StringComparer.Ordinal)
@@ -85,9 +86,9 @@ internal sealed class GcpQueueHost : IQueueHostUnderTest, IQueueDeliveryCounts
                 ["PORTABLE_FAULTS_TRANSIENT_RATE"] = options.TransientFaultRate?.ToString(CultureInfo.InvariantCulture),
                 [PostgresStateStoreOptions.ConnectionVariable] = postgresConnection,
             };
-            process = ServerProcess.StartDotnet(RepoPaths.BuildOutput("src/Gcp", "Portable.Gcp.dll"), environment);
+            process = ChildProcess.Start(ChildProcessOptions.Dotnet(RepoPaths.BuildOutput("src/Gcp", "Portable.Gcp.dll")) with { Environment = environment, WorkingDirectory = AppContext.BaseDirectory });
             var baseAddress = new Uri($"http://127.0.0.1:{port}");
-            await process.WaitUntilAnsweringAsync(new Uri(baseAddress, "/"), Portable.Conformance.Hosts.HostsUnderTest.StartupTimeout);
+            await process.WaitForHttpAsync(new Uri(baseAddress, "/"), Portable.Conformance.Hosts.HostsUnderTest.StartupTimeout);
             return new GcpQueueHost(time, emulator, process, baseAddress, options);
         }
         catch
