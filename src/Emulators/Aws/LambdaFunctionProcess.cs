@@ -6,7 +6,7 @@ namespace Portable.Emulators.Aws;
 /// <summary>How to start a bootstrap with <see cref="LambdaFunctionProcess.Start"/>.</summary>
 public sealed class LambdaFunctionProcessOptions
 {
-    /// <summary>The bootstrap: a native or self-contained executable, or a framework-dependent <c>.dll</c> run with <c>dotnet</c>.</summary>
+    /// <summary>The bootstrap: a native or self-contained executable, or a framework-dependent <c>.dll</c> run with <c>dotnet</c> (<see cref="ChildProcess.DotnetHost"/>).</summary>
     public required string BootstrapPath { get; init; }
 
     /// <summary>The Runtime API's <c>host:port</c> for <c>AWS_LAMBDA_RUNTIME_API</c> (see <see cref="LambdaRuntimeApiEmulator.RuntimeApi"/>).</summary>
@@ -30,9 +30,6 @@ public sealed class LambdaFunctionProcessOptions
     /// <summary>The working directory; the bootstrap's folder (Lambda's <c>LAMBDA_TASK_ROOT</c>) when null.</summary>
     public string? WorkingDirectory { get; init; }
 
-    /// <summary>The <c>dotnet</c> host used for a <c>.dll</c>; <see cref="ChildProcess.DotnetHost"/> when null.</summary>
-    public string? DotnetHostPath { get; init; }
-
     /// <summary>How many of the latest output lines are kept for <see cref="ChildProcess.OutputLines"/> and failure messages.</summary>
     public int MaxOutputLines { get; init; } = ChildProcessOptions.DefaultMaxOutputLines;
 }
@@ -55,7 +52,6 @@ public static class LambdaFunctionProcess
         }
 
         var taskRoot = Path.GetDirectoryName(bootstrap)!;
-        var isDll = bootstrap.EndsWith(".dll", StringComparison.OrdinalIgnoreCase);
         var name = options.FunctionName ?? options.Handler ?? "portable-function";
         var environment = new Dictionary<string, string?>(StringComparer.Ordinal)
         {
@@ -78,10 +74,8 @@ public static class LambdaFunctionProcess
             environment[key] = value;
         }
 
-        return ChildProcess.Start(new ChildProcessOptions
+        return ChildProcess.Start(ChildProcessOptions.Program(bootstrap) with
         {
-            FileName = isDll ? options.DotnetHostPath ?? ChildProcess.DotnetHost : bootstrap,
-            Arguments = isDll ? [bootstrap] : [],
             Environment = environment,
             WorkingDirectory = options.WorkingDirectory ?? taskRoot,
             Name = $"The bootstrap ({name})",

@@ -452,7 +452,7 @@ public sealed class SqsEventSourceEmulator : IAsyncDisposable
 }
 
 /// <summary>Settings of a <see cref="SqsEventSourceEmulator"/>; defaults from <see cref="DeliveryProfile.AwsSqs"/>.</summary>
-public sealed class SqsEventSourceEmulatorOptions
+public sealed record SqsEventSourceEmulatorOptions
 {
     /// <summary>The queue the function is mapped to.</summary>
     public required string QueueName { get; init; }

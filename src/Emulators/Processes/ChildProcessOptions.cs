@@ -24,6 +24,20 @@ public sealed record ChildProcessOptions
     /// <summary>How many of the latest output lines (stdout and stderr together) are kept; older ones are counted and dropped.</summary>
     public int MaxOutputLines { get; init; } = DefaultMaxOutputLines;
 
+    /// <summary>
+    /// Starts a program from its build or publish folder, in that folder: a framework-dependent <c>.dll</c> under
+    /// <c>dotnet</c> (see <see cref="Dotnet"/>), anything else (an apphost, a native or self-contained executable) as is.
+    /// </summary>
+    public static ChildProcessOptions Program(string path, params IEnumerable<string> arguments)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        var full = System.IO.Path.GetFullPath(path);
+        var options = full.EndsWith(".dll", StringComparison.OrdinalIgnoreCase)
+            ? Dotnet(full, arguments)
+            : new ChildProcessOptions { FileName = full, Arguments = [.. arguments], Name = System.IO.Path.GetFileName(full) };
+        return options with { WorkingDirectory = System.IO.Path.GetDirectoryName(full) };
+    }
+
     /// <summary>Starts <c>dotnet <paramref name="assembly"/> <paramref name="arguments"/></c> with <see cref="ChildProcess.DotnetHost"/>.</summary>
     public static ChildProcessOptions Dotnet(string assembly, params IEnumerable<string> arguments)
     {
