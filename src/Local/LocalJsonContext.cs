@@ -10,4 +10,5 @@ namespace Portable.Local;
 [JsonSerializable(typeof(Queues.DeadLetterList))]
 [JsonSerializable(typeof(Queues.EnqueueResult))]
 [JsonSerializable(typeof(Queues.RedriveResult))]
+[JsonSerializable(typeof(Queues.QueueDepth))]
 internal sealed partial class LocalJsonContext : JsonSerializerContext;

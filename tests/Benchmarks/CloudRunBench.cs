@@ -1,8 +1,7 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
+using Portable.HostsUnderTest;
 
 namespace Portable.Benchmarks;
 
@@ -23,43 +22,29 @@ internal sealed class CloudRunBench(string repoRoot, BenchmarkOptions options) :
 
     public async Task<ColdStart> ColdStartAsync(Variant variant, CancellationToken cancellationToken)
     {
-        var port = FreePort();
+        var port = Portable.TestKit.FreePort.Next();
         var url = new Uri($"http://127.0.0.1:{port}{ListPath}");
         var clock = Stopwatch.StartNew();
         await using var host = Start(variant, port);
-        while (true)
+        var elapsed = TimeSpan.Zero;
+        await host.Process.WaitUntilAsync($"answering GET {ListPath}", async token =>
         {
-            if (host.HasExited || clock.Elapsed > Patience)
-            {
-                throw new InvalidOperationException($"{variant.Name} never answered (exited: {host.HasExited}). Output:\n{host.Tail}");
-            }
-
-            try
-            {
-                using var response = await _probe.GetAsync(url, cancellationToken);
-                var body = await response.Content.ReadAsStringAsync(cancellationToken);
-                var elapsed = clock.Elapsed;
-                return response.StatusCode == HttpStatusCode.OK
-                    ? await ColdStart.ReadAsync(elapsed, host.ProcessId, cancellationToken)
-                    : throw new InvalidOperationException($"{variant.Name}: GET {ListPath} answered {(int)response.StatusCode}: {body}");
-            }
-            catch (HttpRequestException)
-            {
-                await Task.Delay(1, cancellationToken); // not listening yet
-            }
-        }
+            await FirstAnswerAsync(_probe, url, TimeSpan.FromMilliseconds(1), token);
+            elapsed = clock.Elapsed;
+        }, Patience, cancellationToken);
+        return await ColdStart.ReadAsync(elapsed, host.Process.Id, cancellationToken);
     }
 
     public async Task<WarmRun> WarmAsync(Variant variant, CancellationToken cancellationToken)
     {
-        var port = FreePort();
+        var port = Portable.TestKit.FreePort.Next();
         await using var host = Start(variant, port);
         using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false, MaxConnectionsPerServer = options.Concurrency })
         {
             BaseAddress = new Uri($"http://127.0.0.1:{port}"),
             Timeout = Patience,
         };
-        await WaitUntilAnsweringAsync(http, host, variant, cancellationToken);
+        await host.Process.WaitUntilAsync($"answering GET {ListPath}", token => FirstAnswerAsync(http, new Uri(ListPath, UriKind.Relative), TimeSpan.FromMilliseconds(5), token), Patience, cancellationToken);
         using (var created = await http.PostAsync(new Uri("/items", UriKind.Relative), new StringContent("""{"name":"widget","price":9.5}""", Encoding.UTF8, "application/json"), cancellationToken))
         {
             if (!created.IsSuccessStatusCode)
@@ -88,67 +73,39 @@ internal sealed class CloudRunBench(string repoRoot, BenchmarkOptions options) :
             await LoadLoop.RunAsync(ListAsync, options.Concurrency, options.WarmUp);
         }
 
-        var cpuBefore = await ProcessCpu.ProcessTimeAsync(host.ProcessId, cancellationToken);
+        var cpuBefore = await ProcessCpu.ProcessTimeAsync(host.Process.Id, cancellationToken);
         var load = await LoadLoop.RunAsync(ListAsync, options.Concurrency, options.Duration);
-        var cpu = await ProcessCpu.ProcessTimeAsync(host.ProcessId, cancellationToken) - cpuBefore;
-        var peak = await ProcessMemory.PeakRssMbAsync(host.ProcessId, cancellationToken);
-        return new WarmRun(load, peak, host.LineCount, cpu);
+        var cpu = await ProcessCpu.ProcessTimeAsync(host.Process.Id, cancellationToken) - cpuBefore;
+        var peak = await ProcessMemory.PeakRssMbAsync(host.Process.Id, cancellationToken);
+        return new WarmRun(load, peak, host.Process.LineCount, cpu);
     }
 
     public void Dispose() => _probe.Dispose();
 
-    private HostProcess Start(Variant variant, int port)
-    {
-        var environment = new Dictionary<string, string?>(StringComparer.Ordinal)
-        {
-            ["PORT"] = port.ToString(CultureInfo.InvariantCulture),
-            ["FUNCTION_TARGET"] = null,
-            ["GOOGLE_CLOUD_PROJECT"] = null,
-            ["ASPNETCORE_URLS"] = null,
-            ["ASPNETCORE_HTTP_PORTS"] = null,
-            ["ASPNETCORE_HTTPS_PORTS"] = null,
-            ["ASPNETCORE_ENVIRONMENT"] = null,
-            ["DOTNET_ENVIRONMENT"] = null,
-        };
-        foreach (var (name, value) in options.Environment)
-        {
-            environment[name] = value;
-        }
+    // As Cloud Run starts a container's server (PORT set, nothing else of this machine's), with the benchmark's --env.
+    private CloudRunProcess Start(Variant variant, int port) =>
+        CloudRunProcess.Start(port, options.Environment.ToDictionary(e => e.Key, string? (e) => e.Value), variant.Executable(repoRoot));
 
-        return HostProcess.Start(variant.Executable(repoRoot), environment);
-    }
-
-    private static async Task WaitUntilAnsweringAsync(HttpClient http, HostProcess host, Variant variant, CancellationToken cancellationToken)
+    /// <summary>Asks <paramref name="url"/> every <paramref name="interval"/> until it answers: a 200 returns, another status fails.</summary>
+    private static async Task FirstAnswerAsync(HttpClient http, Uri url, TimeSpan interval, CancellationToken cancellationToken)
     {
-        var clock = Stopwatch.StartNew();
         while (true)
         {
-            if (host.HasExited || clock.Elapsed > Patience)
-            {
-                throw new InvalidOperationException($"{variant.Name} never answered (exited: {host.HasExited}). Output:\n{host.Tail}");
-            }
-
             try
             {
-                using var response = await http.GetAsync(new Uri(ListPath, UriKind.Relative), cancellationToken);
+                using var response = await http.GetAsync(url, cancellationToken);
+                var body = await response.Content.ReadAsStringAsync(cancellationToken);
                 if (response.StatusCode == HttpStatusCode.OK)
                 {
                     return;
                 }
 
-                throw new InvalidOperationException($"{variant.Name}: GET {ListPath} answered {(int)response.StatusCode}.");
+                throw new InvalidOperationException($"GET {ListPath} answered {(int)response.StatusCode}: {body}");
             }
             catch (HttpRequestException)
             {
-                await Task.Delay(5, cancellationToken);
+                await Task.Delay(interval, cancellationToken); // not listening yet
             }
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -19,7 +19,7 @@ internal sealed record ColdStart(TimeSpan TimeToFirstResponse, double RssAtFirst
 /// <param name="PeakRssMb">VmHWM read at the end, just before the process was killed.</param>
 /// <param name="OutputLines">Lines the process wrote (its logs) over its life.</param>
 /// <param name="ServerCpu">CPU the process used during the measured load.</param>
-internal sealed record WarmRun(LoadResult Load, double PeakRssMb, int OutputLines, TimeSpan ServerCpu)
+internal sealed record WarmRun(LoadResult Load, double PeakRssMb, long OutputLines, TimeSpan ServerCpu)
 {
     /// <summary>Server CPU per successful request, in microseconds.</summary>
     public double CpuPerRequestUs => Load.Succeeded == 0 ? double.NaN : ServerCpu.TotalMicroseconds / Load.Succeeded;

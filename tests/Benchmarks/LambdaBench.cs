@@ -1,10 +1,11 @@
 using System.Diagnostics;
-using Portable.Local.Emulators.Aws;
+using Portable.Emulators.Aws;
+using Portable.Emulators.Processes;
 
 namespace Portable.Benchmarks;
 
 /// <summary>
-/// Drives a published bootstrap through the project's own Runtime API emulator (src/Local/Emulators/Aws), in this
+/// Drives a published bootstrap through the project's own Runtime API emulator (src/Emulators/Aws), in this
 /// process. A cold start queues the invocation first, then starts the process, and stops the clock when the
 /// bootstrap's <c>/response</c> for it arrives. Warm load keeps <see cref="BenchmarkOptions.Concurrency"/>
 /// invocations queued; the runtime itself takes them one at a time, as Lambda does.
@@ -22,7 +23,7 @@ internal sealed class LambdaBench(string repoRoot, BenchmarkOptions options) : I
         var init = InitAsync(emulator, function, clock, cancellationToken);
         await FirstAnswerAsync(first, function, variant, cancellationToken);
         var elapsed = clock.Elapsed;
-        return await ColdStart.ReadAsync(elapsed, function.ProcessId, cancellationToken) with { Init = await init };
+        return await ColdStart.ReadAsync(elapsed, function.Id, cancellationToken) with { Init = await init };
     }
 
     public async Task<WarmRun> WarmAsync(Variant variant, CancellationToken cancellationToken)
@@ -42,25 +43,25 @@ internal sealed class LambdaBench(string repoRoot, BenchmarkOptions options) : I
             await LoadLoop.RunAsync(ListAsync, options.Concurrency, options.WarmUp);
         }
 
-        var cpuBefore = await ProcessCpu.ProcessTimeAsync(function.ProcessId, cancellationToken);
+        var cpuBefore = await ProcessCpu.ProcessTimeAsync(function.Id, cancellationToken);
         var load = await LoadLoop.RunAsync(ListAsync, options.Concurrency, options.Duration);
-        var cpu = await ProcessCpu.ProcessTimeAsync(function.ProcessId, cancellationToken) - cpuBefore;
-        var peak = await ProcessMemory.PeakRssMbAsync(function.ProcessId, cancellationToken);
-        return new WarmRun(load, peak, function.OutputLines.Count, cpu);
+        var cpu = await ProcessCpu.ProcessTimeAsync(function.Id, cancellationToken) - cpuBefore;
+        var peak = await ProcessMemory.PeakRssMbAsync(function.Id, cancellationToken);
+        return new WarmRun(load, peak, function.LineCount, cpu);
     }
 
     // The end of the runtime's init is its first GET next; read its CPU then (the invocation it is handed may have begun).
     private static async Task<(TimeSpan Wall, TimeSpan Cpu)> InitAsync(
-        LambdaRuntimeApiEmulator emulator, LambdaFunctionProcess function, Stopwatch clock, CancellationToken cancellationToken)
+        LambdaRuntimeApiEmulator emulator, ChildProcess function, Stopwatch clock, CancellationToken cancellationToken)
     {
         await emulator.WaitForRuntimeAsync(cancellationToken);
         var wall = clock.Elapsed;
-        return (wall, await ProcessCpu.ThreadsOnCpuAsync(function.ProcessId, cancellationToken));
+        return (wall, await ProcessCpu.ThreadsOnCpuAsync(function.Id, cancellationToken));
     }
 
     private static LambdaInvocationRequest Invocation(byte[] apiGatewayEvent) => new() { Payload = apiGatewayEvent, Timeout = Patience };
 
-    private LambdaFunctionProcess Start(Variant variant, LambdaRuntimeApiEmulator emulator) => LambdaFunctionProcess.Start(new LambdaFunctionProcessOptions
+    private ChildProcess Start(Variant variant, LambdaRuntimeApiEmulator emulator) => LambdaFunctionProcess.Start(new LambdaFunctionProcessOptions
     {
         BootstrapPath = variant.Executable(repoRoot),
         RuntimeApi = emulator.RuntimeApi,
@@ -71,19 +72,21 @@ internal sealed class LambdaBench(string repoRoot, BenchmarkOptions options) : I
     });
 
     private static async Task<LambdaInvocationResult> FirstAnswerAsync(
-        Task<LambdaInvocationResult> invocation, LambdaFunctionProcess function, Variant variant, CancellationToken cancellationToken)
+        Task<LambdaInvocationResult> invocation, ChildProcess function, Variant variant, CancellationToken cancellationToken)
     {
         var exited = function.WaitForExitAsync(cancellationToken);
         if (await Task.WhenAny(invocation, exited) != invocation)
         {
-            throw new InvalidOperationException($"{variant.Name} exited ({function.ExitCode}) before answering. Output:\n{string.Join('\n', function.OutputLines.TakeLast(30))}");
+            throw new ChildProcessException($"{variant.Name} exited ({function.ExitCode}) before answering.", Tail(function), function.ExitCode);
         }
 
         var result = await invocation;
         return Failure(result) is { } failure
-            ? throw new InvalidOperationException($"{variant.Name}: the first invocation failed: {failure}\nOutput:\n{string.Join('\n', function.OutputLines.TakeLast(30))}")
+            ? throw new ChildProcessException($"{variant.Name}: the first invocation failed: {failure}", Tail(function))
             : result;
     }
+
+    private static string Tail(ChildProcess function) => string.Join('\n', function.OutputLines.TakeLast(30));
 
     private static string? Failure(LambdaInvocationResult result) =>
         !result.IsSuccess ? $"{result.Outcome} {result.ErrorType} {result.ErrorBodyText}"

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Portable.Emulators.Processes;
 
 namespace Portable.Benchmarks;
 
@@ -26,32 +27,15 @@ internal static class Publisher
             Directory.Delete(folder, recursive: true);
         }
 
-        var start = new ProcessStartInfo(DotnetHost)
-        {
-            WorkingDirectory = repoRoot,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in Arguments(variant, repoRoot))
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        start.ArgumentList.Add("-nologo");
+        var command = $"dotnet {string.Join(' ', Arguments(variant, repoRoot))}";
         var clock = Stopwatch.StartNew();
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start dotnet publish.");
-        var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
-        await process.WaitForExitAsync(cancellationToken);
-        var output = await stdout + await stderr;
-        if (process.ExitCode != 0 || !File.Exists(variant.Executable(repoRoot)))
-        {
-            var tail = string.Join('\n', output.Split('\n').TakeLast(30));
-            throw new InvalidOperationException($"dotnet {string.Join(' ', Arguments(variant, repoRoot))} failed ({process.ExitCode}):\n{tail}");
-        }
-
-        return clock.Elapsed;
+        var output = await ChildProcess.RunAsync(
+            new ChildProcessOptions { FileName = ChildProcess.DotnetHost, Arguments = [.. Arguments(variant, repoRoot), "-nologo"], WorkingDirectory = repoRoot, Name = command, MaxOutputLines = 30 },
+            Timeout.InfiniteTimeSpan,
+            cancellationToken);
+        return File.Exists(variant.Executable(repoRoot))
+            ? clock.Elapsed
+            : throw new ChildProcessException($"{command} wrote no {variant.Executable(repoRoot)}.", output);
     }
 
     /// <summary>Bytes a deployment package would hold: everything published except symbols and XML docs.</summary>
@@ -60,7 +44,4 @@ internal static class Publisher
             .EnumerateFiles("*", SearchOption.AllDirectories)
             .Where(f => f.Extension is not (".dbg" or ".pdb" or ".xml"))
             .Sum(f => f.Length);
-
-    // `dotnet run` sets DOTNET_HOST_PATH to the host that runs us; fall back to PATH.
-    private static string DotnetHost => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
 }

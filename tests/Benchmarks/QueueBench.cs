@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
 using Portable.Engines;
-using Portable.Local.Emulators.Azure;
+using Portable.Emulators.Azure;
 
 namespace Portable.Benchmarks;
 
@@ -291,13 +291,13 @@ internal sealed class QueueBench(string repoRoot, BenchmarkOptions options)
         var idempotency = cell.Idempotency;
         return (cell.Target.Key, cell.Target.Store) switch
         {
-            ("local", _) => LocalQueueRun.StartAsync(repoRoot, idempotency, options, cancellationToken),
-            ("aws", QueueStore.InMemory) => AwsQueueRun.StartAsync(repoRoot, idempotency, null, options, cancellationToken),
-            ("aws", _) => AwsQueueRun.StartAsync(repoRoot, idempotency, (engine.Dynalite!.ServiceUrl, $"QueueBench{n}"), options, cancellationToken),
-            ("azure", QueueStore.InMemory) => AzureQueueRun.StartAsync(repoRoot, idempotency, null, options, cancellationToken),
-            ("azure", _) => AzureQueueRun.StartAsync(repoRoot, idempotency, (engine.Azurite!.ConnectionString, $"queuebench{n}"), options, cancellationToken),
-            ("gcp", QueueStore.InMemory) => GcpQueueRun.StartAsync(repoRoot, idempotency, null, options, cancellationToken),
-            ("gcp", _) => GcpQueueRun.StartAsync(repoRoot, idempotency, (engine.Postgres!.ConnectionString, $"queue_bench_{n}"), options, cancellationToken),
+            ("local", _) => LocalQueueRun.StartAsync(idempotency, options, cancellationToken),
+            ("aws", QueueStore.InMemory) => AwsQueueRun.StartAsync(idempotency, null, options, cancellationToken),
+            ("aws", _) => AwsQueueRun.StartAsync(idempotency, (engine.Dynalite!.ServiceUrl, $"QueueBench{n}"), options, cancellationToken),
+            ("azure", QueueStore.InMemory) => AzureQueueRun.StartAsync(idempotency, null, options, cancellationToken),
+            ("azure", _) => AzureQueueRun.StartAsync(idempotency, (engine.Azurite!.ConnectionString, $"queuebench{n}"), options, cancellationToken),
+            ("gcp", QueueStore.InMemory) => GcpQueueRun.StartAsync(idempotency, null, options, cancellationToken),
+            ("gcp", _) => GcpQueueRun.StartAsync(idempotency, (engine.Postgres!.ConnectionString, $"queue_bench_{n}"), options, cancellationToken),
             _ => throw new InvalidOperationException($"No queue host {cell.Target.Key}."),
         };
     }
@@ -393,7 +393,7 @@ internal sealed class QueueBench(string repoRoot, BenchmarkOptions options)
         md.AppendLine("`--queues --quick` delivers 400 messages per process in 4 drains after 100 of warm-up; `--messages N` and `--segments N` change the full run's 5,000 in 10 drains; `--only aws|gcp` keeps one cloud.");
         md.AppendLine();
         md.AppendLine(Invariant, $"- Machine: {RuntimeInformation.OSDescription}, {Environment.ProcessorCount} logical cores; runner on {RuntimeInformation.FrameworkDescription}. Load average (1, 5, 15 min) when the run began: {loadAtStart}; when it ended: {loadAtEnd}. Other work shared the machine: absolute figures move with it, ratios within a host (measured interleaved) less so.");
-        md.AppendLine("- Hosts are the Release build outputs (framework-dependent, JIT) of src/Local, src/Aws, src/Azure and src/Gcp, built by `dotnet run -c Release`; each is started as its platform would start it (see tests/Conformance/Queues), the emulators run in the benchmark's process, the engines come from tests/Engines.");
+        md.AppendLine("- Hosts are the Release build outputs (framework-dependent, JIT) of src/Local, src/Aws, src/Azure and src/Gcp, built by `dotnet run -c Release`; each is started as its platform would start it, by the same code as in the conformance suite (tests/HostsUnderTest), the emulators run in the benchmark's process, the engines come from tests/Engines.");
         md.AppendLine("- Every emulator delivers serially, as one instance of each platform would with its defaults here: SQS batches of 10 to one Lambda instance, one Storage-queue message per invocation, one push at a time; the local worker leases 10 at a time and runs them in order. So msg/s is per instance; real platforms scale out across instances.");
         md.AppendLine("- Local host: messages are staged as dead letters in its SQLite file from the benchmark process, and the timed drain begins with `POST /_local/queues/payments/dead-letters/redrive` (one transaction moves them all into the queue) and ends when a poll (every 2 ms) finds the queue empty.");
         md.AppendLine("- AWS with the in-memory store: the state lives in the ledger-writer process and accounts-api is another Lambda function, so balances cannot be read back; the check there is that SQS deleted every message after a successful batch with no `batchItemFailures` and nothing reached `payments-dlq`.");

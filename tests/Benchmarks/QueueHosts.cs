@@ -1,13 +1,11 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
-using System.Text.Json;
-using System.Text.RegularExpressions;
 using Portable.Core.Messaging;
-using Portable.Local.Emulators.Aws;
-using Portable.Local.Emulators.Azure;
-using Portable.Local.Emulators.Gcp;
+using Portable.Core.Patterns.Ledger;
+using Portable.Emulators.Aws;
+using Portable.Emulators.Azure;
+using Portable.Emulators.Gcp;
+using Portable.HostsUnderTest;
 using Portable.Local.Queues;
 
 namespace Portable.Benchmarks;
@@ -76,9 +74,6 @@ internal static class ProcessTreeCpu
     }
 }
 
-/// <summary>An account as read back from the host.</summary>
-internal sealed record QueueAccount(decimal Balance, int Entries);
-
 /// <summary>One started host running <c>ledger-writer</c> on <c>payments</c> behind its platform's delivery protocol.</summary>
 internal interface IQueueHostRun : IAsyncDisposable
 {
@@ -95,31 +90,22 @@ internal interface IQueueHostRun : IAsyncDisposable
     string? UnreadableBecause { get; }
 
     /// <summary>Reads an account's balance (null: no entries).</summary>
-    Task<QueueAccount?> AccountAsync(string account, CancellationToken cancellationToken);
+    Task<LedgerAccount?> AccountAsync(string account, CancellationToken cancellationToken);
 
     /// <summary>The host's last output lines, for errors.</summary>
     string Tail { get; }
 }
 
-/// <summary>Paths, ports and shared pieces of the queue hosts.</summary>
+/// <summary>What the queue hosts share here; how each host is started is tests/HostsUnderTest's, as for the conformance suite.</summary>
 internal static class QueueHostKit
 {
+    /// <summary>How long a request, or a drain that makes no progress, may take.</summary>
     public static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
-    /// <summary>A project's Release build output (built with the benchmark: see Portable.Benchmarks.csproj).</summary>
-    public static string BuildOutput(string repoRoot, string project, string file)
-    {
-        var path = Path.Combine(repoRoot, project, "bin", "Release", "net10.0", file);
-        return File.Exists(path) ? path : throw new FileNotFoundException($"{path} is missing: run the benchmark with -c Release (it builds {project}).", path);
-    }
-
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
+    /// <summary>
+    /// The host process's variables: idempotency on or off, every store and fault setting of this machine unset,
+    /// then the benchmark's own <c>--env</c> ones.
+    /// </summary>
     public static Dictionary<string, string?> BaseEnvironment(bool idempotency, BenchmarkOptions options)
     {
         var environment = new Dictionary<string, string?>(StringComparer.Ordinal)
@@ -144,99 +130,31 @@ internal static class QueueHostKit
         return environment;
     }
 
-    public static async Task<QueueAccount?> ReadAccountAsync(HttpClient client, string account, CancellationToken cancellationToken)
-    {
-        using var response = await client.GetAsync(new Uri($"/accounts/{account}", UriKind.Relative), cancellationToken);
-        var text = await response.Content.ReadAsStringAsync(cancellationToken);
-        if (response.StatusCode == HttpStatusCode.NotFound)
-        {
-            return null;
-        }
-
-        if (response.StatusCode != HttpStatusCode.OK)
-        {
-            throw new InvalidOperationException($"GET /accounts/{account} answered {(int)response.StatusCode}: {text}");
-        }
-
-        using var json = JsonDocument.Parse(text);
-        return new QueueAccount(json.RootElement.GetProperty("balance").GetDecimal(), json.RootElement.GetProperty("entries").GetInt32());
-    }
-
-    public static async Task WaitUntilAnsweringAsync(HttpClient client, HostProcess host, string name, CancellationToken cancellationToken)
-    {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (true)
-        {
-            if (host.HasExited || clock.Elapsed > Patience)
-            {
-                throw new InvalidOperationException($"{name} never answered (exited: {host.HasExited}). Output:\n{host.Tail}");
-            }
-
-            try
-            {
-                using var response = await client.GetAsync(new Uri("/", UriKind.Relative), cancellationToken);
-                return; // any answer: it is listening
-            }
-            catch (HttpRequestException)
-            {
-                await Task.Delay(20, cancellationToken);
-            }
-        }
-    }
+    /// <summary>The last lines of <paramref name="output"/>.</summary>
+    public static string Tail(string output) => string.Join('\n', output.Split('\n').TakeLast(30));
 }
 
 /// <summary>
-/// The local host (src/Local's build output) as a process with its own data folder: state and queue in one SQLite
-/// file. Messages are staged as dead letters through <see cref="SqliteMessageQueue"/> from this process (the worker
-/// never reads those), and the timed drain starts with <c>POST /_local/queues/payments/dead-letters/redrive</c>,
-/// which moves them all into the queue in one transaction; it ends when a poll of the queue finds it empty.
+/// The local host (<see cref="LocalHostProcess"/>) with its own data folder: state and queue in one SQLite file.
+/// Messages are staged as dead letters through <see cref="SqliteMessageQueue"/> from this process (the worker never
+/// reads those), and the timed drain starts with <c>POST /_local/queues/payments/dead-letters/redrive</c>, which moves
+/// them all into the queue in one transaction; it ends when a poll of the queue (the file, from this process, so the
+/// host spends no CPU on it) finds it empty.
 /// </summary>
-internal sealed class LocalQueueRun : IQueueHostRun
+internal sealed class LocalQueueRun(LocalHostProcess host, SqliteMessageQueue queue) : IQueueHostRun
 {
-    private const string Queue = "payments";
     private const string StagingReason = "staged by the queue benchmark";
-    private readonly HostProcess _host;
-    private readonly string _dataDir;
-    private readonly SqliteMessageQueue _queue;
-    private readonly HttpClient _client;
 
-    private LocalQueueRun(HostProcess host, string dataDir, SqliteMessageQueue queue, HttpClient client)
-    {
-        _host = host;
-        _dataDir = dataDir;
-        _queue = queue;
-        _client = client;
-    }
-
-    public int ProcessId => _host.ProcessId;
+    public int ProcessId => host.Process.Id;
 
     public string? UnreadableBecause => null;
 
-    public string Tail => _host.Tail;
+    public string Tail => QueueHostKit.Tail(host.Process.Output);
 
-    public static async Task<IQueueHostRun> StartAsync(string repoRoot, bool idempotency, BenchmarkOptions options, CancellationToken cancellationToken)
+    public static async Task<IQueueHostRun> StartAsync(bool idempotency, BenchmarkOptions options, CancellationToken cancellationToken)
     {
-        var dataDir = Directory.CreateTempSubdirectory("portable-queue-bench-").FullName;
-        var port = QueueHostKit.FreePort();
-        var environment = QueueHostKit.BaseEnvironment(idempotency, options);
-        environment["PORT"] = null;
-        var host = HostProcess.Start(
-            QueueHostKit.BuildOutput(repoRoot, "src/Local", "Portable.Local"),
-            environment,
-            ["run", "--port", port.ToString(CultureInfo.InvariantCulture), "--data", dataDir]);
-        var client = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = QueueHostKit.Patience };
-        try
-        {
-            await QueueHostKit.WaitUntilAnsweringAsync(client, host, "the local host", cancellationToken);
-        }
-        catch
-        {
-            client.Dispose();
-            await host.DisposeAsync();
-            throw;
-        }
-
-        return new LocalQueueRun(host, dataDir, new SqliteMessageQueue(Path.Combine(dataDir, "portable.db"), TimeProvider.System), client);
+        var host = await LocalHostProcess.StartAsync(QueueHostKit.BaseEnvironment(idempotency, options), cancellationToken: cancellationToken);
+        return new LocalQueueRun(host, new SqliteMessageQueue(host.DatabasePath, TimeProvider.System));
     }
 
     public async Task EnqueueAsync(IReadOnlyList<string> bodies, CancellationToken cancellationToken)
@@ -244,8 +162,8 @@ internal sealed class LocalQueueRun : IQueueHostRun
         var now = TimeProvider.System.GetUtcNow();
         foreach (var body in bodies)
         {
-            await _queue.DeadLetterAsync(
-                new IncomingMessage { Id = Guid.NewGuid().ToString(), Body = Encoding.UTF8.GetBytes(body), Source = Queue, DeliveryCount = 0, EnqueuedAt = now },
+            await queue.DeadLetterAsync(
+                new IncomingMessage { Id = Guid.NewGuid().ToString(), Body = Encoding.UTF8.GetBytes(body), Source = LedgerWriter.Queue, DeliveryCount = 0, EnqueuedAt = now },
                 StagingReason,
                 cancellationToken);
         }
@@ -256,15 +174,10 @@ internal sealed class LocalQueueRun : IQueueHostRun
         var cpuBefore = await ProcessCpu.ProcessTimeAsync(ProcessId, cancellationToken);
         var allBefore = ProcessTreeCpu.Read();
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        using (var redrive = await _client.PostAsync(new Uri($"/_local/queues/{Queue}/dead-letters/redrive", UriKind.Relative), null, cancellationToken))
+        var moved = await host.RedriveAsync(LedgerWriter.Queue, cancellationToken);
+        if (moved != expected)
         {
-            var text = await redrive.Content.ReadAsStringAsync(cancellationToken);
-            using var json = JsonDocument.Parse(text);
-            var moved = json.RootElement.GetProperty("redriven").GetInt32();
-            if (moved != expected)
-            {
-                throw new InvalidOperationException($"The redrive moved {moved} staged messages, not {expected}: {text}");
-            }
+            throw new InvalidOperationException($"The redrive moved {moved} staged messages, not {expected}.");
         }
 
         long left = expected;
@@ -272,14 +185,14 @@ internal sealed class LocalQueueRun : IQueueHostRun
         while (left > 0)
         {
             await Task.Delay(2, cancellationToken);
-            var now = await _queue.CountAsync(Queue, cancellationToken);
+            var now = await queue.CountAsync(LedgerWriter.Queue, cancellationToken);
             if (now < left)
             {
                 lastProgress = clock.Elapsed;
             }
 
             left = now;
-            if (clock.Elapsed - lastProgress > QueueHostKit.Patience || _host.HasExited)
+            if (clock.Elapsed - lastProgress > QueueHostKit.Patience || host.Process.HasExited)
             {
                 break;
             }
@@ -288,106 +201,57 @@ internal sealed class LocalQueueRun : IQueueHostRun
         var elapsed = clock.Elapsed;
         var cpu = await ProcessCpu.ProcessTimeAsync(ProcessId, cancellationToken) - cpuBefore;
         var all = ProcessTreeCpu.Read() - allBefore;
-        var dead = (await _queue.ListDeadLettersAsync(Queue, cancellationToken)).Count;
+        var dead = (int)await queue.CountDeadLettersAsync(LedgerWriter.Queue, cancellationToken);
         return new QueueDrain(expected - (int)left - dead, null, dead, (int)left, elapsed, cpu) with { AllCpu = all };
     }
 
-    public Task<QueueAccount?> AccountAsync(string account, CancellationToken cancellationToken) =>
-        QueueHostKit.ReadAccountAsync(_client, account, cancellationToken);
+    public async Task<LedgerAccount?> AccountAsync(string account, CancellationToken cancellationToken)
+    {
+        using var client = host.CreateClient(QueueHostKit.Patience);
+        return await LedgerAccounts.ReadAsync(client, account, cancellationToken);
+    }
 
     public async ValueTask DisposeAsync()
     {
-        _client.Dispose();
-        await _host.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(_dataDir, recursive: true);
-        }
-        catch (IOException)
-        {
-            // a file still held open; the temp folder is cleaned some other day
-        }
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools(); // this process's connections to the file, before it is deleted
+        await host.DisposeAsync();
     }
 }
 
 /// <summary>
-/// Lambda with an SQS event source mapping: src/Aws's <c>bootstrap</c> (<c>_HANDLER=ledger-writer</c>) polling the
-/// Runtime API emulator, fed by the SQS event source emulator in batches of the trigger's size (10), one invocation
-/// at a time as one Lambda instance takes them. State in the process (in-memory) or in DynamoDB (dynalite).
-/// Balances are read after the drain through a second bootstrap (<c>accounts-api</c>) behind the API Gateway
-/// emulator, which shares state only through DynamoDB: with the in-memory store they cannot be read back.
+/// Lambda with an SQS event source mapping (<see cref="LambdaSqsHost"/>): src/Aws's <c>bootstrap</c>
+/// (<c>_HANDLER=ledger-writer</c>) polling the Runtime API emulator, fed by the SQS event source emulator in batches of
+/// the trigger's size (10), one invocation at a time as one Lambda instance takes them. State in the process
+/// (in-memory) or in DynamoDB (dynalite). Balances are read after the drain through a second bootstrap
+/// (<c>accounts-api</c>, <see cref="LambdaHttpHost"/>) behind the API Gateway emulator, which shares state only through
+/// DynamoDB: with the in-memory store they cannot be read back.
 /// </summary>
-internal sealed class AwsQueueRun : IQueueHostRun
+internal sealed class AwsQueueRun(LambdaSqsHost host, Dictionary<string, string?> environment, bool shared) : IQueueHostRun
 {
-    private readonly LambdaRuntimeApiEmulator _lambda;
-    private readonly SqsEventSourceEmulator _sqs;
-    private readonly LambdaFunctionProcess _function;
-    private readonly Dictionary<string, string?> _environment;
-    private readonly string _bootstrap;
-    private readonly bool _shared;
-    private (LambdaRuntimeApiEmulator Lambda, LambdaFunctionProcess Function, ApiGatewayEmulator Gateway, HttpClient Client)? _accounts;
+    private readonly SqsEventSourceEmulator _sqs = host.Sqs;
+    private (LambdaHttpHost Host, HttpClient Client)? _accounts;
 
-    private AwsQueueRun(LambdaRuntimeApiEmulator lambda, SqsEventSourceEmulator sqs, LambdaFunctionProcess function, Dictionary<string, string?> environment, string bootstrap, bool shared)
-    {
-        _lambda = lambda;
-        _sqs = sqs;
-        _function = function;
-        _environment = environment;
-        _bootstrap = bootstrap;
-        _shared = shared;
-    }
+    public int ProcessId => host.Functions[0].Id;
 
-    public int ProcessId => _function.ProcessId;
+    public string? UnreadableBecause => shared ? null : "in-memory state lives inside the ledger-writer process; accounts-api is another Lambda function (checked instead: every message deleted after a successful batch, none in payments-dlq)";
 
-    public string? UnreadableBecause => _shared ? null : "in-memory state lives inside the ledger-writer process; accounts-api is another Lambda function (checked instead: every message deleted after a successful batch, none in payments-dlq)";
+    public string Tail => QueueHostKit.Tail(host.Output);
 
-    public string Tail => string.Join('\n', _function.OutputLines.TakeLast(30));
-
+    /// <param name="idempotency">Message idempotency on or off.</param>
     /// <param name="dynamo">The DynamoDB endpoint and table, or null for the in-memory store.</param>
-    public static async Task<IQueueHostRun> StartAsync(string repoRoot, bool idempotency, (Uri Endpoint, string Table)? dynamo, BenchmarkOptions options, CancellationToken cancellationToken)
+    /// <param name="options">The benchmark's options.</param>
+    /// <param name="cancellationToken">Stops the start.</param>
+    public static async Task<IQueueHostRun> StartAsync(bool idempotency, (Uri Endpoint, string Table)? dynamo, BenchmarkOptions options, CancellationToken cancellationToken)
     {
-        var bootstrap = QueueHostKit.BuildOutput(repoRoot, "src/Aws", "bootstrap.dll");
-        var lambda = await LambdaRuntimeApiEmulator.StartAsync(new LambdaRuntimeApiEmulatorOptions { FunctionName = "ledger-writer" }, cancellationToken);
-        SqsEventSourceEmulator? sqs = null;
-        try
+        var environment = QueueHostKit.BaseEnvironment(idempotency, options);
+        if (dynamo is { } d)
         {
-            sqs = await SqsEventSourceEmulator.StartAsync(lambda, new SqsEventSourceEmulatorOptions { QueueName = "payments", BatchSize = Core.Patterns.Ledger.LedgerWriter.TriggerOptions.BatchSize }, cancellationToken);
-            var environment = QueueHostKit.BaseEnvironment(idempotency, options);
-            environment["AWS_ACCESS_KEY_ID"] = "AKIDLOCAL";
-            environment["AWS_SECRET_ACCESS_KEY"] = "local";
-            environment["AWS_SESSION_TOKEN"] = null;
-            environment["AWS_REGION"] = "us-east-1";
-            environment["AWS_ENDPOINT_URL_SQS"] = sqs.ServiceUrl.ToString();
-            if (dynamo is { } d)
-            {
-                environment["PORTABLE_DYNAMODB_TABLE"] = d.Table;
-                environment["PORTABLE_DYNAMODB_ENDPOINT"] = d.Endpoint.ToString();
-            }
-
-            var function = Start(bootstrap, lambda, "ledger-writer", environment);
-            try
-            {
-                await WaitUntilPollingAsync(lambda, function, cancellationToken);
-            }
-            catch
-            {
-                await function.DisposeAsync();
-                throw;
-            }
-
-            return new AwsQueueRun(lambda, sqs, function, environment, bootstrap, dynamo is not null);
+            environment["PORTABLE_DYNAMODB_TABLE"] = d.Table;
+            environment["PORTABLE_DYNAMODB_ENDPOINT"] = d.Endpoint.ToString();
         }
-        catch
-        {
-            if (sqs is not null)
-            {
-                await sqs.DisposeAsync();
-            }
 
-            await lambda.DisposeAsync();
-            throw;
-        }
+        var host = await LambdaSqsHost.StartAsync(environment: environment, timeout: QueueHostKit.Patience, cancellationToken: cancellationToken);
+        return new AwsQueueRun(host, environment, dynamo is not null);
     }
 
     public Task EnqueueAsync(IReadOnlyList<string> bodies, CancellationToken cancellationToken)
@@ -427,23 +291,20 @@ internal sealed class AwsQueueRun : IQueueHostRun
         return new QueueDrain(deleted - dead, failed, dead, _sqs.Messages().Count, elapsed, cpu) with { AllCpu = all };
     }
 
-    public async Task<QueueAccount?> AccountAsync(string account, CancellationToken cancellationToken)
+    public async Task<LedgerAccount?> AccountAsync(string account, CancellationToken cancellationToken)
     {
-        if (!_shared)
+        if (!shared)
         {
             throw new InvalidOperationException(UnreadableBecause);
         }
 
         if (_accounts is null)
         {
-            var lambda = await LambdaRuntimeApiEmulator.StartAsync(new LambdaRuntimeApiEmulatorOptions { FunctionName = "accounts-api" }, cancellationToken);
-            var function = Start(_bootstrap, lambda, "accounts-api", _environment);
-            await WaitUntilPollingAsync(lambda, function, cancellationToken);
-            var gateway = await ApiGatewayEmulator.StartAsync(lambda, new ApiGatewayEmulatorOptions { Format = ApiGatewayEventFormat.HttpApiV2 }, cancellationToken);
-            _accounts = (lambda, function, gateway, new HttpClient { BaseAddress = gateway.RootAddress, Timeout = QueueHostKit.Patience });
+            var accounts = await LambdaHttpHost.StartAsync(AccountsApi.FunctionName, environment: environment, timeout: QueueHostKit.Patience, cancellationToken: cancellationToken);
+            _accounts = (accounts, accounts.CreateClient(QueueHostKit.Patience));
         }
 
-        return await QueueHostKit.ReadAccountAsync(_accounts.Value.Client, account, cancellationToken);
+        return await LedgerAccounts.ReadAsync(_accounts.Value.Client, account, cancellationToken);
     }
 
     public async ValueTask DisposeAsync()
@@ -451,70 +312,43 @@ internal sealed class AwsQueueRun : IQueueHostRun
         if (_accounts is { } a)
         {
             a.Client.Dispose();
-            await a.Gateway.DisposeAsync();
-            await a.Function.DisposeAsync();
-            await a.Lambda.DisposeAsync();
+            await a.Host.DisposeAsync();
         }
 
-        await _function.DisposeAsync();
-        await _sqs.DisposeAsync();
-        await _lambda.DisposeAsync();
-    }
-
-    private static LambdaFunctionProcess Start(string bootstrap, LambdaRuntimeApiEmulator lambda, string handler, Dictionary<string, string?> environment) =>
-        LambdaFunctionProcess.Start(new LambdaFunctionProcessOptions
-        {
-            BootstrapPath = bootstrap,
-            RuntimeApi = lambda.RuntimeApi,
-            Handler = handler,
-            FunctionName = handler,
-            MemorySizeMb = 512,
-            Environment = new Dictionary<string, string?>(environment, StringComparer.Ordinal),
-        });
-
-    private static async Task WaitUntilPollingAsync(LambdaRuntimeApiEmulator lambda, LambdaFunctionProcess function, CancellationToken cancellationToken)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(QueueHostKit.Patience);
-        var ready = lambda.WaitForRuntimeAsync(timeout.Token);
-        var exited = function.WaitForExitAsync(timeout.Token);
-        await Task.WhenAny(ready, exited);
-        if (!ready.IsCompletedSuccessfully)
-        {
-            throw new InvalidOperationException($"The bootstrap ({function.ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "still running"}) did not poll /runtime/invocation/next. Output:\n{string.Join('\n', function.OutputLines.TakeLast(30))}");
-        }
+        await host.DisposeAsync();
     }
 }
 
 /// <summary>
-/// An Azure Functions app with a <c>queueTrigger</c> on <c>payments</c>: src/Azure's Portable.Azure started by the
-/// Functions host emulator from deploy/azure, one message per invocation from the emulator's Storage queue, one at
-/// a time (the emulator's delivery is serial). State in the handler (in-memory: no storage account configured) or
-/// in Table Storage on Azurite (<c>AzureWebJobsStorage</c>, a table per run). Balances from the front door.
+/// An Azure Functions app with a <c>queueTrigger</c> on <c>payments</c> (<see cref="AzureFunctionsApp"/>): src/Azure's
+/// Portable.Azure started by the Functions host emulator from deploy/azure, one message per invocation from the
+/// emulator's Storage queue, one at a time (the emulator's delivery is serial). State in the handler (in-memory: no
+/// storage account configured) or in Table Storage on Azurite (<c>AzureWebJobsStorage</c>, a table per run).
+/// Balances from the front door.
 /// </summary>
-internal sealed partial class AzureQueueRun : IQueueHostRun
+internal sealed class AzureQueueRun : IQueueHostRun
 {
-    private const string Queue = "payments";
-    private static readonly HashSet<int> Claimed = [];
     private readonly FunctionsHostEmulator _host;
     private readonly HttpClient _client;
 
-    private AzureQueueRun(FunctionsHostEmulator host, int processId)
+    private AzureQueueRun(FunctionsHostEmulator host)
     {
         _host = host;
-        ProcessId = processId;
         _client = host.CreateClient();
         _client.Timeout = QueueHostKit.Patience;
     }
 
-    public int ProcessId { get; }
+    public int ProcessId => _host.HandlerProcess!.Id;
 
     public string? UnreadableBecause => null;
 
-    public string Tail => string.Join('\n', _host.HandlerOutput.Split('\n').TakeLast(30));
+    public string Tail => QueueHostKit.Tail(_host.HandlerOutput);
 
+    /// <param name="idempotency">Message idempotency on or off.</param>
     /// <param name="tables">The Azurite connection string and table, or null for the in-memory store.</param>
-    public static async Task<IQueueHostRun> StartAsync(string repoRoot, bool idempotency, (string Connection, string Table)? tables, BenchmarkOptions options, CancellationToken cancellationToken)
+    /// <param name="options">The benchmark's options.</param>
+    /// <param name="cancellationToken">Stops the start.</param>
+    public static async Task<IQueueHostRun> StartAsync(bool idempotency, (string Connection, string Table)? tables, BenchmarkOptions options, CancellationToken cancellationToken)
     {
         var environment = new Dictionary<string, string>(StringComparer.Ordinal)
         {
@@ -531,29 +365,14 @@ internal sealed partial class AzureQueueRun : IQueueHostRun
             environment[name] = value;
         }
 
-        var host = await FunctionsHostEmulator.StartAsync(new FunctionsHostEmulatorOptions
-        {
-            ScriptRoot = Path.Combine(repoRoot, "deploy", "azure"),
-            ExecutablePath = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } dotnet ? dotnet : "dotnet",
-            Arguments = [QueueHostKit.BuildOutput(repoRoot, "src/Azure", "Portable.Azure.dll")],
-            Environment = environment,
-            StartupTimeout = QueueHostKit.Patience,
-        }, cancellationToken);
-        var pid = ChildProcess("Portable.Azure.dll");
-        if (pid is null)
-        {
-            await host.DisposeAsync();
-            throw new InvalidOperationException("The handler process (dotnet Portable.Azure.dll, a child of this process) was not found in /proc.");
-        }
-
-        return new AzureQueueRun(host, pid.Value);
+        return new AzureQueueRun(await AzureFunctionsApp.StartAsync(AzureFunctionsApp.Options(environment) with { StartupTimeout = QueueHostKit.Patience }, cancellationToken));
     }
 
     public Task EnqueueAsync(IReadOnlyList<string> bodies, CancellationToken cancellationToken)
     {
         foreach (var body in bodies)
         {
-            _host.Queues.Enqueue(Queue, body);
+            _host.Queues.Enqueue(LedgerWriter.Queue, body);
         }
 
         return Task.CompletedTask;
@@ -573,11 +392,11 @@ internal sealed partial class AzureQueueRun : IQueueHostRun
         var poisoned = deliveries.Count(d => d.Outcome == QueueDeliveryOutcome.Poisoned);
         var completed = deliveries.Count(d => d.Outcome == QueueDeliveryOutcome.Completed);
         var failed = deliveries.Count(d => d.Outcome != QueueDeliveryOutcome.Completed);
-        return new QueueDrain(completed - deadByHandler, failed, deadByHandler + poisoned, _host.Queues.Messages(Queue).Count, elapsed, cpu) with { AllCpu = all };
+        return new QueueDrain(completed - deadByHandler, failed, deadByHandler + poisoned, _host.Queues.Messages(LedgerWriter.Queue).Count, elapsed, cpu) with { AllCpu = all };
     }
 
-    public Task<QueueAccount?> AccountAsync(string account, CancellationToken cancellationToken) =>
-        QueueHostKit.ReadAccountAsync(_client, account, cancellationToken);
+    public Task<LedgerAccount?> AccountAsync(string account, CancellationToken cancellationToken) =>
+        LedgerAccounts.ReadAsync(_client, account, cancellationToken);
 
     public async ValueTask DisposeAsync()
     {
@@ -585,128 +404,55 @@ internal sealed partial class AzureQueueRun : IQueueHostRun
         await _host.DisposeAsync();
     }
 
-    private int DeadLetteredByHandler() => _host.HandlerLogs.Count(l => DeadLettered().IsMatch(l));
-
-    /// <summary>A child of this process whose command line mentions <paramref name="marker"/> and that no earlier run took (the emulator keeps its handler's id to itself).</summary>
-    private static int? ChildProcess(string marker)
-    {
-        var self = Environment.ProcessId;
-        foreach (var dir in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
-            {
-                continue;
-            }
-
-            try
-            {
-                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
-                var parent = int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], CultureInfo.InvariantCulture);
-                if (parent == self && File.ReadAllText(Path.Combine(dir, "cmdline")).Contains(marker, StringComparison.Ordinal))
-                {
-                    lock (Claimed)
-                    {
-                        if (Claimed.Add(pid))
-                        {
-                            return pid; // not another run's handler
-                        }
-                    }
-                }
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                // gone, or not ours
-            }
-        }
-
-        return null;
-    }
-
-    [GeneratedRegex(@"^Message \S+ dead-lettered by ledger-writer: ", RegexOptions.Singleline)]
-    private static partial Regex DeadLettered();
+    private int DeadLetteredByHandler() => AzureFunctionsApp.DeadLetteredByHandler(_host.HandlerLogs).Count;
 }
 
 /// <summary>
-/// Cloud Run fed by a Pub/Sub push subscription: src/Gcp's Portable.Gcp with <c>PORT</c> set, the push emulator
-/// posting one wrapped envelope per message to <c>/ledger-writer</c>, one at a time (its delivery is serial).
-/// State in the process (in-memory) or in PostgreSQL (<c>PORTABLE_POSTGRES_CONNECTION</c>, a table per run).
-/// Balances from the same service's <c>GET /accounts/{account}</c>.
+/// Cloud Run fed by a Pub/Sub push subscription (<see cref="PubSubPushHost"/>): src/Gcp's Portable.Gcp with
+/// <c>PORT</c> set, the push emulator posting one wrapped envelope per message to <c>/ledger-writer</c>, one at a time
+/// (its delivery is serial). State in the process (in-memory) or in PostgreSQL (<c>PORTABLE_POSTGRES_CONNECTION</c>,
+/// a table per run). Balances from the same service's <c>GET /accounts/{account}</c>.
 /// </summary>
 internal sealed class GcpQueueRun : IQueueHostRun
 {
-    private const string Topic = "payments";
-    private const string DeadLetterTopic = "payments-dead-letter";
+    private readonly PubSubPushHost _host;
     private readonly PubSubPushEmulator _emulator;
-    private readonly HostProcess _host;
     private readonly HttpClient _client;
 
-    private GcpQueueRun(PubSubPushEmulator emulator, HostProcess host, HttpClient client)
+    private GcpQueueRun(PubSubPushHost host)
     {
-        _emulator = emulator;
         _host = host;
-        _client = client;
+        _emulator = host.PubSub;
+        _client = host.Service.CreateClient(QueueHostKit.Patience);
     }
 
-    public int ProcessId => _host.ProcessId;
+    public int ProcessId => _host.Service.Process.Id;
 
     public string? UnreadableBecause => null;
 
-    public string Tail => _host.Tail;
+    public string Tail => QueueHostKit.Tail(_host.Service.Process.Output);
 
+    /// <param name="idempotency">Message idempotency on or off.</param>
     /// <param name="postgres">The connection string and table, or null for the in-memory store.</param>
-    public static async Task<IQueueHostRun> StartAsync(string repoRoot, bool idempotency, (string Connection, string Table)? postgres, BenchmarkOptions options, CancellationToken cancellationToken)
+    /// <param name="options">The benchmark's options.</param>
+    /// <param name="cancellationToken">Stops the start.</param>
+    public static async Task<IQueueHostRun> StartAsync(bool idempotency, (string Connection, string Table)? postgres, BenchmarkOptions options, CancellationToken cancellationToken)
     {
-        var port = QueueHostKit.FreePort();
-        var emulator = await PubSubPushEmulator.StartAsync(new PubSubPushEmulatorOptions
+        var environment = QueueHostKit.BaseEnvironment(idempotency, options);
+        if (postgres is { } p)
         {
-            Topic = Topic,
-            PushEndpoint = new Uri($"http://127.0.0.1:{port}/ledger-writer"),
-            DeadLetterTopic = DeadLetterTopic,
-        }, cancellationToken);
-        HostProcess? host = null;
-        try
-        {
-            var environment = QueueHostKit.BaseEnvironment(idempotency, options);
-            environment["PORT"] = port.ToString(CultureInfo.InvariantCulture);
-            environment["PUBSUB_EMULATOR_HOST"] = emulator.EmulatorHost;
-            environment["GOOGLE_CLOUD_PROJECT"] = "local-project";
-            if (postgres is { } p)
-            {
-                environment["PORTABLE_POSTGRES_CONNECTION"] = p.Connection;
-                environment["PORTABLE_POSTGRES_TABLE"] = p.Table;
-            }
-
-            host = HostProcess.Start(QueueHostKit.BuildOutput(repoRoot, "src/Gcp", "Portable.Gcp"), environment);
-            var client = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = QueueHostKit.Patience };
-            try
-            {
-                await QueueHostKit.WaitUntilAnsweringAsync(client, host, "Portable.Gcp", cancellationToken);
-            }
-            catch
-            {
-                client.Dispose();
-                throw;
-            }
-
-            return new GcpQueueRun(emulator, host, client);
+            environment["PORTABLE_POSTGRES_CONNECTION"] = p.Connection;
+            environment["PORTABLE_POSTGRES_TABLE"] = p.Table;
         }
-        catch
-        {
-            if (host is not null)
-            {
-                await host.DisposeAsync();
-            }
 
-            await emulator.DisposeAsync();
-            throw;
-        }
+        return new GcpQueueRun(await PubSubPushHost.StartAsync(environment: environment, timeout: QueueHostKit.Patience, cancellationToken: cancellationToken));
     }
 
     public Task EnqueueAsync(IReadOnlyList<string> bodies, CancellationToken cancellationToken)
     {
         foreach (var body in bodies)
         {
-            _emulator.Publish(Topic, Encoding.UTF8.GetBytes(body));
+            _emulator.Publish(PubSubPushHost.Topic, Encoding.UTF8.GetBytes(body));
         }
 
         return Task.CompletedTask;
@@ -714,7 +460,7 @@ internal sealed class GcpQueueRun : IQueueHostRun
 
     public async Task<QueueDrain> DrainAsync(int expected, CancellationToken cancellationToken)
     {
-        var deadBefore = _emulator.Messages(DeadLetterTopic).Count;
+        var deadBefore = _emulator.Messages(PubSubPushHost.DeadLetterTopic).Count;
         var cpuBefore = await ProcessCpu.ProcessTimeAsync(ProcessId, cancellationToken);
         var allBefore = ProcessTreeCpu.Read();
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -737,18 +483,17 @@ internal sealed class GcpQueueRun : IQueueHostRun
         var elapsed = clock.Elapsed;
         var cpu = await ProcessCpu.ProcessTimeAsync(ProcessId, cancellationToken) - cpuBefore;
         var all = ProcessTreeCpu.Read() - allBefore;
-        var dead = _emulator.Messages(DeadLetterTopic).Count - deadBefore; // published by the host (it then acks) or forwarded by Pub/Sub
+        var dead = _emulator.Messages(PubSubPushHost.DeadLetterTopic).Count - deadBefore; // published by the host (it then acks) or forwarded by Pub/Sub
         var forwarded = forwardedByPubSub; // not acked: after the last allowed attempt failed
         return new QueueDrain(acked - (dead - forwarded), failed, dead, _emulator.PendingCount, elapsed, cpu) with { AllCpu = all };
     }
 
-    public Task<QueueAccount?> AccountAsync(string account, CancellationToken cancellationToken) =>
-        QueueHostKit.ReadAccountAsync(_client, account, cancellationToken);
+    public Task<LedgerAccount?> AccountAsync(string account, CancellationToken cancellationToken) =>
+        LedgerAccounts.ReadAsync(_client, account, cancellationToken);
 
     public async ValueTask DisposeAsync()
     {
         _client.Dispose();
         await _host.DisposeAsync();
-        await _emulator.DisposeAsync();
     }
 }

@@ -7,7 +7,7 @@ namespace Portable.Conformance;
 /// <summary>The Items API scenario list, through every host's real protocol; each host must match the spec and the local host.</summary>
 public sealed class ItemsApiConformanceTests(ItemsApiConformanceTests.Hosts hosts, ITestOutputHelper output) : IClassFixture<ItemsApiConformanceTests.Hosts>
 {
-    public static TheoryData<string> HostNames => [.. HostsUnderTest.Names];
+    public static TheoryData<string> HostNames => [.. ItemsHostsUnderTest.Names];
 
     [Theory]
     [MemberData(nameof(HostNames))]
@@ -41,7 +41,7 @@ public sealed class ItemsApiConformanceTests(ItemsApiConformanceTests.Hosts host
         {
             lock (_gate)
             {
-                return _starting.Remove(name, out var starting) ? starting : HostsUnderTest.StartAsync(name);
+                return _starting.Remove(name, out var starting) ? starting : ItemsHostsUnderTest.StartAsync(name);
             }
         }
 
@@ -49,15 +49,15 @@ public sealed class ItemsApiConformanceTests(ItemsApiConformanceTests.Hosts host
         {
             lock (_gate)
             {
-                foreach (var name in HostsUnderTest.Names)
+                foreach (var name in ItemsHostsUnderTest.Names)
                 {
-                    _starting[name] = Task.Run(() => HostsUnderTest.StartAsync(name));
+                    _starting[name] = Task.Run(() => ItemsHostsUnderTest.StartAsync(name));
                 }
             }
 
             try
             {
-                await using var reference = await HostsUnderTest.StartAsync("local");
+                await using var reference = await ItemsHostsUnderTest.StartAsync("local");
                 LocalTranscript = await ItemsScenario.RunAsync("local", reference.Client);
             }
             catch

@@ -1,3 +1,4 @@
+using Portable.Emulators.Processes;
 using Portable.TestKit;
 
 namespace Portable.Engines;
@@ -12,7 +13,7 @@ public sealed class AzuriteFixture : IAsyncLifetime
     private const string AccountName = "devstoreaccount1";
     private const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
-    private EngineProcess? _process;
+    private ChildProcess? _process;
     private string? _workspace;
 
     /// <summary>The blob endpoint port.</summary>
@@ -45,9 +46,11 @@ public sealed class AzuriteFixture : IAsyncLifetime
         // --inMemoryPersistence cannot be combined with --location, so the working directory is a fresh temp folder
         // (Azurite may still write its debug or extent files under the cwd).
         _workspace = Directory.CreateTempSubdirectory("portable-azurite-").FullName;
-        _process = EngineProcess.Start(
-            "Azurite",
-            "node",
+        _process = ChildProcess.Start(new ChildProcessOptions
+        {
+            Name = "Azurite",
+            FileName = "node",
+            Arguments =
             [
                 script,
                 "--inMemoryPersistence",
@@ -60,7 +63,8 @@ public sealed class AzuriteFixture : IAsyncLifetime
                 "--queueHost", "127.0.0.1", "--queuePort", Num(QueuePort),
                 "--tableHost", "127.0.0.1", "--tablePort", Num(TablePort),
             ],
-            _workspace);
+            WorkingDirectory = _workspace,
+        });
 
         // Azurite loads a large module graph before listening: several seconds on a 2-core machine.
         await _process.WaitForPortsAsync([BlobPort, QueuePort, TablePort], TimeSpan.FromSeconds(90));

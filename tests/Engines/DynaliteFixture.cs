@@ -1,3 +1,4 @@
+using Portable.Emulators.Processes;
 using Portable.TestKit;
 
 namespace Portable.Engines;
@@ -8,7 +9,7 @@ namespace Portable.Engines;
 /// </summary>
 public sealed class DynaliteFixture : IAsyncLifetime
 {
-    private EngineProcess? _process;
+    private ChildProcess? _process;
     private string? _workspace;
 
     /// <summary>The port dynalite listens on.</summary>
@@ -26,9 +27,11 @@ public sealed class DynaliteFixture : IAsyncLifetime
         var script = NodeEngines.Script("dynalite", "cli.js");
         Port = FreePort.Next();
         _workspace = Directory.CreateTempSubdirectory("portable-dynalite-").FullName;
-        _process = EngineProcess.Start(
-            "dynalite",
-            "node",
+        _process = ChildProcess.Start(new ChildProcessOptions
+        {
+            Name = "dynalite",
+            FileName = "node",
+            Arguments =
             [
                 script,
                 "--host", "127.0.0.1",
@@ -38,7 +41,8 @@ public sealed class DynaliteFixture : IAsyncLifetime
                 "--deleteTableMs", "0",
                 "--updateTableMs", "0",
             ],
-            _workspace);
+            WorkingDirectory = _workspace,
+        });
         await _process.WaitForPortsAsync([Port], TimeSpan.FromSeconds(60));
     }
 

@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Globalization;
+using Portable.Emulators.Processes;
 using Portable.TestKit;
 
 namespace Portable.Engines;
@@ -90,28 +90,8 @@ public sealed class PostgresFixture : IAsyncLifetime
         return IsRoot ? RunAsync("runuser", ["-u", OsUser, "--", path, .. args]) : RunAsync(path, args);
     }
 
-    private static async Task RunAsync(string fileName, IReadOnlyList<string> args)
-    {
-        var info = new ProcessStartInfo(fileName)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = Path.GetTempPath(),
-        };
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {fileName}.");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException(
-                $"`{fileName} {string.Join(' ', args)}` exited with code {process.ExitCode}.\n{await stdout}\n{await stderr}");
-        }
-    }
+    // Bounded: pg_ctl itself waits at most 60 s (-t 60) for the server.
+    private static async Task RunAsync(string fileName, IReadOnlyList<string> args) => await ChildProcess.RunAsync(
+        new ChildProcessOptions { FileName = fileName, Arguments = args, WorkingDirectory = Path.GetTempPath(), Name = $"`{fileName} {string.Join(' ', args)}`" },
+        TimeSpan.FromMinutes(2));
 }

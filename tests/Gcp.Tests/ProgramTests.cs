@@ -10,8 +10,6 @@ namespace Portable.Gcp.Tests;
 /// <summary>The real Portable.Gcp as a child process, configured only through its environment as Cloud Run does.</summary>
 public sealed class ProgramTests
 {
-    private const int SigTerm = 15;
-
     [Fact]
     public async Task Main_PostThenGetItem_Returns201ThenTheItem()
     {
@@ -143,7 +141,7 @@ public sealed class ProgramTests
         Assert.StartsWith("HTTP/1.1 100", await ReadUntilAsync(stream, "\r\n\r\n"), StringComparison.Ordinal);
         await WriteAsync(stream, body.AsMemory(0, 10));
 
-        host.Signal(SigTerm);
+        host.Process.Terminate(); // SIGTERM, as Cloud Run sends on shutdown
         await host.WaitForOutputAsync("Shutting down (SIGTERM)");
         await WriteAsync(stream, body.AsMemory(10));
         var response = await ReadToEndAsync(stream);

@@ -11,8 +11,9 @@ namespace Portable.Local.Queues;
 
 /// <summary>
 /// The local host's queue operations over HTTP: <c>POST /_local/queues/{queue}</c> enqueues (optional
-/// <c>Message-Id</c> header), <c>GET …/dead-letters</c> lists dead letters, <c>POST …/dead-letters/redrive</c>
-/// moves them back. Only queues a function of the manifest consumes are accepted.
+/// <c>Message-Id</c> header), <c>GET /_local/queues/{queue}</c> counts what waits and what was dead-lettered,
+/// <c>GET …/dead-letters</c> lists dead letters, <c>POST …/dead-letters/redrive</c> moves them back. Only queues a
+/// function of the manifest consumes are accepted.
 /// </summary>
 public sealed class LocalQueueEndpoints(SqliteMessageQueue queue, QueueSignal signal, FunctionManifest manifest)
 {
@@ -34,6 +35,7 @@ public sealed class LocalQueueEndpoints(SqliteMessageQueue queue, QueueSignal si
         var response = parts switch
         {
             [var name] when method == "POST" => await EnqueueAsync(context, name).ConfigureAwait(false),
+            [var name] when method == "GET" => await DepthAsync(name, context.RequestAborted).ConfigureAwait(false),
             [var name, "dead-letters"] when method == "GET" => await ListAsync(name, context.RequestAborted).ConfigureAwait(false),
             [var name, "dead-letters", "redrive"] when method == "POST" => await RedriveAsync(name, context.RequestAborted).ConfigureAwait(false),
             [_] or [_, "dead-letters"] or [_, "dead-letters", "redrive"] => PortableHttpResponse.Error(405, $"Method {method} is not allowed on {path}."),
@@ -83,6 +85,18 @@ public sealed class LocalQueueEndpoints(SqliteMessageQueue queue, QueueSignal si
         return PortableHttpResponse.Json(202, new EnqueueResult(name, id), LocalJsonContext.Default.EnqueueResult);
     }
 
+    private async ValueTask<PortableHttpResponse> DepthAsync(string name, CancellationToken cancellationToken)
+    {
+        if (Undeclared(name) is { } notFound)
+        {
+            return notFound;
+        }
+
+        var messages = await queue.CountAsync(name, cancellationToken).ConfigureAwait(false);
+        var deadLetters = await queue.CountDeadLettersAsync(name, cancellationToken).ConfigureAwait(false);
+        return PortableHttpResponse.Json(200, new QueueDepth(name, messages, deadLetters), LocalJsonContext.Default.QueueDepth);
+    }
+
     private async ValueTask<PortableHttpResponse> ListAsync(string name, CancellationToken cancellationToken)
     {
         if (Undeclared(name) is { } notFound)
@@ -109,6 +123,9 @@ public sealed class LocalQueueEndpoints(SqliteMessageQueue queue, QueueSignal si
 
 /// <summary>The answer to an enqueue.</summary>
 public sealed record EnqueueResult(string Queue, string Id);
+
+/// <summary>How many messages wait on a queue (visible or leased) and how many were dead-lettered.</summary>
+public sealed record QueueDepth(string Queue, long Messages, long DeadLetters);
 
 /// <summary>How many dead letters went back on the queue.</summary>
 public sealed record RedriveResult(string Queue, int Redriven);

@@ -209,11 +209,18 @@ public sealed class SqliteMessageQueue : IMessagePublisher, IDeadLetterSink
     }
 
     /// <summary>How many messages wait (visible or leased) on <paramref name="queue"/>.</summary>
-    public async ValueTask<long> CountAsync(string queue, CancellationToken cancellationToken = default)
+    public ValueTask<long> CountAsync(string queue, CancellationToken cancellationToken = default) =>
+        CountRowsAsync("queue_messages", queue, cancellationToken);
+
+    /// <summary>How many dead letters <paramref name="queue"/> has.</summary>
+    public ValueTask<long> CountDeadLettersAsync(string queue, CancellationToken cancellationToken = default) =>
+        CountRowsAsync("dead_letters", queue, cancellationToken);
+
+    private async ValueTask<long> CountRowsAsync(string table, string queue, CancellationToken cancellationToken)
     {
         await using var connection = Open();
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*) FROM queue_messages WHERE queue = $q";
+        command.CommandText = $"SELECT COUNT(*) FROM {table} WHERE queue = $q";
         command.Parameters.AddWithValue("$q", queue);
         return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }

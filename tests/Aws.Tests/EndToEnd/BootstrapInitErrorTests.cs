@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Portable.Local.Emulators.Aws;
+using Portable.Emulators.Aws;
 
 namespace Portable.Aws.Tests.EndToEnd;
 

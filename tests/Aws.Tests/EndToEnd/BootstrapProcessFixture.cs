@@ -1,4 +1,5 @@
-using Portable.Local.Emulators.Aws;
+using Portable.Emulators.Aws;
+using Portable.Emulators.Processes;
 
 namespace Portable.Aws.Tests.EndToEnd;
 
@@ -13,31 +14,18 @@ public sealed class BootstrapProcessFixture : IAsyncLifetime
 
     public LambdaRuntimeApiEmulator Lambda { get; private set; } = null!;
 
-    public LambdaFunctionProcess Function { get; private set; } = null!;
+    public ChildProcess Function { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
         Lambda = await LambdaRuntimeApiEmulator.StartAsync();
         Function = LambdaFunctionProcess.Start(new LambdaFunctionProcessOptions { BootstrapPath = BootstrapPath, RuntimeApi = Lambda.RuntimeApi });
-        await WaitUntilReadyAsync(Lambda, Function);
+        await Function.WaitUntilPollingAsync(Lambda, StartupTimeout);
     }
 
     public async Task DisposeAsync()
     {
         await Function.DisposeAsync();
         await Lambda.DisposeAsync();
-    }
-
-    /// <summary>Waits (bounded) until the process polls <c>next</c>; fails with its output if it exits first.</summary>
-    public static async Task WaitUntilReadyAsync(LambdaRuntimeApiEmulator lambda, LambdaFunctionProcess function)
-    {
-        using var timeout = new CancellationTokenSource(StartupTimeout);
-        var ready = lambda.WaitForRuntimeAsync(timeout.Token);
-        var exited = function.WaitForExitAsync(timeout.Token);
-        var first = await Task.WhenAny(ready, exited);
-        if (first != ready || !ready.IsCompletedSuccessfully)
-        {
-            throw new InvalidOperationException($"The bootstrap did not poll next (exit code {function.ExitCode?.ToString() ?? "none"}). Output:\n{string.Join('\n', function.OutputLines)}");
-        }
     }
 }

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Portable.Local.Emulators.Aws;
+using Portable.Emulators.Aws;
 using Portable.TestKit;
 
 namespace Portable.Aws.Tests.EndToEnd;
@@ -104,8 +104,7 @@ public class BootstrapProcessTests(BootstrapProcessFixture fixture) : IClassFixt
         Assert.True(result.IsSuccess, result.ErrorBodyText);
 
         // The bootstrap's log lines carry _X_AMZN_TRACE_ID as read back from its own environment.
-        using var wait = new CancellationTokenSource(BootstrapProcessFixture.StartupTimeout);
-        var line = await fixture.Function.WaitForOutputAsync(l => l.Contains(trace, StringComparison.Ordinal), wait.Token);
+        var line = await fixture.Function.WaitForLineAsync(trace, BootstrapProcessFixture.StartupTimeout);
         using var json = JsonDocument.Parse(line);
         Assert.Equal(trace, json.RootElement.GetProperty("xrayTraceId").GetString());
         Assert.Equal(result.RequestId, json.RootElement.GetProperty("requestId").GetString());

@@ -3,7 +3,8 @@ using Microsoft.Extensions.Time.Testing;
 using Portable.Aws.Tests.EndToEnd;
 using Portable.Core.Messaging;
 using Portable.Core.Patterns.Ledger;
-using Portable.Local.Emulators.Aws;
+using Portable.Emulators.Aws;
+using Portable.Emulators.Processes;
 
 namespace Portable.Aws.Tests.Queues;
 
@@ -25,7 +26,7 @@ public class SqsLedgerEndToEndTests
 
         public SqsEventSourceEmulator Sqs { get; private set; } = null!;
 
-        public LambdaFunctionProcess Function { get; private set; } = null!;
+        public ChildProcess Function { get; private set; } = null!;
 
         public static async Task<Stack> StartAsync(double? transientFaultRate = null)
         {
@@ -52,14 +53,14 @@ public class SqsLedgerEndToEndTests
                 Handler = LedgerWriter.FunctionName,
                 Environment = environment,
             });
-            await BootstrapProcessFixture.WaitUntilReadyAsync(stack.Lambda, stack.Function);
+            await stack.Function.WaitUntilPollingAsync(stack.Lambda, BootstrapProcessFixture.StartupTimeout);
             return stack;
         }
 
         public async Task<SqsPollResult> PollAsync()
         {
             var result = await Sqs.PollOnceAsync();
-            Assert.True(result.Invocation is null || result.Invocation.IsSuccess, $"{result.Invocation?.Outcome} {result.Invocation?.ErrorBodyText}\n{string.Join('\n', Function.OutputLines)}");
+            Assert.True(result.Invocation is null || result.Invocation.IsSuccess, $"{result.Invocation?.Outcome} {result.Invocation?.ErrorBodyText}\n{Function.Output}");
             return result;
         }
 

@@ -7,7 +7,7 @@ using Portable.Aws.Events;
 using Portable.Aws.Runtime;
 using Portable.Core.Functions;
 using Portable.Core.Messaging;
-using Portable.Local.Emulators.Aws;
+using Portable.Emulators.Aws;
 using Portable.Testing;
 using Portable.TestKit;
 

@@ -6,7 +6,7 @@ using Portable.Aws.Runtime;
 using Portable.Core.App;
 using Portable.Core.Functions;
 using Portable.Core.Http;
-using Portable.Local.Emulators.Aws;
+using Portable.Emulators.Aws;
 using Portable.Testing;
 using Portable.TestKit;
 using Portable.Core.Patterns;

@@ -3,8 +3,8 @@ using System.Text;
 using System.Text.Json;
 using Portable.Azure.Layout;
 using Portable.Core.App;
-using Portable.Local.Emulators.Azure;
 using Portable.Core.Patterns;
+using Portable.Emulators.Azure;
 
 namespace Portable.Azure.Tests.EndToEnd;
 

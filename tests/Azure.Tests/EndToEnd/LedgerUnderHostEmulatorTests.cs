@@ -4,7 +4,7 @@ using Microsoft.Extensions.Time.Testing;
 using Portable.Azure.Layout;
 using Portable.Core.App;
 using Portable.Core.Messaging;
-using Portable.Local.Emulators.Azure;
+using Portable.Emulators.Azure;
 using Portable.TestKit;
 using Portable.Core.Patterns;
 

@@ -3,7 +3,7 @@ using Portable.Azure.Layout;
 using Portable.Core.App;
 using Portable.Core.Functions;
 using Portable.Core.Http;
-using Portable.Local.Emulators.Azure;
+using Portable.Emulators.Azure;
 using Portable.TestKit;
 using Portable.Core.Patterns;
 

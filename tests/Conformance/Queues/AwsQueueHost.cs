@@ -1,40 +1,38 @@
 using System.Globalization;
 using Microsoft.Extensions.Time.Testing;
+using Portable.Aws.State;
 using Portable.Core.Messaging;
 using Portable.Core.Patterns.Ledger;
-using Portable.Aws.State;
+using Portable.Emulators.Aws;
 using Portable.Engines;
-using Portable.Local.Emulators.Aws;
-using Portable.TestKit;
+using Portable.HostsUnderTest;
 
 namespace Portable.Conformance.Queues;
 
 /// <summary>
-/// Lambda with an SQS event source mapping: the real bootstrap (src/Aws's own build output) with
+/// Lambda with an SQS event source mapping (<see cref="LambdaSqsHost"/>): the real bootstrap with
 /// <c>_HANDLER=ledger-writer</c> polling the Runtime API emulator, fed batches by the SQS event source emulator on a
 /// fake clock; the bootstrap's own SQS dead-letter sink sends to <c>payments-dlq</c> over the SQS JSON protocol.
 /// On AWS <c>accounts-api</c> is another Lambda function, another process: it is a second bootstrap
-/// (<c>_HANDLER=accounts-api</c>) behind the API Gateway HTTP API emulator, and the two share state only through
-/// DynamoDB, here dynalite, given to both as <c>PORTABLE_DYNAMODB_TABLE</c>/<c>PORTABLE_DYNAMODB_ENDPOINT</c>.
+/// (<c>_HANDLER=accounts-api</c>) behind the API Gateway HTTP API emulator (<see cref="LambdaHttpHost"/>), and the two
+/// share state only through DynamoDB, here dynalite, given to both as <c>PORTABLE_DYNAMODB_TABLE</c>/<c>PORTABLE_DYNAMODB_ENDPOINT</c>.
 /// </summary>
 internal sealed class AwsQueueHost : IQueueHostUnderTest, IQueueDeliveryCounts
 {
     private readonly FakeTimeProvider _time;
-    private readonly LambdaRuntimeApiEmulator _lambda;
+    private readonly LambdaSqsHost _host;
     private readonly SqsEventSourceEmulator _sqs;
-    private readonly IReadOnlyList<LambdaFunctionProcess> _functions;
     private readonly HttpClient _accounts;
     private readonly QueueHostOptions _options;
     private readonly List<string> _received = [];
     private int _invocations;
     private int _failed;
 
-    private AwsQueueHost(FakeTimeProvider time, LambdaRuntimeApiEmulator lambda, SqsEventSourceEmulator sqs, IReadOnlyList<LambdaFunctionProcess> functions, HttpClient accounts, QueueHostOptions options)
+    private AwsQueueHost(FakeTimeProvider time, LambdaSqsHost host, HttpClient accounts, QueueHostOptions options)
     {
         _time = time;
-        _lambda = lambda;
-        _sqs = sqs;
-        _functions = functions;
+        _host = host;
+        _sqs = host.Sqs;
         _accounts = accounts;
         _options = options;
     }
@@ -46,11 +44,11 @@ internal sealed class AwsQueueHost : IQueueHostUnderTest, IQueueDeliveryCounts
     /// <summary>Starts dynalite, then the shared accounts-api and a normal and a fault-injected ledger-writer, at once.</summary>
     public static async Task<QueueHostPair> StartPairAsync()
     {
-        var shared = new List<IAsyncDisposable>();
+        var shared = new SharedParts();
         try
         {
-            var storage = await StartDynaliteAsync(shared);
-            var accounts = StartAccountsApiAsync(storage, shared);
+            var storage = await shared.StartDynaliteAsync();
+            var accounts = shared.StartAccountsApiAsync(storage);
             var host = StartAsync(storage, accounts, QueueHostOptions.Default);
             var faulty = StartAsync(storage, accounts, QueueHostOptions.Default with { TransientFaultRate = 1.0 });
             try
@@ -71,24 +69,11 @@ internal sealed class AwsQueueHost : IQueueHostUnderTest, IQueueDeliveryCounts
                 throw;
             }
 
-            shared.Reverse();
-            return new QueueHostPair(host.Result, faulty.Result, new AsyncDisposable(async () =>
-            {
-                accounts.Result.Dispose();
-                foreach (var item in shared)
-                {
-                    await item.DisposeAsync();
-                }
-            }));
+            return new QueueHostPair(host.Result, faulty.Result, shared);
         }
         catch
         {
-            shared.Reverse();
-            foreach (var item in shared)
-            {
-                await item.DisposeAsync();
-            }
-
+            await shared.DisposeAsync();
             throw;
         }
     }
@@ -96,20 +81,11 @@ internal sealed class AwsQueueHost : IQueueHostUnderTest, IQueueDeliveryCounts
     /// <summary>Starts dynalite, accounts-api and one ledger-writer (with as many bootstraps as <see cref="QueueHostOptions.Concurrency"/>).</summary>
     public static async Task<StartedQueueHost> StartWithDynaliteAsync(QueueHostOptions options)
     {
-        var shared = new List<IAsyncDisposable>();
-        async Task DisposeSharedAsync()
-        {
-            shared.Reverse();
-            foreach (var item in shared)
-            {
-                await item.DisposeAsync();
-            }
-        }
-
+        var shared = new SharedParts();
         try
         {
-            var storage = await StartDynaliteAsync(shared);
-            var accounts = StartAccountsApiAsync(storage, shared);
+            var storage = await shared.StartDynaliteAsync();
+            var accounts = shared.StartAccountsApiAsync(storage);
             var host = StartAsync(storage, accounts, options);
             try
             {
@@ -126,121 +102,33 @@ internal sealed class AwsQueueHost : IQueueHostUnderTest, IQueueDeliveryCounts
                 throw;
             }
 
-            return new StartedQueueHost(host.Result, new AsyncDisposable(async () =>
-            {
-                accounts.Result.Dispose();
-                await DisposeSharedAsync();
-            }));
+            return new StartedQueueHost(host.Result, shared);
         }
         catch
         {
-            await DisposeSharedAsync();
+            await shared.DisposeAsync();
             throw;
         }
-    }
-
-    private static async Task<Dictionary<string, string?>> StartDynaliteAsync(List<IAsyncDisposable> shared)
-    {
-        var dynalite = new DynaliteFixture();
-        shared.Add(new AsyncDisposable(dynalite.DisposeAsync));
-        await dynalite.InitializeAsync();
-        var table = "PortableConformance";
-        await DynamoDbStateStoreOptions.CreateAsync(new DynamoDbStateStoreOptions(table, dynalite.ServiceUrl), TimeProvider.System, ensureTable: true);
-        return new Dictionary<string, string?>(StringComparer.Ordinal)
-        {
-            [DynamoDbStateStoreOptions.TableVariable] = table,
-            [DynamoDbStateStoreOptions.EndpointVariable] = dynalite.ServiceUrl.ToString(),
-            ["AWS_ACCESS_KEY_ID"] = "AKIDLOCAL",
-            ["AWS_SECRET_ACCESS_KEY"] = "local",
-            ["AWS_SESSION_TOKEN"] = null,
-            ["AWS_REGION"] = "us-east-1",
-        };
-    }
-
-    private static async Task<HttpClient> StartAccountsApiAsync(Dictionary<string, string?> storage, List<IAsyncDisposable> shared)
-    {
-        var lambda = await LambdaRuntimeApiEmulator.StartAsync(new LambdaRuntimeApiEmulatorOptions { FunctionName = AccountsApi.FunctionName });
-        lock (shared)
-        {
-            shared.Add(lambda);
-        }
-
-        var function = LambdaFunctionProcess.Start(new LambdaFunctionProcessOptions
-        {
-            BootstrapPath = RepoPaths.BuildOutput("src/Aws", "bootstrap.dll"),
-            RuntimeApi = lambda.RuntimeApi,
-            Handler = AccountsApi.FunctionName,
-            Environment = new Dictionary<string, string?>(storage, StringComparer.Ordinal),
-        });
-        lock (shared)
-        {
-            shared.Add(function);
-        }
-
-        await WaitUntilPollingAsync(lambda, function);
-        var gateway = await ApiGatewayEmulator.StartAsync(lambda, new ApiGatewayEmulatorOptions { Format = ApiGatewayEventFormat.HttpApiV2 });
-        lock (shared)
-        {
-            shared.Add(gateway);
-        }
-
-        return new HttpClient { BaseAddress = gateway.RootAddress, Timeout = TimeSpan.FromSeconds(30) };
     }
 
     private static async Task<IQueueHostUnderTest> StartAsync(Dictionary<string, string?> storage, Task<HttpClient> accounts, QueueHostOptions options)
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 1, 12, 0, 0, TimeSpan.Zero));
-        var lambda = await LambdaRuntimeApiEmulator.StartAsync(new LambdaRuntimeApiEmulatorOptions { FunctionName = LedgerWriter.FunctionName });
-        SqsEventSourceEmulator? sqs = null;
-        var functions = new List<LambdaFunctionProcess>();
+        // One execution environment per concurrent batch: each bootstrap polls the same Runtime API.
+        var host = await LambdaSqsHost.StartAsync(
+            o => o with { TimeProvider = time, MaxConcurrentPolls = options.Concurrency, DuplicateDeliveryRate = options.DuplicateDeliveryRate, RandomSeed = options.RandomSeed },
+            environments: options.Concurrency,
+            environment: new Dictionary<string, string?>(storage, StringComparer.Ordinal)
+            {
+                ["PORTABLE_FAULTS_TRANSIENT_RATE"] = options.TransientFaultRate?.ToString(CultureInfo.InvariantCulture),
+            });
         try
         {
-            sqs = await SqsEventSourceEmulator.StartAsync(lambda, new SqsEventSourceEmulatorOptions
-            {
-                QueueName = LedgerWriter.Queue,
-                BatchSize = LedgerWriter.TriggerOptions.BatchSize, // the mapping's BatchSize, as the generated template sets it
-                TimeProvider = time,
-                MaxConcurrentPolls = options.Concurrency,
-                DuplicateDeliveryRate = options.DuplicateDeliveryRate,
-                RandomSeed = options.RandomSeed,
-            });
-
-            // One execution environment per concurrent batch: each bootstrap polls the same Runtime API.
-            for (var i = 0; i < options.Concurrency; i++)
-            {
-                functions.Add(LambdaFunctionProcess.Start(new LambdaFunctionProcessOptions
-                {
-                    BootstrapPath = RepoPaths.BuildOutput("src/Aws", "bootstrap.dll"),
-                    RuntimeApi = lambda.RuntimeApi,
-                    Handler = LedgerWriter.FunctionName,
-                    Environment = new Dictionary<string, string?>(storage, StringComparer.Ordinal)
-                    {
-                        ["AWS_ENDPOINT_URL_SQS"] = sqs.ServiceUrl.ToString(),
-                        ["PORTABLE_FAULTS_TRANSIENT_RATE"] = options.TransientFaultRate?.ToString(CultureInfo.InvariantCulture),
-                    },
-                }));
-            }
-
-            foreach (var function in functions)
-            {
-                await WaitUntilPollingAsync(lambda, function);
-            }
-
-            return new AwsQueueHost(time, lambda, sqs, functions, await accounts, options);
+            return new AwsQueueHost(time, host, await accounts, options);
         }
         catch
         {
-            foreach (var function in functions)
-            {
-                await function.DisposeAsync();
-            }
-
-            if (sqs is not null)
-            {
-                await sqs.DisposeAsync();
-            }
-
-            await lambda.DisposeAsync();
+            await host.DisposeAsync();
             throw;
         }
     }
@@ -266,7 +154,7 @@ internal sealed class AwsQueueHost : IQueueHostUnderTest, IQueueDeliveryCounts
                         break;
                     }
 
-                    Assert.True(invocation.IsSuccess, $"The ledger-writer invocation failed: {invocation.Outcome} {invocation.ErrorBodyText}\n{Output()}");
+                    Assert.True(invocation.IsSuccess, $"The ledger-writer invocation failed: {invocation.Outcome} {invocation.ErrorBodyText}\n{_host.Output}");
                     made++;
                     lock (_received)
                     {
@@ -293,7 +181,7 @@ internal sealed class AwsQueueHost : IQueueHostUnderTest, IQueueDeliveryCounts
             }
         }
 
-        throw new InvalidOperationException($"SQS still held {_sqs.Messages().Count} message(s) after {_options.MaxDrainRounds} polls. Bootstrap output:\n{Output()}");
+        throw new InvalidOperationException($"SQS still held {_sqs.Messages().Count} message(s) after {_options.MaxDrainRounds} polls. Bootstrap output:\n{_host.Output}");
     }
 
     public Task<IReadOnlyList<ObservedDeadLetter>> DeadLettersAsync()
@@ -305,9 +193,9 @@ internal sealed class AwsQueueHost : IQueueHostUnderTest, IQueueDeliveryCounts
         return Task.FromResult(letters);
     }
 
-    public async Task<ObservedAccount?> AccountAsync(string account, IReadOnlyList<string> paymentIds)
+    public async Task<LedgerAccount?> AccountAsync(string account, IReadOnlyList<string> paymentIds)
     {
-        var observed = await HttpAccounts.ReadAsync(_accounts, account);
+        var observed = await LedgerAccounts.ReadAsync(_accounts, account);
         Assert.True(
             observed is not null,
             $"accounts-api (its own Lambda process) sees no entries on {account}, though ledger-writer acknowledged its payments. Both were given "
@@ -332,31 +220,63 @@ internal sealed class AwsQueueHost : IQueueHostUnderTest, IQueueDeliveryCounts
         }
     }
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync() => _host.DisposeAsync(); // the shared accounts-api and dynalite go with the pair
+
+    /// <summary>What the ledger-writers of a run share: dynalite and accounts-api, disposed after them, last started first.</summary>
+    private sealed class SharedParts : IAsyncDisposable
     {
-        foreach (var function in _functions)
+        private readonly List<IAsyncDisposable> _parts = [];
+
+        /// <summary>Starts dynalite with the table; returns the variables both functions get.</summary>
+        public async Task<Dictionary<string, string?>> StartDynaliteAsync()
         {
-            await function.DisposeAsync(); // kills the process tree; the shared accounts-api and dynalite go with the pair
+            var dynalite = new DynaliteFixture();
+            Add(new AsyncDisposable(dynalite.DisposeAsync));
+            await dynalite.InitializeAsync();
+            var table = "PortableConformance";
+            await DynamoDbStateStoreOptions.CreateAsync(new DynamoDbStateStoreOptions(table, dynalite.ServiceUrl), TimeProvider.System, ensureTable: true);
+            return new Dictionary<string, string?>(StringComparer.Ordinal)
+            {
+                [DynamoDbStateStoreOptions.TableVariable] = table,
+                [DynamoDbStateStoreOptions.EndpointVariable] = dynalite.ServiceUrl.ToString(),
+            };
         }
 
-        await _sqs.DisposeAsync();
-        await _lambda.DisposeAsync();
-    }
-
-    private string Output() => string.Join('\n', _functions.SelectMany(f => f.OutputLines));
-
-    private static async Task WaitUntilPollingAsync(LambdaRuntimeApiEmulator lambda, LambdaFunctionProcess function)
-    {
-        var timeout = Portable.Conformance.Hosts.HostsUnderTest.StartupTimeout;
-        using var cancel = new CancellationTokenSource(timeout);
-        var ready = lambda.WaitForRuntimeAsync(cancel.Token);
-        var exited = function.WaitForExitAsync(cancel.Token);
-        await Task.WhenAny(ready, exited);
-        if (!ready.IsCompletedSuccessfully)
+        /// <summary>Starts accounts-api on <paramref name="storage"/>; returns a client on its gateway.</summary>
+        public async Task<HttpClient> StartAccountsApiAsync(Dictionary<string, string?> storage)
         {
-            var why = function.HasExited ? $"exited with code {function.ExitCode}" : $"did not poll /runtime/invocation/next within {timeout.TotalSeconds:0} s";
-            throw new InvalidOperationException($"The bootstrap {why}. Output:\n{string.Join('\n', function.OutputLines)}");
+            var accounts = await LambdaHttpHost.StartAsync(AccountsApi.FunctionName, environment: storage);
+            Add(accounts);
+            var client = accounts.CreateClient(HostDefaults.RequestTimeout);
+            Add(new AsyncDisposable(() =>
+            {
+                client.Dispose();
+                return Task.CompletedTask;
+            }));
+            return client;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            IAsyncDisposable[] parts;
+            lock (_parts)
+            {
+                parts = [.. _parts];
+                _parts.Clear();
+            }
+
+            foreach (var part in parts.Reverse())
+            {
+                await part.DisposeAsync();
+            }
+        }
+
+        private void Add(IAsyncDisposable part)
+        {
+            lock (_parts)
+            {
+                _parts.Add(part);
+            }
         }
     }
-
 }

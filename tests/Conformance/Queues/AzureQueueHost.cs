@@ -1,25 +1,24 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
 using Azure;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.Time.Testing;
 using Portable.Core.Messaging;
+using Portable.Emulators.Azure;
 using Portable.Engines;
-using Portable.Local.Emulators.Azure;
-using Portable.TestKit;
+using Portable.HostsUnderTest;
 
 namespace Portable.Conformance.Queues;
 
 /// <summary>
-/// An Azure Functions app with a <c>queueTrigger</c> on <c>payments</c>: the real Portable.Azure (src/Azure's own build
-/// output) started by the Functions host emulator from the committed script root in deploy/azure, one message per
+/// An Azure Functions app with a <c>queueTrigger</c> on <c>payments</c> (<see cref="AzureFunctionsApp"/>): the real
+/// Portable.Azure started by the Functions host emulator from the committed script root in deploy/azure, one message per
 /// invocation from the emulator's in-memory Storage queue on a fake clock. As in a deployed app,
 /// <c>AzureWebJobsStorage</c> is set (Azurite here), so the handler dead-letters a permanent failure itself into
 /// <c>payments-poison</c> and answers 200 with the reason in <c>Logs</c>; messages the host's own rule poisons
 /// (5 failed dequeues) land in the emulator's poison queue and are read from there. One handler process serves the
 /// queue function and <c>accounts-api</c>, so balances come from the host's front door.
 /// </summary>
-internal sealed partial class AzureQueueHost : IQueueHostUnderTest, IQueueDeliveryCounts
+internal sealed class AzureQueueHost : IQueueHostUnderTest, IQueueDeliveryCounts
 {
     private const string Queue = "payments";
 
@@ -110,13 +109,8 @@ internal sealed partial class AzureQueueHost : IQueueHostUnderTest, IQueueDelive
             environment["PORTABLE_FAULTS_TRANSIENT_RATE"] = rate.ToString(CultureInfo.InvariantCulture);
         }
 
-        var host = await FunctionsHostEmulator.StartAsync(new FunctionsHostEmulatorOptions
+        var host = await AzureFunctionsApp.StartAsync(AzureFunctionsApp.Options(environment) with
         {
-            ScriptRoot = Path.Combine(RepoPaths.Root, "deploy", "azure"),
-            ExecutablePath = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } dotnet ? dotnet : "dotnet",
-            Arguments = [RepoPaths.BuildOutput("src/Azure", "Portable.Azure.dll")],
-            Environment = environment,
-            StartupTimeout = Portable.Conformance.Hosts.HostsUnderTest.StartupTimeout,
             TimeProvider = time,
             QueueProfile = DeliveryProfile.AzureStorageQueue,
             QueueBatchSize = options.Concurrency,
@@ -159,15 +153,8 @@ internal sealed partial class AzureQueueHost : IQueueHostUnderTest, IQueueDelive
 
     public async Task<IReadOnlyList<ObservedDeadLetter>> DeadLettersAsync()
     {
-        // The handler's reasons, from the Logs it answered with: "Message {id} dead-lettered by ledger-writer: {reason}".
-        var reasons = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var line in _host.HandlerLogs)
-        {
-            if (DeadLettered().Match(line) is { Success: true } match)
-            {
-                reasons[match.Groups["id"].Value] = match.Groups["reason"].Value;
-            }
-        }
+        // The handler's reasons, from the Logs it answered with.
+        var reasons = AzureFunctionsApp.DeadLetteredByHandler(_host.HandlerLogs);
 
         var letters = new List<ObservedDeadLetter>();
         var bodies = new HashSet<string>(_sent.Values, StringComparer.Ordinal);
@@ -193,8 +180,7 @@ internal sealed partial class AzureQueueHost : IQueueHostUnderTest, IQueueDelive
         return letters;
     }
 
-    public async Task<ObservedAccount?> AccountAsync(string account, IReadOnlyList<string> paymentIds) =>
-        await HttpAccounts.ReadAsync(_client, account);
+    public Task<LedgerAccount?> AccountAsync(string account, IReadOnlyList<string> paymentIds) => LedgerAccounts.ReadAsync(_client, account);
 
     public int DeliveriesOf(string transportId) => _host.Queues.Deliveries.Count(d => d.MessageId == transportId);
 
@@ -222,9 +208,6 @@ internal sealed partial class AzureQueueHost : IQueueHostUnderTest, IQueueDelive
             return []; // nothing was ever dead-lettered: the queue was never created
         }
     }
-
-    [GeneratedRegex(@"^Message (?<id>\S+) dead-lettered by ledger-writer: (?<reason>.*)$", RegexOptions.Singleline)]
-    private static partial Regex DeadLettered();
 }
 
 /// <summary>Something to dispose, given as a delegate.</summary>

@@ -2,15 +2,15 @@ using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Time.Testing;
 using Portable.Core.Messaging;
+using Portable.Emulators.Gcp;
 using Portable.Engines;
 using Portable.Gcp.State;
-using Portable.Local.Emulators.Gcp;
-using Portable.TestKit;
+using Portable.HostsUnderTest;
 
 namespace Portable.Conformance.Queues;
 
 /// <summary>
-/// Cloud Run fed by a Pub/Sub push subscription: the real Portable.Gcp (src/Gcp's own build output) with PORT set,
+/// Cloud Run fed by a Pub/Sub push subscription (<see cref="PubSubPushHost"/>): the real Portable.Gcp with PORT set,
 /// and the push emulator posting wrapped envelopes to <c>/ledger-writer</c> on a fake clock. The host dead-letters
 /// by publishing to <c>payments-dead-letter</c> through <c>PUBSUB_EMULATOR_HOST</c>, as it would to Pub/Sub. One
 /// service serves both the push endpoint and <c>accounts-api</c>, so balances come from its own HTTP route.
@@ -18,22 +18,22 @@ namespace Portable.Conformance.Queues;
 /// </summary>
 internal sealed class GcpQueueHost : IQueueHostUnderTest, IQueueDeliveryCounts
 {
-    private const string Topic = "payments";
-    private const string DeadLetterTopic = "payments-dead-letter";
+    private const string Topic = PubSubPushHost.Topic;
+    private const string DeadLetterTopic = PubSubPushHost.DeadLetterTopic;
 
     private readonly FakeTimeProvider _time;
+    private readonly PubSubPushHost _host;
     private readonly PubSubPushEmulator _emulator;
-    private readonly ServerProcess _process;
     private readonly HttpClient _client;
     private readonly QueueHostOptions _options;
 
-    private GcpQueueHost(FakeTimeProvider time, PubSubPushEmulator emulator, ServerProcess process, Uri baseAddress, QueueHostOptions options)
+    private GcpQueueHost(FakeTimeProvider time, PubSubPushHost host, QueueHostOptions options)
     {
         _options = options;
         _time = time;
-        _emulator = emulator;
-        _process = process;
-        _client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        _host = host;
+        _emulator = host.PubSub;
+        _client = host.Service.CreateClient(HostDefaults.RequestTimeout);
     }
 
     public DeliveryProfile Profile => DeliveryProfile.GcpPubSubPush;
@@ -62,44 +62,15 @@ internal sealed class GcpQueueHost : IQueueHostUnderTest, IQueueDeliveryCounts
 
     private static async Task<IQueueHostUnderTest> StartAsync(QueueHostOptions options, string? postgresConnection)
     {
-        var port = FreePort.Next();
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 1, 12, 0, 0, TimeSpan.Zero));
-        var emulator = await PubSubPushEmulator.StartAsync(new PubSubPushEmulatorOptions
-        {
-            Topic = Topic,
-            PushEndpoint = new Uri($"http://127.0.0.1:{port}/ledger-writer"),
-            DeadLetterTopic = DeadLetterTopic,
-            TimeProvider = time,
-            MaxOutstandingPushes = options.Concurrency,
-            DuplicateDeliveryRate = options.DuplicateDeliveryRate,
-            RandomSeed = options.RandomSeed,
-        });
-        ServerProcess? process = null;
-        try
-        {
-            var environment = new Dictionary<string, string?>(StringComparer.Ordinal)
+        var host = await PubSubPushHost.StartAsync(
+            o => o with { TimeProvider = time, MaxOutstandingPushes = options.Concurrency, DuplicateDeliveryRate = options.DuplicateDeliveryRate, RandomSeed = options.RandomSeed },
+            new Dictionary<string, string?>(StringComparer.Ordinal)
             {
-                ["PORT"] = port.ToString(CultureInfo.InvariantCulture),
-                ["PUBSUB_EMULATOR_HOST"] = emulator.EmulatorHost,
-                ["GOOGLE_CLOUD_PROJECT"] = "local-project",
                 ["PORTABLE_FAULTS_TRANSIENT_RATE"] = options.TransientFaultRate?.ToString(CultureInfo.InvariantCulture),
                 [PostgresStateStoreOptions.ConnectionVariable] = postgresConnection,
-            };
-            process = ServerProcess.StartDotnet(RepoPaths.BuildOutput("src/Gcp", "Portable.Gcp.dll"), environment);
-            var baseAddress = new Uri($"http://127.0.0.1:{port}");
-            await process.WaitUntilAnsweringAsync(new Uri(baseAddress, "/"), Portable.Conformance.Hosts.HostsUnderTest.StartupTimeout);
-            return new GcpQueueHost(time, emulator, process, baseAddress, options);
-        }
-        catch
-        {
-            if (process is not null)
-            {
-                await process.DisposeAsync();
-            }
-
-            await emulator.DisposeAsync();
-            throw;
-        }
+            });
+        return new GcpQueueHost(time, host, options);
     }
 
     public Task<string> SendAsync(string body, string? messageId = null) =>
@@ -124,7 +95,7 @@ internal sealed class GcpQueueHost : IQueueHostUnderTest, IQueueDeliveryCounts
             }
         }
 
-        throw new InvalidOperationException($"Pub/Sub still had {_emulator.PendingCount} message(s) after {_options.MaxDrainRounds} rounds. Host output:\n{_process.Output}");
+        throw new InvalidOperationException($"Pub/Sub still had {_emulator.PendingCount} message(s) after {_options.MaxDrainRounds} rounds. Host output:\n{_host.Service.Process.Output}");
     }
 
     public Task<IReadOnlyList<ObservedDeadLetter>> DeadLettersAsync()
@@ -137,8 +108,7 @@ internal sealed class GcpQueueHost : IQueueHostUnderTest, IQueueDeliveryCounts
         return Task.FromResult(letters);
     }
 
-    public async Task<ObservedAccount?> AccountAsync(string account, IReadOnlyList<string> paymentIds) =>
-        await HttpAccounts.ReadAsync(_client, account);
+    public Task<LedgerAccount?> AccountAsync(string account, IReadOnlyList<string> paymentIds) => LedgerAccounts.ReadAsync(_client, account);
 
     public int DeliveriesOf(string transportId) => _emulator.Attempts.Count(a => a.MessageId == transportId);
 
@@ -151,7 +121,6 @@ internal sealed class GcpQueueHost : IQueueHostUnderTest, IQueueDeliveryCounts
     public async ValueTask DisposeAsync()
     {
         _client.Dispose();
-        await _process.DisposeAsync();
-        await _emulator.DisposeAsync();
+        await _host.DisposeAsync();
     }
 }

@@ -1,4 +1,5 @@
 using Portable.Core.Messaging;
+using Portable.HostsUnderTest;
 
 namespace Portable.Conformance.Queues;
 
@@ -30,7 +31,7 @@ public interface IQueueHostUnderTest : IAsyncDisposable
     /// <summary>The account's balance, entry count and currency (null when the account has no entry).</summary>
     /// <param name="account">The account.</param>
     /// <param name="paymentIds">Every payment id ever sent for the account (used by hosts that can only probe the ledger).</param>
-    Task<ObservedAccount?> AccountAsync(string account, IReadOnlyList<string> paymentIds);
+    Task<LedgerAccount?> AccountAsync(string account, IReadOnlyList<string> paymentIds);
 
     /// <summary>How many deliveries the message with transport id <paramref name="transportId"/> has had.</summary>
     int DeliveriesOf(string transportId);
@@ -41,6 +42,3 @@ public sealed record DrainResult(int? Invocations, TimeSpan? ClockAdvanced);
 
 /// <summary>A dead letter as the host recorded it.</summary>
 public sealed record ObservedDeadLetter(string Body, string Reason, int? DeliveryCount);
-
-/// <summary>An account as read from the host.</summary>
-public sealed record ObservedAccount(decimal Balance, int Entries, string Currency);

@@ -131,7 +131,7 @@ public static class LedgerQueueScenario
         t.Check(account, observed is not null, "the account has no entries");
         t.Check(account, observed!.Balance == balance && observed.Entries == entries && observed.Currency == Currency,
             $"balance {observed.Balance} {observed.Currency} with {observed.Entries} entries; expected {balance} {Currency} with {entries}");
-        t.Line($"account {account}: balance {HttpAccounts.Format(observed.Balance)} {observed.Currency}, {observed.Entries} entries");
+        t.Line($"account {account}: balance {observed.Balance.ToString("0.00", CultureInfo.InvariantCulture)} {observed.Currency}, {observed.Entries} entries");
     }
 
     private static string Label(Dictionary<string, string> labels, string body) => labels.TryGetValue(body, out var label) ? label : $"unknown body {body}";

@@ -1,74 +1,37 @@
-using System.Collections.Concurrent;
 using System.Globalization;
-using System.Net;
-using System.Text;
-using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using System.Text.RegularExpressions;
 using Portable.Core.Messaging;
-using Portable.Local;
-using Portable.Local.Queues;
-using Portable.Core.Patterns;
+using Portable.Core.Patterns.Ledger;
+using Portable.HostsUnderTest;
 
 namespace Portable.Conformance.Queues;
 
 /// <summary>
-/// The embedded local host in process: messages go in through <c>POST /_local/queues/payments</c>, its own worker
-/// delivers them, dead letters come from <c>GET /_local/queues/payments/dead-letters</c>, balances from
-/// <c>GET /accounts/{account}</c>. The worker runs on the real clock (the local profile's short backoff), so a
-/// drain waits for the queue to empty. Transient failures are seen in the invoker's own log events.
+/// The local host as its users run it (<see cref="LocalHostProcess"/>): messages go in through
+/// <c>POST /_local/queues/payments</c>, its own worker delivers them, dead letters come from
+/// <c>GET /_local/queues/payments/dead-letters</c>, balances from <c>GET /accounts/{account}</c>. The worker runs on
+/// the real clock (the local profile's short backoff), so a drain waits until <c>GET /_local/queues/payments</c>
+/// finds nothing waiting. Transient failures are seen in the invoker's own log lines (event 2001).
 /// </summary>
-internal sealed class LocalQueueHost : IQueueHostUnderTest
+internal sealed partial class LocalQueueHost(LocalHostProcess host) : IQueueHostUnderTest
 {
-    private readonly WebApplication _app;
-    private readonly string _dataDir;
-    private readonly HttpClient _client;
-    private readonly TransientFailureLog _failures;
-
-    private LocalQueueHost(WebApplication app, string dataDir, TransientFailureLog failures)
-    {
-        _app = app;
-        _dataDir = dataDir;
-        _failures = failures;
-        _client = new HttpClient { BaseAddress = app.BaseAddress(), Timeout = TimeSpan.FromSeconds(30) };
-    }
+    private readonly HttpClient _client = host.CreateClient(HostDefaults.RequestTimeout);
 
     public DeliveryProfile Profile => DeliveryProfile.Local;
 
     public string ReadsVia => "GET /accounts/{account} on the same host";
 
-    public static async Task<IQueueHostUnderTest> StartAsync(double? transientFaultRate)
-    {
-        var dataDir = Directory.CreateTempSubdirectory("portable-queue-conformance-").FullName;
-        var failures = new TransientFailureLog();
-        var app = LocalHost.Build(PatternsApp.App, 
-            new LocalHostOptions { Port = 0, DataDirectory = dataDir, TransientFaultRate = transientFaultRate ?? 0 },
-            l => l.SetMinimumLevel(LogLevel.Warning).AddProvider(failures));
-        await app.StartAsync();
-        return new LocalQueueHost(app, dataDir, failures);
-    }
+    public static async Task<IQueueHostUnderTest> StartAsync(double? transientFaultRate) =>
+        new LocalQueueHost(await LocalHostProcess.StartAsync(
+            new Dictionary<string, string?> { [Core.Invocation.FaultInjectionMiddleware.RateVariable] = transientFaultRate?.ToString(CultureInfo.InvariantCulture) },
+            maxOutputLines: 100_000)); // every failure line is counted
 
-    public async Task<string> SendAsync(string body, string? messageId = null)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/_local/queues/payments") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-        if (messageId is not null)
-        {
-            request.Headers.Add("Message-Id", messageId);
-        }
-
-        using var response = await _client.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.Accepted, $"local enqueue answered {(int)response.StatusCode}: {text}");
-        return JsonDocument.Parse(text).RootElement.GetProperty("id").GetString()!;
-    }
+    public Task<string> SendAsync(string body, string? messageId = null) => host.EnqueueAsync(LedgerWriter.Queue, body, messageId);
 
     public async Task<DrainResult> DrainAsync()
     {
-        var queue = _app.Services.GetRequiredService<SqliteMessageQueue>();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (await queue.CountAsync("payments", timeout.Token) > 0)
+        while ((await host.DepthAsync(LedgerWriter.Queue, timeout.Token)).Messages > 0)
         {
             await Task.Delay(20, timeout.Token); // the worker's own loop delivers; this only polls for the end
         }
@@ -76,71 +39,22 @@ internal sealed class LocalQueueHost : IQueueHostUnderTest
         return new DrainResult(null, null);
     }
 
-    public async Task<IReadOnlyList<ObservedDeadLetter>> DeadLettersAsync()
-    {
-        var list = JsonDocument.Parse(await _client.GetStringAsync(new Uri("/_local/queues/payments/dead-letters", UriKind.Relative))).RootElement.GetProperty("deadLetters");
-        return [.. list.EnumerateArray().Select(l => new ObservedDeadLetter(l.GetProperty("body").GetString()!, l.GetProperty("reason").GetString()!, l.GetProperty("deliveryCount").GetInt32()))];
-    }
+    public async Task<IReadOnlyList<ObservedDeadLetter>> DeadLettersAsync() =>
+        [.. (await host.DeadLettersAsync(LedgerWriter.Queue)).Select(l => new ObservedDeadLetter(l.Body, l.Reason, l.DeliveryCount))];
 
-    public async Task<ObservedAccount?> AccountAsync(string account, IReadOnlyList<string> paymentIds) =>
-        await HttpAccounts.ReadAsync(_client, account);
+    public Task<LedgerAccount?> AccountAsync(string account, IReadOnlyList<string> paymentIds) => LedgerAccounts.ReadAsync(_client, account);
 
-    public int DeliveriesOf(string transportId) => _failures.Count(transportId) + 1;
+    /// <summary>One delivery, plus one per "failed … it will be retried" line (event 2001) the invoker logged for the message.</summary>
+    public int DeliveriesOf(string transportId) =>
+        host.Process.OutputLines.Count(l => RetriedFailure().Match(l) is { Success: true } m && m.Groups["id"].Value == transportId) + 1;
 
     public async ValueTask DisposeAsync()
     {
         _client.Dispose();
-        await _app.DisposeAsync();
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_dataDir, recursive: true);
+        await host.DisposeAsync();
     }
 
-    /// <summary>Counts the invoker's "failed … it will be retried" events (event id 2001) per message id.</summary>
-    private sealed class TransientFailureLog : ILoggerProvider, ILogger
-    {
-        private readonly ConcurrentDictionary<string, int> _counts = new(StringComparer.Ordinal);
-
-        public int Count(string messageId) => _counts.TryGetValue(messageId, out var n) ? n : 0;
-
-        public ILogger CreateLogger(string categoryName) => this;
-
-        public void Dispose()
-        {
-        }
-
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            if (eventId.Id == 2001 && state is IReadOnlyList<KeyValuePair<string, object?>> fields
-                && fields.FirstOrDefault(f => f.Key == "MessageId").Value is string id)
-            {
-                _counts.AddOrUpdate(id, 1, (_, n) => n + 1);
-            }
-        }
-    }
+    [GeneratedRegex(@"\[2001\] Message (?<id>\S+) failed in ")]
+    private static partial Regex RetriedFailure();
 }
 
-/// <summary>Reads <c>GET /accounts/{account}</c> (the <c>accounts-api</c> function).</summary>
-internal static class HttpAccounts
-{
-    public static async Task<ObservedAccount?> ReadAsync(HttpClient client, string account)
-    {
-        using var response = await client.GetAsync(new Uri($"/accounts/{account}", UriKind.Relative));
-        var text = await response.Content.ReadAsStringAsync();
-        if (response.StatusCode == HttpStatusCode.NotFound)
-        {
-            return null;
-        }
-
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"GET /accounts/{account} answered {(int)response.StatusCode}: {text}");
-        var json = JsonDocument.Parse(text).RootElement;
-        Assert.Equal(account, json.GetProperty("account").GetString());
-        return new ObservedAccount(json.GetProperty("balance").GetDecimal(), json.GetProperty("entries").GetInt32(), json.GetProperty("currency").GetString()!);
-    }
-
-    public static string Format(decimal value) => value.ToString("0.00", CultureInfo.InvariantCulture);
-}

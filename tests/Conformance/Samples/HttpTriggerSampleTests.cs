@@ -35,7 +35,7 @@ public sealed class HttpTriggerSampleTests : IAsyncLifetime
 {
     private IHostUnderTest _local = null!;
 
-    public async Task InitializeAsync() => _local = await HostsUnderTest.StartAsync("local");
+    public async Task InitializeAsync() => _local = await ItemsHostsUnderTest.StartAsync("local");
 
     public async Task DisposeAsync() => await _local.DisposeAsync();
 
@@ -150,7 +150,7 @@ public sealed class HttpTriggerSampleTests : IAsyncLifetime
     {
         await using var app = await CustomHandlerHost.BuildAsync(PatternsApp.App, new CustomHandlerOptions { Port = 0, RoutePrefix = routePrefix }, l => l.SetMinimumLevel(LogLevel.Warning));
         await app.StartAsync();
-        using var client = new HttpClient { BaseAddress = app.BaseAddress(), Timeout = HostsUnderTest.RequestTimeout };
+        using var client = new HttpClient { BaseAddress = app.BaseAddress(), Timeout = Portable.HostsUnderTest.HostDefaults.RequestTimeout };
         using var message = new HttpRequestMessage(HttpMethod.Post, "/" + function)
         {
             Content = new StringContent(sample.ToJsonString(), Encoding.UTF8, "application/json"),

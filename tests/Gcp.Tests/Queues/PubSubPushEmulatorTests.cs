@@ -5,7 +5,7 @@ using Microsoft.Extensions.Time.Testing;
 using Portable.Engines;
 using Portable.Gcp.Events;
 using Portable.Gcp.Messaging;
-using Portable.Local.Emulators.Gcp;
+using Portable.Emulators.Gcp;
 
 namespace Portable.Gcp.Tests.Queues;
 

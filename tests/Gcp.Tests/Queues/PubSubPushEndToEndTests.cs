@@ -3,7 +3,7 @@ using System.Text;
 using Microsoft.Extensions.Time.Testing;
 using Portable.Core.Messaging;
 using Portable.Gcp.Tests.Events;
-using Portable.Local.Emulators.Gcp;
+using Portable.Emulators.Gcp;
 using Portable.TestKit;
 
 namespace Portable.Gcp.Tests.Queues;

@@ -47,6 +47,12 @@ public sealed class LocalQueueEndToEndTests : IDisposable
         return await client.SendAsync(request);
     }
 
+    private static async Task<(string Queue, long Messages, long DeadLetters)> DepthAsync(HttpClient client)
+    {
+        var depth = JsonDocument.Parse(await client.GetStringAsync(new Uri("/_local/queues/payments", UriKind.Relative))).RootElement;
+        return (depth.GetProperty("queue").GetString()!, depth.GetProperty("messages").GetInt64(), depth.GetProperty("deadLetters").GetInt64());
+    }
+
     internal static async Task<JsonElement?> AccountAsync(HttpClient client, string account)
     {
         var response = await client.GetAsync(new Uri($"/accounts/{account}", UriKind.Relative));
@@ -133,6 +139,8 @@ public sealed class LocalQueueEndToEndTests : IDisposable
         Assert.Contains("Conflict", letters["conflict"].GetProperty("reason").GetString(), StringComparison.Ordinal);
         Assert.Equal("{not json", letters["malformed"].GetProperty("body").GetString());
         Assert.Equal(10m, (await AccountAsync(client, "acc-p"))!.Value.GetProperty("balance").GetDecimal());
+        await EventuallyAsync(async () => (await DepthAsync(client)).Messages == 0, "nothing left waiting");
+        Assert.Equal(("payments", 0L, 3L), await DepthAsync(client));
 
         var redrive = await client.PostAsync(new Uri("/_local/queues/payments/dead-letters/redrive", UriKind.Relative), null);
         Assert.Equal(HttpStatusCode.OK, redrive.StatusCode);
@@ -146,7 +154,8 @@ public sealed class LocalQueueEndToEndTests : IDisposable
     [Theory]
     [InlineData("POST", "/_local/queues/unknown", HttpStatusCode.NotFound)]
     [InlineData("GET", "/_local/queues/unknown/dead-letters", HttpStatusCode.NotFound)]
-    [InlineData("GET", "/_local/queues/payments", HttpStatusCode.MethodNotAllowed)]
+    [InlineData("GET", "/_local/queues/unknown", HttpStatusCode.NotFound)]
+    [InlineData("PUT", "/_local/queues/payments", HttpStatusCode.MethodNotAllowed)]
     [InlineData("DELETE", "/_local/queues/payments/dead-letters", HttpStatusCode.MethodNotAllowed)]
     [InlineData("POST", "/_local/queues/payments/nothing/here", HttpStatusCode.NotFound)]
     public async Task QueueEndpoints_BadRequests_JsonErrors(string method, string path, HttpStatusCode expected)

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Microsoft.Data.Sqlite;
 using Portable.Core.Messaging;
+using Portable.Emulators.Processes;
 using Portable.Local.Queues;
 using Portable.TestKit;
 
@@ -18,15 +19,28 @@ public sealed class LocalQueueKillTests : IDisposable
         Directory.Delete(_dataDir, recursive: true);
     }
 
-    private async Task<(ServerProcess Process, HttpClient Client)> StartAsync()
+    private async Task<(ChildProcess Process, HttpClient Client)> StartAsync()
     {
         var port = FreePort.Next();
-        var process = ServerProcess.StartDotnet(
-            "Portable.Local.dll",
-            new Dictionary<string, string?> { ["PORT"] = null, [FaultInjectionVariable] = "0.1" },
-            "--port", port.ToString(CultureInfo.InvariantCulture), "--data", _dataDir, "--queue-visibility", "2");
+        var process = ChildProcess.Start(ChildProcessOptions.Dotnet(
+            Path.Combine(AppContext.BaseDirectory, "Portable.Local.dll"),
+            "--port", port.ToString(CultureInfo.InvariantCulture), "--data", _dataDir, "--queue-visibility", "2") with
+        {
+            Environment = new Dictionary<string, string?> { ["PORT"] = null, [FaultInjectionVariable] = "0.1" },
+            WorkingDirectory = AppContext.BaseDirectory,
+        });
         var client = new HttpClient { BaseAddress = new Uri($"http://localhost:{port}") };
-        await process.WaitUntilAnsweringAsync(new Uri(client.BaseAddress, "/accounts/none"), TimeSpan.FromSeconds(60));
+        try
+        {
+            await process.WaitForHttpAsync(new Uri(client.BaseAddress, "/accounts/none"), TimeSpan.FromSeconds(60));
+        }
+        catch
+        {
+            client.Dispose();
+            await process.DisposeAsync();
+            throw;
+        }
+
         return (process, client);
     }
 
@@ -60,8 +74,8 @@ public sealed class LocalQueueKillTests : IDisposable
                 await LocalQueueEndToEndTests.EventuallyAsync(
                     async () => await EntriesAsync(firstClient, accounts) >= payments / 4,
                     "a quarter of the payments recorded before the kill");
-                first.Process.Kill(entireProcessTree: true);
-                await first.Process.WaitForExitAsync();
+                first.Kill();
+                await first.WaitForExitAsync(TimeSpan.FromSeconds(30));
             }
         }
 

@@ -1,0 +1,533 @@
+using System.Buffers;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Portable.Core.Messaging;
+
+namespace Portable.Emulators.Aws;
+
+/// <summary>
+/// Lambda's SQS event source mapping with the queue it polls, in process: it holds an SQS standard queue and its
+/// dead-letter queue (<c>{queue}-dlq</c>), receives up to <see cref="SqsEventSourceEmulatorOptions.BatchSize"/>
+/// visible messages, invokes the function through a <see cref="LambdaRuntimeApiEmulator"/> with an event shaped like
+/// <c>protocols/samples/aws-sqs-event.json</c>, deletes what succeeded, leaves what the function listed in
+/// <c>batchItemFailures</c> (or the whole batch on an error or timeout) invisible until the visibility timeout ends,
+/// and moves a message to the dead-letter queue when it would be received more than <c>maxReceiveCount</c> times
+/// (the redrive policy). It also answers the SQS AWS JSON protocol (<c>GetQueueUrl</c>, <c>SendMessage</c>,
+/// <c>SendMessageBatch</c>) on <see cref="ServiceUrl"/>, so a function's own SQS publisher and dead-letter sink can
+/// send to these queues. Time comes from <see cref="SqsEventSourceEmulatorOptions.TimeProvider"/>: tests advance a
+/// fake clock instead of sleeping.
+/// </summary>
+public sealed class SqsEventSourceEmulator : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly LambdaRuntimeApiEmulator _lambda;
+    private readonly SqsEventSourceEmulatorOptions _options;
+    private readonly TimeProvider _time;
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, List<EmulatedSqsMessage>> _queues = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _poll;
+    private readonly Random _random;
+    private readonly HashSet<string> _duplicated = new(StringComparer.Ordinal);
+    private readonly List<string> _duplicates = [];
+
+    private SqsEventSourceEmulator(WebApplication app, LambdaRuntimeApiEmulator lambda, SqsEventSourceEmulatorOptions options)
+    {
+        _app = app;
+        _lambda = lambda;
+        _options = options;
+        _time = options.TimeProvider;
+        _poll = new SemaphoreSlim(options.MaxConcurrentPolls, options.MaxConcurrentPolls);
+        _random = new Random(options.RandomSeed);
+        _queues[options.QueueName] = [];
+        _queues[DeadLetterQueueName] = [];
+    }
+
+    /// <summary>The queue the function is mapped to.</summary>
+    public string QueueName => _options.QueueName;
+
+    /// <summary>The redrive target: <c>{queue}-dlq</c>.</summary>
+    public string DeadLetterQueueName => _options.QueueName + "-dlq";
+
+    /// <summary>The queue's ARN, as written in <c>eventSourceARN</c>.</summary>
+    public string QueueArn => $"arn:aws:sqs:{_options.Region}:{_options.AccountId}:{_options.QueueName}";
+
+    /// <summary>The SQS endpoint (AWS JSON protocol) for <c>AWS_ENDPOINT_URL_SQS</c>.</summary>
+    public Uri ServiceUrl { get; private set; } = null!;
+
+    /// <summary>The settings.</summary>
+    public SqsEventSourceEmulatorOptions Options => _options;
+
+    /// <summary>Starts the SQS endpoint and returns the emulator; polling happens only when asked (<see cref="PollOnceAsync"/>).</summary>
+    public static async Task<SqsEventSourceEmulator> StartAsync(LambdaRuntimeApiEmulator lambda, SqsEventSourceEmulatorOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(lambda);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.BatchSize, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxReceiveCount, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxConcurrentPolls, 1);
+        if (options.DuplicateDeliveryRate is not (>= 0 and <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.DuplicateDeliveryRate, "DuplicateDeliveryRate must be from 0 to 1.");
+        }
+
+        var app = LoopbackServer.Create("Portable.Emulators.SqsEventSourceEmulator", options.Port);
+        var emulator = new SqsEventSourceEmulator(app, lambda, options);
+        app.MapPost("/", emulator.HandleApiAsync);
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        emulator.ServiceUrl = LoopbackServer.BaseAddress(app);
+        return emulator;
+    }
+
+    /// <summary>Sends a message to the mapped queue (or <paramref name="queue"/>); returns its new message id.</summary>
+    public string Send(string body, IReadOnlyDictionary<string, string>? attributes = null, string? queue = null)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        var message = new EmulatedSqsMessage(Guid.NewGuid().ToString(), body, attributes ?? new Dictionary<string, string>(), _time.GetUtcNow());
+        lock (_gate)
+        {
+            Queue(queue ?? QueueName).Add(message);
+        }
+
+        return message.MessageId;
+    }
+
+    /// <summary>The messages still in <paramref name="queue"/> (the mapped queue when null), visible or not, oldest first.</summary>
+    public IReadOnlyList<EmulatedSqsMessage> Messages(string? queue = null)
+    {
+        lock (_gate)
+        {
+            return [.. Queue(queue ?? QueueName)];
+        }
+    }
+
+    /// <summary>What is in the dead-letter queue: redriven messages and whatever the function sent there itself.</summary>
+    public IReadOnlyList<EmulatedSqsMessage> DeadLetters => Messages(DeadLetterQueueName);
+
+    /// <summary>
+    /// The ids of the messages the emulator put back after their deletion (see
+    /// <see cref="SqsEventSourceEmulatorOptions.DuplicateDeliveryRate"/>), in order; each is delivered once more with the same id.
+    /// </summary>
+    public IReadOnlyList<string> DuplicatedMessageIds
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _duplicates];
+            }
+        }
+    }
+
+    /// <summary>
+    /// One poll of the event source mapping: receives a batch of visible messages (redriving any received
+    /// <c>maxReceiveCount</c> times already), invokes the function once with them, and settles the answer.
+    /// Returns an empty result without invoking when nothing is visible.
+    /// </summary>
+    public async Task<SqsPollResult> PollOnceAsync(CancellationToken cancellationToken = default)
+    {
+        await _poll.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var (batch, redriven) = Receive();
+            if (batch.Count == 0)
+            {
+                return new SqsPollResult([], [], [], redriven, null);
+            }
+
+            var result = await _lambda.InvokeAsync(
+                new LambdaInvocationRequest { Payload = BuildEvent(batch), Timeout = _options.FunctionTimeout },
+                cancellationToken).ConfigureAwait(false);
+            return Settle(batch, redriven, result);
+        }
+        finally
+        {
+            _poll.Release();
+        }
+    }
+
+    /// <summary>Builds the SQS event Lambda would send for <paramref name="batch"/> (exposed for tests).</summary>
+    public byte[] BuildEvent(IReadOnlyList<EmulatedSqsMessage> batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var buffer = new ArrayBufferWriter<byte>(1024);
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteStartArray("Records");
+            foreach (var message in batch)
+            {
+                w.WriteStartObject();
+                w.WriteString("messageId", message.MessageId);
+                w.WriteString("receiptHandle", message.ReceiptHandle);
+                w.WriteString("body", message.Body);
+                w.WriteStartObject("attributes");
+                w.WriteString("ApproximateReceiveCount", message.ReceiveCount.ToString(CultureInfo.InvariantCulture));
+                w.WriteString("SentTimestamp", message.SentAt.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture));
+                w.WriteString("SenderId", "AROAPORTABLELOCAL:sender");
+                w.WriteString("ApproximateFirstReceiveTimestamp", (message.FirstReceivedAt ?? message.SentAt).ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture));
+                w.WriteEndObject();
+                w.WriteStartObject("messageAttributes");
+                foreach (var (name, value) in message.Attributes)
+                {
+                    w.WriteStartObject(name);
+                    w.WriteString("stringValue", value);
+                    w.WriteStartArray("stringListValues");
+                    w.WriteEndArray();
+                    w.WriteStartArray("binaryListValues");
+                    w.WriteEndArray();
+                    w.WriteString("dataType", "String");
+                    w.WriteEndObject();
+                }
+
+                w.WriteEndObject();
+                w.WriteString("md5OfBody", Md5Hex(message.Body));
+                w.WriteString("eventSource", "aws:sqs");
+                w.WriteString("eventSourceARN", QueueArn);
+                w.WriteString("awsRegion", _options.Region);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
+        _poll.Dispose();
+    }
+
+    private (List<EmulatedSqsMessage> Batch, List<string> Redriven) Receive()
+    {
+        var now = _time.GetUtcNow();
+        var batch = new List<EmulatedSqsMessage>();
+        var redriven = new List<string>();
+        lock (_gate)
+        {
+            var queue = Queue(QueueName);
+            foreach (var message in queue.Where(m => m.VisibleAt <= now).ToArray())
+            {
+                if (batch.Count == _options.BatchSize)
+                {
+                    break;
+                }
+
+                // Redrive policy: a message already received maxReceiveCount times moves to the DLQ instead of a new receive.
+                if (message.ReceiveCount >= _options.MaxReceiveCount)
+                {
+                    queue.Remove(message);
+                    Queue(DeadLetterQueueName).Add(message with { VisibleAt = now, ReceiptHandle = null });
+                    redriven.Add(message.MessageId);
+                    continue;
+                }
+
+                message.ReceiveCount++;
+                message.FirstReceivedAt ??= now;
+                message.VisibleAt = now + _options.VisibilityTimeout;
+                message.ReceiptHandle = Guid.NewGuid().ToString("N");
+                batch.Add(message);
+            }
+        }
+
+        return (batch, redriven);
+    }
+
+    private SqsPollResult Settle(List<EmulatedSqsMessage> batch, List<string> redriven, LambdaInvocationResult result)
+    {
+        var received = batch.Select(m => m.MessageId).ToArray();
+        if (!result.IsSuccess)
+        {
+            // Function error or timeout: the whole batch comes back after the visibility timeout.
+            return new SqsPollResult(received, [], received, redriven, result);
+        }
+
+        if (!TryReadFailures(result.Payload, received, out var failed))
+        {
+            // An unreadable response or an unknown itemIdentifier fails the whole batch.
+            return new SqsPollResult(received, [], received, redriven, result);
+        }
+
+        var duplicated = new List<string>();
+        lock (_gate)
+        {
+            var queue = Queue(QueueName);
+            queue.RemoveAll(m => batch.Contains(m) && !failed.Contains(m.MessageId));
+            if (_options.DuplicateDeliveryRate > 0)
+            {
+                // At-least-once: a deleted message comes back once more with the same id, as when a standard queue's
+                // delete misses a stored copy; it is visible again after the visibility timeout, with its receive count.
+                var now = _time.GetUtcNow();
+                foreach (var message in batch.Where(m => !failed.Contains(m.MessageId)))
+                {
+                    if (!_duplicated.Contains(message.MessageId) && _random.NextDouble() < _options.DuplicateDeliveryRate)
+                    {
+                        _duplicated.Add(message.MessageId);
+                        _duplicates.Add(message.MessageId);
+                        duplicated.Add(message.MessageId);
+                        queue.Add(message with { VisibleAt = now + _options.VisibilityTimeout, ReceiptHandle = null });
+                    }
+                }
+            }
+        }
+
+        return new SqsPollResult(received, [.. received.Where(id => !failed.Contains(id))], [.. received.Where(failed.Contains)], redriven, result) { Duplicated = duplicated };
+    }
+
+    private static bool TryReadFailures(ReadOnlyMemory<byte> payload, string[] received, out HashSet<string> failed)
+    {
+        failed = new HashSet<string>(StringComparer.Ordinal);
+        if (payload.IsEmpty)
+        {
+            return true; // no response: all succeeded
+        }
+
+        try
+        {
+            using var json = JsonDocument.Parse(payload);
+            if (json.RootElement.ValueKind == JsonValueKind.Null
+                || json.RootElement.ValueKind != JsonValueKind.Object
+                || !json.RootElement.TryGetProperty("batchItemFailures", out var failures)
+                || failures.ValueKind == JsonValueKind.Null)
+            {
+                return true;
+            }
+
+            foreach (var failure in failures.EnumerateArray())
+            {
+                var id = failure.TryGetProperty("itemIdentifier", out var item) && item.ValueKind == JsonValueKind.String ? item.GetString() : null;
+                if (string.IsNullOrEmpty(id) || !received.Contains(id))
+                {
+                    return false;
+                }
+
+                failed.Add(id);
+            }
+
+            return true;
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    private List<EmulatedSqsMessage> Queue(string name) =>
+        _queues.TryGetValue(name, out var queue) ? queue : throw new ArgumentException($"The emulator has no queue named '{name}'.", nameof(name));
+
+    // The SQS AWS JSON protocol, as much as a publisher needs. Signatures are not checked.
+    private async Task HandleApiAsync(HttpContext context)
+    {
+        var action = context.Request.Headers["X-Amz-Target"].ToString();
+        using var request = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted).ConfigureAwait(false);
+        var root = request.RootElement;
+        switch (action)
+        {
+            case "AmazonSQS.GetQueueUrl":
+                var name = root.GetProperty(nameof(QueueName)) /* the JSON member has the same name */.GetString() ?? string.Empty;
+                bool known;
+                lock (_gate)
+                {
+                    known = _queues.ContainsKey(name);
+                }
+
+                await (known
+                    ? WriteAsync(context, 200, w => w.WriteString("QueueUrl", $"{ServiceUrl}{_options.AccountId}/{name}"))
+                    : WriteErrorAsync(context, "QueueDoesNotExist", "The specified queue does not exist.")).ConfigureAwait(false);
+                return;
+            case "AmazonSQS.SendMessage":
+                if (!TryQueueFromUrl(root, out var queue))
+                {
+                    await WriteErrorAsync(context, "QueueDoesNotExist", "The specified queue does not exist.").ConfigureAwait(false);
+                    return;
+                }
+
+                var body = root.GetProperty("MessageBody").GetString() ?? string.Empty;
+                var id = Send(body, ReadAttributes(root), queue);
+                await WriteAsync(context, 200, w =>
+                {
+                    w.WriteString("MessageId", id);
+                    w.WriteString("MD5OfMessageBody", Md5Hex(body));
+                }).ConfigureAwait(false);
+                return;
+            case "AmazonSQS.SendMessageBatch":
+                if (!TryQueueFromUrl(root, out var batchQueue))
+                {
+                    await WriteErrorAsync(context, "QueueDoesNotExist", "The specified queue does not exist.").ConfigureAwait(false);
+                    return;
+                }
+
+                var sent = new List<(string EntryId, string MessageId, string Body)>();
+                foreach (var entry in root.GetProperty("Entries").EnumerateArray())
+                {
+                    var entryBody = entry.GetProperty("MessageBody").GetString() ?? string.Empty;
+                    sent.Add((entry.GetProperty("Id").GetString() ?? string.Empty, Send(entryBody, ReadAttributes(entry), batchQueue), entryBody));
+                }
+
+                await WriteAsync(context, 200, w =>
+                {
+                    w.WriteStartArray("Successful");
+                    foreach (var (entryId, messageId, entryBody) in sent)
+                    {
+                        w.WriteStartObject();
+                        w.WriteString("Id", entryId);
+                        w.WriteString("MessageId", messageId);
+                        w.WriteString("MD5OfMessageBody", Md5Hex(entryBody));
+                        w.WriteEndObject();
+                    }
+
+                    w.WriteEndArray();
+                    w.WriteStartArray("Failed");
+                    w.WriteEndArray();
+                }).ConfigureAwait(false);
+                return;
+            default:
+                await WriteErrorAsync(context, "InvalidAction", $"The emulator does not implement {action}.").ConfigureAwait(false);
+                return;
+        }
+    }
+
+    private bool TryQueueFromUrl(JsonElement root, out string queue)
+    {
+        var url = root.TryGetProperty("QueueUrl", out var value) ? value.GetString() ?? string.Empty : string.Empty;
+        queue = url.TrimEnd('/')[(url.TrimEnd('/').LastIndexOf('/') + 1)..];
+        lock (_gate)
+        {
+            return _queues.ContainsKey(queue);
+        }
+    }
+
+    private static Dictionary<string, string> ReadAttributes(JsonElement message)
+    {
+        var attributes = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (message.TryGetProperty("MessageAttributes", out var all) && all.ValueKind == JsonValueKind.Object)
+        {
+            foreach (var attribute in all.EnumerateObject())
+            {
+                if (attribute.Value.TryGetProperty("StringValue", out var text) && text.GetString() is { } value)
+                {
+                    attributes[attribute.Name] = value;
+                }
+            }
+        }
+
+        return attributes;
+    }
+
+    private static Task WriteErrorAsync(HttpContext context, string code, string message) =>
+        WriteAsync(context, 400, w =>
+        {
+            w.WriteString("__type", "com.amazonaws.sqs#" + code);
+            w.WriteString("message", message);
+        });
+
+    private static async Task WriteAsync(HttpContext context, int status, Action<Utf8JsonWriter> write)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            write(w);
+            w.WriteEndObject();
+        }
+
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/x-amz-json-1.0";
+        context.Response.ContentLength = buffer.WrittenCount;
+        await context.Response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted).ConfigureAwait(false);
+    }
+
+#pragma warning disable CA5351 // SQS's own body digest is MD5; it is a checksum here, not security.
+    private static string Md5Hex(string text) => Convert.ToHexStringLower(MD5.HashData(Encoding.UTF8.GetBytes(text)));
+#pragma warning restore CA5351
+}
+
+/// <summary>Settings of a <see cref="SqsEventSourceEmulator"/>; defaults from <see cref="DeliveryProfile.AwsSqs"/>.</summary>
+public sealed record SqsEventSourceEmulatorOptions
+{
+    /// <summary>The queue the function is mapped to.</summary>
+    public required string QueueName { get; init; }
+
+    /// <summary>Messages per invocation (the mapping's <c>BatchSize</c>; use the trigger's).</summary>
+    public int BatchSize { get; init; } = DeliveryProfile.AwsSqs.BatchSize;
+
+    /// <summary>How long a received message stays invisible.</summary>
+    public TimeSpan VisibilityTimeout { get; init; } = DeliveryProfile.AwsSqs.VisibilityTimeout;
+
+    /// <summary>The redrive policy's <c>maxReceiveCount</c>.</summary>
+    public int MaxReceiveCount { get; init; } = DeliveryProfile.AwsSqs.MaxDeliveries ?? 5;
+
+    /// <summary>The function timeout given to each invocation.</summary>
+    public TimeSpan FunctionTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The clock for visibility and timestamps.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>The region in ARNs and <c>awsRegion</c>.</summary>
+    public string Region { get; init; } = "us-east-1";
+
+    /// <summary>The account in ARNs and queue URLs.</summary>
+    public string AccountId { get; init; } = "123456789012";
+
+    /// <summary>The loopback port of the SQS endpoint; 0 picks a free one.</summary>
+    public int Port { get; init; }
+
+    /// <summary>
+    /// How many <see cref="SqsEventSourceEmulator.PollOnceAsync"/> calls may run at once (1 by default: one batch in
+    /// flight). Lambda's mapping polls with several pollers (five to begin with), each batch going to a free
+    /// execution environment; more than 1 only helps with as many runtimes polling the Runtime API.
+    /// </summary>
+    public int MaxConcurrentPolls { get; init; } = 1;
+
+    /// <summary>
+    /// The probability (0 to 1, 0 by default: no duplicates) that a message the function succeeded with, and the
+    /// mapping deleted, is delivered once more with the same message id after the visibility timeout: SQS standard
+    /// queues deliver at least once, and a delete can miss a stored copy. Each message is duplicated at most once.
+    /// </summary>
+    public double DuplicateDeliveryRate { get; init; }
+
+    /// <summary>The seed of the random choice of duplicates, so a run can be repeated.</summary>
+    public int RandomSeed { get; init; }
+}
+
+/// <summary>A message in an emulated queue, with its receive state.</summary>
+public sealed record EmulatedSqsMessage(string MessageId, string Body, IReadOnlyDictionary<string, string> Attributes, DateTimeOffset SentAt)
+{
+    /// <summary>How many times it has been received (<c>ApproximateReceiveCount</c>).</summary>
+    public int ReceiveCount { get; set; }
+
+    /// <summary>When it was first received.</summary>
+    public DateTimeOffset? FirstReceivedAt { get; set; }
+
+    /// <summary>When it becomes visible again.</summary>
+    public DateTimeOffset VisibleAt { get; set; } = SentAt;
+
+    /// <summary>The current receive's handle.</summary>
+    public string? ReceiptHandle { get; set; }
+}
+
+/// <summary>What one poll did.</summary>
+/// <param name="Received">The ids handed to the function.</param>
+/// <param name="Deleted">The ids deleted after success.</param>
+/// <param name="Failed">The ids left for redelivery after the visibility timeout.</param>
+/// <param name="Redriven">The ids moved to the dead-letter queue by the redrive policy.</param>
+/// <param name="Invocation">The function's answer; null when nothing was visible.</param>
+public sealed record SqsPollResult(
+    IReadOnlyList<string> Received,
+    IReadOnlyList<string> Deleted,
+    IReadOnlyList<string> Failed,
+    IReadOnlyList<string> Redriven,
+    LambdaInvocationResult? Invocation)
+{
+    /// <summary>The ids deleted now but put back for one more delivery (<see cref="SqsEventSourceEmulatorOptions.DuplicateDeliveryRate"/>).</summary>
+    public IReadOnlyList<string> Duplicated { get; init; } = [];
+}

@@ -1,0 +1,38 @@
+using Portable.TestKit;
+
+namespace Portable.HostsUnderTest;
+
+/// <summary>
+/// Where each host's build output is: its project's own <c>bin/{configuration}/net10.0</c>, built with the same
+/// configuration as the caller (see <see cref="RepoPaths.BuildOutput"/>), so a host runs with exactly the dependencies it ships.
+/// </summary>
+public static class HostBuilds
+{
+    /// <summary>src/Aws's Lambda bootstrap (framework-dependent: run under <c>dotnet</c>).</summary>
+    public static string AwsBootstrap => RepoPaths.BuildOutput("src/Aws", "bootstrap.dll");
+
+    /// <summary>src/Azure's custom handler.</summary>
+    public static string AzureHandler => RepoPaths.BuildOutput("src/Azure", "Portable.Azure.dll");
+
+    /// <summary>src/Gcp's Cloud Run host.</summary>
+    public static string GcpHost => RepoPaths.BuildOutput("src/Gcp", "Portable.Gcp.dll");
+
+    /// <summary>src/Local's <c>portable</c> command.</summary>
+    public static string LocalHost => RepoPaths.BuildOutput("src/Local", "Portable.Local.dll");
+
+    /// <summary>The committed Functions script root users deploy (kept equal to the manifest by Azure.Tests' drift test).</summary>
+    public static string AzureScriptRoot => Path.Combine(RepoPaths.Root, "deploy", "azure");
+}
+
+/// <summary>The waits every host shares.</summary>
+public static class HostDefaults
+{
+    /// <summary>
+    /// Bounds every wait for a host to become ready; generous because the conformance suite starts all hosts at once
+    /// and a loaded two-core machine has been seen to need several seconds per .NET process start.
+    /// </summary>
+    public static readonly TimeSpan StartupTimeout = TimeSpan.FromSeconds(60);
+
+    /// <summary>How long one request to a host may take before the caller fails instead of hanging.</summary>
+    public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
+}

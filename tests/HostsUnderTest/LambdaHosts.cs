@@ -1,0 +1,195 @@
+using Portable.Core.Patterns.Ledger;
+using Portable.Emulators.Aws;
+using Portable.Emulators.Processes;
+
+namespace Portable.HostsUnderTest;
+
+/// <summary>The variables a bootstrap needs to reach local AWS endpoints (emulated SQS, dynalite) with made-up credentials; every bootstrap here gets them.</summary>
+public static class LocalAws
+{
+    /// <summary>Static, obviously fake credentials and the region: the SDK signs with them and nothing checks.</summary>
+    public static IReadOnlyDictionary<string, string?> Credentials { get; } = new Dictionary<string, string?>(StringComparer.Ordinal)
+    {
+        ["AWS_ACCESS_KEY_ID"] = "AKIDLOCAL",
+        ["AWS_SECRET_ACCESS_KEY"] = "local",
+        ["AWS_SESSION_TOKEN"] = null,
+        ["AWS_REGION"] = "us-east-1",
+    };
+}
+
+/// <summary>
+/// A Lambda function behind API Gateway, as AWS runs it: the real bootstrap (src/Aws's build output) as a child
+/// process polling the Runtime API emulator, behind the API Gateway emulator in one event format. Callers use the
+/// gateway's front door, as an API's users do.
+/// </summary>
+public sealed class LambdaHttpHost : IAsyncDisposable
+{
+    private LambdaHttpHost(LambdaRuntimeApiEmulator runtimeApi, ChildProcess function, ApiGatewayEmulator gateway)
+    {
+        RuntimeApi = runtimeApi;
+        Function = function;
+        Gateway = gateway;
+    }
+
+    /// <summary>The Runtime API the bootstrap polls.</summary>
+    public LambdaRuntimeApiEmulator RuntimeApi { get; }
+
+    /// <summary>The bootstrap process.</summary>
+    public ChildProcess Function { get; }
+
+    /// <summary>The gateway in front of it.</summary>
+    public ApiGatewayEmulator Gateway { get; }
+
+    /// <summary>
+    /// Starts the Runtime API, the bootstrap with <c>_HANDLER</c>=<paramref name="handler"/> and
+    /// <paramref name="environment"/> (over <see cref="LocalAws.Credentials"/>), waits until it polls, then opens a
+    /// gateway in <paramref name="format"/> (REST APIs under <paramref name="stage"/>); fails with the bootstrap's output.
+    /// </summary>
+    /// <exception cref="ChildProcessException">The bootstrap exited, or did not poll within <paramref name="timeout"/>.</exception>
+    public static async Task<LambdaHttpHost> StartAsync(
+        string handler,
+        ApiGatewayEventFormat format = ApiGatewayEventFormat.HttpApiV2,
+        string? stage = null,
+        IReadOnlyDictionary<string, string?>? environment = null,
+        TimeSpan? timeout = null,
+        CancellationToken cancellationToken = default)
+    {
+        var runtimeApi = await LambdaRuntimeApiEmulator.StartAsync(new LambdaRuntimeApiEmulatorOptions { FunctionName = handler }, cancellationToken);
+        ChildProcess? function = null;
+        try
+        {
+            function = LambdaFunctionProcess.Start(new LambdaFunctionProcessOptions
+            {
+                BootstrapPath = HostBuilds.AwsBootstrap,
+                RuntimeApi = runtimeApi.RuntimeApi,
+                Handler = handler,
+                Environment = Variables.Merge(LocalAws.Credentials, environment),
+            });
+            await function.WaitUntilPollingAsync(runtimeApi, timeout ?? HostDefaults.StartupTimeout, cancellationToken);
+            var gateway = await ApiGatewayEmulator.StartAsync(runtimeApi, new ApiGatewayEmulatorOptions { Format = format, Stage = stage }, cancellationToken);
+            return new LambdaHttpHost(runtimeApi, function, gateway);
+        }
+        catch
+        {
+            if (function is not null)
+            {
+                await function.DisposeAsync();
+            }
+
+            await runtimeApi.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>A client on the gateway's root (a REST API's paths then start with its stage).</summary>
+    public HttpClient CreateClient(TimeSpan timeout) => new(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = Gateway.RootAddress, Timeout = timeout };
+
+    /// <summary>Stops the gateway, kills the bootstrap and stops the Runtime API.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await Gateway.DisposeAsync();
+        await Function.DisposeAsync();
+        await RuntimeApi.DisposeAsync();
+    }
+}
+
+/// <summary>
+/// <c>ledger-writer</c> with an SQS event source mapping on <c>payments</c>, as AWS runs it: the real bootstrap
+/// (<c>_HANDLER=ledger-writer</c>) polling the Runtime API emulator, fed batches of the trigger's size by the SQS
+/// event source emulator, whose SQS endpoint the bootstrap gets as <c>AWS_ENDPOINT_URL_SQS</c> (its dead-letter sink
+/// sends to <c>payments-dlq</c> there, signed with <see cref="LocalAws.Credentials"/>). One bootstrap per execution
+/// environment: as many as batches in flight.
+/// </summary>
+public sealed class LambdaSqsHost : IAsyncDisposable
+{
+    private LambdaSqsHost(LambdaRuntimeApiEmulator runtimeApi, SqsEventSourceEmulator sqs, IReadOnlyList<ChildProcess> functions)
+    {
+        RuntimeApi = runtimeApi;
+        Sqs = sqs;
+        Functions = functions;
+    }
+
+    /// <summary>The Runtime API the bootstraps poll.</summary>
+    public LambdaRuntimeApiEmulator RuntimeApi { get; }
+
+    /// <summary>The queue and its event source mapping.</summary>
+    public SqsEventSourceEmulator Sqs { get; }
+
+    /// <summary>The bootstraps, one per execution environment.</summary>
+    public IReadOnlyList<ChildProcess> Functions { get; }
+
+    /// <summary>Every bootstrap's kept output, one after the other.</summary>
+    public string Output => string.Join('\n', Functions.Select(f => f.Output));
+
+    /// <summary>
+    /// Starts the Runtime API, the SQS event source (the mapping's queue and batch size from the ledger's trigger,
+    /// the rest as <paramref name="configure"/> sets it) and <paramref name="environments"/> bootstraps with
+    /// <paramref name="environment"/>, and waits until each polls.
+    /// </summary>
+    /// <exception cref="ChildProcessException">A bootstrap exited, or did not poll within <paramref name="timeout"/>.</exception>
+    public static async Task<LambdaSqsHost> StartAsync(
+        Func<SqsEventSourceEmulatorOptions, SqsEventSourceEmulatorOptions>? configure = null,
+        int environments = 1,
+        IReadOnlyDictionary<string, string?>? environment = null,
+        TimeSpan? timeout = null,
+        CancellationToken cancellationToken = default)
+    {
+        var runtimeApi = await LambdaRuntimeApiEmulator.StartAsync(new LambdaRuntimeApiEmulatorOptions { FunctionName = LedgerWriter.FunctionName }, cancellationToken);
+        SqsEventSourceEmulator? sqs = null;
+        var functions = new List<ChildProcess>();
+        try
+        {
+            var options = new SqsEventSourceEmulatorOptions
+            {
+                QueueName = LedgerWriter.Queue,
+                BatchSize = LedgerWriter.TriggerOptions.BatchSize, // the mapping's BatchSize, as the generated template sets it
+            };
+            sqs = await SqsEventSourceEmulator.StartAsync(runtimeApi, configure?.Invoke(options) ?? options, cancellationToken);
+            var variables = Variables.Merge(LocalAws.Credentials, environment, new Dictionary<string, string?> { ["AWS_ENDPOINT_URL_SQS"] = sqs.ServiceUrl.ToString() });
+            for (var i = 0; i < environments; i++)
+            {
+                functions.Add(LambdaFunctionProcess.Start(new LambdaFunctionProcessOptions
+                {
+                    BootstrapPath = HostBuilds.AwsBootstrap,
+                    RuntimeApi = runtimeApi.RuntimeApi,
+                    Handler = LedgerWriter.FunctionName,
+                    Environment = new Dictionary<string, string?>(variables, StringComparer.Ordinal),
+                }));
+            }
+
+            foreach (var function in functions)
+            {
+                await function.WaitUntilPollingAsync(runtimeApi, timeout ?? HostDefaults.StartupTimeout, cancellationToken);
+            }
+
+            return new LambdaSqsHost(runtimeApi, sqs, functions);
+        }
+        catch
+        {
+            foreach (var function in functions)
+            {
+                await function.DisposeAsync();
+            }
+
+            if (sqs is not null)
+            {
+                await sqs.DisposeAsync();
+            }
+
+            await runtimeApi.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Kills the bootstraps and stops the event source and the Runtime API.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var function in Functions)
+        {
+            await function.DisposeAsync();
+        }
+
+        await Sqs.DisposeAsync();
+        await RuntimeApi.DisposeAsync();
+    }
+}
