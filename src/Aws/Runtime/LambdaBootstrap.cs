@@ -103,7 +103,8 @@ public sealed partial class LambdaBootstrap
     {
         var invocation = await _client.GetNextAsync(cancellationToken).ConfigureAwait(false);
 
-        // One invocation at a time per process, so the process-wide variable is safe here (the docs' contract).
+        // One invocation at a time per process, so the process-wide variable is safe here (the docs' contract, for
+        // X-Ray SDKs). Set before the request id is announced: the log provider takes the trace id from it then, once.
         Environment.SetEnvironmentVariable(TraceIdVariable, invocation.TraceId);
         _requestIdChanged?.Invoke(invocation.RequestId);
         try

@@ -12,6 +12,7 @@ using Portable.TestKit;
 namespace Portable.Aws.Tests.Runtime;
 
 /// <summary>The runtime loop in process, against the Runtime API emulator, with a fake clock for deadlines.</summary>
+[Collection(ProcessEnvironmentCollection.Name)] // the bootstrap sets _X_AMZN_TRACE_ID
 public class LambdaBootstrapTests
 {
     private static readonly DateTimeOffset Start = new(2026, 11, 1, 12, 0, 0, TimeSpan.Zero);
