@@ -120,11 +120,11 @@ internal static class QueueHostKit
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    public static Dictionary<string, string?> BaseEnvironment(bool idempotency, BenchmarkOptions options)
+    public static Dictionary<string, string?> BaseEnvironment(BenchmarkOptions options)
     {
         var environment = new Dictionary<string, string?>(StringComparer.Ordinal)
         {
-            ["PORTABLE_IDEMPOTENCY_DISABLED"] = idempotency ? "false" : "true",
+            ["PORTABLE_IDEMPOTENCY_DISABLED"] = null, // the ledger has the generic layer off by itself; nothing inherited either
             ["PORTABLE_FAULTS_TRANSIENT_RATE"] = null,
             ["AzureWebJobsStorage"] = null,
             ["PORTABLE_TABLES_CONNECTION"] = null,
@@ -214,11 +214,11 @@ internal sealed class LocalQueueRun : IQueueHostRun
 
     public string Tail => _host.Tail;
 
-    public static async Task<IQueueHostRun> StartAsync(string repoRoot, bool idempotency, BenchmarkOptions options, CancellationToken cancellationToken)
+    public static async Task<IQueueHostRun> StartAsync(string repoRoot, BenchmarkOptions options, CancellationToken cancellationToken)
     {
         var dataDir = Directory.CreateTempSubdirectory("portable-queue-bench-").FullName;
         var port = QueueHostKit.FreePort();
-        var environment = QueueHostKit.BaseEnvironment(idempotency, options);
+        var environment = QueueHostKit.BaseEnvironment(options);
         environment["PORT"] = null;
         var host = HostProcess.Start(
             QueueHostKit.BuildOutput(repoRoot, "src/Local", "Portable.Local"),
@@ -345,7 +345,7 @@ internal sealed class AwsQueueRun : IQueueHostRun
     public string Tail => string.Join('\n', _function.OutputLines.TakeLast(30));
 
     /// <param name="dynamo">The DynamoDB endpoint and table, or null for the in-memory store.</param>
-    public static async Task<IQueueHostRun> StartAsync(string repoRoot, bool idempotency, (Uri Endpoint, string Table)? dynamo, BenchmarkOptions options, CancellationToken cancellationToken)
+    public static async Task<IQueueHostRun> StartAsync(string repoRoot, (Uri Endpoint, string Table)? dynamo, BenchmarkOptions options, CancellationToken cancellationToken)
     {
         var bootstrap = QueueHostKit.BuildOutput(repoRoot, "src/Aws", "bootstrap.dll");
         var lambda = await LambdaRuntimeApiEmulator.StartAsync(new LambdaRuntimeApiEmulatorOptions { FunctionName = "ledger-writer" }, cancellationToken);
@@ -353,7 +353,7 @@ internal sealed class AwsQueueRun : IQueueHostRun
         try
         {
             sqs = await SqsEventSourceEmulator.StartAsync(lambda, new SqsEventSourceEmulatorOptions { QueueName = "payments", BatchSize = Core.Patterns.Ledger.LedgerWriter.TriggerOptions.BatchSize }, cancellationToken);
-            var environment = QueueHostKit.BaseEnvironment(idempotency, options);
+            var environment = QueueHostKit.BaseEnvironment(options);
             environment["AWS_ACCESS_KEY_ID"] = "AKIDLOCAL";
             environment["AWS_SECRET_ACCESS_KEY"] = "local";
             environment["AWS_SESSION_TOKEN"] = null;
@@ -514,12 +514,9 @@ internal sealed partial class AzureQueueRun : IQueueHostRun
     public string Tail => string.Join('\n', _host.HandlerOutput.Split('\n').TakeLast(30));
 
     /// <param name="tables">The Azurite connection string and table, or null for the in-memory store.</param>
-    public static async Task<IQueueHostRun> StartAsync(string repoRoot, bool idempotency, (string Connection, string Table)? tables, BenchmarkOptions options, CancellationToken cancellationToken)
+    public static async Task<IQueueHostRun> StartAsync(string repoRoot, (string Connection, string Table)? tables, BenchmarkOptions options, CancellationToken cancellationToken)
     {
-        var environment = new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            ["PORTABLE_IDEMPOTENCY_DISABLED"] = idempotency ? "false" : "true",
-        };
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
         if (tables is { } t)
         {
             environment["AzureWebJobsStorage"] = t.Connection;
@@ -654,7 +651,7 @@ internal sealed class GcpQueueRun : IQueueHostRun
     public string Tail => _host.Tail;
 
     /// <param name="postgres">The connection string and table, or null for the in-memory store.</param>
-    public static async Task<IQueueHostRun> StartAsync(string repoRoot, bool idempotency, (string Connection, string Table)? postgres, BenchmarkOptions options, CancellationToken cancellationToken)
+    public static async Task<IQueueHostRun> StartAsync(string repoRoot, (string Connection, string Table)? postgres, BenchmarkOptions options, CancellationToken cancellationToken)
     {
         var port = QueueHostKit.FreePort();
         var emulator = await PubSubPushEmulator.StartAsync(new PubSubPushEmulatorOptions
@@ -666,7 +663,7 @@ internal sealed class GcpQueueRun : IQueueHostRun
         HostProcess? host = null;
         try
         {
-            var environment = QueueHostKit.BaseEnvironment(idempotency, options);
+            var environment = QueueHostKit.BaseEnvironment(options);
             environment["PORT"] = port.ToString(CultureInfo.InvariantCulture);
             environment["PUBSUB_EMULATOR_HOST"] = emulator.EmulatorHost;
             environment["GOOGLE_CLOUD_PROJECT"] = "local-project";
