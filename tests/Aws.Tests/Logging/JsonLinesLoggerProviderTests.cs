@@ -14,16 +14,21 @@ public sealed class JsonLinesLoggerProviderTests
     private static JsonElement[] Lines(StringWriter output) =>
         [.. output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement)];
 
-    [Fact]
-    public void SetInvocation_ThenLog_LineCarriesRequestIdAndTraceId()
+    // The one line logged after `arrange` has set the provider's invocation.
+    private static JsonElement LineAfter(Action<JsonLinesLoggerProvider> arrange)
     {
         using var output = new StringWriter();
         using var provider = new JsonLinesLoggerProvider(new FakeTimeProvider(), output);
-
-        provider.SetInvocation("req-1", Trace);
+        arrange(provider);
         provider.CreateLogger("Test").LogInformation("hello");
+        return Assert.Single(Lines(output));
+    }
 
-        var line = Assert.Single(Lines(output));
+    [Fact]
+    public void SetInvocation_ThenLog_LineCarriesRequestIdAndTraceId()
+    {
+        var line = LineAfter(p => p.SetInvocation("req-1", Trace));
+
         Assert.Equal("req-1", line.GetProperty("requestId").GetString());
         Assert.Equal(Trace, line.GetProperty("xrayTraceId").GetString());
     }
@@ -31,17 +36,17 @@ public sealed class JsonLinesLoggerProviderTests
     [Fact]
     public void SetInvocation_Null_LinesCarryNeitherId()
     {
-        using var output = new StringWriter();
-        using var provider = new JsonLinesLoggerProvider(new FakeTimeProvider(), output);
+        string? traceAfter = "unset";
+        var line = LineAfter(p =>
+        {
+            p.SetInvocation("req-1", Trace);
+            p.SetInvocation(null, null);
+            traceAfter = p.TraceId;
+        });
 
-        provider.SetInvocation("req-1", Trace);
-        provider.SetInvocation(null, null);
-        provider.CreateLogger("Test").LogInformation("between invocations");
-
-        var line = Assert.Single(Lines(output));
         Assert.False(line.TryGetProperty("requestId", out _));
         Assert.False(line.TryGetProperty("xrayTraceId", out _));
-        Assert.Null(provider.TraceId);
+        Assert.Null(traceAfter);
     }
 
     [Theory]
@@ -49,13 +54,8 @@ public sealed class JsonLinesLoggerProviderTests
     [InlineData("")]
     public void SetInvocation_NoTraceId_LineHasRequestIdOnly(string? trace)
     {
-        using var output = new StringWriter();
-        using var provider = new JsonLinesLoggerProvider(new FakeTimeProvider(), output);
+        var line = LineAfter(p => p.SetInvocation("req-1", trace));
 
-        provider.SetInvocation("req-1", trace);
-        provider.CreateLogger("Test").LogInformation("hello");
-
-        var line = Assert.Single(Lines(output));
         Assert.Equal("req-1", line.GetProperty("requestId").GetString());
         Assert.False(line.TryGetProperty("xrayTraceId", out _));
     }
@@ -63,21 +63,19 @@ public sealed class JsonLinesLoggerProviderTests
     [Fact]
     public void SetInvocation_EnvironmentHoldsAnotherTrace_LinesTakeTheGivenOne()
     {
-        using var output = new StringWriter();
-        using var provider = new JsonLinesLoggerProvider(new FakeTimeProvider(), output);
         var before = Environment.GetEnvironmentVariable(LambdaBootstrap.TraceIdVariable);
+        JsonElement line;
         try
         {
             Environment.SetEnvironmentVariable(LambdaBootstrap.TraceIdVariable, "Root=1-00000000-from-the-environment");
-            provider.SetInvocation("req-1", Trace);
-            provider.CreateLogger("Test").LogInformation("hello");
+            line = LineAfter(p => p.SetInvocation("req-1", Trace));
         }
         finally
         {
             Environment.SetEnvironmentVariable(LambdaBootstrap.TraceIdVariable, before);
         }
 
-        Assert.Equal(Trace, Assert.Single(Lines(output)).GetProperty("xrayTraceId").GetString());
+        Assert.Equal(Trace, line.GetProperty("xrayTraceId").GetString());
     }
 
     [Fact]

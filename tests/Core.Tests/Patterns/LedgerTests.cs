@@ -7,6 +7,7 @@ using Portable.Core.Messaging;
 using Portable.Core.Patterns.Ledger;
 using Portable.Core.State;
 using Portable.Core.Tests.Messaging;
+using Portable.TestKit;
 
 namespace Portable.Core.Tests.Patterns;
 
@@ -246,50 +247,41 @@ public sealed class LedgerTests
     public async Task ConflictingDuplicateRacingTheOriginal_IsDeadLetteredAndOpensNoAccount()
     {
         // The conflicting payment (p1 on a new account a2) is overtaken by the original (p1 on a1) just before it claims p1.
-        MessageHarness? host = null;
         var raced = false;
-        using var harness = new MessageHarness(wrapStore: s => new ObservedStateStore(s, async (collection, key) =>
+        using var host = Interleaved(LedgerWriter.PaymentsCollection, async other =>
         {
-            if (collection == LedgerWriter.PaymentsCollection && !raced)
-            {
-                raced = true;
-                Assert.Equal(MessageOutcome.Success, (await DeliverAsync(host!, "m1", Pay("p1", "a1", "25"))).Outcome);
-            }
-        }));
-        host = harness;
+            Assert.Equal(MessageOutcome.Success, (await DeliverAsync(other, "m1", Pay("p1", "a1", "25"))).Outcome);
+            raced = true;
+        });
 
-        var conflict = await DeliverAsync(harness, "m2", Pay("p1", "a2", "25"));
+        var conflict = await DeliverAsync(host, "m2", Pay("p1", "a2", "25"));
 
         Assert.True(raced);
         Assert.Equal(MessageOutcome.DeadLetter, conflict.Outcome);
         Assert.StartsWith("Conflict: payment p1", conflict.Reason, StringComparison.Ordinal);
-        Assert.Equal((25m, 1, "EUR"), await AccountAsync(harness, "a1"));
-        Assert.Equal(404, (await harness.GetAsync("/accounts/a2")).StatusCode);
+        Assert.Equal((25m, 1, "EUR"), await AccountAsync(host, "a1"));
+        Assert.Equal(404, (await host.GetAsync("/accounts/a2")).StatusCode);
     }
 
     [Fact]
     public async Task AccountOpenedInAnotherCurrencyMeanwhile_IsDeadLetteredAndGivesTheIdBack()
     {
         // Another payment opens a1 in USD between this payment's claim and its own opening of a1.
-        MessageHarness? host = null;
         var raced = false;
-        using var harness = new MessageHarness(wrapStore: s => new ObservedStateStore(s, async (collection, key) =>
+        using var host = Interleaved(LedgerWriter.AccountsCollection, async other =>
         {
-            if (collection == LedgerWriter.AccountsCollection && !raced)
-            {
-                raced = true;
-                Assert.Equal(MessageOutcome.Success, (await DeliverAsync(host!, "m0", Pay("p0", "a1", "5", "USD"))).Outcome);
-            }
-        }));
-        host = harness;
+            Assert.Equal(MessageOutcome.Success, (await DeliverAsync(other, "m0", Pay("p0", "a1", "5", "USD"))).Outcome);
+            raced = true;
+        });
 
-        var mismatch = await DeliverAsync(harness, "m1", Pay("p1", "a1", "25", "EUR"));
+        var mismatch = await DeliverAsync(host, "m1", Pay("p1", "a1", "25", "EUR"));
 
+        Assert.True(raced);
         Assert.Equal(MessageOutcome.DeadLetter, mismatch.Outcome);
         Assert.Contains("holds USD", mismatch.Reason, StringComparison.Ordinal);
-        Assert.Null(await harness.Memory.GetAsync(LedgerWriter.PaymentsCollection, "p1"));
-        Assert.Equal(MessageOutcome.Success, (await DeliverAsync(harness, "m2", Pay("p1", "a1", "25", "USD"))).Outcome);
-        Assert.Equal((30m, 2, "USD"), await AccountAsync(harness, "a1"));
+        Assert.Null(await host.Memory.GetAsync(LedgerWriter.PaymentsCollection, "p1"));
+        Assert.Equal(MessageOutcome.Success, (await DeliverAsync(host, "m2", Pay("p1", "a1", "25", "USD"))).Outcome);
+        Assert.Equal((30m, 2, "USD"), await AccountAsync(host, "a1"));
     }
 
     [Fact]
@@ -473,29 +465,30 @@ public sealed class LedgerTests
         Assert.Null(Payment.SelectPaymentId(ReadOnlyMemory<byte>.Empty));
     }
 
-    /// <summary>Calls <c>before</c> ahead of every insert, with the collection and key, to let a test interleave another delivery.</summary>
-    private sealed class ObservedStateStore(IStateStore inner, Func<string, string, Task> before) : IStateStore
+    /// <summary>A host whose first insert into <paramref name="collection"/> waits for <paramref name="interleave"/> to run another delivery on it.</summary>
+    private static MessageHarness Interleaved(string collection, Func<MessageHarness, Task> interleave)
     {
-        public ValueTask<StateEntry?> GetAsync(string collection, string key, CancellationToken cancellationToken = default) =>
-            inner.GetAsync(collection, key, cancellationToken);
+        MessageHarness? host = null;
+        var done = false;
+        host = new MessageHarness(wrapStore: s => new ObservedStateStore(s, async (written, _) =>
+        {
+            if (written == collection && !done)
+            {
+                done = true;
+                await interleave(host!);
+            }
+        }));
+        return host;
+    }
 
-        public ValueTask<StatePage> ListAsync(string collection, int limit, string? afterKey = null, CancellationToken cancellationToken = default) =>
-            inner.ListAsync(collection, limit, afterKey, cancellationToken);
-
-        public async ValueTask<StateWriteResult> InsertAsync(string collection, string key, ReadOnlyMemory<byte> value, DateTimeOffset? expiresAt = null, CancellationToken cancellationToken = default)
+    /// <summary>Calls <c>before</c> ahead of every insert, with the collection and key, to let a test interleave another delivery.</summary>
+    private sealed class ObservedStateStore(IStateStore inner, Func<string, string, Task> before) : DelegatingStateStore(inner)
+    {
+        public override async ValueTask<StateWriteResult> InsertAsync(string collection, string key, ReadOnlyMemory<byte> value, DateTimeOffset? expiresAt = null, CancellationToken cancellationToken = default)
         {
             await before(collection, key);
-            return await inner.InsertAsync(collection, key, value, expiresAt, cancellationToken);
+            return await Inner.InsertAsync(collection, key, value, expiresAt, cancellationToken);
         }
-
-        public ValueTask<StateWriteResult> ReplaceAsync(string collection, string key, ReadOnlyMemory<byte> value, string ifMatch, DateTimeOffset? expiresAt = null, CancellationToken cancellationToken = default) =>
-            inner.ReplaceAsync(collection, key, value, ifMatch, expiresAt, cancellationToken);
-
-        public ValueTask<StateWriteResult> PutAsync(string collection, string key, ReadOnlyMemory<byte> value, DateTimeOffset? expiresAt = null, CancellationToken cancellationToken = default) =>
-            inner.PutAsync(collection, key, value, expiresAt, cancellationToken);
-
-        public ValueTask<bool> DeleteAsync(string collection, string key, string? ifMatch = null, CancellationToken cancellationToken = default) =>
-            inner.DeleteAsync(collection, key, ifMatch, cancellationToken);
     }
 
     /// <summary>
