@@ -16,8 +16,8 @@ internal sealed record BenchmarkOptions
           --no-publish        reuse tests/Benchmarks/artifacts from an earlier run instead of publishing again
           --output PATH       where to write the markdown (default tests/Benchmarks/results.md)
           --env NAME=VALUE    extra environment for every started host (repeatable), e.g. AWS_LAMBDA_LOG_LEVEL=ERROR
-          --queues            the queue benchmark instead: messages/s through every host and store, with and without
-                              idempotency (writes tests/Benchmarks/queue-results.md; --quick: 400 messages in 4 drains)
+          --queues            the queue benchmark instead: the ledger's messages/s through every host and store
+                              (writes tests/Benchmarks/queue-results.md; --quick: 400 messages in 4 drains)
           --messages N        queue benchmark: timed messages per host process (default 5000)
           --segments N        queue benchmark: timed drains they are split into, median reported (default 10)
         """;

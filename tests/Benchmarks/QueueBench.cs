@@ -20,8 +20,8 @@ internal enum QueueStore
 /// <summary>One host on one store.</summary>
 internal sealed record QueueTarget(string Key, string HostName, string Delivery, QueueStore Store, string StoreName, HostKind? Cloud);
 
-/// <summary>One host process on a store, with or without message idempotency, and what it did.</summary>
-internal sealed record QueueCell(QueueTarget Target, bool Idempotency)
+/// <summary>One host process on a store, and what it did.</summary>
+internal sealed record QueueCell(QueueTarget Target)
 {
     private readonly Dictionary<string, (decimal Balance, int Entries)> _expected = new(StringComparer.Ordinal);
     private int _sequence;
@@ -56,12 +56,12 @@ internal sealed record QueueCell(QueueTarget Target, bool Idempotency)
 
     public double AllCpuPerMessageUs => Settled == 0 ? double.NaN : Segments.Sum(d => d.AllCpu.TotalMicroseconds) / Settled;
 
-    public string Label => $"{Target.HostName} on {Target.StoreName}, idempotency {(Idempotency ? "on" : "off")}";
+    public string Label => $"{Target.HostName} on {Target.StoreName}";
 
     /// <summary>The next <paramref name="count"/> payments: unique ids, over <paramref name="accounts"/> accounts of this cell.</summary>
     public List<string> Batch(int count, int accounts)
     {
-        var prefix = $"{Target.Key}-{Target.Store}-{(Idempotency ? "on" : "off")}".ToLowerInvariant();
+        var prefix = $"{Target.Key}-{Target.Store}".ToLowerInvariant();
         var bodies = new List<string>(count);
         for (var i = 0; i < count; i++, _sequence++)
         {
@@ -78,9 +78,9 @@ internal sealed record QueueCell(QueueTarget Target, bool Idempotency)
 
 /// <summary>
 /// The queue benchmark (<c>--queues</c>): messages per second through the local host and through each cloud
-/// adapter behind its platform's emulator, on each store, with and without message idempotency
-/// (<c>PORTABLE_IDEMPOTENCY_DISABLED</c>), and whether every message was applied exactly once. Writes
-/// tests/Benchmarks/queue-results.md.
+/// adapter behind its platform's emulator, on each store, and whether every message was applied exactly once.
+/// The ledger keeps its effect exactly once with its own markers (the generic message-idempotency layer is off for
+/// it), so there is one setting to measure. Writes tests/Benchmarks/queue-results.md.
 /// </summary>
 internal sealed class QueueBench(string repoRoot, BenchmarkOptions options)
 {
@@ -117,7 +117,7 @@ internal sealed class QueueBench(string repoRoot, BenchmarkOptions options)
         {
             Console.WriteLine($"== {target.HostName} on {target.StoreName}");
             await using var engine = await StartEngineAsync(target.Store);
-            await RunPairAsync([new QueueCell(target, Idempotency: false), new QueueCell(target, Idempotency: true)], engine, cancellationToken);
+            await RunCellAsync(new QueueCell(target), engine, cancellationToken);
         }
 
         var markdown = ToMarkdown(wallClock.Elapsed, loadAtStart, Report.ReadLoadAverage());
@@ -129,95 +129,65 @@ internal sealed class QueueBench(string repoRoot, BenchmarkOptions options)
         return Cells.All(c => c.Correct) ? 0 : 1;
     }
 
-    /// <summary>
-    /// Runs both settings of one host and store side by side: two processes, warmed up, then timed drains that
-    /// alternate between them (which goes first alternates too), so drifting machine load falls on both alike.
-    /// </summary>
-    private async Task RunPairAsync(QueueCell[] pair, Engine engine, CancellationToken cancellationToken)
+    /// <summary>Runs one host on one store: start, warm up, the timed drains, then the check of every balance.</summary>
+    private async Task RunCellAsync(QueueCell cell, Engine engine, CancellationToken cancellationToken)
     {
-        Cells.AddRange(pair);
-        var runs = new IQueueHostRun?[pair.Length];
+        Cells.Add(cell);
+        IQueueHostRun? run = null;
         try
         {
-            for (var i = 0; i < pair.Length; i++)
+            cell.LoadAtStart = Report.ReadLoadAverage().Split(' ')[0];
+            run = await GuardAsync(cell, null, () => StartAsync(cell, engine, cancellationToken));
+            if (run is not null)
             {
-                pair[i].LoadAtStart = Report.ReadLoadAverage().Split(' ')[0];
-                runs[i] = await GuardAsync(pair[i], null, () => StartAsync(pair[i], engine, cancellationToken));
-            }
-
-            for (var i = 0; i < pair.Length; i++)
-            {
-                var (cell, run) = (pair[i], runs[i]);
-                if (run is not null)
+                cell.WarmUp = await GuardAsync(cell, run, async () =>
                 {
-                    cell.WarmUp = await GuardAsync(cell, run, async () =>
-                    {
-                        await run.EnqueueAsync(cell.Batch(WarmUpMessages, Accounts), cancellationToken);
-                        return await run.DrainAsync(WarmUpMessages, cancellationToken);
-                    });
-                }
+                    await run.EnqueueAsync(cell.Batch(WarmUpMessages, Accounts), cancellationToken);
+                    return await run.DrainAsync(WarmUpMessages, cancellationToken);
+                });
             }
 
-            for (var segment = 0; segment < SegmentCount; segment++)
+            for (var segment = 0; segment < SegmentCount && run is not null && cell.Error is null; segment++)
             {
                 var size = (Messages / SegmentCount) + (segment == SegmentCount - 1 ? Messages % SegmentCount : 0);
-                foreach (var i in segment % 2 == 0 ? Enumerable.Range(0, pair.Length) : Enumerable.Range(0, pair.Length).Reverse())
+                var drain = await GuardAsync(cell, run, async () =>
                 {
-                    var (cell, run) = (pair[i], runs[i]);
-                    if (run is null || cell.Error is not null)
-                    {
-                        continue;
-                    }
-
-                    var drain = await GuardAsync(cell, run, async () =>
-                    {
-                        await run.EnqueueAsync(cell.Batch(size, Accounts), cancellationToken);
-                        return await run.DrainAsync(size, cancellationToken);
-                    });
-                    if (drain is not null)
-                    {
-                        cell.Segments.Add(drain);
-                    }
+                    await run.EnqueueAsync(cell.Batch(size, Accounts), cancellationToken);
+                    return await run.DrainAsync(size, cancellationToken);
+                });
+                if (drain is not null)
+                {
+                    cell.Segments.Add(drain);
                 }
             }
 
-            for (var i = 0; i < pair.Length; i++)
+            if (run is not null && cell.Error is null)
             {
-                var (cell, run) = (pair[i], runs[i]);
-                if (run is not null && cell.Error is null)
+                await GuardAsync(cell, run, async () =>
                 {
-                    await GuardAsync(cell, run, async () =>
-                    {
-                        await CheckAsync(cell, run, cancellationToken);
-                        return cell;
-                    });
-                }
+                    await CheckAsync(cell, run, cancellationToken);
+                    return cell;
+                });
             }
         }
         finally
         {
-            foreach (var run in runs)
+            if (run is not null)
             {
-                if (run is not null)
-                {
-                    await run.DisposeAsync();
-                }
+                await run.DisposeAsync();
             }
         }
 
-        foreach (var cell in pair)
+        if (cell.Error is not null)
         {
-            if (cell.Error is not null)
-            {
-                cell.Correct = false;
-                cell.Check = "did not complete";
-                await Console.Error.WriteLineAsync($"   {cell.Label}: {cell.Error}");
-                Console.WriteLine($"   idempotency {(cell.Idempotency ? "on " : "off")}: FAILED");
-            }
-            else
-            {
-                Console.WriteLine(string.Create(Invariant, $"   idempotency {(cell.Idempotency ? "on " : "off")}: {cell.Rate:0} msg/s (median of {cell.Segments.Count} drains; {cell.Settled}/{Messages} settled), host CPU {cell.HostCpuPerMessageUs:0} µs/msg, all CPU {cell.AllCpuPerMessageUs:0} µs/msg; {(cell.Correct ? "checked" : "**WRONG**")}: {cell.Check}"));
-            }
+            cell.Correct = false;
+            cell.Check = "did not complete";
+            await Console.Error.WriteLineAsync($"   {cell.Label}: {cell.Error}");
+            Console.WriteLine("   FAILED");
+        }
+        else
+        {
+            Console.WriteLine(string.Create(Invariant, $"   {cell.Rate:0} msg/s (median of {cell.Segments.Count} drains; {cell.Settled}/{Messages} settled), host CPU {cell.HostCpuPerMessageUs:0} µs/msg, all CPU {cell.AllCpuPerMessageUs:0} µs/msg; {(cell.Correct ? "checked" : "**WRONG**")}: {cell.Check}"));
         }
     }
 
@@ -288,16 +258,15 @@ internal sealed class QueueBench(string repoRoot, BenchmarkOptions options)
     private Task<IQueueHostRun> StartAsync(QueueCell cell, Engine engine, CancellationToken cancellationToken)
     {
         var n = Interlocked.Increment(ref _tables);
-        var idempotency = cell.Idempotency;
         return (cell.Target.Key, cell.Target.Store) switch
         {
-            ("local", _) => LocalQueueRun.StartAsync(idempotency, options, cancellationToken),
-            ("aws", QueueStore.InMemory) => AwsQueueRun.StartAsync(idempotency, null, options, cancellationToken),
-            ("aws", _) => AwsQueueRun.StartAsync(idempotency, (engine.Dynalite!.ServiceUrl, $"QueueBench{n}"), options, cancellationToken),
-            ("azure", QueueStore.InMemory) => AzureQueueRun.StartAsync(idempotency, null, options, cancellationToken),
-            ("azure", _) => AzureQueueRun.StartAsync(idempotency, (engine.Azurite!.ConnectionString, $"queuebench{n}"), options, cancellationToken),
-            ("gcp", QueueStore.InMemory) => GcpQueueRun.StartAsync(idempotency, null, options, cancellationToken),
-            ("gcp", _) => GcpQueueRun.StartAsync(idempotency, (engine.Postgres!.ConnectionString, $"queue_bench_{n}"), options, cancellationToken),
+            ("local", _) => LocalQueueRun.StartAsync(options, cancellationToken),
+            ("aws", QueueStore.InMemory) => AwsQueueRun.StartAsync(null, options, cancellationToken),
+            ("aws", _) => AwsQueueRun.StartAsync((engine.Dynalite!.ServiceUrl, $"QueueBench{n}"), options, cancellationToken),
+            ("azure", QueueStore.InMemory) => AzureQueueRun.StartAsync(null, options, cancellationToken),
+            ("azure", _) => AzureQueueRun.StartAsync((engine.Azurite!.ConnectionString, $"queuebench{n}"), options, cancellationToken),
+            ("gcp", QueueStore.InMemory) => GcpQueueRun.StartAsync(null, options, cancellationToken),
+            ("gcp", _) => GcpQueueRun.StartAsync((engine.Postgres!.ConnectionString, $"queue_bench_{n}"), options, cancellationToken),
             _ => throw new InvalidOperationException($"No queue host {cell.Target.Key}."),
         };
     }
@@ -331,7 +300,7 @@ internal sealed class QueueBench(string repoRoot, BenchmarkOptions options)
         var md = new StringBuilder();
         var args = options.Arguments.Count == 0 ? string.Empty : " -- " + string.Join(' ', options.Arguments);
         var command = $"dotnet run -c Release --project tests/Benchmarks{args}";
-        md.AppendLine("# Queue throughput: messages per second through each host, with and without idempotency");
+        md.AppendLine("# Queue throughput: messages per second of the ledger through each host and store");
         md.AppendLine();
         md.AppendLine(Invariant, $"Generated by `{command}` on {TimeProvider.System.GetUtcNow():yyyy-MM-dd HH:mm} UTC; the whole run took {wallTime.TotalMinutes:0.0} min.");
         md.AppendLine();
@@ -352,37 +321,31 @@ internal sealed class QueueBench(string repoRoot, BenchmarkOptions options)
             md.AppendLine();
         }
 
-        md.AppendLine(Invariant, $"The function is `ledger-writer` on `payments` (src/Core/Patterns/Ledger): each message is a valid payment with its own `paymentId` over {Accounts} accounts, so every message writes (payment claim, account, ledger entry). ");
-        md.AppendLine("With idempotency the message idempotency middleware adds its claim and completion records in the same store; without it (`PORTABLE_IDEMPOTENCY_DISABLED=true`, the same build and deployment) the ledger's own insert-if-absent still keeps payments exactly-once.");
+        md.AppendLine(Invariant, $"The function is `ledger-writer` on `payments` (src/Core/Patterns/Ledger): each message is a valid payment with its own `paymentId` over {Accounts} accounts, so every message reads its account and writes its payment claim and ledger entry (and the account, the first time). ");
+        md.AppendLine("Those insert-if-absent records are the ledger's own exactly-once markers; the generic message-idempotency layer (claim and completion records per message) is off for this function (`LedgerWriter.TriggerOptions`), so `PORTABLE_IDEMPOTENCY_DISABLED` changes nothing here and is left unset.");
         md.AppendLine();
-        md.AppendLine(Invariant, $"For each host and store, two host processes run side by side, one with idempotency and one without (`PORTABLE_IDEMPOTENCY_DISABLED=true`); each gets {WarmUpMessages} messages of warm-up, then {Messages} messages in {SegmentCount} drains of {Messages / SegmentCount}, ");
-        md.AppendLine("alternating between the two processes (and which goes first), so a change in the machine's load falls on both alike. A drain puts its messages in the queue (not timed), then delivers until the queue is empty (timed).");
+        md.AppendLine(Invariant, $"Each host and store runs in its own process: {WarmUpMessages} messages of warm-up, then {Messages} messages in {SegmentCount} drains of {Messages / SegmentCount}. A drain puts its messages in the queue (not timed), then delivers until the queue is empty (timed).");
         md.AppendLine("msg/s is the median over the drains of the messages the platform settled as done (acked or deleted after success) per second.");
-        md.AppendLine("**Baseline**: the same host with the in-memory store and no idempotency, measured in the same run; the local host has no in-memory option (`LocalHost.Build` registers its SQLite store unconditionally), so its baseline is SQLite without idempotency.");
-        md.AppendLine("\"Time added per message\" is 1/(msg/s with) − 1/(msg/s without): what idempotency costs each message in wall time on that host and store (a negative figure is noise: idempotency only adds work).");
+        md.AppendLine("**Baseline**: the same host with the in-memory store, measured in the same run; the local host has no in-memory option (`LocalHost.Build` registers its SQLite store unconditionally), so it is its own baseline.");
         md.AppendLine("Host CPU is the host process's user + system time over the timed drain divided by the messages settled (10 ms ticks): for the local host it includes its queue; for the adapters the emulator runs in the benchmark process and the engines (dynalite, Azurite, PostgreSQL) in their own, so neither is counted there.");
-        md.AppendLine("CPU time hardly moves with the machine's load, where wall time (msg/s) does: on a busy machine the CPU ratio is the steadier measure of what idempotency costs. All CPU adds them: the benchmark process (emulators, the driver; for the local host a 2 ms poll of the queue) and every process under it (host, engine) — the whole cost of a message on this machine, whatever else runs beside it.");
+        md.AppendLine("CPU time hardly moves with the machine's load, where wall time (msg/s) does: on a busy machine CPU per message is the steadier measure. All CPU adds them: the benchmark process (emulators, the driver; for the local host a 2 ms poll of the queue) and every process under it (host, engine) — the whole cost of a message on this machine, whatever else runs beside it.");
         md.AppendLine();
-        md.AppendLine("| Host | Delivery (emulated) | Store | msg/s without idempotency | msg/s with | with ÷ without | time added per message | without ÷ baseline | with ÷ baseline | host CPU/msg without | with | host CPU with ÷ without | all CPU/msg without | with | Checked |");
-        md.AppendLine("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+        md.AppendLine("| Host | Delivery (emulated) | Store | msg/s | ÷ baseline | host CPU/msg | all CPU/msg | Checked |");
+        md.AppendLine("|---|---|---|---:|---:|---:|---:|---|");
         foreach (var target in Targets)
         {
-            var off = Cells.FirstOrDefault(c => c.Target == target && !c.Idempotency);
-            var on = Cells.FirstOrDefault(c => c.Target == target && c.Idempotency);
-            if (off is null || on is null)
+            if (Cells.FirstOrDefault(c => c.Target == target) is not { } cell)
             {
                 continue;
             }
 
             var baselineTarget = Targets.FirstOrDefault(t => t.Key == target.Key && t.Store == QueueStore.InMemory) ?? target;
-            var baseline = Cells.FirstOrDefault(c => c.Target == baselineTarget && !c.Idempotency)?.Rate ?? double.NaN;
-            var (offRate, onRate) = (off.Rate, on.Rate);
-            var check = off.Correct && on.Correct
-                ? (off.Check.Contains("not readable", StringComparison.Ordinal) ? "all settled once; balances not readable (see below)" : "all settled once; balances right")
+            var baseline = Cells.FirstOrDefault(c => c.Target == baselineTarget)?.Rate ?? double.NaN;
+            var check = cell.Correct
+                ? (cell.Check.Contains("not readable", StringComparison.Ordinal) ? "all settled once; balances not readable (see below)" : "all settled once; balances right")
                 : "**NO — see the warning above**";
-            md.AppendLine(Invariant, $"| {target.HostName} | {target.Delivery} | {target.StoreName} | {Num(offRate)} | {Num(onRate)} | {Ratio(onRate, offRate)} | {Added(onRate, offRate)} | {Ratio(offRate, baseline)} | {Ratio(onRate, baseline)} | {Cpu(off.HostCpuPerMessageUs)} | {Cpu(on.HostCpuPerMessageUs)} | {Ratio(on.HostCpuPerMessageUs, off.HostCpuPerMessageUs)} | {Cpu(off.AllCpuPerMessageUs)} | {Cpu(on.AllCpuPerMessageUs)} | {check} |");
+            md.AppendLine(Invariant, $"| {target.HostName} | {target.Delivery} | {target.StoreName} | {Num(cell.Rate)} | {Ratio(cell.Rate, baseline)} | {Cpu(cell.HostCpuPerMessageUs)} | {Cpu(cell.AllCpuPerMessageUs)} | {check} |");
         }
-
         md.AppendLine();
         md.AppendLine("## How it was run");
         md.AppendLine();
@@ -392,7 +355,7 @@ internal sealed class QueueBench(string repoRoot, BenchmarkOptions options)
         md.AppendLine();
         md.AppendLine("`--queues --quick` delivers 400 messages per process in 4 drains after 100 of warm-up; `--messages N` and `--segments N` change the full run's 5,000 in 10 drains; `--only aws|gcp` keeps one cloud.");
         md.AppendLine();
-        md.AppendLine(Invariant, $"- Machine: {RuntimeInformation.OSDescription}, {Environment.ProcessorCount} logical cores; runner on {RuntimeInformation.FrameworkDescription}. Load average (1, 5, 15 min) when the run began: {loadAtStart}; when it ended: {loadAtEnd}. Other work shared the machine: absolute figures move with it, ratios within a host (measured interleaved) less so.");
+        md.AppendLine(Invariant, $"- Machine: {RuntimeInformation.OSDescription}, {Environment.ProcessorCount} logical cores; runner on {RuntimeInformation.FrameworkDescription}. Load average (1, 5, 15 min) when the run began: {loadAtStart}; when it ended: {loadAtEnd}. Other work shared the machine: absolute figures move with it, CPU per message less so.");
         md.AppendLine("- Hosts are the Release build outputs (framework-dependent, JIT) of src/Local, src/Aws, src/Azure and src/Gcp, built by `dotnet run -c Release`; each is started as its platform would start it, by the same code as in the conformance suite (tests/HostsUnderTest), the emulators run in the benchmark's process, the engines come from tests/Engines.");
         md.AppendLine("- Every emulator delivers serially, as one instance of each platform would with its defaults here: SQS batches of 10 to one Lambda instance, one Storage-queue message per invocation, one push at a time; the local worker leases 10 at a time and runs them in order. So msg/s is per instance; real platforms scale out across instances.");
         md.AppendLine("- Local host: messages are staged as dead letters in its SQLite file from the benchmark process, and the timed drain begins with `POST /_local/queues/payments/dead-letters/redrive` (one transaction moves them all into the queue) and ends when a poll (every 2 ms) finds the queue empty.");
@@ -412,18 +375,6 @@ internal sealed class QueueBench(string repoRoot, BenchmarkOptions options)
 
     private static string Cpu(double value) =>
         double.IsNaN(value) ? "–" : value >= 10_000 ? string.Create(Invariant, $"{value / 1000:0.0} ms") : string.Create(Invariant, $"{value:0} µs");
-
-    /// <summary>Wall time idempotency adds to each message: 1/with − 1/without.</summary>
-    private static string Added(double with, double without)
-    {
-        if (double.IsNaN(with) || double.IsNaN(without) || with == 0 || without == 0)
-        {
-            return "–";
-        }
-
-        var us = (1e6 / with) - (1e6 / without);
-        return Math.Abs(us) >= 1000 ? string.Create(Invariant, $"{us / 1000:+0.00;-0.00} ms") : string.Create(Invariant, $"{us:+0;-0} µs");
-    }
 
     private static string Ratio(double value, double baseline) =>
         double.IsNaN(value) || double.IsNaN(baseline) || baseline == 0 ? "–" : string.Create(Invariant, $"{value / baseline:0.00}×");

@@ -103,14 +103,14 @@ internal static class QueueHostKit
     public static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
     /// <summary>
-    /// The host process's variables: idempotency on or off, every store and fault setting of this machine unset,
+    /// The host process's variables: every store and fault setting of this machine unset,
     /// then the benchmark's own <c>--env</c> ones.
     /// </summary>
-    public static Dictionary<string, string?> BaseEnvironment(bool idempotency, BenchmarkOptions options)
+    public static Dictionary<string, string?> BaseEnvironment(BenchmarkOptions options)
     {
         var environment = new Dictionary<string, string?>(StringComparer.Ordinal)
         {
-            ["PORTABLE_IDEMPOTENCY_DISABLED"] = idempotency ? "false" : "true",
+            ["PORTABLE_IDEMPOTENCY_DISABLED"] = null, // the ledger has the generic layer off by itself; nothing inherited either
             ["PORTABLE_FAULTS_TRANSIENT_RATE"] = null,
             ["AzureWebJobsStorage"] = null,
             ["PORTABLE_TABLES_CONNECTION"] = null,
@@ -151,9 +151,9 @@ internal sealed class LocalQueueRun(LocalHostProcess host, SqliteMessageQueue qu
 
     public string Tail => QueueHostKit.Tail(host.Process.Output);
 
-    public static async Task<IQueueHostRun> StartAsync(bool idempotency, BenchmarkOptions options, CancellationToken cancellationToken)
+    public static async Task<IQueueHostRun> StartAsync(BenchmarkOptions options, CancellationToken cancellationToken)
     {
-        var host = await LocalHostProcess.StartAsync(QueueHostKit.BaseEnvironment(idempotency, options), cancellationToken: cancellationToken);
+        var host = await LocalHostProcess.StartAsync(QueueHostKit.BaseEnvironment(options), cancellationToken: cancellationToken);
         return new LocalQueueRun(host, new SqliteMessageQueue(host.DatabasePath, TimeProvider.System));
     }
 
@@ -237,13 +237,12 @@ internal sealed class AwsQueueRun(LambdaSqsHost host, Dictionary<string, string?
 
     public string Tail => QueueHostKit.Tail(host.Output);
 
-    /// <param name="idempotency">Message idempotency on or off.</param>
     /// <param name="dynamo">The DynamoDB endpoint and table, or null for the in-memory store.</param>
     /// <param name="options">The benchmark's options.</param>
     /// <param name="cancellationToken">Stops the start.</param>
-    public static async Task<IQueueHostRun> StartAsync(bool idempotency, (Uri Endpoint, string Table)? dynamo, BenchmarkOptions options, CancellationToken cancellationToken)
+    public static async Task<IQueueHostRun> StartAsync((Uri Endpoint, string Table)? dynamo, BenchmarkOptions options, CancellationToken cancellationToken)
     {
-        var environment = QueueHostKit.BaseEnvironment(idempotency, options);
+        var environment = QueueHostKit.BaseEnvironment(options);
         if (dynamo is { } d)
         {
             environment["PORTABLE_DYNAMODB_TABLE"] = d.Table;
@@ -344,16 +343,12 @@ internal sealed class AzureQueueRun : IQueueHostRun
 
     public string Tail => QueueHostKit.Tail(_host.HandlerOutput);
 
-    /// <param name="idempotency">Message idempotency on or off.</param>
     /// <param name="tables">The Azurite connection string and table, or null for the in-memory store.</param>
     /// <param name="options">The benchmark's options.</param>
     /// <param name="cancellationToken">Stops the start.</param>
-    public static async Task<IQueueHostRun> StartAsync(bool idempotency, (string Connection, string Table)? tables, BenchmarkOptions options, CancellationToken cancellationToken)
+    public static async Task<IQueueHostRun> StartAsync((string Connection, string Table)? tables, BenchmarkOptions options, CancellationToken cancellationToken)
     {
-        var environment = new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            ["PORTABLE_IDEMPOTENCY_DISABLED"] = idempotency ? "false" : "true",
-        };
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
         if (tables is { } t)
         {
             environment["AzureWebJobsStorage"] = t.Connection;
@@ -432,13 +427,12 @@ internal sealed class GcpQueueRun : IQueueHostRun
 
     public string Tail => QueueHostKit.Tail(_host.Service.Process.Output);
 
-    /// <param name="idempotency">Message idempotency on or off.</param>
     /// <param name="postgres">The connection string and table, or null for the in-memory store.</param>
     /// <param name="options">The benchmark's options.</param>
     /// <param name="cancellationToken">Stops the start.</param>
-    public static async Task<IQueueHostRun> StartAsync(bool idempotency, (string Connection, string Table)? postgres, BenchmarkOptions options, CancellationToken cancellationToken)
+    public static async Task<IQueueHostRun> StartAsync((string Connection, string Table)? postgres, BenchmarkOptions options, CancellationToken cancellationToken)
     {
-        var environment = QueueHostKit.BaseEnvironment(idempotency, options);
+        var environment = QueueHostKit.BaseEnvironment(options);
         if (postgres is { } p)
         {
             environment["PORTABLE_POSTGRES_CONNECTION"] = p.Connection;

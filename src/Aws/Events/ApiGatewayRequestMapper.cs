@@ -16,12 +16,14 @@ public static class ApiGatewayRequestMapper
     /// <summary>The error type reported to <c>/error</c> for an event that is not an HTTP event.</summary>
     public const string UnsupportedEventType = "Runtime.UnsupportedEvent";
 
-    /// <summary>The error type reported to <c>/error</c> for an HTTP event that cannot be read (bad base64, bad JSON).</summary>
+    /// <summary>The error type reported to <c>/error</c> for an HTTP event that cannot be read (a field of the wrong JSON kind, no method).</summary>
     public const string InvalidEventType = "Runtime.InvalidEvent";
 
     /// <summary>
     /// Maps <paramref name="payload"/>; on failure <paramref name="error"/> says why, in terms fit for the Runtime
-    /// API's <c>/error</c> endpoint.
+    /// API's <c>/error</c> endpoint. An HTTP event whose request is the client's fault (a body flagged
+    /// <c>isBase64Encoded</c> that is not base64) maps, with <see cref="HttpEvent.Rejection"/> set to the 400 to
+    /// answer: an <c>/error</c> would reach the client as API Gateway's 502.
     /// </summary>
     public static bool TryMap(ReadOnlyMemory<byte> payload, out HttpEvent httpEvent, out LambdaError error)
     {
@@ -107,11 +109,7 @@ public static class ApiGatewayRequestMapper
             }
         }
 
-        if (!TryReadBody(root, out var body, out error))
-        {
-            return false;
-        }
-
+        var bodyProblem = ReadBody(root, out var body);
         var domain = String(context, "domainName") ?? string.Empty;
         var format = domain.Contains(".lambda-url.", StringComparison.OrdinalIgnoreCase) ? HttpEventFormat.FunctionUrl : HttpEventFormat.HttpApiV2;
         var built = headers.Build();
@@ -126,7 +124,11 @@ public static class ApiGatewayRequestMapper
                 Body = body,
             },
             String(context, "requestId"),
-            built["traceparent"]);
+            built["traceparent"])
+        {
+            Rejection = Rejection(bodyProblem),
+        };
+        error = null!;
         return true;
     }
 
@@ -178,10 +180,7 @@ public static class ApiGatewayRequestMapper
             }
         }
 
-        if (!TryReadBody(root, out var body, out error))
-        {
-            return false;
-        }
+        var bodyProblem = ReadBody(root, out var body);
 
         // `path` is the resource path without the stage (requestContext.path is the one that carries it).
         var path = String(root, "path") ?? "/";
@@ -198,7 +197,11 @@ public static class ApiGatewayRequestMapper
                 Body = body,
             },
             context is { } c ? String(c, "requestId") : null,
-            built["traceparent"]);
+            built["traceparent"])
+        {
+            Rejection = Rejection(bodyProblem),
+        };
+        error = null!;
         return true;
     }
 
@@ -275,13 +278,13 @@ public static class ApiGatewayRequestMapper
     private static bool IsPathChar(char c) =>
         char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '_' or '~' or '!' or '$' or '&' or '\'' or '(' or ')' or '*' or '+' or ',' or ';' or '=' or ':' or '@' or '/' or '%';
 
-    private static bool TryReadBody(JsonElement root, out ReadOnlyMemory<byte> body, out LambdaError error)
+    // The body's bytes; on a body flagged base64 that is not, an empty body and what is wrong with it.
+    private static string? ReadBody(JsonElement root, out ReadOnlyMemory<byte> body)
     {
         body = ReadOnlyMemory<byte>.Empty;
-        error = null!;
         if (!root.TryGetProperty("body", out var element) || element.ValueKind == JsonValueKind.Null)
         {
-            return true;
+            return null;
         }
 
         var text = element.GetString() ?? string.Empty;
@@ -289,19 +292,24 @@ public static class ApiGatewayRequestMapper
         if (!isBase64)
         {
             body = Encoding.UTF8.GetBytes(text);
-            return true;
+            return null;
         }
 
         var bytes = new byte[(text.Length * 3 / 4) + 3];
         if (!Convert.TryFromBase64String(text, bytes, out var written))
         {
-            error = new LambdaError(InvalidEventType, "The event says isBase64Encoded but its body is not valid base64.");
-            return false;
+            return "isBase64Encoded is true, but the body is not valid base64";
         }
 
         body = bytes.AsMemory(0, written);
-        return true;
+        return null;
     }
+
+    // Core's error shape, so the client sees the same 400 as for any other unreadable body.
+    private static PortableHttpResponse? Rejection(string? bodyProblem) =>
+        bodyProblem is null
+            ? null
+            : PortableHttpResponse.Error(400, "The request body could not be decoded.", new Dictionary<string, string> { ["body"] = bodyProblem });
 
     private static void AppendQuery(StringBuilder query, string name, string value)
     {
@@ -361,4 +369,11 @@ public static class ApiGatewayRequestMapper
 /// <param name="Request">The neutral request.</param>
 /// <param name="GatewayRequestId">API Gateway's own request id (<c>requestContext.requestId</c>), if any.</param>
 /// <param name="TraceParent">The caller's W3C <c>traceparent</c> header, if any.</param>
-public sealed record HttpEvent(HttpEventFormat Format, PortableHttpRequest Request, string? GatewayRequestId, string? TraceParent);
+public sealed record HttpEvent(HttpEventFormat Format, PortableHttpRequest Request, string? GatewayRequestId, string? TraceParent)
+{
+    /// <summary>
+    /// The response to give without running the function, when the request cannot be read for a reason that is the
+    /// client's (a 400 in Core's error shape); null for a request to invoke. <see cref="Request"/> then has no body.
+    /// </summary>
+    public PortableHttpResponse? Rejection { get; init; }
+}

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using Portable.Aws.Runtime;
 
 namespace Portable.Aws.Logging;
 
@@ -30,8 +31,29 @@ public sealed class JsonLinesLoggerProvider : ILoggerProvider
     /// <summary>Lines below this level are not written (Trace, so everything, unless set).</summary>
     public LogLevel MinimumLevel { get; init; } = LogLevel.Trace;
 
-    /// <summary>The Lambda request id being served, added to every line while set.</summary>
-    public string? RequestId { get; set; }
+    // The invocation being served, swapped whole so that a line never pairs one invocation's request id with another's trace.
+    private volatile InvocationIds? _invocation;
+
+    /// <summary>
+    /// The Lambda request id being served, added to every line while set. Setting it also takes the invocation's
+    /// trace id from <c>_X_AMZN_TRACE_ID</c>, once, which the bootstrap sets before it announces the request id;
+    /// <see cref="SetInvocation"/> takes both from the caller instead.
+    /// </summary>
+    public string? RequestId
+    {
+        get => _invocation?.RequestId;
+        set => SetInvocation(value, value is null ? null : Environment.GetEnvironmentVariable(LambdaBootstrap.TraceIdVariable));
+    }
+
+    /// <summary>The X-Ray trace id of the invocation being served (<c>xrayTraceId</c> on every line), or null.</summary>
+    public string? TraceId => _invocation?.TraceId;
+
+    /// <summary>
+    /// Starts (or, with a null <paramref name="requestId"/>, ends) the invocation whose ids go on every line: set once
+    /// per invocation, so writing a line reads a field, not the process environment.
+    /// </summary>
+    public void SetInvocation(string? requestId, string? traceId) =>
+        _invocation = requestId is null ? null : new InvocationIds(requestId, string.IsNullOrEmpty(traceId) ? null : traceId);
 
     /// <summary>
     /// The minimum level from <c>AWS_LAMBDA_LOG_LEVEL</c> (<c>TRACE</c>, <c>DEBUG</c>, <c>INFO</c>, <c>WARN</c>,
@@ -85,12 +107,10 @@ public sealed class JsonLinesLoggerProvider : ILoggerProvider
             }
 
             writer.WriteString("message", message);
-            if (RequestId is { } requestId)
+            if (_invocation is { } invocation)
             {
-                writer.WriteString("requestId", requestId);
-
-                // Read back from the variable the runtime set for this invocation, as the X-Ray SDK would.
-                if (Environment.GetEnvironmentVariable("_X_AMZN_TRACE_ID") is { Length: > 0 } traceId)
+                writer.WriteString("requestId", invocation.RequestId);
+                if (invocation.TraceId is { } traceId)
                 {
                     writer.WriteString("xrayTraceId", traceId);
                 }
@@ -119,6 +139,8 @@ public sealed class JsonLinesLoggerProvider : ILoggerProvider
             }
         }
     }
+
+    private sealed record InvocationIds(string RequestId, string? TraceId);
 
     private sealed class JsonLinesLogger(JsonLinesLoggerProvider owner, string category) : ILogger
     {

@@ -103,7 +103,8 @@ public sealed partial class LambdaBootstrap
     {
         var invocation = await _client.GetNextAsync(cancellationToken).ConfigureAwait(false);
 
-        // One invocation at a time per process, so the process-wide variable is safe here (the docs' contract).
+        // One invocation at a time per process, so the process-wide variable is safe here (the docs' contract, for
+        // X-Ray SDKs). Set before the request id is announced: the log provider takes the trace id from it then, once.
         Environment.SetEnvironmentVariable(TraceIdVariable, invocation.TraceId);
         _requestIdChanged?.Invoke(invocation.RequestId);
         try
@@ -138,8 +139,9 @@ public sealed partial class LambdaBootstrap
             return await _client.PostErrorAsync(invocation.RequestId, error, cancellationToken).ConfigureAwait(false);
         }
 
+        // A request the client got wrong (say, a body flagged base64 that is not) is answered 400, not reported to /error.
         var info = new InvocationInfo(invocation.RequestId, invocation.Deadline, httpEvent.TraceParent, invocation.TraceId);
-        var response = await _invoker!.InvokeAsync(httpEvent.Request, info, cancellationToken).ConfigureAwait(false);
+        var response = httpEvent.Rejection ?? await _invoker!.InvokeAsync(httpEvent.Request, info, cancellationToken).ConfigureAwait(false);
         LogInvoked(_log, httpEvent.Format, httpEvent.Request.Method, httpEvent.Request.Path, response.StatusCode);
         var answer = await _client.PostResponseAsync(invocation.RequestId, ApiGatewayResponseWriter.Write(httpEvent.Format, response), cancellationToken).ConfigureAwait(false);
         if (answer.StatusCode == 413)

@@ -17,13 +17,14 @@ public sealed class HttpRouter
         _routes = [.. manifest.HttpFunctions.SelectMany(f => f.Trigger.Routes.Select(r => (f.Function, r)))];
     }
 
-    /// <summary>Resolves <paramref name="method"/> and <paramref name="path"/>.</summary>
+    /// <summary>Resolves <paramref name="method"/> and <paramref name="path"/>; the path is split and decoded once for every template.</summary>
     public RouteResolution Resolve(string method, string path)
     {
+        var segments = RouteTemplate.SplitPath(path);
         List<string>? allowed = null;
         foreach (var (function, route) in _routes)
         {
-            if (!route.Template.TryMatch(path, out var values))
+            if (!route.Template.TryMatch(segments, out var values))
             {
                 continue;
             }

@@ -16,20 +16,43 @@ public sealed record PortableHttpResponse
     /// <summary>The response body (empty when there is none).</summary>
     public ReadOnlyMemory<byte> Body { get; init; }
 
+    /// <summary>The <c>Content-Type</c> every JSON response carries.</summary>
+    public const string JsonContentType = "application/json; charset=utf-8";
+
+    // Shared by every JSON response with no other headers: a map never changes, so one is enough.
+    private static readonly HeaderMap JsonHeaders = new HeaderMap.Builder(1).Add("Content-Type", JsonContentType).Build();
+
     /// <summary>A JSON response serialised with a source-generated <paramref name="typeInfo"/>.</summary>
     public static PortableHttpResponse Json<T>(int statusCode, T value, JsonTypeInfo<T> typeInfo, HeaderMap? headers = null) =>
         new()
         {
             StatusCode = statusCode,
-            Headers = (headers ?? HeaderMap.Empty).With("Content-Type", "application/json; charset=utf-8"),
+            Headers = headers is null || headers.IsEmpty ? JsonHeaders : headers.With("Content-Type", JsonContentType),
             Body = Serialize(value, typeInfo),
         };
 
+    /// <summary>
+    /// A JSON response whose other headers are in <paramref name="headers"/>: the builder's one dictionary becomes the
+    /// response's headers, with <c>Content-Type</c> set in it.
+    /// </summary>
+    public static PortableHttpResponse Json<T>(int statusCode, T value, JsonTypeInfo<T> typeInfo, HeaderMap.Builder headers)
+    {
+        ArgumentNullException.ThrowIfNull(headers);
+        return new()
+        {
+            StatusCode = statusCode,
+            Headers = headers.Set("Content-Type", JsonContentType).Build(),
+            Body = Serialize(value, typeInfo),
+        };
+    }
+
     // Escape only what JSON requires: error messages quote paths and values, and '\u0027' helps no one.
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     private static byte[] Serialize<T>(T value, JsonTypeInfo<T> typeInfo)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
         {
             JsonSerializer.Serialize(writer, value, typeInfo);
         }
@@ -41,13 +64,20 @@ public sealed record PortableHttpResponse
     /// The project's one error shape: <c>{"error": "...", "details": {...}}</c>, details omitted when empty.
     /// </summary>
     public static PortableHttpResponse Error(int statusCode, string message, IReadOnlyDictionary<string, string>? details = null, HeaderMap? headers = null) =>
-        Json(statusCode, new ErrorBody(message, details is { Count: > 0 } ? new Dictionary<string, string>(details) : null), CoreJsonContext.Default.ErrorBody, headers);
+        Json(statusCode, ErrorBodyOf(message, details), CoreJsonContext.Default.ErrorBody, headers);
+
+    /// <summary>The error shape of <see cref="Error(int, string, IReadOnlyDictionary{string, string}?, HeaderMap?)"/>, with its other headers in <paramref name="headers"/>.</summary>
+    public static PortableHttpResponse Error(int statusCode, string message, IReadOnlyDictionary<string, string>? details, HeaderMap.Builder headers) =>
+        Json(statusCode, ErrorBodyOf(message, details), CoreJsonContext.Default.ErrorBody, headers);
+
+    private static ErrorBody ErrorBodyOf(string message, IReadOnlyDictionary<string, string>? details) =>
+        new(message, details is { Count: > 0 } ? new Dictionary<string, string>(details) : null);
 
     /// <summary>A response with no body.</summary>
     public static PortableHttpResponse Empty(int statusCode, HeaderMap? headers = null) =>
         new() { StatusCode = statusCode, Headers = headers ?? HeaderMap.Empty };
 
-    /// <summary>A copy with one header set.</summary>
+    /// <summary>A copy with one header set; it copies the headers, so build them at once where several are set.</summary>
     public PortableHttpResponse WithHeader(string name, string value) => this with { Headers = Headers.With(name, value) };
 }
 

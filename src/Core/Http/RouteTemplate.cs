@@ -9,11 +9,13 @@ namespace Portable.Core.Http;
 public sealed class RouteTemplate
 {
     private readonly Segment[] _segments;
+    private readonly int _parameterCount;
 
     private RouteTemplate(string text, Segment[] segments)
     {
         Text = text;
         _segments = segments;
+        _parameterCount = segments.Count(s => s.IsParameter);
     }
 
     /// <summary>The template as written, normalised to start with '/'.</summary>
@@ -63,32 +65,58 @@ public sealed class RouteTemplate
     }
 
     /// <summary>Matches a request path; on success <paramref name="values"/> holds the decoded parameters.</summary>
-    public bool TryMatch(string path, out Dictionary<string, string> values)
+    public bool TryMatch(string path, out Dictionary<string, string> values) => TryMatch(SplitPath(path), out values);
+
+    /// <summary>
+    /// Matches a path already split by <see cref="SplitPath"/>, so that a router splits and decodes each request's
+    /// path once however many templates it tries.
+    /// </summary>
+    public bool TryMatch(ReadOnlySpan<string> segments, out Dictionary<string, string> values)
     {
         values = null!;
-        var parts = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
-        if (parts.Length != _segments.Length)
+        if (segments.Length != _segments.Length)
         {
             return false;
         }
 
-        Dictionary<string, string>? captured = null;
-        for (var i = 0; i < parts.Length; i++)
+        for (var i = 0; i < segments.Length; i++)
         {
-            var segment = _segments[i];
-            var part = WebUtility.UrlDecode(parts[i].Replace("+", "%2B", StringComparison.Ordinal));
-            if (segment.IsParameter)
-            {
-                (captured ??= new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase))[segment.Value] = part;
-            }
-            else if (!string.Equals(segment.Value, part, StringComparison.OrdinalIgnoreCase))
+            if (!_segments[i].IsParameter && !string.Equals(_segments[i].Value, segments[i], StringComparison.OrdinalIgnoreCase))
             {
                 return false;
             }
         }
 
-        values = captured ?? new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        values = new Dictionary<string, string>(_parameterCount, StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < segments.Length; i++)
+        {
+            if (_segments[i].IsParameter)
+            {
+                values[_segments[i].Value] = segments[i];
+            }
+        }
+
         return true;
+    }
+
+    /// <summary>
+    /// A request path's segments, percent-decoded (a <c>+</c> stays a <c>+</c>: it means a space only in a query) and
+    /// without empty ones, so <c>/items/</c> and <c>/items</c> are the same path. An encoded <c>/</c> (<c>%2F</c>)
+    /// stays inside its segment.
+    /// </summary>
+    public static string[] SplitPath(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var parts = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        for (var i = 0; i < parts.Length; i++)
+        {
+            if (parts[i].Contains('%', StringComparison.Ordinal))
+            {
+                parts[i] = WebUtility.UrlDecode(parts[i].Replace("+", "%2B", StringComparison.Ordinal));
+            }
+        }
+
+        return parts;
     }
 
     /// <inheritdoc />

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using Portable.Core.Functions;
 using Portable.Core.Http;
@@ -7,7 +6,8 @@ namespace Portable.Core.Idempotency;
 
 /// <summary>
 /// Makes <c>POST</c> with an <c>Idempotency-Key</c> header safe to retry: the first request under a key runs,
-/// later ones with the same method, path and body replay its response (status, body, <c>Location</c>,
+/// later ones with the same method, path and body (a JSON body compared by meaning: see
+/// <see cref="IdempotencyRecords.PayloadHash"/>) replay its response (status, body, <c>Location</c>,
 /// <c>ETag</c>) without running the handler; the same key with a different request is a 422; a retry while
 /// the first attempt is still running is a 409 with <c>Retry-After</c>. A 5xx outcome is not kept, so the
 /// client can try again.
@@ -21,6 +21,8 @@ public sealed class HttpIdempotencyMiddleware(IdempotencyRecords records) : IFun
     public const string ReplayedHeaderName = "Idempotent-Replayed";
 
     private static readonly string[] ReplayedHeaders = ["Content-Type", "Location", "ETag"];
+
+    private static readonly HeaderMap RetryAfterOne = HeaderMap.From([new("Retry-After", "1")]);
 
     /// <summary>True for the invocations this middleware applies to: HTTP POST carrying the header.</summary>
     public static bool AppliesTo(FunctionContext context) =>
@@ -40,11 +42,12 @@ public sealed class HttpIdempotencyMiddleware(IdempotencyRecords records) : IFun
         }
 
         var recordKey = $"{context.FunctionName}:http:{key}";
-        var hash = Hash(request);
+        var prefix = Encoding.UTF8.GetBytes($"{request.Method} {request.Path}\n");
+        var hash = IdempotencyRecords.PayloadHash(request.Body.Span, prefix);
         var (claim, existing) = await records.TryClaimAsync(recordKey, hash, context.Deadline, context.CancellationToken).ConfigureAwait(false);
         if (claim is null)
         {
-            context.Result = Answer(existing, hash);
+            context.Result = Answer(existing, hash, request.Body.Span, prefix);
             return;
         }
 
@@ -74,22 +77,22 @@ public sealed class HttpIdempotencyMiddleware(IdempotencyRecords records) : IFun
         }).ConfigureAwait(false);
     }
 
-    private static PortableHttpResponse Answer(IdempotencyRecord? record, string hash)
+    private static PortableHttpResponse Answer(IdempotencyRecord? record, string hash, ReadOnlySpan<byte> body, ReadOnlySpan<byte> prefix)
     {
         if (record is null)
         {
             // The first attempt failed and released its claim between our insert and our read.
-            return PortableHttpResponse.Error(409, "A request with this Idempotency-Key was just released; retry it.", headers: HeaderMap.Empty.With("Retry-After", "1"));
+            return PortableHttpResponse.Error(409, "A request with this Idempotency-Key was just released; retry it.", headers: RetryAfterOne);
         }
 
-        if (record.RequestHash != hash)
+        if (!IdempotencyRecords.SamePayload(record, hash, body, prefix))
         {
             return PortableHttpResponse.Error(422, "This Idempotency-Key was already used with a different request.");
         }
 
         if (record.State != IdempotencyRecord.Completed)
         {
-            return PortableHttpResponse.Error(409, "A request with this Idempotency-Key is still in progress.", headers: HeaderMap.Empty.With("Retry-After", "1"));
+            return PortableHttpResponse.Error(409, "A request with this Idempotency-Key is still in progress.", headers: RetryAfterOne);
         }
 
         var headers = new HeaderMap.Builder();
@@ -105,13 +108,5 @@ public sealed class HttpIdempotencyMiddleware(IdempotencyRecords records) : IFun
             Headers = headers.Build(),
             Body = Convert.FromBase64String(record.Body ?? string.Empty),
         };
-    }
-
-    private static string Hash(PortableHttpRequest request)
-    {
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        sha.AppendData(Encoding.UTF8.GetBytes($"{request.Method} {request.Path}\n"));
-        sha.AppendData(request.Body.Span);
-        return Convert.ToHexStringLower(sha.GetHashAndReset());
     }
 }

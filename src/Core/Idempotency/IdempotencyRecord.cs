@@ -9,7 +9,7 @@ public sealed record IdempotencyRecord
     /// <summary><c>in-progress</c> or <c>completed</c>.</summary>
     public required string State { get; init; }
 
-    /// <summary>Hex SHA-256 of the request the key was first used with.</summary>
+    /// <summary>What the key was first used with: <see cref="IdempotencyRecords.PayloadHash"/> of its request or message.</summary>
     public required string RequestHash { get; init; }
 
     /// <summary>The stored HTTP status, once completed.</summary>

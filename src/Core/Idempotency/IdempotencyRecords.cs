@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text.Json;
 using Portable.Core.Json;
 using Portable.Core.State;
@@ -19,6 +20,37 @@ public sealed class IdempotencyRecords(IStateStore store, TimeProvider timeProvi
 
     /// <summary>How long an in-progress claim lasts when the platform gives no deadline.</summary>
     public static readonly TimeSpan DefaultInProgressLifetime = TimeSpan.FromMinutes(5);
+
+    // Hashes compared by meaning carry this prefix; a bare hex hash is a byte hash an earlier version wrote.
+    private const string MeaningHashPrefix = "v2:";
+
+    /// <summary>
+    /// The <see cref="IdempotencyRecord.RequestHash"/> of a request or message: SHA-256 of <paramref name="prefix"/>
+    /// (an HTTP method and path, say) and the payload by meaning (<see cref="CanonicalJson"/>): a JSON payload that
+    /// differs only in number spelling or member order is the same payload, anything else is hashed as bytes.
+    /// </summary>
+    public static string PayloadHash(ReadOnlySpan<byte> payload, ReadOnlySpan<byte> prefix = default) =>
+        MeaningHashPrefix + CanonicalJson.Hash(prefix, payload);
+
+    /// <summary>
+    /// Whether <paramref name="record"/> was claimed for the payload whose <see cref="PayloadHash"/> is
+    /// <paramref name="hash"/>. A record written before hashes compared by meaning holds a byte hash; that one
+    /// is compared with the payload's bytes, so a redelivery across the upgrade is not taken for a conflict (records
+    /// last <see cref="CompletedLifetime"/>).
+    /// </summary>
+    public static bool SamePayload(IdempotencyRecord record, string hash, ReadOnlySpan<byte> payload, ReadOnlySpan<byte> prefix = default)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        if (record.RequestHash.StartsWith(MeaningHashPrefix, StringComparison.Ordinal))
+        {
+            return string.Equals(record.RequestHash, hash, StringComparison.Ordinal);
+        }
+
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        sha.AppendData(prefix);
+        sha.AppendData(payload);
+        return string.Equals(record.RequestHash, Convert.ToHexStringLower(sha.GetHashAndReset()), StringComparison.Ordinal);
+    }
 
     /// <summary>
     /// Claims <paramref name="key"/> for a request or message whose content hashes to <paramref name="requestHash"/>.

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Portable.Core.Functions;
 using Portable.Core.Invocation;
 using Portable.Core.Messaging;
@@ -9,9 +8,9 @@ namespace Portable.Core.Idempotency;
 /// An exactly-once effect on at-least-once delivery. Keyed by message id, or by the key the function selects
 /// from the body: the first delivery claims the key (in progress, expiring with the deadline so a crashed
 /// attempt can be retried) and completes it on success (kept 24 h). A later delivery of a completed key with
-/// the same payload is acknowledged without running; the same key with a different payload is a conflict,
-/// dead-lettered with that reason; a delivery racing an attempt still in progress is retried later, never
-/// run twice. A failed or dead-lettered attempt releases its claim, so a retry or a redrive runs again.
+/// the same payload (compared by meaning: see <see cref="IdempotencyRecords.PayloadHash"/>) is acknowledged
+/// without running; the same key with a different payload is a conflict, dead-lettered with that reason; a
+/// delivery racing an attempt still in progress is retried later, never run twice. A failed or dead-lettered attempt releases its claim, so a retry or a redrive runs again.
 /// </summary>
 public sealed class MessageIdempotencyMiddleware(IdempotencyRecords records) : IFunctionMiddleware
 {
@@ -53,12 +52,12 @@ public sealed class MessageIdempotencyMiddleware(IdempotencyRecords records) : I
         var trigger = (QueueTrigger)context.Function.Trigger;
         var key = trigger.Options.IdempotencyKey?.Invoke(message) ?? message.Id;
         var recordKey = $"{context.FunctionName}:msg:{key}";
-        var hash = Convert.ToHexStringLower(SHA256.HashData(message.Body.Span));
+        var hash = IdempotencyRecords.PayloadHash(message.Body.Span); // once per message; by meaning, so 10.5 and 10.50 agree
 
         var (claim, existing) = await records.TryClaimAsync(recordKey, hash, context.Deadline, context.CancellationToken).ConfigureAwait(false);
         if (claim is null)
         {
-            context.Result = Answer(existing, hash, key);
+            context.Result = Answer(existing, hash, message.Body.Span, key);
             if (context.Result is MessageResult { Outcome: MessageOutcome.Success })
             {
                 PortableMetrics.DuplicatesSuppressed.Add(1, new KeyValuePair<string, object?>("faas.name", context.FunctionName));
@@ -87,10 +86,10 @@ public sealed class MessageIdempotencyMiddleware(IdempotencyRecords records) : I
         }
     }
 
-    private static MessageResult Answer(IdempotencyRecord? record, string hash, string key) => record switch
+    private static MessageResult Answer(IdempotencyRecord? record, string hash, ReadOnlySpan<byte> body, string key) => record switch
     {
         null => MessageResult.Retry("The idempotency claim was released while this delivery arrived; retry."),
-        _ when record.RequestHash != hash => MessageResult.DeadLetter($"Conflict: idempotency key '{key}' was already used with a different payload."),
+        _ when !IdempotencyRecords.SamePayload(record, hash, body) => MessageResult.DeadLetter($"Conflict: idempotency key '{key}' was already used with a different payload."),
         { State: IdempotencyRecord.Completed } => MessageResult.Success,
         _ => MessageResult.Retry("Another delivery of this message is in progress."),
     };

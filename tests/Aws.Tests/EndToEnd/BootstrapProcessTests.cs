@@ -77,6 +77,22 @@ public class BootstrapProcessTests(BootstrapProcessFixture fixture) : IClassFixt
     }
 
     [Fact]
+    public async Task Invoke_BodyFlaggedBase64ButNotBase64_Answers400JsonErrorNotAnInvocationError()
+    {
+        const string payload = """{"version":"2.0","routeKey":"$default","rawPath":"/items","rawQueryString":"","headers":{"content-type":"application/json"},"requestContext":{"stage":"$default","requestId":"gw-b64","http":{"method":"POST","path":"/items"}},"body":"{\"name\":\"widget\"}","isBase64Encoded":true}""";
+
+        var result = await fixture.Lambda.InvokeAsync(Encoding.UTF8.GetBytes(payload), InvokeTimeout);
+
+        Assert.True(result.IsSuccess, $"{result.Outcome} {result.ErrorType} {result.ErrorBodyText}");
+        using var json = JsonDocument.Parse(result.Payload);
+        Assert.Equal(400, json.RootElement.GetProperty("statusCode").GetInt32());
+        Assert.Equal("application/json; charset=utf-8", json.RootElement.GetProperty("headers").GetProperty("Content-Type").GetString());
+        using var body = JsonDocument.Parse(json.RootElement.GetProperty("body").GetString()!);
+        Assert.False(string.IsNullOrWhiteSpace(body.RootElement.GetProperty("error").GetString()));
+        Assert.Contains("base64", body.RootElement.GetProperty("details").GetProperty("body").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Invoke_UnsupportedEvent_PostsErrorWithDocumentedShapeAndKeepsServing()
     {
         var result = await fixture.Lambda.InvokeAsync(Encoding.UTF8.GetBytes(RepoPaths.ReadSample("aws-sqs-event.json")), InvokeTimeout);

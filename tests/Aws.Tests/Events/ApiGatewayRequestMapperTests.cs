@@ -97,13 +97,32 @@ public class ApiGatewayRequestMapperTests
         Assert.Equal(png, v1.Request.Body.ToArray());
     }
 
-    [Fact]
-    public void TryMap_InvalidBase64Body_FailsAsInvalidEvent()
+    [Theory]
+    [InlineData("""{"version":"2.0","rawPath":"/items","requestContext":{"http":{"method":"POST"}},"body":"%%%not base64","isBase64Encoded":true}""", HttpEventFormat.HttpApiV2)]
+    [InlineData("""{"resource":"/items","path":"/items","httpMethod":"POST","body":"eyJ","isBase64Encoded":true}""", HttpEventFormat.RestV1)]
+    [InlineData("""{"version":"2.0","rawPath":"/items","requestContext":{"domainName":"abc.lambda-url.eu-west-1.on.aws","http":{"method":"POST"}},"body":"not*base64","isBase64Encoded":true}""", HttpEventFormat.FunctionUrl)]
+    public void TryMap_InvalidBase64Body_MapsWithA400InCoresErrorShape(string json, HttpEventFormat format)
     {
-        var error = Fail("""{"version":"2.0","rawPath":"/x","requestContext":{"http":{"method":"POST"}},"body":"%%%not base64","isBase64Encoded":true}""");
+        var e = Map(json);
 
-        Assert.Equal(ApiGatewayRequestMapper.InvalidEventType, error.ErrorType);
+        Assert.Equal(format, e.Format);
+        Assert.Equal("POST", e.Request.Method);
+        Assert.Equal("/items", e.Request.Path);
+        Assert.True(e.Request.Body.IsEmpty);
+        var rejection = Assert.IsType<Portable.Core.Http.PortableHttpResponse>(e.Rejection);
+        Assert.Equal(400, rejection.StatusCode);
+        Assert.Equal("application/json; charset=utf-8", rejection.Headers["Content-Type"]);
+        using var body = System.Text.Json.JsonDocument.Parse(rejection.Body);
+        Assert.False(string.IsNullOrWhiteSpace(body.RootElement.GetProperty("error").GetString()));
+        Assert.Contains("base64", body.RootElement.GetProperty("details").GetProperty("body").GetString(), StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("""{"version":"2.0","rawPath":"/x","requestContext":{"http":{"method":"POST"}},"body":"not base64 but not flagged","isBase64Encoded":false}""")]
+    [InlineData("""{"version":"2.0","rawPath":"/x","requestContext":{"http":{"method":"POST"}},"body":"eyJhIjoxfQ==","isBase64Encoded":true}""")]
+    [InlineData("""{"resource":"/x","path":"/x","httpMethod":"GET","body":null,"isBase64Encoded":true}""")]
+    public void TryMap_ReadableBody_HasNoRejection(string json) =>
+        Assert.Null(Map(json).Rejection);
 
     [Theory]
     [InlineData("prod", "/prod/items/42", "/items/42")]

@@ -81,12 +81,12 @@ public class SqsLedgerEndToEndTests
 
     /// <summary>
     /// Reads back, through the ledger, that <paramref name="paymentId"/> was applied to <paramref name="account"/>: the
-    /// same payment id with another amount is refused by its completed idempotency record, and a payment in another
-    /// currency is refused because the account now exists in EUR.
+    /// same payment id with another amount is refused as a conflict by the ledger's own payment record, and a payment in
+    /// another currency is refused because the account now exists in EUR.
     /// </summary>
     private static async Task AssertAppliedAsync(Stack stack, string paymentId, string account)
     {
-        Assert.StartsWith($"Conflict: idempotency key 'payment:{paymentId}' was already used", await ProbeAsync(stack, Payment(paymentId, account, "999.99")), StringComparison.Ordinal);
+        Assert.StartsWith($"Conflict: payment {paymentId} was already recorded", await ProbeAsync(stack, Payment(paymentId, account, "999.99")), StringComparison.Ordinal);
         Assert.StartsWith($"Account {account} holds EUR", await ProbeAsync(stack, Payment("probe-" + Guid.NewGuid().ToString("N")[..8], account, "1", "USD")), StringComparison.Ordinal);
     }
 

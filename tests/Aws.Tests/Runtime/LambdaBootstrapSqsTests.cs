@@ -14,6 +14,7 @@ using Portable.TestKit;
 namespace Portable.Aws.Tests.Runtime;
 
 /// <summary>The runtime loop serving a queue function in process: SQS events in, batchItemFailures (or /error) out.</summary>
+[Collection(ProcessEnvironmentCollection.Name)] // the bootstrap sets _X_AMZN_TRACE_ID
 public class LambdaBootstrapSqsTests
 {
     private static readonly DateTimeOffset Start = new(2026, 11, 1, 12, 0, 0, TimeSpan.Zero);

@@ -14,6 +14,7 @@ using Portable.Core.Patterns;
 namespace Portable.Aws.Tests.Runtime;
 
 /// <summary>The runtime loop in process, against the Runtime API emulator, with a fake clock for deadlines.</summary>
+[Collection(ProcessEnvironmentCollection.Name)] // the bootstrap sets _X_AMZN_TRACE_ID
 public class LambdaBootstrapTests
 {
     private static readonly DateTimeOffset Start = new(2026, 11, 1, 12, 0, 0, TimeSpan.Zero);
@@ -117,6 +118,31 @@ public class LambdaBootstrapTests
         using var json = JsonDocument.Parse(result.Payload);
         Assert.Equal(500, json.RootElement.GetProperty("statusCode").GetInt32());
         Assert.Contains("correlationId", json.RootElement.GetProperty("body").GetString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("""{"version":"2.0","routeKey":"$default","rawPath":"/probe","rawQueryString":"","headers":{},"requestContext":{"stage":"$default","requestId":"gw-1","http":{"method":"GET","path":"/probe"}},"body":"%%%","isBase64Encoded":true}""", false)]
+    [InlineData("""{"resource":"/probe","path":"/probe","httpMethod":"GET","headers":{},"requestContext":{"stage":"prod","requestId":"gw-1"},"body":"eyJ","isBase64Encoded":true}""", true)]
+    [InlineData("""{"version":"2.0","routeKey":"$default","rawPath":"/probe","rawQueryString":"","headers":{},"requestContext":{"stage":"$default","domainName":"abc.lambda-url.eu-west-1.on.aws","requestId":"r-1","http":{"method":"GET","path":"/probe"}},"body":"not*base64","isBase64Encoded":true}""", false)]
+    public async Task RunOnce_BodyFlaggedBase64ButNotBase64_Answers400WithoutRunningTheFunction(string payload, bool restV1)
+    {
+        var calls = 0;
+        using var harness = new FunctionTestHost(Manifest((_, _, _) =>
+        {
+            calls++;
+            return ValueTask.FromResult(PortableHttpResponse.Empty(200));
+        }));
+
+        var result = await RunOneAsync(harness, payload);
+
+        Assert.Equal(LambdaInvocationOutcome.Success, result.Outcome);
+        Assert.Equal(0, calls);
+        using var json = JsonDocument.Parse(result.Payload);
+        Assert.Equal(400, json.RootElement.GetProperty("statusCode").GetInt32());
+        Assert.Equal(restV1, json.RootElement.TryGetProperty("multiValueHeaders", out _));
+        using var body = JsonDocument.Parse(json.RootElement.GetProperty("body").GetString()!);
+        Assert.Equal(JsonValueKind.String, body.RootElement.GetProperty("error").ValueKind);
+        Assert.Contains("base64", body.RootElement.GetProperty("details").GetProperty("body").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

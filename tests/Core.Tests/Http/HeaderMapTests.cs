@@ -31,6 +31,55 @@ public sealed class HeaderMapTests
     }
 
     [Fact]
+    public void With_NewName_AddsItAndLeavesOriginal()
+    {
+        var original = HeaderMap.From([new("ETag", "\"1\"")]);
+        var changed = original.With("Location", "/items/1");
+        Assert.Equal(["ETag", "Location"], changed.Names);
+        Assert.Equal(["ETag"], original.Names);
+    }
+
+    [Fact]
+    public void Builder_ChangedAfterBuild_LeavesBuiltMapUnchanged()
+    {
+        var builder = new HeaderMap.Builder().Add("Vary", "Accept");
+        var built = builder.Build();
+
+        builder.Add("Vary", "Origin").Set("ETag", "\"2\"");
+        var rebuilt = builder.Build();
+
+        Assert.Equal(["Accept"], built.GetValues("Vary"));
+        Assert.False(built.Contains("ETag"));
+        Assert.Equal(["Accept", "Origin"], rebuilt.GetValues("Vary"));
+        Assert.Equal("\"2\"", rebuilt["etag"]);
+    }
+
+    [Fact]
+    public void ToBuilder_Changed_LeavesOriginalUnchanged()
+    {
+        var original = HeaderMap.From([new("Set-Cookie", "a=1"), new("ETag", "\"1\"")]);
+
+        var changed = original.ToBuilder().Add("set-cookie", "b=2").Set("etag", "\"2\"").Build();
+
+        Assert.Equal(["a=1"], original.GetValues("Set-Cookie"));
+        Assert.Equal("\"1\"", original["ETag"]);
+        Assert.Equal(["a=1", "b=2"], changed.GetValues("Set-Cookie"));
+        Assert.Equal("\"2\"", changed["ETag"]);
+    }
+
+    [Fact]
+    public void Builder_RepeatedNameInAnotherCase_KeepsFirstSpelling()
+    {
+        var headers = new HeaderMap.Builder().Add("X-Trace", "1").Add("x-trace", "2").Build();
+        Assert.Equal(["X-Trace"], headers.Names);
+        Assert.Equal(["1", "2"], headers.GetValues("X-TRACE"));
+    }
+
+    [Fact]
+    public void Build_NothingAdded_ReturnsEmpty() =>
+        Assert.Same(HeaderMap.Empty, new HeaderMap.Builder().Build());
+
+    [Fact]
     public void QueryValues_Parse_DecodesAndKeepsRepeats()
     {
         var query = QueryValues.Parse("?a=1&b=x%20y&a=2&c&d=e+f");

@@ -27,6 +27,22 @@ public sealed class HttpIdempotencyMiddlewareTests
         Assert.Single((await host.Store.ListAsync("items", 10)).Entries);
     }
 
+    [Theory]
+    [InlineData("""{"price":1,"name":"a"}""")]
+    [InlineData("""{"name":"a","price":1.00}""")]
+    [InlineData(""" { "name" : "\u0061" , "price" : 1e0 } """)]
+    public async Task Post_SameKeyBodyEqualByMeaning_ReplaysFirstResponse(string again)
+    {
+        using var host = new FunctionTestHost(PatternsApp.App);
+        var first = await host.SendAsync("POST", "/items", """{"name":"a","price":1.0}""", ("Idempotency-Key", "k1"));
+        var second = await host.SendAsync("POST", "/items", again, ("Idempotency-Key", "k1"));
+
+        Assert.Equal(201, second.StatusCode);
+        Assert.Equal("true", second.Headers[HttpIdempotencyMiddleware.ReplayedHeaderName]);
+        Assert.Equal(first.Headers["Location"], second.Headers["Location"]);
+        Assert.Single((await host.Store.ListAsync("items", 10)).Entries);
+    }
+
     [Fact]
     public async Task Post_SameKeyDifferentBody_Returns422()
     {

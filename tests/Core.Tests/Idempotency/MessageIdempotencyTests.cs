@@ -102,6 +102,41 @@ public sealed class MessageIdempotencyTests
         Assert.Equal(1, _calls);
     }
 
+    [Theory]
+    [InlineData("""{"orderId":"o-1","total":10.50}""")]
+    [InlineData("""{"total":10.5,"orderId":"o-1"}""")]
+    [InlineData(""" { "total" : 1.05e1 , "orderId" : "o-1" } """)]
+    public async Task SameKeyPayloadEqualByMeaning_IsADuplicateNotAConflict(string resent)
+    {
+        using var host = Counting(new QueueTriggerOptions { IdempotencyKey = Customer });
+
+        await host.DeliverOneAsync("fn", Message("m-1", """{"orderId":"o-1","total":10.5}"""));
+        var duplicate = await host.DeliverOneAsync("fn", Message("m-2", resent));
+
+        Assert.Equal(MessageOutcome.Success, duplicate.Outcome);
+        Assert.Empty(host.DeadLetters.Received);
+        Assert.Equal(1, _calls);
+    }
+
+    [Theory]
+    [InlineData("""{"orderId":"o-1","total":10.5}""", MessageOutcome.Success)]
+    [InlineData("""{"orderId":"o-1","total":99}""", MessageOutcome.DeadLetter)]
+    public async Task RecordWithByteHashOfEarlierVersion_ComparesTheBytes(string body, MessageOutcome expected)
+    {
+        using var host = Counting(new QueueTriggerOptions { IdempotencyKey = Customer });
+        var legacy = new IdempotencyRecord
+        {
+            State = IdempotencyRecord.Completed,
+            RequestHash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData("""{"orderId":"o-1","total":10.5}"""u8)),
+        };
+        await host.Store.InsertAsync(IdempotencyRecords.Collection, "fn:msg:o-1", JsonSerializer.SerializeToUtf8Bytes(legacy, Portable.Core.Json.CoreJsonContext.Default.IdempotencyRecord));
+
+        var settlement = await host.DeliverOneAsync("fn", Message("m-2", body));
+
+        Assert.Equal(expected, settlement.Outcome);
+        Assert.Equal(0, _calls);
+    }
+
     [Fact]
     public async Task ConcurrentDuplicateWhileInProgress_IsRetriedAndNeverRunsTwice()
     {
@@ -309,6 +344,5 @@ public sealed class MessageIdempotencyTests
         }
     }
 
-    private static string Hash(string body) =>
-        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(body)));
+    private static string Hash(string body) => IdempotencyRecords.PayloadHash(Encoding.UTF8.GetBytes(body));
 }

@@ -28,6 +28,8 @@ public sealed class ItemsApiTests : IDisposable
         Assert.Equal(201, response.StatusCode);
         var body = Json(response);
         var id = body.GetProperty("id").GetString();
+        Assert.Equal(["Content-Type", "ETag", "Location"], response.Headers.Names.Order(StringComparer.Ordinal));
+        Assert.Equal("application/json; charset=utf-8", response.Headers["Content-Type"]);
         Assert.Equal($"/items/{id}", response.Headers["Location"]);
         Assert.Matches("^\".+\"$", response.Headers["ETag"]);
         Assert.Equal("Widget", body.GetProperty("name").GetString());

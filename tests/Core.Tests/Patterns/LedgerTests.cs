@@ -8,8 +8,9 @@ using Portable.Core.Patterns;
 using Portable.Core.Patterns.Ledger;
 using Portable.Core.State;
 using Portable.Core.Tests.Messaging;
-using Portable.Testing;
 using Portable.TestKit;
+
+using Portable.Testing;
 
 namespace Portable.Core.Tests.Patterns;
 
@@ -214,6 +215,96 @@ public sealed class LedgerTests
     }
 
     [Fact]
+    public void TriggerOptions_GenericIdempotencyLayer_IsOff() =>
+        Assert.True(LedgerWriter.TriggerOptions.DisableIdempotency);
+
+    [Fact]
+    public async Task Deliver_Payment_KeepsNoGenericIdempotencyRecord()
+    {
+        using var host = new FunctionTestHost(PatternsApp.App);
+
+        await DeliverAsync(host, "m1", Pay("p1", "a1", "25"));
+        await DeliverAsync(host, "m1", Pay("p1", "a1", "25"), deliveryCount: 2);
+
+        Assert.Empty((await host.Store.ListAsync(IdempotencyRecords.Collection, 10)).Entries);
+        Assert.Equal((25m, 1, "EUR"), await AccountAsync(host, "a1"));
+    }
+
+    [Theory]
+    [InlineData("""{"paymentId":"p1","account":"a1","amount":10.50,"currency":"EUR"}""")]
+    [InlineData("""{"currency":"EUR","amount":1.05e1,"account":"a1","paymentId":"p1"}""")]
+    [InlineData("""{"paymentId":"p1","account":"a1","amount":10.5,"currency":"EUR","note":"resent"}""")]
+    public async Task ResentWithSameValuesSpelledOtherwise_IsADuplicateNotAConflict(string resent)
+    {
+        using var host = new FunctionTestHost(PatternsApp.App);
+
+        await DeliverAsync(host, "m1", Pay("p1", "a1", "10.5"));
+        var duplicate = await DeliverAsync(host, "m2", resent);
+
+        Assert.Equal(MessageOutcome.Success, duplicate.Outcome);
+        Assert.Empty(host.DeadLetters.Received);
+        Assert.Equal((10.5m, 1, "EUR"), await AccountAsync(host, "a1"));
+    }
+
+    [Fact]
+    public async Task ConflictingDuplicateRacingTheOriginal_IsDeadLetteredAndOpensNoAccount()
+    {
+        // The conflicting payment (p1 on a new account a2) is overtaken by the original (p1 on a1) just before it claims p1.
+        var raced = false;
+        using var host = Interleaved(LedgerWriter.PaymentsCollection, async other =>
+        {
+            Assert.Equal(MessageOutcome.Success, (await DeliverAsync(other, "m1", Pay("p1", "a1", "25"))).Outcome);
+            raced = true;
+        });
+
+        var conflict = await DeliverAsync(host, "m2", Pay("p1", "a2", "25"));
+
+        Assert.True(raced);
+        Assert.Equal(MessageOutcome.DeadLetter, conflict.Outcome);
+        Assert.StartsWith("Conflict: payment p1", conflict.Reason, StringComparison.Ordinal);
+        Assert.Equal((25m, 1, "EUR"), await AccountAsync(host, "a1"));
+        Assert.Equal(404, (await host.SendAsync("GET", "/accounts/a2")).StatusCode);
+    }
+
+    [Fact]
+    public async Task AccountOpenedInAnotherCurrencyMeanwhile_IsDeadLetteredAndGivesTheIdBack()
+    {
+        // Another payment opens a1 in USD between this payment's claim and its own opening of a1.
+        var raced = false;
+        using var host = Interleaved(LedgerWriter.AccountsCollection, async other =>
+        {
+            Assert.Equal(MessageOutcome.Success, (await DeliverAsync(other, "m0", Pay("p0", "a1", "5", "USD"))).Outcome);
+            raced = true;
+        });
+
+        var mismatch = await DeliverAsync(host, "m1", Pay("p1", "a1", "25", "EUR"));
+
+        Assert.True(raced);
+        Assert.Equal(MessageOutcome.DeadLetter, mismatch.Outcome);
+        Assert.Contains("holds USD", mismatch.Reason, StringComparison.Ordinal);
+        Assert.Null(await host.Store.GetAsync(LedgerWriter.PaymentsCollection, "p1"));
+        Assert.Equal(MessageOutcome.Success, (await DeliverAsync(host, "m2", Pay("p1", "a1", "25", "USD"))).Outcome);
+        Assert.Equal((30m, 2, "USD"), await AccountAsync(host, "a1"));
+    }
+
+    [Fact]
+    public async Task ClaimLeftByADeliveryThatCrashedOnACurrencyMismatch_IsGivenBackByTheRedelivery()
+    {
+        using var host = new FunctionTestHost(PatternsApp.App);
+        await DeliverAsync(host, "m0", Pay("p0", "a1", "5", "USD"));
+        var left = new Payment("p1", "a1", 25m, "EUR");
+        await host.Store.InsertAsync(LedgerWriter.PaymentsCollection, "p1", JsonSerializer.SerializeToUtf8Bytes(left, LedgerJsonContext.Default.Payment));
+
+        var redelivered = await DeliverAsync(host, "m1", Pay("p1", "a1", "25", "EUR"), deliveryCount: 2);
+        var corrected = await DeliverAsync(host, "m2", Pay("p1", "a1", "25", "USD"));
+
+        Assert.Equal(MessageOutcome.DeadLetter, redelivered.Outcome);
+        Assert.Contains("holds USD", redelivered.Reason, StringComparison.Ordinal);
+        Assert.Equal(MessageOutcome.Success, corrected.Outcome);
+        Assert.Equal((30m, 2, "USD"), await AccountAsync(host, "a1"));
+    }
+
+    [Fact]
     public async Task CurrencyMismatchOnAccount_IsDeadLettered()
     {
         using var host = new FunctionTestHost(PatternsApp.App);
@@ -291,7 +382,7 @@ public sealed class LedgerTests
     [Fact]
     public async Task CrashAfterAnyWrite_ThenRedelivery_NeitherLostNorDoubled()
     {
-        // How many writes one clean delivery makes (idempotency claim, account, entry, completion, ...).
+        // How many writes one clean delivery makes (payment claim, account, entry).
         int writes;
         {
             CrashingStateStore? counter = null;
@@ -375,6 +466,32 @@ public sealed class LedgerTests
         Assert.Null(Payment.SelectPaymentId(Encoding.UTF8.GetBytes("[]")));
         Assert.Null(Payment.SelectPaymentId(Encoding.UTF8.GetBytes("{")));
         Assert.Null(Payment.SelectPaymentId(ReadOnlyMemory<byte>.Empty));
+    }
+
+    /// <summary>A host whose first insert into <paramref name="collection"/> waits for <paramref name="interleave"/> to run another delivery on it.</summary>
+    private static FunctionTestHost Interleaved(string collection, Func<FunctionTestHost, Task> interleave)
+    {
+        FunctionTestHost? host = null;
+        var done = false;
+        host = new FunctionTestHost(PatternsApp.App, o => o.DecorateStore = s => new ObservedStateStore(s, async (written, _) =>
+        {
+            if (written == collection && !done)
+            {
+                done = true;
+                await interleave(host!);
+            }
+        }));
+        return host;
+    }
+
+    /// <summary>Calls <c>before</c> ahead of every insert, with the collection and key, to let a test interleave another delivery.</summary>
+    private sealed class ObservedStateStore(IStateStore inner, Func<string, string, Task> before) : DelegatingStateStore(inner)
+    {
+        public override async ValueTask<StateWriteResult> InsertAsync(string collection, string key, ReadOnlyMemory<byte> value, DateTimeOffset? expiresAt = null, CancellationToken cancellationToken = default)
+        {
+            await before(collection, key);
+            return await Inner.InsertAsync(collection, key, value, expiresAt, cancellationToken);
+        }
     }
 
     /// <summary>

@@ -54,7 +54,7 @@ public sealed class ItemsApi(IStateStore store, TimeProvider timeProvider)
             throw new InvalidOperationException($"Generated item id {item.Id} already exists.");
         }
 
-        return ItemResponse(201, item, written.ETag!).WithHeader("Location", $"/items/{item.Id}");
+        return ItemResponse(201, item, written.ETag!, location: $"/items/{item.Id}");
     }
 
     /// <summary><c>GET /items/{id}</c>: 200 with <c>ETag</c>, or 404.</summary>
@@ -172,8 +172,17 @@ public sealed class ItemsApi(IStateStore store, TimeProvider timeProvider)
     private static bool ETagMatches(string ifMatch, string etag) =>
         ifMatch.Split(',').Select(t => t.Trim()).Any(t => t == "*" || t.TrimStart('W', '/').Trim('"') == etag);
 
-    private static PortableHttpResponse ItemResponse(int status, Item item, string etag) =>
-        PortableHttpResponse.Json(status, item, ItemsJsonContext.Default.Item, HeaderMap.Empty.With("ETag", $"\"{etag}\""));
+    // Content-Type, ETag and (on create) Location, all in the one dictionary the builder hands over.
+    private static PortableHttpResponse ItemResponse(int status, Item item, string etag, string? location = null)
+    {
+        var headers = new HeaderMap.Builder(3).Add("ETag", $"\"{etag}\"");
+        if (location is not null)
+        {
+            headers.Add("Location", location);
+        }
+
+        return PortableHttpResponse.Json(status, item, ItemsJsonContext.Default.Item, headers);
+    }
 
     private static PortableHttpResponse NotFound(string id) => PortableHttpResponse.Error(404, $"Item '{id}' was not found.");
 

@@ -11,8 +11,10 @@ public sealed record Payment(
     [property: JsonPropertyName("currency")] string Currency)
 {
     /// <summary>
-    /// Parses and validates a message body. On failure <paramref name="error"/> says what is wrong, in words
-    /// fit for a dead-letter reason. Ids and accounts are limited to characters every store accepts as a key.
+    /// Parses and validates a message body in one pass of a <see cref="Utf8JsonReader"/> (no document is built). On
+    /// failure <paramref name="error"/> says what is wrong, in words fit for a dead-letter reason. Ids and accounts
+    /// are limited to characters every store accepts as a key. A member given twice counts as its last value, as in
+    /// <see cref="JsonElement.TryGetProperty(string, out JsonElement)"/>.
     /// </summary>
     public static bool TryParse(ReadOnlySpan<byte> body, out Payment payment, out string error)
     {
@@ -23,10 +25,57 @@ public sealed record Payment(
             return false;
         }
 
-        JsonDocument document;
+        // Null when absent or of the wrong JSON kind: both read "is required and must be a …".
+        string? paymentId = null, account = null, currency = null;
+        decimal? amount = null;
+        bool isObject;
         try
         {
-            document = JsonDocument.Parse(body.ToArray());
+            var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 64 });
+            if (!reader.Read())
+            {
+                throw new JsonException("The body holds no JSON value.");
+            }
+
+            isObject = reader.TokenType == JsonTokenType.StartObject;
+            if (isObject)
+            {
+                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                {
+                    if (reader.ValueTextEquals("paymentId"u8))
+                    {
+                        paymentId = ReadString(ref reader);
+                    }
+                    else if (reader.ValueTextEquals("account"u8))
+                    {
+                        account = ReadString(ref reader);
+                    }
+                    else if (reader.ValueTextEquals("currency"u8))
+                    {
+                        currency = ReadString(ref reader);
+                    }
+                    else if (reader.ValueTextEquals("amount"u8))
+                    {
+                        reader.Read();
+                        amount = reader.TokenType == JsonTokenType.Number && reader.TryGetDecimal(out var value) ? value : null;
+                        reader.Skip();
+                    }
+                    else
+                    {
+                        reader.Read();
+                        reader.Skip();
+                    }
+                }
+            }
+            else
+            {
+                reader.Skip();
+            }
+
+            if (reader.Read()) // the reader throws itself on anything but whitespace after the value
+            {
+                throw new JsonException("The body holds more than one JSON value.");
+            }
         }
         catch (JsonException ex)
         {
@@ -34,35 +83,43 @@ public sealed record Payment(
             return false;
         }
 
-        using (document)
+        if (!isObject)
         {
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                error = "The message body must be a JSON object.";
-                return false;
-            }
-
-            var problems = new List<string>();
-            var paymentId = ReadKey(root, "paymentId", 128, problems);
-            var account = ReadKey(root, "account", 64, problems);
-            var amount = ReadAmount(root, problems);
-            var currency = root.TryGetProperty("currency", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString()! : null;
-            if (currency is null || currency.Length != 3 || !currency.All(char.IsAsciiLetterUpper))
-            {
-                problems.Add("currency must be three capital letters");
-            }
-
-            if (problems.Count > 0)
-            {
-                error = "Invalid payment: " + string.Join("; ", problems) + ".";
-                return false;
-            }
-
-            payment = new Payment(paymentId!, account!, amount, currency!);
-            error = string.Empty;
-            return true;
+            error = "The message body must be a JSON object.";
+            return false;
         }
+
+        var problems = new List<string>();
+        CheckKey(paymentId, "paymentId", 128, problems);
+        CheckKey(account, "account", 64, problems);
+        CheckAmount(amount, problems);
+        if (currency is null || currency.Length != 3 || !currency.All(char.IsAsciiLetterUpper))
+        {
+            problems.Add("currency must be three capital letters");
+        }
+
+        if (problems.Count > 0)
+        {
+            error = "Invalid payment: " + string.Join("; ", problems) + ".";
+            return false;
+        }
+
+        payment = new Payment(paymentId!, account!, decimal.Round(amount!.Value, 2), currency!);
+        error = string.Empty;
+        return true;
+    }
+
+    // Moves to the member's value: its text when it is a string, null (and skipped) when it is anything else.
+    private static string? ReadString(ref Utf8JsonReader reader)
+    {
+        reader.Read();
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            return reader.GetString();
+        }
+
+        reader.Skip();
+        return null;
     }
 
     /// <summary>The <c>paymentId</c> of a body, or null when there is none to read (the message id is used then).</summary>
@@ -90,45 +147,35 @@ public sealed record Payment(
         }
     }
 
-    private static string? ReadKey(JsonElement root, string name, int maxLength, List<string> problems)
+    private static void CheckKey(string? text, string name, int maxLength, List<string> problems)
     {
-        if (!root.TryGetProperty(name, out var value) || value.ValueKind != JsonValueKind.String)
+        if (text is null)
         {
             problems.Add($"{name} is required and must be a string");
-            return null;
         }
-
-        var text = value.GetString()!;
-        if (!IsKey(text, maxLength))
+        else if (!IsKey(text, maxLength))
         {
             problems.Add($"{name} must be 1 to {maxLength} letters, digits, '-', '_' or '.'");
-            return null;
         }
-
-        return text;
     }
 
     private static bool IsKey(string text, int maxLength) =>
         text.Length >= 1 && text.Length <= maxLength && text.All(ch => char.IsAsciiLetterOrDigit(ch) || ch is '-' or '_' or '.');
 
-    private static decimal ReadAmount(JsonElement root, List<string> problems)
+    private static void CheckAmount(decimal? amount, List<string> problems)
     {
-        if (!root.TryGetProperty("amount", out var value) || value.ValueKind != JsonValueKind.Number || !value.TryGetDecimal(out var amount))
+        if (amount is not { } value)
         {
             problems.Add("amount is required and must be a number");
-            return 0;
         }
-
-        if (amount <= 0)
+        else if (value <= 0)
         {
             problems.Add("amount must be greater than 0");
         }
-        else if (decimal.Round(amount, 2) != amount)
+        else if (decimal.Round(value, 2) != value)
         {
             problems.Add("amount must have at most 2 decimal places");
         }
-
-        return decimal.Round(amount, 2);
     }
 }
 
