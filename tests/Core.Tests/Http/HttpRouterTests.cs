@@ -38,22 +38,14 @@ public sealed class HttpRouterTests
     }
 
     [Theory]
-    [InlineData("/items/a%2Fb", "a/b")]
-    [InlineData("/ITEMS/a+b/", "a+b")]
-    [InlineData("/items/caf%C3%A9", "café")]
+    [InlineData("/things/a%2Fb", "a/b")]
+    [InlineData("/THINGS/a+b/", "a+b")]
+    [InlineData("/things/caf%C3%A9", "café")]
     public void Resolve_EncodedPath_CapturesTheDecodedSegment(string path, string id)
     {
         var match = _router.Resolve("GET", path);
-        Assert.Equal("items-api", match.Function?.Name);
+        Assert.Equal("things", match.Function?.Name);
         Assert.Equal(id, match.Values!["id"]);
-    }
-
-    [Fact]
-    public void Resolve_PathOfAnotherFunction_FindsThatFunction()
-    {
-        var match = _router.Resolve("GET", "/accounts/acc-1");
-        Assert.Equal("accounts-api", match.Function?.Name);
-        Assert.Equal("acc-1", match.Values!["account"]);
     }
 
     [Fact]
