@@ -1,14 +1,13 @@
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Portable.Aws.Events;
 using Portable.Aws.Logging;
 using Portable.Aws.Messaging;
 using Portable.Aws.Runtime;
 using Portable.Aws.State;
 using Portable.Core.App;
 using Portable.Core.Functions;
-using Portable.Core.Invocation;
-using Portable.Core.Messaging;
 using Portable.Core.Settings;
 using Portable.Core.State;
 
@@ -19,7 +18,7 @@ namespace Portable.Aws;
 /// <c>_HANDLER</c>, composes the app's services, then serves invocations through the Runtime API until SIGTERM.
 /// The single entry point, as <c>LambdaBootstrapBuilder</c> is in Amazon's RuntimeSupport.
 /// </summary>
-public static class LambdaHost
+public static partial class LambdaHost
 {
     /// <summary>Runs <paramref name="app"/> as a Lambda function; returns the process exit code.</summary>
     public static async Task<int> RunAsync(FunctionApp app)
@@ -41,7 +40,7 @@ public static class LambdaHost
         });
 
         var handler = Environment.GetEnvironmentVariable("_HANDLER");
-        if (!LambdaBootstrap.TryResolveHandler(handler, app.Manifest, out var function, out var initError))
+        if (!LambdaBootstrap.TryResolveHandler(handler, app.Manifest, LambdaTriggerMapper.Default, out var function, out var mapper, out var initError))
         {
             return await FailInitAsync(client, initError, shutdown.Token).ConfigureAwait(false);
         }
@@ -78,11 +77,8 @@ public static class LambdaHost
         LambdaBootstrap bootstrap;
         try
         {
-            // Builds the singletons the function needs, once: an HTTP function answers API Gateway / Function URL events,
-            // a queue function answers SQS events with batchItemFailures.
-            bootstrap = function.Trigger is QueueTrigger
-                ? new LambdaBootstrap(client, provider.GetRequiredService<MessageInvoker>(), function, log, id => logs.RequestId = id)
-                : new LambdaBootstrap(client, provider.GetRequiredService<HttpInvoker>(), log, id => logs.RequestId = id);
+            // The function's trigger kind chose its mapper; binding builds the singletons it needs, once.
+            bootstrap = new LambdaBootstrap(client, mapper.Bind(function, provider, log), log, id => logs.RequestId = id);
         }
         catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or SettingsException)
         {
@@ -100,7 +96,7 @@ public static class LambdaHost
         }
         catch (Exception ex) when (ex is RuntimeApiException or HttpRequestException)
         {
-            log.LogCritical(ex, "The Runtime API failed; exiting so Lambda replaces this environment");
+            LogRuntimeApiFailed(log, ex);
             return 1;
         }
     }
@@ -144,4 +140,7 @@ public static class LambdaHost
         await client.PostInitErrorAsync(error, cancellationToken).ConfigureAwait(false);
         return 1;
     }
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Critical, Message = "The Runtime API failed; exiting so Lambda replaces this environment")]
+    private static partial void LogRuntimeApiFailed(ILogger logger, Exception exception);
 }

@@ -27,7 +27,7 @@ public class LambdaBootstrapTests
     {
         await using var emulator = await LambdaRuntimeApiEmulator.StartAsync(new LambdaRuntimeApiEmulatorOptions { TimeProvider = new FakeTimeProvider(Start) });
         using var client = new RuntimeApiClient(emulator.RuntimeApi);
-        var bootstrap = new LambdaBootstrap(client, harness.Invoker, NullLogger.Instance);
+        var bootstrap = new LambdaBootstrap(client, Portable.Aws.Events.HttpTriggerMapper.Answer(harness.Invoker, NullLogger.Instance), NullLogger.Instance);
         var invocation = emulator.InvokeAsync((request ?? new LambdaInvocationRequest { Payload = default }) with { Payload = Encoding.UTF8.GetBytes(payload), Timeout = TimeSpan.FromSeconds(10) });
         var run = bootstrap.RunOnceAsync(CancellationToken.None);
         if (whileRunning is not null)
