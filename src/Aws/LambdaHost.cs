@@ -20,6 +20,8 @@ namespace Portable.Aws;
 /// </summary>
 public static partial class LambdaHost
 {
+    private const string InitFailedType = "Runtime.InitFailed";
+
     /// <summary>Runs <paramref name="app"/> as a Lambda function; returns the process exit code.</summary>
     public static async Task<int> RunAsync(FunctionApp app)
     {
@@ -45,10 +47,15 @@ public static partial class LambdaHost
             return await FailInitAsync(client, initError, shutdown.Token).ConfigureAwait(false);
         }
 
-        var logs = new JsonLinesLoggerProvider(TimeProvider.System)
+        JsonLinesLoggerProvider logs;
+        try
         {
-            MinimumLevel = JsonLinesLoggerProvider.MinimumLevelFrom(Environment.GetEnvironmentVariable("AWS_LAMBDA_LOG_LEVEL")),
-        };
+            logs = new JsonLinesLoggerProvider(TimeProvider.System) { MinimumLevel = LambdaLogLevel.From(HostSettings.Environment) };
+        }
+        catch (SettingsException ex)
+        {
+            return await FailInitAsync(client, new LambdaError(InitFailedType, ex.Message), shutdown.Token).ConfigureAwait(false);
+        }
 
         // One provider behind a small factory rather than AddLogging: nothing resolves ILogger<T>, and the options, filter
         // rules and open generics AddLogging brings cost every Native AOT cold start milliseconds of reflection and type loading.
@@ -65,11 +72,11 @@ public static partial class LambdaHost
         }
         catch (SettingsException ex)
         {
-            return await FailInitAsync(client, new LambdaError("Runtime.InitFailed", ex.Message), shutdown.Token).ConfigureAwait(false);
+            return await FailInitAsync(client, new LambdaError(InitFailedType, ex.Message), shutdown.Token).ConfigureAwait(false);
         }
         catch (StateStoreUnreachableException ex)
         {
-            return await FailInitAsync(client, new LambdaError("Runtime.InitFailed", ex.Message), shutdown.Token).ConfigureAwait(false);
+            return await FailInitAsync(client, new LambdaError(InitFailedType, ex.Message), shutdown.Token).ConfigureAwait(false);
         }
 
         await using var provider = services.BuildServiceProvider();
@@ -82,7 +89,7 @@ public static partial class LambdaHost
         }
         catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or SettingsException)
         {
-            return await FailInitAsync(client, new LambdaError("Runtime.InitFailed", $"Function '{function.Name}' could not start: {ex.Message}"), shutdown.Token).ConfigureAwait(false);
+            return await FailInitAsync(client, new LambdaError(InitFailedType, $"Function '{function.Name}' could not start: {ex.Message}"), shutdown.Token).ConfigureAwait(false);
         }
 
         try
@@ -107,10 +114,11 @@ public static partial class LambdaHost
     /// local engine), SQS for publishing and for the <c>&lt;queue&gt;-dlq</c> dead letters (the client is built on first
     /// use), throttling and 5xx as transient faults.
     /// </summary>
+    /// <exception cref="SettingsException">A setting is unusable.</exception>
     internal static CloudServices Cloud(HostSettings settings)
     {
-        var dynamo = settings.Text(DynamoDbStateStoreOptions.TableVariable) is not null ? DynamoDbStateStoreOptions.FromEnvironment() : null;
-        var sqs = SqsPublisherOptions.FromEnvironment();
+        var dynamo = settings.Text(DynamoDbStateStoreOptions.TableVariable) is not null ? DynamoDbStateStoreOptions.From(settings) : null;
+        var sqs = SqsPublisherOptions.From(settings);
         return new CloudServices
         {
             OpenStateStore = dynamo is null

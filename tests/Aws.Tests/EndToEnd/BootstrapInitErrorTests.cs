@@ -3,10 +3,10 @@ using Portable.Local.Emulators.Aws;
 
 namespace Portable.Aws.Tests.EndToEnd;
 
-/// <summary>A bootstrap that cannot pick its function reports <c>/runtime/init/error</c> and exits non-zero.</summary>
+/// <summary>A bootstrap that cannot pick its function, or is given an unusable setting, reports <c>/runtime/init/error</c> and exits non-zero.</summary>
 public class BootstrapInitErrorTests
 {
-    private static async Task AssertInitErrorAsync(string? handler, string expectedType)
+    private static async Task AssertInitErrorAsync(string? handler, string expectedType, string expectedMessage, IDictionary<string, string?>? environment = null)
     {
         await using var lambda = await LambdaRuntimeApiEmulator.StartAsync();
         await using var function = LambdaFunctionProcess.Start(new LambdaFunctionProcessOptions
@@ -15,6 +15,7 @@ public class BootstrapInitErrorTests
             RuntimeApi = lambda.RuntimeApi,
             Handler = handler,
             FunctionName = "items-api",
+            Environment = environment ?? new Dictionary<string, string?>(),
         });
         using var timeout = new CancellationTokenSource(BootstrapProcessFixture.StartupTimeout);
 
@@ -27,15 +28,36 @@ public class BootstrapInitErrorTests
         Assert.Equal("application/vnd.aws.lambda.error+json", error.ContentType);
         using var json = JsonDocument.Parse(error.Body);
         Assert.Equal(expectedType, json.RootElement.GetProperty("errorType").GetString());
-        Assert.Contains("items-api", json.RootElement.GetProperty("errorMessage").GetString(), StringComparison.Ordinal);
+        Assert.Contains(expectedMessage, json.RootElement.GetProperty("errorMessage").GetString(), StringComparison.Ordinal);
         Assert.Equal(0, json.RootElement.GetProperty("stackTrace").GetArrayLength());
         Assert.Equal(LambdaInvocationOutcome.InitError, invoke.Outcome);
         Assert.Equal(expectedType, invoke.ErrorType);
     }
 
     [Fact]
-    public Task Start_MissingHandler_PostsInitErrorAndExitsNonZero() => AssertInitErrorAsync(null, "Runtime.MissingHandler");
+    public Task Start_MissingHandler_PostsInitErrorAndExitsNonZero() => AssertInitErrorAsync(null, "Runtime.MissingHandler", "items-api");
 
     [Fact]
-    public Task Start_UnknownHandler_PostsInitErrorAndExitsNonZero() => AssertInitErrorAsync("no-such-function", "Runtime.UnknownHandler");
+    public Task Start_UnknownHandler_PostsInitErrorAndExitsNonZero() => AssertInitErrorAsync("no-such-function", "Runtime.UnknownHandler", "items-api");
+
+    [Fact]
+    public Task Start_SqsEndpointNotAUrl_PostsInitErrorNamingVariableValueAndWhatIsAccepted() => AssertInitErrorAsync(
+        "items-api",
+        "Runtime.InitFailed",
+        "AWS_ENDPOINT_URL_SQS='not a url' is not valid: expected an absolute http:// or https:// URL.",
+        new Dictionary<string, string?> { ["AWS_ENDPOINT_URL_SQS"] = "not a url" });
+
+    [Fact]
+    public Task Start_DynamoDbEndpointNotAUrl_PostsInitError() => AssertInitErrorAsync(
+        "items-api",
+        "Runtime.InitFailed",
+        "PORTABLE_DYNAMODB_ENDPOINT='localhost:8000' is not valid: expected an absolute http:// or https:// URL.",
+        new Dictionary<string, string?> { ["PORTABLE_DYNAMODB_TABLE"] = "PortableState", ["PORTABLE_DYNAMODB_ENDPOINT"] = "localhost:8000" });
+
+    [Fact]
+    public Task Start_UnknownLogLevel_PostsInitError() => AssertInitErrorAsync(
+        "items-api",
+        "Runtime.InitFailed",
+        "AWS_LAMBDA_LOG_LEVEL='verbose' is not valid: expected one of Lambda's log levels, TRACE, DEBUG, INFO, WARN, ERROR, FATAL.",
+        new Dictionary<string, string?> { ["AWS_LAMBDA_LOG_LEVEL"] = "verbose" });
 }
