@@ -109,38 +109,67 @@ public static partial class LambdaHost
     }
 
     /// <summary>
-    /// The AWS pieces of the composition root: DynamoDB when <c>PORTABLE_DYNAMODB_TABLE</c> names a table (the
-    /// in-memory default serves one instance only; the table is created only against an endpoint override, i.e. a
-    /// local engine), SQS for publishing and for the <c>&lt;queue&gt;-dlq</c> dead letters (the client is built on first
-    /// use), throttling and 5xx as transient faults.
+    /// The AWS pieces of the composition root, each only when the bootstrap was published with it
+    /// (<see cref="AwsServices"/>): DynamoDB when <c>PORTABLE_DYNAMODB_TABLE</c> names a table (the in-memory default
+    /// serves one instance only; the table is created only against an endpoint override, i.e. a local engine), SQS for
+    /// publishing and for the <c>&lt;queue&gt;-dlq</c> dead letters (the client is built on first use), throttling and
+    /// 5xx as transient faults.
     /// </summary>
-    /// <exception cref="SettingsException">A setting is unusable.</exception>
+    /// <exception cref="SettingsException">A setting is unusable, or asks for a service the bootstrap was published without.</exception>
     internal static CloudServices Cloud(HostSettings settings)
     {
-        var dynamo = settings.Text(DynamoDbStateStoreOptions.TableVariable) is not null ? DynamoDbStateStoreOptions.From(settings) : null;
+        ArgumentNullException.ThrowIfNull(settings);
+
+        // Each guard is a feature switch read directly, so that when it is off the trimmer drops the branch and the SDK behind it.
+        var stateStore = AwsServices.IsDynamoDbSupported ? DynamoDbStateStore(settings) : RefuseDynamoDbTable(settings);
+        if (!AwsServices.IsSqsSupported)
+        {
+            return new CloudServices { OpenStateStore = stateStore, IsTransient = AwsServices.IsDynamoDbSupported ? IsTransientFault : null };
+        }
+
         var sqs = SqsPublisherOptions.From(settings);
         return new CloudServices
         {
-            OpenStateStore = dynamo is null
-                ? null
-                : async (time, ct) =>
-                {
-                    try
-                    {
-                        return await DynamoDbStateStoreOptions.CreateAsync(dynamo, time, ensureTable: dynamo.ServiceUrl is not null, ct).ConfigureAwait(false);
-                    }
-                    catch (Exception ex) when (ex is Amazon.Runtime.AmazonServiceException or Amazon.Runtime.AmazonClientException or HttpRequestException)
-                    {
-                        throw new StateStoreUnreachableException($"The DynamoDB state store (table {dynamo.TableName}) could not be reached: {ex.Message}", ex);
-                    }
-                },
+            OpenStateStore = stateStore,
             Services = services => services.AddSingleton(_ => new SqsPublisher(sqs)),
             Publisher = sp => sp.GetRequiredService<SqsPublisher>(),
             DeadLetters = sp => new SqsDeadLetterSink(sp.GetRequiredService<SqsPublisher>()),
-            IsTransient = e => e is Amazon.Runtime.AmazonServiceException { StatusCode: System.Net.HttpStatusCode.RequestTimeout or System.Net.HttpStatusCode.TooManyRequests or >= System.Net.HttpStatusCode.InternalServerError }
-                or Amazon.DynamoDBv2.Model.ProvisionedThroughputExceededException or Amazon.DynamoDBv2.Model.RequestLimitExceededException,
+            IsTransient = IsTransientFault,
         };
     }
+
+    private static Func<TimeProvider, CancellationToken, Task<IStateStore>>? DynamoDbStateStore(HostSettings settings)
+    {
+        if (settings.Text(DynamoDbStateStoreOptions.TableVariable) is null)
+        {
+            return null;
+        }
+
+        var dynamo = DynamoDbStateStoreOptions.From(settings);
+        return async (time, ct) =>
+        {
+            try
+            {
+                return await DynamoDbStateStoreOptions.CreateAsync(dynamo, time, ensureTable: dynamo.ServiceUrl is not null, ct).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is Amazon.Runtime.AmazonServiceException or Amazon.Runtime.AmazonClientException or HttpRequestException)
+            {
+                throw new StateStoreUnreachableException($"The DynamoDB state store (table {dynamo.TableName}) could not be reached: {ex.Message}", ex);
+            }
+        };
+    }
+
+    private static Func<TimeProvider, CancellationToken, Task<IStateStore>>? RefuseDynamoDbTable(HostSettings settings) =>
+        settings.Text(DynamoDbStateStoreOptions.TableVariable) is { } table
+            ? throw new SettingsException(
+                $"{DynamoDbStateStoreOptions.TableVariable}='{table}' asks for the DynamoDB state store, but this bootstrap was published without it: "
+                + "publish with -p:PortableAwsServices=all (the default) or one that includes dynamodb, or unset the variable to use the in-memory store.")
+            : null;
+
+    // Throttling and 5xx from any AWS service, and DynamoDB's own capacity faults when it is built in.
+    private static bool IsTransientFault(Exception e) =>
+        e is Amazon.Runtime.AmazonServiceException { StatusCode: System.Net.HttpStatusCode.RequestTimeout or System.Net.HttpStatusCode.TooManyRequests or >= System.Net.HttpStatusCode.InternalServerError }
+        || (AwsServices.IsDynamoDbSupported && e is Amazon.DynamoDBv2.Model.ProvisionedThroughputExceededException or Amazon.DynamoDBv2.Model.RequestLimitExceededException);
 
     private static async Task<int> FailInitAsync(RuntimeApiClient client, LambdaError error, CancellationToken cancellationToken)
     {
