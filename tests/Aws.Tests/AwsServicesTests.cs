@@ -18,6 +18,15 @@ public sealed class AwsServicesTests : IDisposable
         AppContext.SetSwitch(AwsServices.SqsSwitch, true);
     }
 
+    private static void AssertPieces(Portable.Core.App.CloudServices cloud, bool stateStore, bool sqs, bool transientFaults)
+    {
+        Assert.Equal(stateStore, cloud.OpenStateStore is not null);
+        Assert.Equal(sqs, cloud.Services is not null);
+        Assert.Equal(sqs, cloud.Publisher is not null);
+        Assert.Equal(sqs, cloud.DeadLetters is not null);
+        Assert.Equal(transientFaults, cloud.IsTransient is not null);
+    }
+
     private static void Publish(bool dynamoDb, bool sqs)
     {
         AppContext.SetSwitch(AwsServices.DynamoDbSwitch, dynamoDb);
@@ -30,10 +39,7 @@ public sealed class AwsServicesTests : IDisposable
         var cloud = LambdaHost.Cloud(NoSettings);
 
         Assert.True(AwsServices.IsDynamoDbSupported && AwsServices.IsSqsSupported);
-        Assert.NotNull(cloud.Publisher);
-        Assert.NotNull(cloud.DeadLetters);
-        Assert.NotNull(cloud.IsTransient);
-        Assert.Null(cloud.OpenStateStore); // no PORTABLE_DYNAMODB_TABLE: the in-memory store
+        AssertPieces(cloud, stateStore: false, sqs: true, transientFaults: true); // no PORTABLE_DYNAMODB_TABLE: the in-memory store
     }
 
     [Fact]
@@ -43,11 +49,7 @@ public sealed class AwsServicesTests : IDisposable
 
         var cloud = LambdaHost.Cloud(new HostSettings(name => name == DynamoDbStateStoreOptions.TableVariable ? "Orders" : null));
 
-        Assert.NotNull(cloud.OpenStateStore);
-        Assert.Null(cloud.Publisher);
-        Assert.Null(cloud.DeadLetters);
-        Assert.Null(cloud.Services);
-        Assert.NotNull(cloud.IsTransient);
+        AssertPieces(cloud, stateStore: true, sqs: false, transientFaults: true);
     }
 
     [Fact]
@@ -57,10 +59,7 @@ public sealed class AwsServicesTests : IDisposable
 
         var cloud = LambdaHost.Cloud(new HostSettings(name => name == "AWS_ENDPOINT_URL_SQS" ? "not a url" : null));
 
-        Assert.Null(cloud.OpenStateStore);
-        Assert.Null(cloud.Publisher);
-        Assert.Null(cloud.DeadLetters);
-        Assert.Null(cloud.IsTransient);
+        AssertPieces(cloud, stateStore: false, sqs: false, transientFaults: false);
     }
 
     [Fact]

@@ -40,24 +40,13 @@ public class BootstrapInitErrorTests
     [Fact]
     public Task Start_UnknownHandler_PostsInitErrorAndExitsNonZero() => AssertInitErrorAsync("no-such-function", "Runtime.UnknownHandler", "items-api");
 
-    [Fact]
-    public Task Start_SqsEndpointNotAUrl_PostsInitErrorNamingVariableValueAndWhatIsAccepted() => AssertInitErrorAsync(
+    [Theory]
+    [InlineData("AWS_ENDPOINT_URL_SQS=not a url", "AWS_ENDPOINT_URL_SQS='not a url' is not valid: expected an absolute http:// or https:// URL.")]
+    [InlineData("PORTABLE_DYNAMODB_TABLE=PortableState;PORTABLE_DYNAMODB_ENDPOINT=localhost:8000", "PORTABLE_DYNAMODB_ENDPOINT='localhost:8000' is not valid: expected an absolute http:// or https:// URL.")]
+    [InlineData("AWS_LAMBDA_LOG_LEVEL=verbose", "AWS_LAMBDA_LOG_LEVEL='verbose' is not valid: expected one of Lambda's log levels, TRACE, DEBUG, INFO, WARN, ERROR, FATAL.")]
+    public Task Start_UnusableSetting_PostsInitErrorNamingVariableValueAndWhatIsAccepted(string environment, string expectedMessage) => AssertInitErrorAsync(
         "items-api",
         "Runtime.InitFailed",
-        "AWS_ENDPOINT_URL_SQS='not a url' is not valid: expected an absolute http:// or https:// URL.",
-        new Dictionary<string, string?> { ["AWS_ENDPOINT_URL_SQS"] = "not a url" });
-
-    [Fact]
-    public Task Start_DynamoDbEndpointNotAUrl_PostsInitError() => AssertInitErrorAsync(
-        "items-api",
-        "Runtime.InitFailed",
-        "PORTABLE_DYNAMODB_ENDPOINT='localhost:8000' is not valid: expected an absolute http:// or https:// URL.",
-        new Dictionary<string, string?> { ["PORTABLE_DYNAMODB_TABLE"] = "PortableState", ["PORTABLE_DYNAMODB_ENDPOINT"] = "localhost:8000" });
-
-    [Fact]
-    public Task Start_UnknownLogLevel_PostsInitError() => AssertInitErrorAsync(
-        "items-api",
-        "Runtime.InitFailed",
-        "AWS_LAMBDA_LOG_LEVEL='verbose' is not valid: expected one of Lambda's log levels, TRACE, DEBUG, INFO, WARN, ERROR, FATAL.",
-        new Dictionary<string, string?> { ["AWS_LAMBDA_LOG_LEVEL"] = "verbose" });
+        expectedMessage,
+        environment.Split(';').Select(v => v.Split('=', 2)).ToDictionary(v => v[0], string? (v) => v[1]));
 }
