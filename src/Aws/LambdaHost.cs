@@ -1,14 +1,13 @@
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Portable.Aws.Events;
 using Portable.Aws.Logging;
 using Portable.Aws.Messaging;
 using Portable.Aws.Runtime;
 using Portable.Aws.State;
 using Portable.Core.App;
 using Portable.Core.Functions;
-using Portable.Core.Invocation;
-using Portable.Core.Messaging;
 using Portable.Core.Settings;
 using Portable.Core.State;
 
@@ -21,6 +20,8 @@ namespace Portable.Aws;
 /// </summary>
 public static partial class LambdaHost
 {
+    private const string InitFailedType = "Runtime.InitFailed";
+
     /// <summary>Runs <paramref name="app"/> as a Lambda function; returns the process exit code.</summary>
     public static async Task<int> RunAsync(FunctionApp app)
     {
@@ -41,15 +42,20 @@ public static partial class LambdaHost
         });
 
         var handler = Environment.GetEnvironmentVariable("_HANDLER");
-        if (!LambdaBootstrap.TryResolveHandler(handler, app.Manifest, out var function, out var initError))
+        if (!LambdaBootstrap.TryResolveHandler(handler, app.Manifest, LambdaTriggerMapper.Default, out var function, out var mapper, out var initError))
         {
             return await FailInitAsync(client, initError, shutdown.Token).ConfigureAwait(false);
         }
 
-        var logs = new JsonLinesLoggerProvider(TimeProvider.System)
+        JsonLinesLoggerProvider logs;
+        try
         {
-            MinimumLevel = JsonLinesLoggerProvider.MinimumLevelFrom(Environment.GetEnvironmentVariable("AWS_LAMBDA_LOG_LEVEL")),
-        };
+            logs = new JsonLinesLoggerProvider(TimeProvider.System) { MinimumLevel = LambdaLogLevel.From(HostSettings.Environment) };
+        }
+        catch (SettingsException ex)
+        {
+            return await FailInitAsync(client, new LambdaError(InitFailedType, ex.Message), shutdown.Token).ConfigureAwait(false);
+        }
 
         // One provider behind a small factory rather than AddLogging: nothing resolves ILogger<T>, and the options, filter
         // rules and open generics AddLogging brings cost every Native AOT cold start milliseconds of reflection and type loading.
@@ -66,11 +72,11 @@ public static partial class LambdaHost
         }
         catch (SettingsException ex)
         {
-            return await FailInitAsync(client, new LambdaError("Runtime.InitFailed", ex.Message), shutdown.Token).ConfigureAwait(false);
+            return await FailInitAsync(client, new LambdaError(InitFailedType, ex.Message), shutdown.Token).ConfigureAwait(false);
         }
         catch (StateStoreUnreachableException ex)
         {
-            return await FailInitAsync(client, new LambdaError("Runtime.InitFailed", ex.Message), shutdown.Token).ConfigureAwait(false);
+            return await FailInitAsync(client, new LambdaError(InitFailedType, ex.Message), shutdown.Token).ConfigureAwait(false);
         }
 
         await using var provider = services.BuildServiceProvider();
@@ -78,15 +84,12 @@ public static partial class LambdaHost
         LambdaBootstrap bootstrap;
         try
         {
-            // Builds the singletons the function needs, once: an HTTP function answers API Gateway / Function URL events,
-            // a queue function answers SQS events with batchItemFailures.
-            bootstrap = function.Trigger is QueueTrigger
-                ? new LambdaBootstrap(client, provider.GetRequiredService<MessageInvoker>(), function, log, id => logs.RequestId = id)
-                : new LambdaBootstrap(client, provider.GetRequiredService<HttpInvoker>(), log, id => logs.RequestId = id);
+            // The function's trigger kind chose its mapper; binding builds the singletons it needs, once.
+            bootstrap = new LambdaBootstrap(client, mapper.Bind(function, provider, log), log, id => logs.RequestId = id);
         }
         catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or SettingsException)
         {
-            return await FailInitAsync(client, new LambdaError("Runtime.InitFailed", $"Function '{function.Name}' could not start: {ex.Message}"), shutdown.Token).ConfigureAwait(false);
+            return await FailInitAsync(client, new LambdaError(InitFailedType, $"Function '{function.Name}' could not start: {ex.Message}"), shutdown.Token).ConfigureAwait(false);
         }
 
         try
@@ -106,37 +109,67 @@ public static partial class LambdaHost
     }
 
     /// <summary>
-    /// The AWS pieces of the composition root: DynamoDB when <c>PORTABLE_DYNAMODB_TABLE</c> names a table (the
-    /// in-memory default serves one instance only; the table is created only against an endpoint override, i.e. a
-    /// local engine), SQS for publishing and for the <c>&lt;queue&gt;-dlq</c> dead letters (the client is built on first
-    /// use), throttling and 5xx as transient faults.
+    /// The AWS pieces of the composition root, each only when the bootstrap was published with it
+    /// (<see cref="AwsServices"/>): DynamoDB when <c>PORTABLE_DYNAMODB_TABLE</c> names a table (the in-memory default
+    /// serves one instance only; the table is created only against an endpoint override, i.e. a local engine), SQS for
+    /// publishing and for the <c>&lt;queue&gt;-dlq</c> dead letters (the client is built on first use), throttling and
+    /// 5xx as transient faults.
     /// </summary>
+    /// <exception cref="SettingsException">A setting is unusable, or asks for a service the bootstrap was published without.</exception>
     internal static CloudServices Cloud(HostSettings settings)
     {
-        var dynamo = settings.Text(DynamoDbStateStoreOptions.TableVariable) is not null ? DynamoDbStateStoreOptions.FromEnvironment() : null;
-        var sqs = SqsPublisherOptions.FromEnvironment();
+        ArgumentNullException.ThrowIfNull(settings);
+
+        // Each guard is a feature switch read directly, so that when it is off the trimmer drops the branch and the SDK behind it.
+        var stateStore = AwsServices.IsDynamoDbSupported ? DynamoDbStateStore(settings) : RefuseDynamoDbTable(settings);
+        if (!AwsServices.IsSqsSupported)
+        {
+            return new CloudServices { OpenStateStore = stateStore, IsTransient = AwsServices.IsDynamoDbSupported ? IsTransientFault : null };
+        }
+
+        var sqs = SqsPublisherOptions.From(settings);
         return new CloudServices
         {
-            OpenStateStore = dynamo is null
-                ? null
-                : async (time, ct) =>
-                {
-                    try
-                    {
-                        return await DynamoDbStateStoreOptions.CreateAsync(dynamo, time, ensureTable: dynamo.ServiceUrl is not null, ct).ConfigureAwait(false);
-                    }
-                    catch (Exception ex) when (ex is Amazon.Runtime.AmazonServiceException or Amazon.Runtime.AmazonClientException or HttpRequestException)
-                    {
-                        throw new StateStoreUnreachableException($"The DynamoDB state store (table {dynamo.TableName}) could not be reached: {ex.Message}", ex);
-                    }
-                },
+            OpenStateStore = stateStore,
             Services = services => services.AddSingleton(_ => new SqsPublisher(sqs)),
             Publisher = sp => sp.GetRequiredService<SqsPublisher>(),
             DeadLetters = sp => new SqsDeadLetterSink(sp.GetRequiredService<SqsPublisher>()),
-            IsTransient = e => e is Amazon.Runtime.AmazonServiceException { StatusCode: System.Net.HttpStatusCode.RequestTimeout or System.Net.HttpStatusCode.TooManyRequests or >= System.Net.HttpStatusCode.InternalServerError }
-                or Amazon.DynamoDBv2.Model.ProvisionedThroughputExceededException or Amazon.DynamoDBv2.Model.RequestLimitExceededException,
+            IsTransient = IsTransientFault,
         };
     }
+
+    private static Func<TimeProvider, CancellationToken, Task<IStateStore>>? DynamoDbStateStore(HostSettings settings)
+    {
+        if (settings.Text(DynamoDbStateStoreOptions.TableVariable) is null)
+        {
+            return null;
+        }
+
+        var dynamo = DynamoDbStateStoreOptions.From(settings);
+        return async (time, ct) =>
+        {
+            try
+            {
+                return await DynamoDbStateStoreOptions.CreateAsync(dynamo, time, ensureTable: dynamo.ServiceUrl is not null, ct).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is Amazon.Runtime.AmazonServiceException or Amazon.Runtime.AmazonClientException or HttpRequestException)
+            {
+                throw new StateStoreUnreachableException($"The DynamoDB state store (table {dynamo.TableName}) could not be reached: {ex.Message}", ex);
+            }
+        };
+    }
+
+    private static Func<TimeProvider, CancellationToken, Task<IStateStore>>? RefuseDynamoDbTable(HostSettings settings) =>
+        settings.Text(DynamoDbStateStoreOptions.TableVariable) is { } table
+            ? throw new SettingsException(
+                $"{DynamoDbStateStoreOptions.TableVariable}='{table}' asks for the DynamoDB state store, but this bootstrap was published without it: "
+                + "publish with -p:PortableAwsServices=all (the default) or one that includes dynamodb, or unset the variable to use the in-memory store.")
+            : null;
+
+    // Throttling and 5xx from any AWS service, and DynamoDB's own capacity faults when it is built in.
+    private static bool IsTransientFault(Exception e) =>
+        e is Amazon.Runtime.AmazonServiceException { StatusCode: System.Net.HttpStatusCode.RequestTimeout or System.Net.HttpStatusCode.TooManyRequests or >= System.Net.HttpStatusCode.InternalServerError }
+        || (AwsServices.IsDynamoDbSupported && e is Amazon.DynamoDBv2.Model.ProvisionedThroughputExceededException or Amazon.DynamoDBv2.Model.RequestLimitExceededException);
 
     private static async Task<int> FailInitAsync(RuntimeApiClient client, LambdaError error, CancellationToken cancellationToken)
     {
@@ -145,6 +178,6 @@ public static partial class LambdaHost
         return 1;
     }
 
-    [LoggerMessage(EventId = 3901, Level = LogLevel.Critical, Message = "The Runtime API failed; exiting so Lambda replaces this environment")]
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Critical, Message = "The Runtime API failed; exiting so Lambda replaces this environment")]
     private static partial void LogRuntimeApiFailed(ILogger logger, Exception exception);
 }

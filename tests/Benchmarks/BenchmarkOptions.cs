@@ -13,6 +13,7 @@ internal sealed record BenchmarkOptions
           --warmup S          seconds of unmeasured load before it (default 3)
           --concurrency C     requests in flight during warm load (default 4)
           --only aws|gcp      benchmark one host only
+          --build aot|jit     benchmark one build only (Native AOT or self-contained JIT)
           --no-publish        reuse tests/Benchmarks/artifacts from an earlier run instead of publishing again
           --output PATH       where to write the markdown (default tests/Benchmarks/results.md)
           --env NAME=VALUE    extra environment for every started host (repeatable), e.g. AWS_LAMBDA_LOG_LEVEL=ERROR
@@ -35,6 +36,9 @@ internal sealed record BenchmarkOptions
     public bool Quick { get; init; }
 
     public HostKind? Only { get; init; }
+
+    /// <summary>The one build to benchmark (<c>--build</c>), or null for both.</summary>
+    public BuildKind? OnlyBuild { get; init; }
 
     /// <summary>Run the queue benchmark (<see cref="QueueBench"/>) instead of the cold-start one.</summary>
     public bool Queues { get; init; }
@@ -74,6 +78,7 @@ internal sealed record BenchmarkOptions
                     "--warmup" => options with { WarmUp = TimeSpan.FromSeconds(int.Parse(Value(), NumberStyles.None, CultureInfo.InvariantCulture)) },
                     "--concurrency" => options with { Concurrency = Positive(arg, Value()) },
                     "--only" => options with { Only = Value() switch { "aws" => HostKind.Lambda, "gcp" => HostKind.CloudRun, var other => throw new FormatException($"--only takes aws or gcp, not '{other}'.") } },
+                    "--build" => options with { OnlyBuild = Value() switch { "aot" => BuildKind.NativeAot, "jit" => BuildKind.SelfContainedJit, var other => throw new FormatException($"--build takes aot or jit, not '{other}'.") } },
                     "--no-publish" => options with { Publish = false },
                     "--env" => options with { Environment = WithVariable(options.Environment, Value()) },
                     "--output" => options with { OutputPath = Path.GetFullPath(Value()), OutputGiven = true },

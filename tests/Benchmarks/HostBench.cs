@@ -9,6 +9,9 @@ internal sealed record ColdStart(TimeSpan TimeToFirstResponse, double RssAtFirst
     /// <summary>Lambda only: process start to the first <c>GET next</c> (the runtime's init), wall and CPU.</summary>
     public (TimeSpan Wall, TimeSpan Cpu)? Init { get; init; }
 
+    /// <summary>For a start after <see cref="PageCache.Evict"/>: the share of the program's file pages still cached just before it.</summary>
+    public double? ResidentBeforeStart { get; init; }
+
     /// <summary>Reads the process's figures right after its first answer.</summary>
     public static async Task<ColdStart> ReadAsync(TimeSpan elapsed, int processId, CancellationToken cancellationToken) =>
         new(elapsed, await ProcessMemory.PeakRssMbAsync(processId, cancellationToken), await ProcessCpu.ThreadsOnCpuAsync(processId, cancellationToken));

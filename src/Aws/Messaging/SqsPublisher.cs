@@ -5,6 +5,7 @@ using Amazon.Runtime;
 using Amazon.SQS;
 using Amazon.SQS.Model;
 using Portable.Core.Messaging;
+using Portable.Core.Settings;
 
 namespace Portable.Aws.Messaging;
 
@@ -217,19 +218,26 @@ public sealed class SqsPublisherOptions
     /// <summary>The credentials; the SDK's default chain when null (in Lambda: the function role's environment variables).</summary>
     public AWSCredentials? Credentials { get; init; }
 
+    /// <summary>The AWS SDKs' SQS endpoint variable, read first.</summary>
+    public const string EndpointVariable = "AWS_ENDPOINT_URL_SQS";
+
+    /// <summary>The AWS SDKs' endpoint variable for every service, read when <see cref="EndpointVariable"/> is unset.</summary>
+    public const string SharedEndpointVariable = "AWS_ENDPOINT_URL";
+
     /// <summary>
-    /// Reads the Lambda environment: <c>AWS_REGION</c>, and <c>AWS_ENDPOINT_URL_SQS</c> (or <c>AWS_ENDPOINT_URL</c>)
-    /// as the endpoint override the AWS SDKs document; credentials from <c>AWS_ACCESS_KEY_ID</c> and friends when set.
+    /// Reads the Lambda environment: <c>AWS_REGION</c> (or <c>AWS_DEFAULT_REGION</c>), and <c>AWS_ENDPOINT_URL_SQS</c>
+    /// (or <c>AWS_ENDPOINT_URL</c>) as the endpoint override the AWS SDKs document; credentials from
+    /// <c>AWS_ACCESS_KEY_ID</c> and friends when set.
     /// </summary>
-    public static SqsPublisherOptions FromEnvironment(Func<string, string?>? read = null)
+    /// <exception cref="SettingsException">An endpoint variable is set but is not an absolute http(s) URL.</exception>
+    public static SqsPublisherOptions From(HostSettings settings)
     {
-        read ??= Environment.GetEnvironmentVariable;
-        var endpoint = read("AWS_ENDPOINT_URL_SQS") is { Length: > 0 } sqs ? sqs : read("AWS_ENDPOINT_URL");
+        ArgumentNullException.ThrowIfNull(settings);
         return new SqsPublisherOptions
         {
-            ServiceUrl = Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) ? uri : null,
-            Region = read("AWS_REGION") is { Length: > 0 } region ? region : read("AWS_DEFAULT_REGION"),
-            Credentials = read("AWS_ACCESS_KEY_ID") is { Length: > 0 } ? new EnvironmentVariablesAWSCredentials() : null,
+            ServiceUrl = settings.HttpUri(EndpointVariable) ?? settings.HttpUri(SharedEndpointVariable),
+            Region = settings.Text("AWS_REGION") ?? settings.Text("AWS_DEFAULT_REGION"),
+            Credentials = settings.Text("AWS_ACCESS_KEY_ID") is not null ? new EnvironmentVariablesAWSCredentials() : null,
         };
     }
 }

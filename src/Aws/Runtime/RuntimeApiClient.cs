@@ -15,6 +15,7 @@ public sealed class RuntimeApiClient : IDisposable
     public const string ErrorTypeHeader = "Lambda-Runtime-Function-Error-Type";
 
     private readonly HttpClient _http;
+    private readonly Uri _next;
 
     /// <summary>Creates a client for <paramref name="runtimeApi"/>, the <c>host:port</c> in <c>AWS_LAMBDA_RUNTIME_API</c>.</summary>
     public RuntimeApiClient(string runtimeApi, HttpMessageHandler? handler = null)
@@ -32,13 +33,14 @@ public sealed class RuntimeApiClient : IDisposable
             BaseAddress = new Uri($"http://{runtimeApi}/2018-06-01/", UriKind.Absolute),
             Timeout = Timeout.InfiniteTimeSpan,
         };
+        _next = new Uri(_http.BaseAddress, "runtime/invocation/next");
     }
 
     /// <summary>Long-polls <c>GET /runtime/invocation/next</c> until the platform hands over an invocation.</summary>
     /// <exception cref="RuntimeApiException">The Runtime API answered with anything but 200; the runtime should exit.</exception>
     public async Task<RuntimeInvocation> GetNextAsync(CancellationToken cancellationToken)
     {
-        using var response = await _http.GetAsync("runtime/invocation/next", HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        using var response = await _http.GetAsync(_next, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         if (response.StatusCode != HttpStatusCode.OK)
         {
             throw new RuntimeApiException((int)response.StatusCode, $"GET next answered {(int)response.StatusCode}: {await ReadTextAsync(response, cancellationToken).ConfigureAwait(false)}");
@@ -64,7 +66,7 @@ public sealed class RuntimeApiClient : IDisposable
     public Task<RuntimeApiAnswer> PostResponseAsync(string requestId, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
         var content = new ReadOnlyMemoryContent(payload);
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        content.Headers.TryAddWithoutValidation("Content-Type", "application/json"); // a constant: no header value to parse and validate
         return PostAsync($"runtime/invocation/{Uri.EscapeDataString(requestId)}/response", content, errorType: null, cancellationToken);
     }
 
@@ -101,11 +103,28 @@ public sealed class RuntimeApiClient : IDisposable
         }
 
         using var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        return new RuntimeApiAnswer((int)response.StatusCode, await ReadTextAsync(response, cancellationToken).ConfigureAwait(false));
+
+        // 202's body is {"status":"OK"}: only a refusal's explanation is worth decoding.
+        var status = (int)response.StatusCode;
+        return new RuntimeApiAnswer(status, status is >= 200 and < 300 ? string.Empty : await ReadTextAsync(response, cancellationToken).ConfigureAwait(false));
     }
 
-    private static string? Header(HttpResponseMessage response, string name) =>
-        response.Headers.TryGetValues(name, out var values) ? values.FirstOrDefault(v => v.Length > 0) : null;
+    // The raw values, as sent: these headers are the Runtime API's own, and parsing them as HTTP headers would only cost time.
+    private static string? Header(HttpResponseMessage response, string name)
+    {
+        if (response.Headers.NonValidated.TryGetValues(name, out var values))
+        {
+            foreach (var value in values)
+            {
+                if (value.Length > 0)
+                {
+                    return value;
+                }
+            }
+        }
+
+        return null;
+    }
 
     private static async Task<string> ReadTextAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
@@ -116,7 +135,7 @@ public sealed class RuntimeApiClient : IDisposable
 
 /// <summary>The Runtime API's answer to a POST: 202 when accepted; 400, 403 or 413 when refused; 500 when the runtime must exit.</summary>
 /// <param name="StatusCode">The HTTP status.</param>
-/// <param name="Body">The body (the Runtime API explains refusals as <c>{"errorMessage","errorType"}</c>), truncated.</param>
+/// <param name="Body">The body of a refusal (the Runtime API explains them as <c>{"errorMessage","errorType"}</c>), truncated; empty when accepted.</param>
 public sealed record RuntimeApiAnswer(int StatusCode, string Body)
 {
     /// <summary>True for 202 Accepted (any 2xx is taken as accepted).</summary>

@@ -1,6 +1,7 @@
 using Amazon;
 using Amazon.DynamoDBv2;
 using Amazon.Runtime;
+using Portable.Core.Settings;
 
 namespace Portable.Aws.State;
 
@@ -28,33 +29,27 @@ public sealed record DynamoDbStateStoreOptions(string TableName = DynamoDbStateS
     /// <summary>The AWS SDKs' service-specific endpoint variable, read when <see cref="EndpointVariable"/> is unset.</summary>
     public const string SdkEndpointVariable = "AWS_ENDPOINT_URL_DYNAMODB";
 
-    /// <summary>Reads the options through <paramref name="getVariable"/> (default: the process environment).</summary>
-    public static DynamoDbStateStoreOptions FromEnvironment(Func<string, string?>? getVariable = null)
+    /// <summary>Reads the options from <paramref name="settings"/> (the process environment on Lambda).</summary>
+    /// <exception cref="SettingsException">An endpoint variable is set but is not an absolute http(s) URL.</exception>
+    public static DynamoDbStateStoreOptions From(HostSettings settings)
     {
-        getVariable ??= Environment.GetEnvironmentVariable;
-        var endpoint = NonEmpty(getVariable(EndpointVariable)) ?? NonEmpty(getVariable(SdkEndpointVariable));
-        Uri? serviceUrl = null;
-        if (endpoint is not null && !Uri.TryCreate(endpoint, UriKind.Absolute, out serviceUrl))
-        {
-            throw new InvalidOperationException($"{EndpointVariable}/{SdkEndpointVariable} must be an absolute URL, not '{endpoint}'.");
-        }
-
+        ArgumentNullException.ThrowIfNull(settings);
         return new DynamoDbStateStoreOptions(
-            NonEmpty(getVariable(TableVariable)) ?? DefaultTableName,
-            serviceUrl,
-            NonEmpty(getVariable("AWS_REGION")) ?? NonEmpty(getVariable("AWS_DEFAULT_REGION")));
+            settings.Text(TableVariable) ?? DefaultTableName,
+            settings.HttpUri(EndpointVariable) ?? settings.HttpUri(SdkEndpointVariable),
+            settings.Text("AWS_REGION") ?? settings.Text("AWS_DEFAULT_REGION"));
     }
 
-    /// <summary>A low-level client for these options; <paramref name="credentials"/> overrides the default chain.</summary>
-    public AmazonDynamoDBClient CreateClient(AWSCredentials? credentials = null, Func<string, string?>? getVariable = null)
+    /// <summary>A low-level client for these options; <paramref name="credentials"/> overrides the default chain (<paramref name="settings"/>: the process environment by default).</summary>
+    public AmazonDynamoDBClient CreateClient(AWSCredentials? credentials = null, HostSettings? settings = null)
     {
-        getVariable ??= Environment.GetEnvironmentVariable;
+        settings ??= HostSettings.Environment;
         var config = new AmazonDynamoDBConfig();
         if (ServiceUrl is not null)
         {
             config.ServiceURL = ServiceUrl.ToString();
             config.AuthenticationRegion = Region ?? "us-east-1";
-            if (credentials is null && NonEmpty(getVariable("AWS_ACCESS_KEY_ID")) is null)
+            if (credentials is null && settings.Text("AWS_ACCESS_KEY_ID") is null)
             {
                 credentials = new BasicAWSCredentials("local", "local");
             }
@@ -79,6 +74,4 @@ public sealed record DynamoDbStateStoreOptions(string TableName = DynamoDbStateS
 
         return store;
     }
-
-    private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 }

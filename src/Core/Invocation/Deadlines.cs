@@ -3,6 +3,8 @@ namespace Portable.Core.Invocation;
 /// <summary>Turns a platform deadline into cancellation, on the injected clock.</summary>
 internal static class Deadlines
 {
+    private static readonly TimeSpan MaxTimerDueTime = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
+
     /// <summary>
     /// Cancels <paramref name="source"/> when <paramref name="deadline"/> passes. Linked sources cannot take a
     /// <see cref="TimeProvider"/>, so a timer from it does the cancelling; dispose the timer when done.
@@ -18,6 +20,12 @@ internal static class Deadlines
         if (remaining <= TimeSpan.Zero)
         {
             source.Cancel();
+            return null;
+        }
+
+        // A timer takes at most 4294967294 ms (about 49.7 days) and throws beyond; no invocation outlives that.
+        if (remaining >= MaxTimerDueTime)
+        {
             return null;
         }
 

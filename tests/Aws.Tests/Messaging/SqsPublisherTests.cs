@@ -5,6 +5,7 @@ using Amazon.Runtime;
 using Amazon.SQS.Model;
 using Portable.Aws.Messaging;
 using Portable.Core.Messaging;
+using Portable.Core.Settings;
 using Portable.Engines;
 
 namespace Portable.Aws.Tests.Messaging;
@@ -223,14 +224,35 @@ public sealed class SqsPublisherTests : IAsyncLifetime
     }
 
     [Fact]
-    public void OptionsFromEnvironment_ReadsTheSqsEndpointOverrideAndRegion()
+    public void OptionsFrom_Settings_ReadsTheSqsEndpointOverrideAndRegion()
     {
         var env = new Dictionary<string, string?> { ["AWS_ENDPOINT_URL_SQS"] = "http://127.0.0.1:4566", ["AWS_ENDPOINT_URL"] = "http://other", ["AWS_REGION"] = "ap-south-1" };
 
-        var options = SqsPublisherOptions.FromEnvironment(env.GetValueOrDefault);
+        var options = SqsPublisherOptions.From(new HostSettings(env.GetValueOrDefault));
 
         Assert.Equal(new Uri("http://127.0.0.1:4566"), options.ServiceUrl);
         Assert.Equal("ap-south-1", options.Region);
         Assert.Null(options.Credentials);
+    }
+
+    [Fact]
+    public void OptionsFrom_SharedEndpointOnly_UsesIt()
+    {
+        var options = SqsPublisherOptions.From(new HostSettings(name => name == SqsPublisherOptions.SharedEndpointVariable ? "https://sqs.example.test" : null));
+
+        Assert.Equal(new Uri("https://sqs.example.test"), options.ServiceUrl);
+    }
+
+    [Theory]
+    [InlineData(SqsPublisherOptions.EndpointVariable, "not a url")]
+    [InlineData(SqsPublisherOptions.EndpointVariable, "localhost:4566")]
+    [InlineData(SqsPublisherOptions.SharedEndpointVariable, "ftp://127.0.0.1")]
+    public void OptionsFrom_BadEndpoint_ThrowsNamingVariableValueAndWhatIsAccepted(string variable, string value)
+    {
+        var e = Assert.Throws<SettingsException>(() => SqsPublisherOptions.From(new HostSettings(name => name == variable ? value : null)));
+
+        Assert.Equal(variable, e.Variable);
+        Assert.Equal(value, e.Value);
+        Assert.Contains("http://", e.Message, StringComparison.Ordinal);
     }
 }

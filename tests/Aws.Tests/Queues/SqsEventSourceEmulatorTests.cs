@@ -35,7 +35,7 @@ public sealed class SqsEventSourceEmulatorTests : IAsyncLifetime
         _lambda = await LambdaRuntimeApiEmulator.StartAsync();
         _sqs = await SqsEventSourceEmulator.StartAsync(_lambda, new SqsEventSourceEmulatorOptions { QueueName = "jobs", BatchSize = 2, MaxReceiveCount = 3, TimeProvider = _time });
         _client = new RuntimeApiClient(_lambda.RuntimeApi);
-        var bootstrap = new LambdaBootstrap(_client, _harness.MessageInvoker, _harness.MessageInvoker.GetFunction("probe"), NullLogger.Instance);
+        var bootstrap = new LambdaBootstrap(_client, QueueTriggerMapper.Answer(_harness.MessageInvoker, _harness.MessageInvoker.GetFunction("probe"), NullLogger.Instance), NullLogger.Instance);
         _loop = Task.Run(() => bootstrap.RunAsync(_stop.Token));
     }
 

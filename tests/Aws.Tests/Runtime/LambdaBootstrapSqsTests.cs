@@ -54,7 +54,7 @@ public class LambdaBootstrapSqsTests
         await using var emulator = await LambdaRuntimeApiEmulator.StartAsync(new LambdaRuntimeApiEmulatorOptions { TimeProvider = new FakeTimeProvider(Start) });
         using var client = new RuntimeApiClient(emulator.RuntimeApi);
         var function = harness.MessageInvoker.GetFunction("probe");
-        var bootstrap = new LambdaBootstrap(client, harness.MessageInvoker, function, NullLogger.Instance);
+        var bootstrap = new LambdaBootstrap(client, QueueTriggerMapper.Answer(harness.MessageInvoker, function, NullLogger.Instance), NullLogger.Instance);
         var invocation = emulator.InvokeAsync(Encoding.UTF8.GetBytes(payload), TimeSpan.FromSeconds(10));
         await bootstrap.RunOnceAsync(CancellationToken.None);
         return await invocation;

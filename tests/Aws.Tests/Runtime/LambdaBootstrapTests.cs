@@ -29,7 +29,7 @@ public class LambdaBootstrapTests
     {
         await using var emulator = await LambdaRuntimeApiEmulator.StartAsync(new LambdaRuntimeApiEmulatorOptions { TimeProvider = new FakeTimeProvider(Start) });
         using var client = new RuntimeApiClient(emulator.RuntimeApi);
-        var bootstrap = new LambdaBootstrap(client, harness.HttpInvoker, NullLogger.Instance);
+        var bootstrap = new LambdaBootstrap(client, Portable.Aws.Events.HttpTriggerMapper.Answer(harness.HttpInvoker, NullLogger.Instance), NullLogger.Instance);
         var invocation = emulator.InvokeAsync((request ?? new LambdaInvocationRequest { Payload = default }) with { Payload = Encoding.UTF8.GetBytes(payload), Timeout = TimeSpan.FromSeconds(10) });
         var run = bootstrap.RunOnceAsync(CancellationToken.None);
         if (whileRunning is not null)
@@ -172,5 +172,21 @@ public class LambdaBootstrapTests
 
         Assert.Equal(LambdaInvocationOutcome.FunctionError, result.Outcome);
         Assert.Equal("Function.ResponseSizeTooLarge", result.ErrorType);
+    }
+
+    [Fact]
+    public async Task RunOnce_DeadlineBeyondATimersReach_AnswersInsteadOfCrashing()
+    {
+        using var harness = new FunctionTestHost(Manifest((_, _, _) => ValueTask.FromResult(PortableHttpResponse.Empty(200))));
+
+        // The platform's clock is 60 days ahead of the function's, so its deadline is further away than a timer can wait.
+        await using var emulator = await LambdaRuntimeApiEmulator.StartAsync(new LambdaRuntimeApiEmulatorOptions { TimeProvider = new FakeTimeProvider(Start.AddDays(60)) });
+        using var client = new RuntimeApiClient(emulator.RuntimeApi);
+        var bootstrap = new LambdaBootstrap(client, Portable.Aws.Events.HttpTriggerMapper.Answer(harness.HttpInvoker, NullLogger.Instance), NullLogger.Instance);
+        var invocation = emulator.InvokeAsync(Encoding.UTF8.GetBytes(V2Event("GET", "/probe")), TimeSpan.FromSeconds(10));
+
+        await bootstrap.RunOnceAsync(CancellationToken.None);
+
+        Assert.Equal(LambdaInvocationOutcome.Success, (await invocation).Outcome);
     }
 }

@@ -2,6 +2,7 @@ using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using Amazon.Runtime;
 using Portable.Aws.State;
+using Portable.Core.Settings;
 using Portable.Core.State;
 using Portable.Engines;
 using Portable.TestKit;
@@ -81,41 +82,44 @@ public sealed class DynamoDbStateStoreTests(DynaliteFixture dynalite) : StateSto
     }
 
     [Fact]
-    public void Options_FromEnvironment_ReadsTableEndpointAndRegion()
+    public void Options_From_ReadsTableEndpointAndRegion()
     {
-        var options = DynamoDbStateStoreOptions.FromEnvironment(name => name switch
+        var options = DynamoDbStateStoreOptions.From(Settings(name => name switch
         {
             DynamoDbStateStoreOptions.TableVariable => "Orders",
             DynamoDbStateStoreOptions.SdkEndpointVariable => "http://127.0.0.1:8000",
             "AWS_REGION" => "eu-west-1",
             _ => null,
-        });
+        }));
         Assert.Equal(new DynamoDbStateStoreOptions("Orders", new Uri("http://127.0.0.1:8000"), "eu-west-1"), options);
 
-        var overridden = DynamoDbStateStoreOptions.FromEnvironment(name => name switch
+        var overridden = DynamoDbStateStoreOptions.From(Settings(name => name switch
         {
             DynamoDbStateStoreOptions.EndpointVariable => "http://127.0.0.1:9000",
             DynamoDbStateStoreOptions.SdkEndpointVariable => "http://127.0.0.1:8000",
             _ => null,
-        });
+        }));
         Assert.Equal(new Uri("http://127.0.0.1:9000"), overridden.ServiceUrl);
         Assert.Equal(DynamoDbStateStoreOptions.DefaultTableName, overridden.TableName);
         Assert.Null(overridden.Region);
     }
 
     [Fact]
-    public void Options_FromEnvironment_RelativeEndpoint_FailsNamingTheVariable()
+    public void Options_From_RelativeEndpoint_ThrowsNamingTheVariableAndValue()
     {
-        var e = Assert.Throws<InvalidOperationException>(() => DynamoDbStateStoreOptions.FromEnvironment(name =>
-            name == DynamoDbStateStoreOptions.EndpointVariable ? "localhost-8000" : null));
-        Assert.Contains(DynamoDbStateStoreOptions.EndpointVariable, e.Message, StringComparison.Ordinal);
+        var e = Assert.Throws<SettingsException>(() => DynamoDbStateStoreOptions.From(Settings(name =>
+            name == DynamoDbStateStoreOptions.EndpointVariable ? "localhost-8000" : null)));
+        Assert.Equal(DynamoDbStateStoreOptions.EndpointVariable, e.Variable);
+        Assert.Contains("'localhost-8000'", e.Message, StringComparison.Ordinal);
     }
+
+    private static HostSettings Settings(Func<string, string?> read) => new(read);
 
     [Fact]
     public async Task Create_FromOptionsWithEndpointAndNoCredentials_ReachesDynalite()
     {
         var options = new DynamoDbStateStoreOptions("fromoptions", dynalite.ServiceUrl);
-        var store = new DynamoDbStateStore(options.CreateClient(getVariable: _ => null), options.TableName, Time);
+        var store = new DynamoDbStateStore(options.CreateClient(settings: Settings(_ => null)), options.TableName, Time);
         await store.EnsureTableAsync();
         Assert.True((await store.InsertAsync("c", "k", "v"u8.ToArray())).Succeeded);
         Assert.NotNull(await store.GetAsync("c", "k"));
