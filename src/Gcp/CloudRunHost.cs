@@ -24,23 +24,11 @@ public static class CloudRunHost
     public static async Task<int> RunAsync(FunctionApp app, string[] args)
     {
         ArgumentNullException.ThrowIfNull(app);
-        if (!CloudRunSettings.TryRead(Environment.GetEnvironmentVariable, app.Manifest, out var settings, out var error))
-        {
-            await Console.Error.WriteLineAsync(error).ConfigureAwait(false);
-            return 2;
-        }
-
+        CloudRunSettings settings;
         var builder = WebApplication.CreateSlimBuilder(args);
-        builder.WebHost.ConfigureKestrel(kestrel =>
-        {
-            kestrel.Listen(IPAddress.Any, settings.Port);
-            kestrel.AddServerHeader = false;
-            kestrel.Limits.MaxRequestBodySize = null; // Core refuses oversized bodies itself, with a JSON 413.
-        });
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = CloudRunSettings.ShutdownTimeout);
-        builder.Logging.AddCloudLogging();
         try
         {
+            settings = CloudRunSettings.From(HostSettings.Environment, app.Manifest);
             await builder.Services.AddPortableHostAsync(app, Cloud(HostSettings.Environment), o =>
             {
                 o.Cloud = CloudProvider.Gcp;
@@ -52,6 +40,15 @@ public static class CloudRunHost
             await Console.Error.WriteLineAsync(ex.Message).ConfigureAwait(false);
             return 2;
         }
+
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Listen(IPAddress.Any, settings.Port);
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = null; // Core refuses oversized bodies itself, with a JSON 413.
+        });
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = CloudRunSettings.ShutdownTimeout);
+        builder.Logging.AddCloudLogging();
 
         await using var web = builder.Build();
         var invoker = web.Services.GetRequiredService<HttpInvoker>();
@@ -80,10 +77,11 @@ public static class CloudRunHost
     /// set (the in-memory default serves one instance only), Pub/Sub for publishing and for the
     /// <c>&lt;topic&gt;-dead-letter</c> dead letters. Npgsql marks its own transient faults.
     /// </summary>
+    /// <exception cref="SettingsException">A Postgres or Pub/Sub variable is set to a value that cannot be used.</exception>
     internal static CloudServices Cloud(HostSettings settings)
     {
-        var postgres = settings.Text(PostgresStateStoreOptions.ConnectionVariable) is not null ? PostgresStateStoreOptions.FromEnvironment() : null;
-        var pubSub = PubSubPublisherOptions.FromEnvironment(Environment.GetEnvironmentVariable);
+        var postgres = PostgresStateStoreOptions.From(settings);
+        var pubSub = PubSubPublisherOptions.From(settings);
         return new CloudServices
         {
             OpenStateStore = postgres is null
