@@ -1,14 +1,13 @@
 using System.Net;
 using Portable.Core.App;
 using Portable.Core.Functions;
-using Portable.Core.Invocation;
 using Portable.Core.Settings;
 using Portable.Core.State;
-using Portable.Gcp.Events;
 using Portable.Gcp.Http;
 using Portable.Gcp.Logging;
 using Portable.Gcp.Messaging;
 using Portable.Gcp.State;
+using Portable.Gcp.Triggers;
 
 namespace Portable.Gcp;
 
@@ -16,7 +15,8 @@ namespace Portable.Gcp;
 /// The Cloud Run host for an app it is given, as <c>EntryPoint.StartAsync</c> is in the Functions Framework. Cloud
 /// Run's container contract: HTTP on 0.0.0.0:$PORT, SIGTERM then SIGKILL 10 s later. The Functions Framework's HTTP
 /// contract: <c>FUNCTION_TARGET</c> picks the function, every path reaches it except <c>/favicon.ico</c> and
-/// <c>/robots.txt</c>. Nothing but DI setup happens before Kestrel listens (cold starts).
+/// <c>/robots.txt</c>. Each function is served by the mapper of its trigger kind (<see cref="CloudRunTriggerMapper"/>),
+/// chosen before anything is built. Nothing but DI setup happens before Kestrel listens (cold starts).
 /// </summary>
 public static class CloudRunHost
 {
@@ -24,23 +24,14 @@ public static class CloudRunHost
     public static async Task<int> RunAsync(FunctionApp app, string[] args)
     {
         ArgumentNullException.ThrowIfNull(app);
-        if (!CloudRunSettings.TryRead(Environment.GetEnvironmentVariable, app.Manifest, out var settings, out var error))
-        {
-            await Console.Error.WriteLineAsync(error).ConfigureAwait(false);
-            return 2;
-        }
-
+        CloudRunSettings settings;
+        CloudRunEndpoints.Plan endpoints;
         var builder = WebApplication.CreateSlimBuilder(args);
-        builder.WebHost.ConfigureKestrel(kestrel =>
-        {
-            kestrel.Listen(IPAddress.Any, settings.Port);
-            kestrel.AddServerHeader = false;
-            kestrel.Limits.MaxRequestBodySize = null; // Core refuses oversized bodies itself, with a JSON 413.
-        });
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = CloudRunSettings.ShutdownTimeout);
-        builder.Logging.AddCloudLogging();
         try
         {
+            settings = CloudRunSettings.From(HostSettings.Environment, app.Manifest);
+            var served = settings.FunctionTarget is { } target ? app.Manifest.Only(target) : app.Manifest;
+            endpoints = CloudRunEndpoints.Choose(served, functionTarget: settings.FunctionTarget is not null, CloudRunTriggerMapper.Default);
             await builder.Services.AddPortableHostAsync(app, Cloud(HostSettings.Environment), o =>
             {
                 o.Cloud = CloudProvider.Gcp;
@@ -53,11 +44,18 @@ public static class CloudRunHost
             return 2;
         }
 
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Listen(IPAddress.Any, settings.Port);
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = null; // Core refuses oversized bodies itself, with a JSON 413.
+        });
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = CloudRunSettings.ShutdownTimeout);
+        builder.Logging.AddCloudLogging();
+
         await using var web = builder.Build();
-        var invoker = web.Services.GetRequiredService<HttpInvoker>();
         var log = web.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Portable.Gcp");
-        var pubSub = new PubSubPushEndpoint(web.Services.GetRequiredService<MessageInvoker>(), settings, log);
-        web.Run(context => CloudRunRequest.HandleAsync(context, invoker, pubSub, settings, log));
+        web.Run(new CloudRunRequest(endpoints.Bind(web.Services, log), settings.ProjectId, log).HandleAsync);
         web.Lifetime.ApplicationStopping.Register(() => CloudRunLog.Draining(log, CloudRunSettings.ShutdownTimeout.TotalSeconds));
 
         try
@@ -80,10 +78,11 @@ public static class CloudRunHost
     /// set (the in-memory default serves one instance only), Pub/Sub for publishing and for the
     /// <c>&lt;topic&gt;-dead-letter</c> dead letters. Npgsql marks its own transient faults.
     /// </summary>
+    /// <exception cref="SettingsException">A Postgres or Pub/Sub variable is set to a value that cannot be used.</exception>
     internal static CloudServices Cloud(HostSettings settings)
     {
-        var postgres = settings.Text(PostgresStateStoreOptions.ConnectionVariable) is not null ? PostgresStateStoreOptions.FromEnvironment() : null;
-        var pubSub = PubSubPublisherOptions.FromEnvironment(Environment.GetEnvironmentVariable);
+        var postgres = PostgresStateStoreOptions.From(settings);
+        var pubSub = PubSubPublisherOptions.From(settings);
         return new CloudServices
         {
             OpenStateStore = postgres is null

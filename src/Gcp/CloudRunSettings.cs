@@ -1,6 +1,5 @@
-using System.Diagnostics.CodeAnalysis;
-using System.Globalization;
 using Portable.Core.Functions;
+using Portable.Core.Settings;
 
 namespace Portable.Gcp;
 
@@ -13,42 +12,35 @@ internal sealed record CloudRunSettings(int Port, string? FunctionTarget, string
     /// <summary>Cloud Run's default <c>PORT</c> (container contract).</summary>
     public const int DefaultPort = 8080;
 
+    /// <summary>The port variable Cloud Run injects (container contract).</summary>
+    public const string PortVariable = "PORT";
+
+    /// <summary>The Functions Framework's variable naming the function to serve.</summary>
+    public const string FunctionTargetVariable = "FUNCTION_TARGET";
+
     /// <summary>
     /// How long in-flight requests may drain after SIGTERM: Cloud Run sends SIGKILL 10 s after SIGTERM
     /// (container contract), so 9 s leaves a second to flush logs and exit.
     /// </summary>
     public static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(9);
 
-    /// <summary>Reads and validates the settings; on failure <paramref name="error"/> says what to fix.</summary>
-    public static bool TryRead(
-        Func<string, string?> environment,
-        FunctionManifest manifest,
-        [NotNullWhen(true)] out CloudRunSettings? settings,
-        [NotNullWhen(false)] out string? error)
+    /// <summary>Reads and validates the settings against <paramref name="manifest"/>.</summary>
+    /// <exception cref="SettingsException">
+    /// <c>PORT</c> is not a TCP port number, <c>FUNCTION_TARGET</c> names no function of the manifest, or
+    /// <c>GOOGLE_CLOUD_PROJECT</c> is not a project ID; the message names the variable, the value and what is accepted.
+    /// </exception>
+    public static CloudRunSettings From(HostSettings settings, FunctionManifest manifest)
     {
-        ArgumentNullException.ThrowIfNull(environment);
+        ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(manifest);
-        settings = null;
-
-        var portText = environment("PORT");
-        var port = DefaultPort;
-        if (!string.IsNullOrWhiteSpace(portText)
-            && (!int.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out port) || port is < 1 or > 65535))
-        {
-            error = $"PORT must be a TCP port number from 1 to 65535, but it is '{portText}'.";
-            return false;
-        }
-
-        var target = environment("FUNCTION_TARGET") is { Length: > 0 } named ? named.Trim() : null;
+        var port = settings.Int32(PortVariable, 1, 65535) ?? DefaultPort;
+        var target = settings.Text(FunctionTargetVariable);
         if (target is not null && manifest.Find(target) is null)
         {
-            error = $"FUNCTION_TARGET '{target}' is not a function in the manifest. Declared: {string.Join(", ", manifest.Functions.Select(f => f.Name))}.";
-            return false;
+            throw new SettingsException(
+                FunctionTargetVariable, target, $"the name of a function in the manifest, one of: {string.Join(", ", manifest.Functions.Select(f => f.Name))}");
         }
 
-        var project = environment("GOOGLE_CLOUD_PROJECT") is { Length: > 0 } p ? p.Trim() : null;
-        settings = new CloudRunSettings(port, target, project);
-        error = null;
-        return true;
+        return new CloudRunSettings(port, target, GoogleCloudProject.From(settings));
     }
 }

@@ -52,6 +52,9 @@ internal sealed class Report(BenchmarkOptions options, string repoRoot)
     /// <summary>The issue's target: the AOT bootstrap's CPU per warm invocation within this factor of the bare loop's.</summary>
     public const double WarmCpuRatioTarget = 1.1;
 
+    /// <summary>The issue's target ("The house"): the AOT Cloud Run host's CPU per warm request within this factor of the AOT baseline's.</summary>
+    public const double CloudRunCpuPerRequestTarget = 1.05;
+
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
     public List<VariantResult> Results { get; } = [];
@@ -125,6 +128,14 @@ internal sealed class Report(BenchmarkOptions options, string repoRoot)
         else
         {
             md.AppendLine("- Not evaluated: this run did not measure the Lambda Native AOT variants.");
+        }
+
+        if (Find(HostKind.CloudRun, BuildKind.NativeAot, baseline: false) is { } run && Find(HostKind.CloudRun, BuildKind.NativeAot, baseline: true) is { } bare)
+        {
+            var cpu = run.Warm.CpuPerRequestUs / bare.Warm.CpuPerRequestUs;
+            var start = run.CpuToFirstResponseMedianMs / bare.CpuToFirstResponseMedianMs;
+            md.AppendLine(Invariant, $"- Native AOT Cloud Run host CPU per warm request within {CloudRunCpuPerRequestTarget:0.00}× of the Native AOT baseline: **{cpu:0.00}×** — {(cpu <= CloudRunCpuPerRequestTarget ? "met" : "**not met**")}; warm req/s {run.Warm.Load.RequestsPerSecond / bare.Warm.Load.RequestsPerSecond:0.00}×, peak RSS {run.Warm.PeakRssMb / bare.Warm.PeakRssMb:0.00}×.");
+            md.AppendLine(Invariant, $"- Native AOT Cloud Run host start-up at or below the baseline's: **{run.ColdStartMedianMs / bare.ColdStartMedianMs:0.00}×** median wall time, {start:0.00}× CPU to the first response — {(start <= 1 ? "met" : "**not met**")} (in CPU).");
         }
 
         md.AppendLine();

@@ -1,55 +1,87 @@
-using Portable.Core.App;
 using Portable.Core.Patterns;
+using Portable.Core.Settings;
 
 namespace Portable.Gcp.Tests;
 
 public sealed class CloudRunSettingsTests
 {
-    private static Func<string, string?> Env(params (string Name, string Value)[] variables) =>
-        name => variables.FirstOrDefault(v => v.Name == name).Value;
+    private static HostSettings Env(params (string Name, string Value)[] variables) =>
+        new(name => variables.FirstOrDefault(v => v.Name == name).Value);
+
+    private static string Declared => string.Join(", ", PatternsApp.Manifest.Functions.Select(f => f.Name));
 
     [Fact]
-    public void TryRead_EmptyEnvironment_DefaultsToPort8080AndEveryFunction()
+    public void From_EmptyEnvironment_DefaultsToPort8080AndEveryFunction()
     {
-        Assert.True(CloudRunSettings.TryRead(Env(), PatternsApp.Manifest, out var settings, out var error));
-        Assert.Null(error);
-        Assert.Equal(new CloudRunSettings(8080, null, null), settings);
+        Assert.Equal(new CloudRunSettings(8080, null, null), CloudRunSettings.From(Env(), PatternsApp.Manifest));
     }
 
     [Fact]
-    public void TryRead_PortTargetAndProject_ReadsAll()
+    public void From_PortTargetAndProject_ReadsAll()
     {
-        Assert.True(CloudRunSettings.TryRead(
-            Env(("PORT", "9090"), ("FUNCTION_TARGET", "items-api"), ("GOOGLE_CLOUD_PROJECT", "demo")), PatternsApp.Manifest, out var settings, out _));
+        var settings = CloudRunSettings.From(Env(("PORT", "9090"), ("FUNCTION_TARGET", "items-api"), ("GOOGLE_CLOUD_PROJECT", "demo")), PatternsApp.Manifest);
+
         Assert.Equal(new CloudRunSettings(9090, "items-api", "demo"), settings);
     }
 
-    [Fact]
-    public void TryRead_EmptyFunctionTarget_ServesEveryFunction()
+    [Theory]
+    [InlineData("")]
+    [InlineData("  ")]
+    public void From_BlankFunctionTarget_ServesEveryFunction(string target)
     {
-        Assert.True(CloudRunSettings.TryRead(Env(("FUNCTION_TARGET", "")), PatternsApp.Manifest, out var settings, out _));
-        Assert.Null(settings.FunctionTarget);
+        Assert.Null(CloudRunSettings.From(Env(("FUNCTION_TARGET", target)), PatternsApp.Manifest).FunctionTarget);
+    }
+
+    [Fact]
+    public void From_PortWithSurroundingSpace_IsTrimmedAsEverySetting()
+    {
+        Assert.Equal(8081, CloudRunSettings.From(Env(("PORT", " 8081 ")), PatternsApp.Manifest).Port);
     }
 
     [Theory]
     [InlineData("abc")]
     [InlineData("0")]
     [InlineData("65536")]
-    [InlineData("+80")]
-    [InlineData("8080 ")]
-    public void TryRead_InvalidPort_FailsNamingTheValue(string port)
+    [InlineData("-1")]
+    [InlineData("80.5")]
+    [InlineData("0x50")]
+    public void From_InvalidPort_ThrowsNamingVariableValueAndRange(string port)
     {
-        Assert.False(CloudRunSettings.TryRead(Env(("PORT", port)), PatternsApp.Manifest, out var settings, out var error));
-        Assert.Null(settings);
-        Assert.Equal($"PORT must be a TCP port number from 1 to 65535, but it is '{port}'.", error);
+        var e = Assert.Throws<SettingsException>(() => CloudRunSettings.From(Env(("PORT", port)), PatternsApp.Manifest));
+
+        Assert.Equal($"PORT='{port}' is not valid: expected a whole number from 1 to 65535.", e.Message);
+        Assert.Equal(("PORT", port), (e.Variable, e.Value));
     }
 
     [Fact]
-    public void TryRead_UnknownFunctionTarget_FailsListingDeclaredFunctions()
+    public void From_UnknownFunctionTarget_ThrowsListingDeclaredFunctions()
     {
-        Assert.False(CloudRunSettings.TryRead(Env(("FUNCTION_TARGET", "nope")), PatternsApp.Manifest, out _, out var error));
-        Assert.Equal($"FUNCTION_TARGET 'nope' is not a function in the manifest. Declared: {string.Join(", ", PatternsApp.Manifest.Functions.Select(f => f.Name))}.", error);
-        Assert.Contains("items-api", error, StringComparison.Ordinal);
+        var e = Assert.Throws<SettingsException>(() => CloudRunSettings.From(Env(("FUNCTION_TARGET", "nope")), PatternsApp.Manifest));
+
+        Assert.Equal($"FUNCTION_TARGET='nope' is not valid: expected the name of a function in the manifest, one of: {Declared}.", e.Message);
+        Assert.Contains("items-api", e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("my-project")]
+    [InlineData("example.com:my-project")]
+    [InlineData("p")]
+    public void From_ProjectId_IsRead(string project)
+    {
+        Assert.Equal(project, CloudRunSettings.From(Env(("GOOGLE_CLOUD_PROJECT", project)), PatternsApp.Manifest).ProjectId);
+    }
+
+    [Theory]
+    [InlineData("My-Project")]
+    [InlineData("projects/my-project")]
+    [InlineData("my project")]
+    [InlineData("1project")]
+    public void From_InvalidProjectId_ThrowsNamingTheValue(string project)
+    {
+        var e = Assert.Throws<SettingsException>(() => CloudRunSettings.From(Env(("GOOGLE_CLOUD_PROJECT", project)), PatternsApp.Manifest));
+
+        Assert.Equal("GOOGLE_CLOUD_PROJECT", e.Variable);
+        Assert.StartsWith($"GOOGLE_CLOUD_PROJECT='{project}' is not valid: expected a Google Cloud project ID", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

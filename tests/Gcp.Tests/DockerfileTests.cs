@@ -30,6 +30,19 @@ public sealed partial class DockerfileTests
     }
 
     [Fact]
+    public void Dockerfile_Publish_TakesTheCsprojsColdStartLinkSettings()
+    {
+        var project = File.ReadAllText(Path.Combine(RepoPaths.Root, "src", "Gcp", "Portable.Gcp.csproj"));
+        Assert.Contains("<IlcDehydrate Condition=\"'$(IlcDehydrate)' == ''\">false</IlcDehydrate>", project, StringComparison.Ordinal);
+        Assert.Contains("<PositionIndependentExecutable Condition=\"'$(PositionIndependentExecutable)' == ''\">false</PositionIndependentExecutable>", project, StringComparison.Ordinal);
+
+        // The image is built from that project file as it is: nothing on the publish line overrides the pair.
+        Assert.Contains("COPY src/Gcp/Portable.Gcp.csproj src/Gcp/", Dockerfile, StringComparison.Ordinal);
+        Assert.DoesNotContain("IlcDehydrate", Joined, StringComparison.Ordinal);
+        Assert.DoesNotContain("PositionIndependentExecutable", Joined, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Dockerfile_RuntimeStage_IsMinimalAndRunsTheHost()
     {
         var from = Instructions("FROM");

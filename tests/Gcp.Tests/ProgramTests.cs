@@ -93,8 +93,8 @@ public sealed class ProgramTests
 
         var exitCode = await host.WaitForExitAsync();
 
-        Assert.NotEqual(0, exitCode);
-        Assert.Contains($"FUNCTION_TARGET 'nope' is not a function in the manifest. Declared: {string.Join(", ", Portable.Core.Patterns.PatternsApp.Manifest.Functions.Select(f => f.Name))}.", host.StandardError, StringComparison.Ordinal);
+        Assert.Equal(2, exitCode);
+        Assert.Contains($"FUNCTION_TARGET='nope' is not valid: expected the name of a function in the manifest, one of: {string.Join(", ", Portable.Core.Patterns.PatternsApp.Manifest.Functions.Select(f => f.Name))}.", host.StandardError, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -108,8 +108,23 @@ public sealed class ProgramTests
 
         var exitCode = await host.WaitForExitAsync();
 
-        Assert.NotEqual(0, exitCode);
-        Assert.Contains($"PORT must be a TCP port number from 1 to 65535, but it is '{port}'.", host.StandardError, StringComparison.Ordinal);
+        Assert.Equal(2, exitCode);
+        Assert.Contains($"PORT='{port}' is not valid: expected a whole number from 1 to 65535.", host.StandardError, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("GOOGLE_CLOUD_PROJECT", "projects/demo", "GOOGLE_CLOUD_PROJECT='projects/demo' is not valid")]
+    [InlineData("PUBSUB_EMULATOR_HOST", "http://localhost:8085", "PUBSUB_EMULATOR_HOST='http://localhost:8085' is not valid: expected host:port")]
+    [InlineData("GCE_METADATA_HOST", "metadata/computeMetadata", "GCE_METADATA_HOST='metadata/computeMetadata' is not valid")]
+    [InlineData("PORTABLE_POSTGRES_TABLE", "state", "PORTABLE_POSTGRES_TABLE is set but PORTABLE_POSTGRES_CONNECTION is not")]
+    public async Task Main_InvalidGoogleSetting_FailsStartupWith2NamingIt(string variable, string value, string message)
+    {
+        await using var host = GcpHostProcess.Start((variable, value));
+
+        var exitCode = await host.WaitForExitAsync();
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains(message, host.StandardError, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,44 +1,46 @@
 using Portable.Core.Http;
 using Portable.Core.Invocation;
-using Portable.Gcp.Events;
 using Portable.Gcp.Logging;
+using Portable.Gcp.Triggers;
 using Portable.Hosting;
 
 namespace Portable.Gcp.Http;
 
 /// <summary>
-/// Steps 1 and 5 of an invocation on Cloud Run: read what the platform says about the request from its headers,
-/// hand the request to Core through <see cref="AspNetCoreBridge"/>, and write Core's answer.
+/// Step 1 of every invocation on Cloud Run, whatever its trigger: keep the Functions Framework's reserved paths from
+/// the functions, find the endpoint the path belongs to, read what the platform says about the request from its
+/// headers, and open the trace's logging scope; the endpoint's mapper does the rest.
 /// </summary>
-internal static class CloudRunRequest
+/// <param name="endpoints">The served functions' endpoints.</param>
+/// <param name="projectId">The project trace names are qualified with, or null.</param>
+/// <param name="log">The host's log; lines written while a request runs carry its trace.</param>
+internal sealed class CloudRunRequest(CloudRunEndpoints endpoints, string? projectId, ILogger log)
 {
     /// <summary>The Functions Framework answers these with 404 without calling the function (FF-dotnet <c>HostingInternals.cs</c>).</summary>
-    private static readonly PathString[] Reserved = [new("/favicon.ico"), new("/robots.txt")];
+    private static readonly PathString FavIcon = new("/favicon.ico");
 
-    /// <summary>Answers one request: a Pub/Sub push to a queue function through <paramref name="pubSub"/>, anything else as HTTP.</summary>
-    public static async Task HandleAsync(HttpContext context, HttpInvoker invoker, PubSubPushEndpoint pubSub, CloudRunSettings settings, ILogger log)
+    private static readonly PathString Robots = new("/robots.txt");
+
+    /// <summary>Answers one request.</summary>
+    public async Task HandleAsync(HttpContext context)
     {
-        if (IsReserved(context.Request.Path))
+        ArgumentNullException.ThrowIfNull(context);
+        var path = context.Request.Path;
+        if (IsReserved(path) || endpoints.Find(path) is not { } endpoint)
         {
-            await AspNetCoreBridge.WriteResponseAsync(context, PortableHttpResponse.Error(404, $"{context.Request.Path} is not served.")).ConfigureAwait(false);
+            await AspNetCoreBridge.WriteResponseAsync(context, PortableHttpResponse.Error(404, $"No function serves {path}.")).ConfigureAwait(false);
             return;
         }
 
         var info = ReadInvocationInfo(context.Request.Headers);
-        var trace = CloudTrace.ResourceName(info, settings.ProjectId);
+        var trace = CloudTrace.ResourceName(info, projectId);
         using var scope = trace is null ? null : log.BeginScope(new CloudTraceScope(trace));
-        if (pubSub.Match(context.Request.Path) is { } queueFunction)
-        {
-            await pubSub.HandleAsync(context, queueFunction, info).ConfigureAwait(false);
-            return;
-        }
-
-        await AspNetCoreBridge.HandleAsync(context, invoker, info).ConfigureAwait(false);
+        await endpoint(context, info).ConfigureAwait(false);
     }
 
     /// <summary>True for the paths the Functions Framework keeps from the function (matched as path prefixes, any case).</summary>
     public static bool IsReserved(PathString path) =>
-        Array.Exists(Reserved, r => path.StartsWithSegments(r, StringComparison.OrdinalIgnoreCase));
+        path.StartsWithSegments(FavIcon, StringComparison.OrdinalIgnoreCase) || path.StartsWithSegments(Robots, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
     /// The invocation id is <c>Function-Execution-Id</c> when a Functions front end sent one (Core makes one up

@@ -1,3 +1,5 @@
+using Portable.Core.Settings;
+
 namespace Portable.Gcp.Messaging;
 
 /// <summary>Where and how <see cref="PubSubPublisher"/> publishes.</summary>
@@ -18,18 +20,45 @@ public sealed record PubSubPublisherOptions
     /// <summary>The metadata server's <c>host[:port]</c> (<c>GCE_METADATA_HOST</c>), or null for <c>metadata.google.internal</c>.</summary>
     public string? MetadataHost { get; init; }
 
+    /// <summary>The Pub/Sub emulator variable, as Google's client libraries read it.</summary>
+    public const string EmulatorHostVariable = "PUBSUB_EMULATOR_HOST";
+
+    /// <summary>The metadata server override, as Google's auth libraries read it.</summary>
+    public const string MetadataHostVariable = "GCE_METADATA_HOST";
+
     /// <summary>
     /// Reads the usual Google variables: <c>PUBSUB_EMULATOR_HOST</c> (<c>host:port</c>; plain HTTP, no
     /// credentials, as the Pub/Sub emulator and Google's client libraries agree), <c>GOOGLE_CLOUD_PROJECT</c> and
-    /// <c>GCE_METADATA_HOST</c>.
+    /// <c>GCE_METADATA_HOST</c> (<c>host[:port]</c>).
     /// </summary>
-    public static PubSubPublisherOptions FromEnvironment(Func<string, string?> environment)
+    /// <exception cref="SettingsException">A variable is set to something that is not what it takes (a URL where a host is
+    /// expected, say); the message names the variable, the value and what is accepted.</exception>
+    public static PubSubPublisherOptions From(HostSettings settings)
     {
-        ArgumentNullException.ThrowIfNull(environment);
-        var project = environment("GOOGLE_CLOUD_PROJECT") is { Length: > 0 } p ? p.Trim() : null;
-        var metadata = environment("GCE_METADATA_HOST") is { Length: > 0 } m ? m.Trim() : null;
-        return environment("PUBSUB_EMULATOR_HOST") is { Length: > 0 } emulator
-            ? new PubSubPublisherOptions { Endpoint = new Uri($"http://{emulator.Trim()}/"), ProjectId = project, Authenticate = false, MetadataHost = metadata }
+        ArgumentNullException.ThrowIfNull(settings);
+        var project = GoogleCloudProject.From(settings);
+        var metadata = HostAndPort(settings, MetadataHostVariable, portRequired: false);
+        return HostAndPort(settings, EmulatorHostVariable, portRequired: true) is { } emulator
+            ? new PubSubPublisherOptions { Endpoint = new Uri($"http://{emulator}/"), ProjectId = project, Authenticate = false, MetadataHost = metadata }
             : new PubSubPublisherOptions { ProjectId = project, MetadataHost = metadata };
+    }
+
+    /// <summary>A <c>host:port</c> (or just a host), as these variables take it: no scheme, no path.</summary>
+    private static string? HostAndPort(HostSettings settings, string name, bool portRequired)
+    {
+        if (settings.Text(name) is not { } text)
+        {
+            return null;
+        }
+
+        // Uri leaves the default port out of Authority, hence the second spelling.
+        var valid = Uri.TryCreate($"http://{text}/", UriKind.Absolute, out var uri)
+            && uri.PathAndQuery == "/"
+            && uri.UserInfo.Length == 0
+            && (string.Equals(uri.Authority, text, StringComparison.OrdinalIgnoreCase) || string.Equals($"{uri.Host}:{uri.Port}", text, StringComparison.OrdinalIgnoreCase))
+            && (!portRequired || text.EndsWith($":{uri.Port}", StringComparison.Ordinal));
+        return valid
+            ? text
+            : throw new SettingsException(name, text, portRequired ? "host:port with no scheme or path, e.g. localhost:8085" : "a host or host:port with no scheme or path, e.g. 169.254.169.254");
     }
 }

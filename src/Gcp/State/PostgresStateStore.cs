@@ -56,7 +56,7 @@ public sealed partial class PostgresStateStore : IStateStore, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(dataSource);
         ArgumentNullException.ThrowIfNull(timeProvider);
         ArgumentNullException.ThrowIfNull(tableName);
-        if (!TableNamePattern().IsMatch(tableName))
+        if (!IsPlainTableName(tableName))
         {
             throw new ArgumentException($"'{tableName}' is not a plain lower-case SQL identifier (letters, digits, underscores; at most 63).", nameof(tableName));
         }
@@ -223,4 +223,7 @@ public sealed partial class PostgresStateStore : IStateStore, IAsyncDisposable
 
     [GeneratedRegex("^[a-z_][a-z0-9_]{0,62}$")]
     private static partial Regex TableNamePattern();
+
+    /// <summary>True when <paramref name="tableName"/> can be put into SQL as it is: a plain lower-case identifier.</summary>
+    internal static bool IsPlainTableName(string tableName) => TableNamePattern().IsMatch(tableName);
 }

@@ -1,3 +1,6 @@
+using Npgsql;
+using Portable.Core.Settings;
+
 namespace Portable.Gcp.State;
 
 /// <summary>
@@ -15,13 +18,44 @@ public sealed record PostgresStateStoreOptions(string ConnectionString, string T
     /// <summary>The table name variable.</summary>
     public const string TableVariable = "PORTABLE_POSTGRES_TABLE";
 
-    /// <summary>Reads the options through <paramref name="getVariable"/> (default: the process environment); fails naming the variable when no connection is set.</summary>
-    public static PostgresStateStoreOptions FromEnvironment(Func<string, string?>? getVariable = null)
+    /// <summary>
+    /// Reads the options from <paramref name="settings"/>; null when <c>PORTABLE_POSTGRES_CONNECTION</c> is unset, which
+    /// keeps the in-memory store.
+    /// </summary>
+    /// <exception cref="SettingsException">
+    /// The connection string is not one Npgsql accepts or names no host, the table is not a plain lower-case identifier,
+    /// or a table is named without a connection string (it would otherwise be ignored).
+    /// </exception>
+    public static PostgresStateStoreOptions? From(HostSettings settings)
     {
-        getVariable ??= Environment.GetEnvironmentVariable;
-        var connection = NonEmpty(getVariable(ConnectionVariable))
-            ?? throw new InvalidOperationException($"The PostgreSQL state store needs an Npgsql connection string in {ConnectionVariable}.");
-        return new PostgresStateStoreOptions(connection, NonEmpty(getVariable(TableVariable)) ?? PostgresStateStore.DefaultTableName);
+        ArgumentNullException.ThrowIfNull(settings);
+        var table = settings.Text(TableVariable);
+        if (table is not null && !PostgresStateStore.IsPlainTableName(table))
+        {
+            throw new SettingsException(TableVariable, table, "a plain lower-case SQL identifier: letters, digits and underscores, starting with a letter or underscore, at most 63");
+        }
+
+        if (settings.Text(ConnectionVariable) is not { } connection)
+        {
+            return table is null
+                ? null
+                : throw new SettingsException($"{TableVariable} is set but {ConnectionVariable} is not: expected an Npgsql connection string in {ConnectionVariable} as well, or neither for the in-memory store.");
+        }
+
+        // The value is never echoed: a connection string may hold a password.
+        NpgsqlConnectionStringBuilder parsed;
+        try
+        {
+            parsed = new NpgsqlConnectionStringBuilder(connection);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new SettingsException($"{ConnectionVariable} is not a connection string Npgsql accepts (value not shown: it may hold a password): expected {Example}.", ex);
+        }
+
+        return string.IsNullOrWhiteSpace(parsed.Host)
+            ? throw new SettingsException($"{ConnectionVariable} names no Host (value not shown: it may hold a password): expected {Example}.")
+            : new PostgresStateStoreOptions(connection, table ?? PostgresStateStore.DefaultTableName);
     }
 
     /// <summary>Builds the store (owning its data source) and creates its table when missing.</summary>
@@ -41,5 +75,5 @@ public sealed record PostgresStateStoreOptions(string ConnectionString, string T
         }
     }
 
-    private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+    private const string Example = "key=value pairs separated by ';', e.g. Host=/cloudsql/PROJECT:REGION:INSTANCE;Database=portable;Username=app;Password=…";
 }

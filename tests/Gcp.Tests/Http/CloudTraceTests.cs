@@ -33,9 +33,18 @@ public sealed class CloudTraceTests
     [InlineData("00-xyz-b7ad6b7169203331-01", "nothex/1")]
     [InlineData(null, "///")]
     [InlineData(null, null)]
+    [InlineData("0--0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", null)]
+    [InlineData("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331", null)]
+    [InlineData("00-0af7651916cd43dd8448eb211c80319c0-b7ad6b7169203331-01", "0af7651916cd43dd8448eb211c80319/1")]
     public void TraceId_NothingWellFormed_ReturnsNull(string? traceParent, string? cloudTrace)
     {
         Assert.Null(CloudTrace.TraceId(new InvocationInfo(TraceParent: traceParent, PlatformTraceId: cloudTrace)));
+    }
+
+    [Fact]
+    public void TraceId_UpperCaseCloudTraceContext_IsLowerCased()
+    {
+        Assert.Equal(TraceId, CloudTrace.TraceId(new InvocationInfo(PlatformTraceId: TraceId.ToUpperInvariant() + "/1;o=1")));
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
 using Portable.Core.Messaging;
+using Portable.Core.Settings;
 using Portable.Engines;
 using Portable.Gcp.Messaging;
 
@@ -80,12 +81,12 @@ public sealed class PubSubPublisherTests
     public async Task PublishAsync_EmulatorHost_SendsNoAuthorizationAndNeverAsksTheMetadataServer()
     {
         await using var server = new RecordingHttpServer(GoogleResponder(expiresIn: 3599));
-        var options = PubSubPublisherOptions.FromEnvironment(name => name switch
+        var options = PubSubPublisherOptions.From(new HostSettings(name => name switch
         {
             "PUBSUB_EMULATOR_HOST" => $"127.0.0.1:{server.BaseUri.Port}",
             "GOOGLE_CLOUD_PROJECT" => "local-project",
             _ => null,
-        });
+        }));
         using var http = new HttpClient();
         using var metadata = new MetadataServer(http, TimeProvider.System, $"127.0.0.1:{server.BaseUri.Port}");
         var publisher = new PubSubPublisher(http, options, metadata);
@@ -193,15 +194,69 @@ public sealed class PubSubPublisherTests
     }
 
     [Fact]
-    public void FromEnvironment_Nothing_UsesGoogleWithAuthentication()
+    public void From_Nothing_UsesGoogleWithAuthentication()
     {
-        var options = PubSubPublisherOptions.FromEnvironment(_ => null);
+        var options = PubSubPublisherOptions.From(new HostSettings(_ => null));
 
         Assert.Equal(new Uri("https://pubsub.googleapis.com/"), options.Endpoint);
         Assert.True(options.Authenticate);
         Assert.Null(options.ProjectId);
         Assert.Null(options.MetadataHost);
     }
+
+    [Theory]
+    [InlineData("localhost:8085", "http://localhost:8085/")]
+    [InlineData("127.0.0.1:80", "http://127.0.0.1/")]
+    [InlineData("[::1]:8085", "http://[::1]:8085/")]
+    public void From_EmulatorHost_PlainHttpWithoutAuthentication(string host, string endpoint)
+    {
+        var options = PubSubPublisherOptions.From(Env(("PUBSUB_EMULATOR_HOST", host), ("GCE_METADATA_HOST", "127.0.0.1:9"), ("GOOGLE_CLOUD_PROJECT", "local")));
+
+        Assert.Equal(new Uri(endpoint), options.Endpoint);
+        Assert.False(options.Authenticate);
+        Assert.Equal("127.0.0.1:9", options.MetadataHost);
+        Assert.Equal("local", options.ProjectId);
+    }
+
+    [Theory]
+    [InlineData("http://localhost:8085")]
+    [InlineData("localhost")]
+    [InlineData("localhost:8085/v1")]
+    [InlineData("user@localhost:8085")]
+    [InlineData("localhost:port")]
+    public void From_EmulatorHostNotHostAndPort_ThrowsNamingTheValue(string host)
+    {
+        var e = Assert.Throws<SettingsException>(() => PubSubPublisherOptions.From(Env(("PUBSUB_EMULATOR_HOST", host))));
+
+        Assert.Equal($"PUBSUB_EMULATOR_HOST='{host}' is not valid: expected host:port with no scheme or path, e.g. localhost:8085.", e.Message);
+    }
+
+    [Theory]
+    [InlineData("http://metadata.google.internal")]
+    [InlineData("metadata.google.internal/computeMetadata")]
+    public void From_MetadataHostNotAHost_ThrowsNamingTheValue(string host)
+    {
+        var e = Assert.Throws<SettingsException>(() => PubSubPublisherOptions.From(Env(("GCE_METADATA_HOST", host))));
+
+        Assert.Equal(("GCE_METADATA_HOST", host), (e.Variable, e.Value));
+    }
+
+    [Fact]
+    public void From_MetadataHostWithoutPort_IsRead()
+    {
+        Assert.Equal("169.254.169.254", PubSubPublisherOptions.From(Env(("GCE_METADATA_HOST", "169.254.169.254"))).MetadataHost);
+    }
+
+    [Fact]
+    public void From_InvalidProject_ThrowsNamingTheVariable()
+    {
+        var e = Assert.Throws<SettingsException>(() => PubSubPublisherOptions.From(Env(("GOOGLE_CLOUD_PROJECT", "Demo Project"))));
+
+        Assert.Equal("GOOGLE_CLOUD_PROJECT", e.Variable);
+    }
+
+    private static HostSettings Env(params (string Name, string Value)[] variables) =>
+        new(name => variables.FirstOrDefault(v => v.Name == name).Value);
 
     /// <summary>Answers as the metadata server (a new token each time, numbered) and as Pub/Sub (numbered ids).</summary>
     private static Func<RecordedRequest, RecordedResponse> GoogleResponder(int expiresIn)

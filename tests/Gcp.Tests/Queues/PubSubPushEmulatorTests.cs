@@ -193,12 +193,12 @@ public sealed class PubSubPushEmulatorTests
         await using var emulator = await StartAsync(endpoint, new FakeTimeProvider(Start));
         using var http = new HttpClient();
         using var metadata = new MetadataServer(http, TimeProvider.System, "127.0.0.1:1");
-        var publisher = new PubSubPublisher(http, PubSubPublisherOptions.FromEnvironment(n => n switch
+        var publisher = new PubSubPublisher(http, PubSubPublisherOptions.From(new Core.Settings.HostSettings(n => n switch
         {
             "PUBSUB_EMULATOR_HOST" => emulator.EmulatorHost,
             "GOOGLE_CLOUD_PROJECT" => "local-project",
             _ => null,
-        }), metadata);
+        })), metadata);
 
         var id = await publisher.PublishAsync("payments", new Core.Messaging.OutgoingMessage("hi"u8.ToArray(), new Dictionary<string, string> { ["a"] = "b", [PubSubPublisher.OrderingKeyAttribute] = "k" }));
 

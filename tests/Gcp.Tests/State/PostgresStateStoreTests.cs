@@ -1,4 +1,5 @@
 using Npgsql;
+using Portable.Core.Settings;
 using Portable.Core.State;
 using Portable.Engines;
 using Portable.Gcp.State;
@@ -78,25 +79,51 @@ public sealed class PostgresStateStoreTests(PostgresFixture postgres) : StateSto
         Assert.Throws<ArgumentException>(() => PostgresStateStore.Create(postgres.ConnectionString, Time, tableName));
 
     [Fact]
-    public void Options_FromEnvironment_ReadsConnectionAndTable()
+    public void Options_From_ReadsConnectionAndTable()
     {
-        var options = PostgresStateStoreOptions.FromEnvironment(name => name switch
-        {
-            PostgresStateStoreOptions.ConnectionVariable => "Host=/cloudsql/p:r:i;Database=app",
-            PostgresStateStoreOptions.TableVariable => "app_state",
-            _ => null,
-        });
+        var options = PostgresStateStoreOptions.From(Env(
+            (PostgresStateStoreOptions.ConnectionVariable, "Host=/cloudsql/p:r:i;Database=app"),
+            (PostgresStateStoreOptions.TableVariable, "app_state")));
         Assert.Equal(new PostgresStateStoreOptions("Host=/cloudsql/p:r:i;Database=app", "app_state"), options);
-        Assert.Equal(PostgresStateStore.DefaultTableName, PostgresStateStoreOptions.FromEnvironment(name =>
-            name == PostgresStateStoreOptions.ConnectionVariable ? "Host=h" : null).TableName);
+        Assert.Equal(PostgresStateStore.DefaultTableName, PostgresStateStoreOptions.From(Env((PostgresStateStoreOptions.ConnectionVariable, "Host=h")))!.TableName);
     }
 
     [Fact]
-    public void Options_FromEnvironment_WithoutConnection_FailsNamingTheVariable()
+    public void Options_From_NeitherVariable_IsNullForTheInMemoryStore() =>
+        Assert.Null(PostgresStateStoreOptions.From(Env()));
+
+    [Fact]
+    public void Options_From_TableWithoutConnection_ThrowsRatherThanIgnoringTheTable()
     {
-        var e = Assert.Throws<InvalidOperationException>(() => PostgresStateStoreOptions.FromEnvironment(_ => null));
+        var e = Assert.Throws<SettingsException>(() => PostgresStateStoreOptions.From(Env((PostgresStateStoreOptions.TableVariable, "app_state"))));
         Assert.Contains(PostgresStateStoreOptions.ConnectionVariable, e.Message, StringComparison.Ordinal);
+        Assert.Contains(PostgresStateStoreOptions.TableVariable, e.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("Upper")]
+    [InlineData("state; DROP TABLE x")]
+    [InlineData("1state")]
+    public void Options_From_TableNotAPlainIdentifier_ThrowsNamingTheValue(string table)
+    {
+        var e = Assert.Throws<SettingsException>(() => PostgresStateStoreOptions.From(Env((PostgresStateStoreOptions.ConnectionVariable, "Host=h"), (PostgresStateStoreOptions.TableVariable, table))));
+        Assert.Equal((PostgresStateStoreOptions.TableVariable, table), (e.Variable, e.Value));
+        Assert.Contains("lower-case SQL identifier", e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Host=h;Password=secret-1;Colour=blue")]
+    [InlineData("Database=app;Password=secret-1")]
+    [InlineData("Host=h;Port=eighty;Password=secret-1")]
+    public void Options_From_UnusableConnectionString_ThrowsWithoutEchoingIt(string connection)
+    {
+        var e = Assert.Throws<SettingsException>(() => PostgresStateStoreOptions.From(Env((PostgresStateStoreOptions.ConnectionVariable, connection))));
+        Assert.StartsWith(PostgresStateStoreOptions.ConnectionVariable, e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret-1", e.Message, StringComparison.Ordinal);
+    }
+
+    private static HostSettings Env(params (string Name, string Value)[] variables) =>
+        new(name => variables.FirstOrDefault(v => v.Name == name).Value);
 
     [Fact]
     public async Task Create_FromOptions_CreatesTheSchemaAndWorks()

@@ -2,22 +2,22 @@ using Portable.Core.Functions;
 using Portable.Core.Http;
 using Portable.Core.Invocation;
 using Portable.Core.Messaging;
+using Portable.Gcp.Triggers;
 using Portable.Hosting;
 
 namespace Portable.Gcp.Events;
 
 /// <summary>
-/// Serves queue functions on Cloud Run. Routing, decided here and documented in <c>src/Gcp/Events/README.md</c>:
-/// with <c>FUNCTION_TARGET</c> naming a queue function, every path (but the Functions Framework's reserved ones)
-/// reaches it, as the Functions Framework does for event functions; without <c>FUNCTION_TARGET</c>, a queue function
-/// is served at <c>/{functionName}</c> (for example <c>/ledger-writer</c>), which takes precedence over HTTP routes.
-/// Only POST is accepted. One request carries one message; the status code is the ack: 204 on success and after a
-/// permanent failure has been recorded through the dead-letter sink (so Pub/Sub stops redelivering it), 500 on a
-/// transient failure (a nack: Pub/Sub redelivers with backoff, then forwards to the subscription's dead-letter topic),
-/// 400 for a request that is not a Pub/Sub delivery — which Pub/Sub treats as a nack too, so a malformed message
-/// also ends in the dead-letter topic after <c>maxDeliveryAttempts</c>.
+/// Queue functions on Cloud Run: a Pub/Sub push (or Eventarc <c>messagePublished</c>) delivery in as one
+/// <see cref="IncomingMessage"/> (<see cref="PubSubPushReader"/>), through <see cref="MessageInvoker"/>, and the
+/// settlement out as the status that acks or nacks it. Each function answers at <c>/{functionName}</c>, or at every path
+/// when <c>FUNCTION_TARGET</c> names it (routing and status codes: <c>src/Gcp/Events/README.md</c>). Only POST is
+/// accepted. 204 on success and after a permanent failure has been recorded through the dead-letter sink (so Pub/Sub
+/// stops redelivering it), 500 on a transient failure (a nack: Pub/Sub redelivers with backoff, then forwards to the
+/// subscription's dead-letter topic), 400 for a request that is not a Pub/Sub delivery — which Pub/Sub treats as a
+/// nack too, so a malformed message also ends in the dead-letter topic after <c>maxDeliveryAttempts</c>.
 /// </summary>
-internal sealed partial class PubSubPushEndpoint(MessageInvoker invoker, CloudRunSettings settings, ILogger log)
+internal sealed partial class PubSubPushMapper : CloudRunTriggerMapper<QueueTrigger>
 {
     /// <summary>
     /// The largest body read: a Pub/Sub message is at most 10 MB (Pub/Sub quotas), which base64 makes about 13.4 MB,
@@ -25,23 +25,11 @@ internal sealed partial class PubSubPushEndpoint(MessageInvoker invoker, CloudRu
     /// </summary>
     public const int MaxBodyBytes = 16 * 1024 * 1024;
 
-    /// <summary>The queue function a request is addressed to, or null when it is not for one.</summary>
-    public FunctionDefinition? Match(PathString path)
-    {
-        var manifest = invoker.Manifest;
-        if (settings.FunctionTarget is not null)
-        {
-            return manifest.Functions is [{ Trigger: QueueTrigger } target] ? target : null;
-        }
+    /// <inheritdoc />
+    public override string Description => "queue (Pub/Sub push or Eventarc messagePublished, POST /{function})";
 
-        var segment = path.Value is { Length: > 1 } value ? value[1..].TrimEnd('/') : string.Empty;
-        return segment.Length > 0 && !segment.Contains('/', StringComparison.Ordinal) && manifest.Find(segment) is { Trigger: QueueTrigger } function
-            ? function
-            : null;
-    }
-
-    /// <summary>Runs one pushed message through Core and answers with the status that acks or nacks it.</summary>
-    public async Task HandleAsync(HttpContext context, FunctionDefinition function, InvocationInfo info)
+    /// <summary>Runs one pushed message for <paramref name="function"/> (consuming <paramref name="queue"/>) and answers with the status that acks or nacks it.</summary>
+    public static async Task HandleAsync(HttpContext context, InvocationInfo info, MessageInvoker invoker, FunctionDefinition function, string queue, ILogger log)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(function);
@@ -59,7 +47,6 @@ internal sealed partial class PubSubPushEndpoint(MessageInvoker invoker, CloudRu
             return;
         }
 
-        var queue = ((QueueTrigger)function.Trigger).Queue;
         var headers = request.Headers;
         if (!PubSubPushReader.TryRead(request.ContentType, name => headers.TryGetValue(name, out var v) ? v.ToString() : null, body.Span, queue, out var delivery, out var error))
         {
@@ -75,6 +62,13 @@ internal sealed partial class PubSubPushEndpoint(MessageInvoker invoker, CloudRu
             _ => PortableHttpResponse.Error(500, settlement.Reason ?? "The message failed; Pub/Sub will deliver it again.", new Dictionary<string, string> { ["messageId"] = settlement.MessageId }),
         };
         await WriteAsync(context, response).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    protected override IEnumerable<CloudRunRoute> Bind(IReadOnlyList<(FunctionDefinition Function, QueueTrigger Trigger)> functions, IServiceProvider services, ILogger log)
+    {
+        var invoker = services.GetRequiredService<MessageInvoker>();
+        return [.. functions.Select(f => CloudRunRoute.AtFunctionPath(f.Function, (context, info) => HandleAsync(context, info, invoker, f.Function, f.Trigger.Queue, log)))];
     }
 
     private static ValueTask WriteAsync(HttpContext context, PortableHttpResponse response) => AspNetCoreBridge.WriteResponseAsync(context, response);
