@@ -57,10 +57,16 @@ public sealed class CloudRunProcess : IAsyncDisposable
     /// Starts the server and waits until its port accepts a connection, as Cloud Run's default TCP start-up probe
     /// does; kills it when it exits or times out first.
     /// </summary>
+    /// <param name="program">The server, as for <see cref="Start"/>: src/Gcp's build output when null.</param>
     /// <exception cref="ChildProcessException">It exited first, or did not listen within <paramref name="timeout"/>.</exception>
-    public static async Task<CloudRunProcess> StartAsync(int? port = null, IReadOnlyDictionary<string, string?>? environment = null, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    public static async Task<CloudRunProcess> StartAsync(
+        int? port = null,
+        IReadOnlyDictionary<string, string?>? environment = null,
+        TimeSpan? timeout = null,
+        string? program = null,
+        CancellationToken cancellationToken = default)
     {
-        var host = Start(port, environment);
+        var host = Start(port, environment, program);
         try
         {
             await host.Process.WaitForPortsAsync([host.Port], timeout ?? HostDefaults.StartupTimeout, cancellationToken);

@@ -20,6 +20,12 @@ public static class HostBuilds
     /// <summary>src/Local's <c>portable</c> command.</summary>
     public static string LocalHost => RepoPaths.BuildOutput("src/Local", "Portable.Local.dll");
 
+    /// <summary>
+    /// tests/SampleApp: a user's own app (not the patterns) in one executable for every host, which
+    /// <c>PORTABLE_SAMPLE_HOST</c> (local, aws, gcp or azure) picks.
+    /// </summary>
+    public static string SampleApp => RepoPaths.BuildOutput("tests/SampleApp", "Portable.SampleApp.dll");
+
     /// <summary>The committed Functions script root users deploy (kept equal to the manifest by Azure.Tests' drift test).</summary>
     public static string AzureScriptRoot => Path.Combine(RepoPaths.Root, "deploy", "azure");
 }

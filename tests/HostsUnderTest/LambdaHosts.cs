@@ -45,6 +45,7 @@ public sealed class LambdaHttpHost : IAsyncDisposable
     /// <paramref name="environment"/> (over <see cref="LocalAws.Credentials"/>), waits until it polls, then opens a
     /// gateway in <paramref name="format"/> (REST APIs under <paramref name="stage"/>); fails with the bootstrap's output.
     /// </summary>
+    /// <param name="bootstrap">The bootstrap: src/Aws's build output when null, or an app's own (e.g. <see cref="HostBuilds.SampleApp"/>).</param>
     /// <exception cref="ChildProcessException">The bootstrap exited, or did not poll within <paramref name="timeout"/>.</exception>
     public static async Task<LambdaHttpHost> StartAsync(
         string handler,
@@ -52,6 +53,7 @@ public sealed class LambdaHttpHost : IAsyncDisposable
         string? stage = null,
         IReadOnlyDictionary<string, string?>? environment = null,
         TimeSpan? timeout = null,
+        string? bootstrap = null,
         CancellationToken cancellationToken = default)
     {
         var runtimeApi = await LambdaRuntimeApiEmulator.StartAsync(new LambdaRuntimeApiEmulatorOptions { FunctionName = handler }, cancellationToken);
@@ -60,7 +62,7 @@ public sealed class LambdaHttpHost : IAsyncDisposable
         {
             function = LambdaFunctionProcess.Start(new LambdaFunctionProcessOptions
             {
-                BootstrapPath = HostBuilds.AwsBootstrap,
+                BootstrapPath = bootstrap ?? HostBuilds.AwsBootstrap,
                 RuntimeApi = runtimeApi.RuntimeApi,
                 Handler = handler,
                 Environment = Variables.Merge(LocalAws.Credentials, environment),
@@ -94,11 +96,11 @@ public sealed class LambdaHttpHost : IAsyncDisposable
 }
 
 /// <summary>
-/// <c>ledger-writer</c> with an SQS event source mapping on <c>payments</c>, as AWS runs it: the real bootstrap
-/// (<c>_HANDLER=ledger-writer</c>) polling the Runtime API emulator, fed batches of the trigger's size by the SQS
-/// event source emulator, whose SQS endpoint the bootstrap gets as <c>AWS_ENDPOINT_URL_SQS</c> (its dead-letter sink
-/// sends to <c>payments-dlq</c> there, signed with <see cref="LocalAws.Credentials"/>). One bootstrap per execution
-/// environment: as many as batches in flight.
+/// A queue function with an SQS event source mapping, as AWS runs it: by default <c>ledger-writer</c> on
+/// <c>payments</c>, the real bootstrap (<c>_HANDLER=ledger-writer</c>) polling the Runtime API emulator, fed batches
+/// of the trigger's size by the SQS event source emulator, whose SQS endpoint the bootstrap gets as
+/// <c>AWS_ENDPOINT_URL_SQS</c> (its dead-letter sink sends to <c>payments-dlq</c> there, signed with
+/// <see cref="LocalAws.Credentials"/>). One bootstrap per execution environment: as many as batches in flight.
 /// </summary>
 public sealed class LambdaSqsHost : IAsyncDisposable
 {
@@ -122,26 +124,31 @@ public sealed class LambdaSqsHost : IAsyncDisposable
     public string Output => string.Join('\n', Functions.Select(f => f.Output));
 
     /// <summary>
-    /// Starts the Runtime API, the SQS event source (the mapping's queue and batch size from the ledger's trigger,
-    /// the rest as <paramref name="configure"/> sets it) and <paramref name="environments"/> bootstraps with
+    /// Starts the Runtime API, the SQS event source (the mapping on <paramref name="queue"/>, the batch size the
+    /// ledger's trigger and Portable's default share, the rest as <paramref name="configure"/> sets it) and
+    /// <paramref name="environments"/> bootstraps with <c>_HANDLER</c>=<paramref name="handler"/> and
     /// <paramref name="environment"/>, and waits until each polls.
     /// </summary>
+    /// <param name="bootstrap">The bootstrap: src/Aws's build output when null, or an app's own (e.g. <see cref="HostBuilds.SampleApp"/>).</param>
     /// <exception cref="ChildProcessException">A bootstrap exited, or did not poll within <paramref name="timeout"/>.</exception>
     public static async Task<LambdaSqsHost> StartAsync(
         Func<SqsEventSourceEmulatorOptions, SqsEventSourceEmulatorOptions>? configure = null,
         int environments = 1,
         IReadOnlyDictionary<string, string?>? environment = null,
         TimeSpan? timeout = null,
+        string? bootstrap = null,
+        string handler = LedgerWriter.FunctionName,
+        string queue = LedgerWriter.Queue,
         CancellationToken cancellationToken = default)
     {
-        var runtimeApi = await LambdaRuntimeApiEmulator.StartAsync(new LambdaRuntimeApiEmulatorOptions { FunctionName = LedgerWriter.FunctionName }, cancellationToken);
+        var runtimeApi = await LambdaRuntimeApiEmulator.StartAsync(new LambdaRuntimeApiEmulatorOptions { FunctionName = handler }, cancellationToken);
         SqsEventSourceEmulator? sqs = null;
         var functions = new List<ChildProcess>();
         try
         {
             var options = new SqsEventSourceEmulatorOptions
             {
-                QueueName = LedgerWriter.Queue,
+                QueueName = queue,
                 BatchSize = LedgerWriter.TriggerOptions.BatchSize, // the mapping's BatchSize, as the generated template sets it
             };
             sqs = await SqsEventSourceEmulator.StartAsync(runtimeApi, configure?.Invoke(options) ?? options, cancellationToken);
@@ -150,9 +157,9 @@ public sealed class LambdaSqsHost : IAsyncDisposable
             {
                 functions.Add(LambdaFunctionProcess.Start(new LambdaFunctionProcessOptions
                 {
-                    BootstrapPath = HostBuilds.AwsBootstrap,
+                    BootstrapPath = bootstrap ?? HostBuilds.AwsBootstrap,
                     RuntimeApi = runtimeApi.RuntimeApi,
-                    Handler = LedgerWriter.FunctionName,
+                    Handler = handler,
                     Environment = new Dictionary<string, string?>(variables, StringComparer.Ordinal),
                 }));
             }

@@ -11,7 +11,8 @@ public sealed record LocalDeadLetter(string Id, string Body, string Reason, int 
 
 /// <summary>
 /// The local host as its users run it: <c>portable run --port N --data DIR</c> (src/Local's build output) with a data
-/// folder of its own, deleted on dispose. Its queue is reached over its HTTP API (<c>/_local/queues/…</c>).
+/// folder of its own, deleted on dispose; or an app's own program that runs <c>LocalHost</c> with the same options.
+/// Its queue is reached over its HTTP API (<c>/_local/queues/…</c>).
 /// </summary>
 public sealed class LocalHostProcess : IAsyncDisposable
 {
@@ -42,12 +43,17 @@ public sealed class LocalHostProcess : IAsyncDisposable
     /// <paramref name="environment"/> is applied last (a null value unsets a variable): <c>PORTABLE_FAULTS_TRANSIENT_RATE</c>,
     /// for one. <paramref name="arguments"/> are added to <c>run</c>'s, e.g. <c>--queue-visibility 2</c>.
     /// </summary>
+    /// <param name="program">
+    /// The host: src/Local's <c>portable</c> when null, or an app's own program (e.g. <see cref="HostBuilds.SampleApp"/>),
+    /// which takes the host's options with no <c>run</c> command before them.
+    /// </param>
     /// <exception cref="ChildProcessException">It exited, or did not answer within <paramref name="timeout"/> (it is killed then).</exception>
     public static async Task<LocalHostProcess> StartAsync(
         IReadOnlyDictionary<string, string?>? environment = null,
         IReadOnlyList<string>? arguments = null,
         int maxOutputLines = ChildProcessOptions.DefaultMaxOutputLines,
         TimeSpan? timeout = null,
+        string? program = null,
         CancellationToken cancellationToken = default)
     {
         var dataDirectory = Directory.CreateTempSubdirectory("portable-local-host-").FullName;
@@ -57,12 +63,13 @@ public sealed class LocalHostProcess : IAsyncDisposable
         ChildProcess? process = null;
         try
         {
+            string[] command = program is null ? ["run"] : [];
             process = ChildProcess.Start(ChildProcessOptions.Program(
-                HostBuilds.LocalHost,
-                ["run", "--port", port.ToString(CultureInfo.InvariantCulture), "--data", dataDirectory, .. arguments ?? []]) with
+                program ?? HostBuilds.LocalHost,
+                [.. command, "--port", port.ToString(CultureInfo.InvariantCulture), "--data", dataDirectory, .. arguments ?? []]) with
             {
                 Environment = variables,
-                Name = "portable run",
+                Name = program is null ? "portable run" : Path.GetFileNameWithoutExtension(program),
                 MaxOutputLines = maxOutputLines,
             });
             var host = new LocalHostProcess(process, port, dataDirectory);

@@ -1,21 +1,26 @@
+using Portable.Core.Patterns.Ledger;
 using Portable.Emulators.Gcp;
 using Portable.Emulators.Processes;
 
 namespace Portable.HostsUnderTest;
 
 /// <summary>
-/// Cloud Run fed by a Pub/Sub push subscription on <c>payments</c>: the real Portable.Gcp (see
+/// Cloud Run fed by a Pub/Sub push subscription, by default on <c>payments</c>: the real Portable.Gcp (see
 /// <see cref="CloudRunProcess"/>) and the push emulator posting wrapped envelopes to its <c>/ledger-writer</c>. The
 /// host dead-letters by publishing to <c>payments-dead-letter</c> through <c>PUBSUB_EMULATOR_HOST</c>, as it would to
 /// Pub/Sub; the subscription's own dead-letter policy forwards there too. The same service serves <c>accounts-api</c>.
+/// Another app gives its own server, topic and queue function.
 /// </summary>
 public sealed class PubSubPushHost : IAsyncDisposable
 {
     /// <summary>The topic the push subscription is on.</summary>
     public const string Topic = "payments";
 
+    /// <summary>What the host appends to a topic to name its dead-letter topic (src/Gcp's <c>PubSubServiceCollectionExtensions.DeadLetterSuffix</c>).</summary>
+    public const string DeadLetterSuffix = "-dead-letter";
+
     /// <summary>The dead-letter topic of the subscription and of the host.</summary>
-    public const string DeadLetterTopic = "payments-dead-letter";
+    public const string DeadLetterTopic = Topic + DeadLetterSuffix;
 
     private PubSubPushHost(PubSubPushEmulator pubSub, CloudRunProcess service)
     {
@@ -30,22 +35,27 @@ public sealed class PubSubPushHost : IAsyncDisposable
     public CloudRunProcess Service { get; }
 
     /// <summary>
-    /// Starts the push emulator (topic, endpoint and dead-letter topic as above, the rest as <paramref name="configure"/>
-    /// sets it) and the service with <paramref name="environment"/>, and waits until the service listens.
+    /// Starts the push emulator (on <paramref name="topic"/>, pushing to <c>/{function}</c>, dead-lettering to
+    /// <c>{topic}-dead-letter</c>, the rest as <paramref name="configure"/> sets it) and the service with
+    /// <paramref name="environment"/>, and waits until the service listens.
     /// </summary>
+    /// <param name="program">The server: src/Gcp's build output when null, or an app's own (e.g. <see cref="HostBuilds.SampleApp"/>).</param>
     /// <exception cref="ChildProcessException">The service exited, or did not listen within <paramref name="timeout"/>.</exception>
     public static async Task<PubSubPushHost> StartAsync(
         Func<PubSubPushEmulatorOptions, PubSubPushEmulatorOptions>? configure = null,
         IReadOnlyDictionary<string, string?>? environment = null,
         TimeSpan? timeout = null,
+        string? program = null,
+        string topic = Topic,
+        string function = LedgerWriter.FunctionName,
         CancellationToken cancellationToken = default)
     {
         var port = Portable.TestKit.FreePort.Next();
         var options = new PubSubPushEmulatorOptions
         {
-            Topic = Topic,
-            PushEndpoint = new Uri($"http://127.0.0.1:{port}/ledger-writer"),
-            DeadLetterTopic = DeadLetterTopic,
+            Topic = topic,
+            PushEndpoint = new Uri($"http://127.0.0.1:{port}/{function}"),
+            DeadLetterTopic = topic + DeadLetterSuffix,
         };
         options = configure?.Invoke(options) ?? options;
         var pubSub = await PubSubPushEmulator.StartAsync(options, cancellationToken);
@@ -54,7 +64,7 @@ public sealed class PubSubPushHost : IAsyncDisposable
             var variables = Variables.Merge(
                 new Dictionary<string, string?> { ["PUBSUB_EMULATOR_HOST"] = pubSub.EmulatorHost, ["GOOGLE_CLOUD_PROJECT"] = options.ProjectId },
                 environment);
-            return new PubSubPushHost(pubSub, await CloudRunProcess.StartAsync(port, variables, timeout, cancellationToken));
+            return new PubSubPushHost(pubSub, await CloudRunProcess.StartAsync(port, variables, timeout, program, cancellationToken));
         }
         catch
         {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Time.Testing;
 using Portable.Aws.State;
+using Portable.Conformance.Hosts;
 using Portable.Core.Messaging;
 using Portable.Core.Patterns.Ledger;
 using Portable.Emulators.Aws;
@@ -233,13 +234,7 @@ internal sealed class AwsQueueHost : IQueueHostUnderTest, IQueueDeliveryCounts
             var dynalite = new DynaliteFixture();
             Add(new AsyncDisposable(dynalite.DisposeAsync));
             await dynalite.InitializeAsync();
-            var table = "PortableConformance";
-            await DynamoDbStateStoreOptions.CreateAsync(new DynamoDbStateStoreOptions(table, dynalite.ServiceUrl), TimeProvider.System, ensureTable: true);
-            return new Dictionary<string, string?>(StringComparer.Ordinal)
-            {
-                [DynamoDbStateStoreOptions.TableVariable] = table,
-                [DynamoDbStateStoreOptions.EndpointVariable] = dynalite.ServiceUrl.ToString(),
-            };
+            return await DynamoDbOnDynalite.CreateTableAsync(dynalite, "PortableConformance");
         }
 
         /// <summary>Starts accounts-api on <paramref name="storage"/>; returns a client on its gateway.</summary>
