@@ -66,30 +66,3 @@ public abstract class LambdaTriggerMapper<TTrigger> : LambdaTriggerMapper
     /// <summary>Binds to <paramref name="function"/>, whose trigger is <paramref name="trigger"/>.</summary>
     protected abstract LambdaEventHandler Bind(FunctionDefinition function, TTrigger trigger, IServiceProvider services, ILogger logger);
 }
-
-/// <summary>Answers one invocation of a bound function: the event in, the response body or the error out. Never throws for a handler's fault.</summary>
-/// <param name="invocation">The invocation as <c>next</c> delivered it.</param>
-/// <param name="cancellationToken">Cancelled when the runtime stops.</param>
-public delegate ValueTask<LambdaAnswer> LambdaEventHandler(RuntimeInvocation invocation, CancellationToken cancellationToken);
-
-/// <summary>What one invocation comes to: a response body to POST to <c>/response</c>, or an error to POST to <c>/error</c>.</summary>
-public readonly record struct LambdaAnswer
-{
-    private LambdaAnswer(ReadOnlyMemory<byte> response, LambdaError? error)
-    {
-        Response = response;
-        Error = error;
-    }
-
-    /// <summary>The response body (UTF-8 JSON) when <see cref="Error"/> is null.</summary>
-    public ReadOnlyMemory<byte> Response { get; }
-
-    /// <summary>The error to report instead of a response, or null.</summary>
-    public LambdaError? Error { get; }
-
-    /// <summary>Answers with <paramref name="response"/>.</summary>
-    public static LambdaAnswer Respond(ReadOnlyMemory<byte> response) => new(response, null);
-
-    /// <summary>Answers with <paramref name="error"/> (an event the function cannot take).</summary>
-    public static LambdaAnswer Fail(LambdaError error) => new(default, error ?? throw new ArgumentNullException(nameof(error)));
-}

@@ -8,16 +8,6 @@ using Portable.Core.Messaging;
 
 namespace Portable.Azure.Hosting;
 
-/// <summary>Which service delivered a queue invocation, as told by its metadata.</summary>
-public enum QueueDeliverySource
-{
-    /// <summary>An Azure Storage queue (<c>queueTrigger</c>): metadata <c>Id</c>, <c>DequeueCount</c>, <c>InsertionTime</c>, <c>PopReceipt</c>.</summary>
-    StorageQueue,
-
-    /// <summary>Service Bus (<c>serviceBusTrigger</c>): metadata <c>MessageId</c>, <c>DeliveryCount</c>, <c>EnqueuedTimeUtc</c>, properties.</summary>
-    ServiceBus,
-}
-
 /// <summary>
 /// The custom-handler payload of a queue invocation (protocols README §1c): the host POSTs
 /// <c>{"Data":{"message":…},"Metadata":{"DequeueCount","Id","InsertionTime",…,"sys":{…}}}</c> to <c>/{function}</c>

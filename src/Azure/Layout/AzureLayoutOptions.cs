@@ -1,15 +1,5 @@
 namespace Portable.Azure.Layout;
 
-/// <summary>Which Azure messaging service feeds a queue-triggered function.</summary>
-public enum AzureQueueService
-{
-    /// <summary>An Azure Storage queue (<c>queueTrigger</c>); poison messages go to <c>&lt;queue&gt;-poison</c>. The default.</summary>
-    StorageQueue,
-
-    /// <summary>An Azure Service Bus queue (<c>serviceBusTrigger</c>); dead letters go to the queue's <c>$DeadLetterQueue</c>.</summary>
-    ServiceBus,
-}
-
 /// <summary>
 /// Azure-only choices the manifest does not make, because they mean nothing on the other clouds: which service a
 /// queue function listens on and the app-setting names of the connections. The committed <c>deploy/azure</c> is

@@ -30,7 +30,7 @@ public static class FunctionJsonWriter
         options ??= AzureLayoutOptions.Default;
         return function.Trigger switch
         {
-            HttpTrigger http => WriteHttp(RouteFor(function.Name, http)),
+            HttpTrigger http => WriteHttp(CommonRoute(http) ?? "{*path}"),
             QueueTrigger queue => options.ServiceFor(function.Name) == AzureQueueService.ServiceBus
                 ? WriteQueue("serviceBusTrigger", queue.Queue, options.ServiceBusConnection)
                 : WriteQueue("queueTrigger", queue.Queue, options.StorageConnection),
@@ -51,7 +51,15 @@ public static class FunctionJsonWriter
     /// one, otherwise the templates' common literal prefix followed by <c>{*rest}</c> (e.g. <c>items/{*rest}</c>),
     /// since a function has exactly one route on Azure. Our own router then picks the handler and answers 405.
     /// </summary>
-    public static string RouteFor(string functionName, HttpTrigger trigger)
+    public static string RouteFor(string functionName, HttpTrigger trigger) =>
+        CommonRoute(trigger) ?? throw new NotSupportedException(
+            $"Function '{functionName}': its routes ({string.Join(", ", trigger.Routes.Select(r => r.Template.Text).Distinct(StringComparer.OrdinalIgnoreCase))}) share no leading literal segment, so no single Azure route can cover them without shadowing the '{FunctionsLayout.FallbackFunctionName}' catch-all. The layout gives one such function the catch-all route instead; give the others a common prefix or split them.");
+
+    /// <summary>
+    /// The single Functions route covering every template of <paramref name="trigger"/> (see <see cref="RouteFor"/>),
+    /// or null when the templates share no leading literal segment and only a catch-all could cover them.
+    /// </summary>
+    public static string? CommonRoute(HttpTrigger trigger)
     {
         ArgumentNullException.ThrowIfNull(trigger);
         var templates = trigger.Routes.Select(r => r.Template).DistinctBy(t => t.Text, StringComparer.OrdinalIgnoreCase).ToList();
@@ -73,13 +81,7 @@ public static class FunctionJsonWriter
             prefix.RemoveRange(common, prefix.Count - common);
         }
 
-        if (prefix.Count == 0)
-        {
-            throw new NotSupportedException(
-                $"Function '{functionName}': its routes ({string.Join(", ", templates.Select(t => t.Text))}) share no leading literal segment, so no single Azure route can cover them without shadowing the '{FunctionsLayout.FallbackFunctionName}' catch-all. Give them a common prefix or split the function.");
-        }
-
-        return string.Join('/', prefix) + "/{*rest}";
+        return prefix.Count == 0 ? null : string.Join('/', prefix) + "/{*rest}";
     }
 
     // Only the trigger: the handler writes no output bindings, so the response is {"Outputs":{}} and a non-2xx

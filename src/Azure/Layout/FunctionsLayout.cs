@@ -4,11 +4,6 @@ using Portable.Core.Messaging;
 
 namespace Portable.Azure.Layout;
 
-/// <summary>One generated file of a Functions script root, its path relative to the root with '/' separators.</summary>
-/// <param name="RelativePath">For example <c>host.json</c> or <c>items-api/function.json</c>.</param>
-/// <param name="Content">The file's text, '\n' line endings, ending with a newline.</param>
-public sealed record LayoutFile(string RelativePath, string Content);
-
 /// <summary>
 /// The Azure Functions script root generated from the manifest: <c>host.json</c>, one folder per function
 /// holding its <c>function.json</c>, the catch-all <see cref="FallbackFunctionName"/> function and a
@@ -49,6 +44,16 @@ public static class FunctionsLayout
                 $"The manifest declares a function named '{FallbackFunctionName}', which the Azure layout reserves for its catch-all function. Rename it.");
         }
 
+        // A function whose routes share no literal prefix can only be reached through a catch-all route, so it takes
+        // {*path} itself (the Core router behind every route answers unknown paths with the JSON 404 all the same);
+        // two such functions would shadow each other, which no single Azure route can untangle.
+        var catchAll = manifest.HttpFunctions.Where(f => FunctionJsonWriter.CommonRoute(f.Trigger) is null).Select(f => f.Function.Name).ToList();
+        if (catchAll.Count > 1)
+        {
+            throw new NotSupportedException(
+                $"Functions {string.Join(", ", catchAll.Select(n => $"'{n}'"))} each have routes that share no leading literal segment, so each would need Azure's one catch-all route. Give all but one a common prefix, or split them.");
+        }
+
         var files = new List<LayoutFile>
         {
             new("host.json", HostJsonWriter.Write(ExecutableName, queueServices)),
@@ -59,7 +64,11 @@ public static class FunctionsLayout
             files.Add(new($"{function.Name}/function.json", FunctionJsonWriter.Write(function, options)));
         }
 
-        files.Add(new($"{FallbackFunctionName}/function.json", FunctionJsonWriter.WriteFallback()));
+        if (catchAll.Count == 0)
+        {
+            files.Add(new($"{FallbackFunctionName}/function.json", FunctionJsonWriter.WriteFallback()));
+        }
+
         return files;
     }
 

@@ -1,6 +1,7 @@
 using Portable.Core.Functions;
 using Portable.Core.Invocation;
 using Portable.Core.Messaging;
+using Portable.Core.Settings;
 
 namespace Portable.Core.Idempotency;
 
@@ -26,18 +27,8 @@ public sealed class MessageIdempotencyMiddleware(IdempotencyRecords records) : I
     /// Whether <see cref="DisabledVariable"/> turns message idempotency off: <c>true</c>/<c>1</c> do, unset, empty,
     /// <c>false</c>/<c>0</c> do not; anything else throws, so a typo never silently changes delivery semantics.
     /// </summary>
-    public static bool DisabledByEnvironment(Func<string, string?> environment)
-    {
-        ArgumentNullException.ThrowIfNull(environment);
-        var text = environment(DisabledVariable)?.Trim();
-        return text switch
-        {
-            null or "" or "0" => false,
-            "1" => true,
-            _ when bool.TryParse(text, out var disabled) => disabled,
-            _ => throw new InvalidOperationException($"{DisabledVariable} must be true, false, 1 or 0, not '{text}'."),
-        };
-    }
+    public static bool DisabledByEnvironment(Func<string, string?> environment) =>
+        new HostSettings(environment).Boolean(DisabledVariable) ?? false;
 
     /// <summary>True for message invocations whose function has not turned idempotency off.</summary>
     public static bool AppliesTo(FunctionContext context) =>

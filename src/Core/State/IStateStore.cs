@@ -25,19 +25,3 @@ public interface IStateStore
     /// <summary>Live entries with keys after <paramref name="afterKey"/> in ordinal order, at most <paramref name="limit"/>.</summary>
     ValueTask<StatePage> ListAsync(string collection, int limit, string? afterKey = null, CancellationToken cancellationToken = default);
 }
-
-/// <summary>One stored document with its opaque version tag.</summary>
-public sealed record StateEntry(string Key, ReadOnlyMemory<byte> Value, string ETag, DateTimeOffset? ExpiresAt);
-
-/// <summary>The outcome of a write: the new ETag, or a lost condition.</summary>
-public readonly record struct StateWriteResult(bool Succeeded, string? ETag)
-{
-    /// <summary>The write's condition did not hold; nothing changed.</summary>
-    public static StateWriteResult Conflict => new(false, null);
-
-    /// <summary>The write landed with <paramref name="etag"/>.</summary>
-    public static StateWriteResult Written(string etag) => new(true, etag);
-}
-
-/// <summary>A page of entries; <see cref="HasMore"/> says whether another page follows the last key.</summary>
-public sealed record StatePage(IReadOnlyList<StateEntry> Entries, bool HasMore);

@@ -4,40 +4,6 @@ using Portable.Core.Messaging;
 
 namespace Portable.Emulators.Azure;
 
-/// <summary>One message in an emulated Storage queue, as the host's metadata describes it.</summary>
-/// <param name="Id">The message id (<c>Metadata.Id</c>).</param>
-/// <param name="Text">The message text the host hands the handler (already base64-decoded, as the host does by default).</param>
-/// <param name="DequeueCount">How many times it has been dequeued.</param>
-/// <param name="InsertionTime">When it was enqueued.</param>
-/// <param name="ExpirationTime">When it expires (7 days after insertion, the service default).</param>
-/// <param name="NextVisibleTime">When it can be dequeued again.</param>
-/// <param name="PopReceipt">The receipt of its latest dequeue.</param>
-public sealed record EmulatedQueueMessage(
-    string Id, string Text, int DequeueCount, DateTimeOffset InsertionTime, DateTimeOffset ExpirationTime, DateTimeOffset NextVisibleTime, string PopReceipt);
-
-/// <summary>What became of one delivery.</summary>
-public enum QueueDeliveryOutcome
-{
-    /// <summary>The handler answered 2xx: the message was deleted.</summary>
-    Completed,
-
-    /// <summary>The invocation failed: the message becomes visible again after the profile's delay.</summary>
-    Retried,
-
-    /// <summary>The invocation failed on the last allowed dequeue: the message moved to <c>&lt;queue&gt;-poison</c>.</summary>
-    Poisoned,
-}
-
-/// <summary>One invocation of a queue-triggered function by the emulator.</summary>
-/// <param name="Function">The function invoked.</param>
-/// <param name="Queue">The queue the message came from.</param>
-/// <param name="MessageId">The message id.</param>
-/// <param name="DequeueCount">The dequeue count sent in the metadata.</param>
-/// <param name="StatusCode">The handler's status code (0 when it could not be reached).</param>
-/// <param name="AcknowledgementDropped">True when a 2xx answer was dropped on purpose (see <see cref="EmulatedStorageQueues.DropNextAcknowledgements"/>).</param>
-/// <param name="Outcome">What the emulator did with the message.</param>
-public sealed record QueueDelivery(string Function, string Queue, string MessageId, int DequeueCount, int StatusCode, bool AcknowledgementDropped, QueueDeliveryOutcome Outcome);
-
 /// <summary>
 /// In-memory Storage queues behind the emulator's <c>queueTrigger</c> functions, applying a
 /// <see cref="DeliveryProfile"/> (<see cref="DeliveryProfile.AzureStorageQueue"/> by default): one message per

@@ -1,8 +1,5 @@
 namespace Portable.Emulators.Azure;
 
-/// <summary>A request matched to a function: the function and the route values its template captured.</summary>
-public sealed record FunctionRouteMatch(ScriptFunction Function, IReadOnlyDictionary<string, string> Values);
-
 /// <summary>
 /// The host's HTTP routing over an app's functions: <c>/{routePrefix}/{route}</c>, the most specific template
 /// first (literal, then parameter, then optional, then catch-all), and a route's <c>methods</c> honoured when

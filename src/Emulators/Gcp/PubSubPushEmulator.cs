@@ -425,37 +425,3 @@ public sealed class PubSubPushEmulator : IAsyncDisposable
 
     private sealed record PendingMessage(PublishedMessage Message, int Nacks, DateTimeOffset DueAt);
 }
-
-/// <summary>A message as the emulator stored it.</summary>
-/// <param name="MessageId">The server-assigned id (numeric, as Pub/Sub's are).</param>
-/// <param name="Data">The payload bytes.</param>
-/// <param name="Attributes">The attributes.</param>
-/// <param name="OrderingKey">The ordering key, if any.</param>
-/// <param name="PublishTime">When the emulator received it.</param>
-public sealed record PublishedMessage(string MessageId, byte[] Data, IReadOnlyDictionary<string, string> Attributes, string? OrderingKey, DateTimeOffset PublishTime);
-
-/// <summary>What became of one push.</summary>
-public enum PushOutcome
-{
-    /// <summary>The endpoint answered 102, 200, 201, 202 or 204: the message is done.</summary>
-    Acked,
-
-    /// <summary>Any other answer, no answer, or no connection: it comes back after the backoff.</summary>
-    Nacked,
-
-    /// <summary>A nack on the last allowed attempt: forwarded to the dead-letter topic.</summary>
-    DeadLettered,
-}
-
-/// <summary>One push: which message, which attempt, what the endpoint answered, and what the emulator did.</summary>
-/// <param name="MessageId">The message.</param>
-/// <param name="DeliveryAttempt">1 for the first push, counting up with each nack.</param>
-/// <param name="StatusCode">The endpoint's status, or null when it gave none (connection failure, ack deadline).</param>
-/// <param name="Outcome">Ack, nack or dead-letter.</param>
-/// <param name="Error">Why there was no status, when there was none.</param>
-/// <param name="At">When the push finished, by the emulator's clock.</param>
-public sealed record PushAttempt(string MessageId, int DeliveryAttempt, int? StatusCode, PushOutcome Outcome, string? Error, DateTimeOffset At)
-{
-    /// <summary>True when the ack was taken but the message was queued for one more push (<see cref="PubSubPushEmulatorOptions.DuplicateDeliveryRate"/>).</summary>
-    public bool Duplicated { get; init; }
-}

@@ -8,11 +8,6 @@ using System.Text;
 
 namespace Portable.Emulators.Processes;
 
-/// <summary>One line a child process wrote, and to which stream.</summary>
-/// <param name="IsError">True for stderr, false for stdout.</param>
-/// <param name="Text">The line, without its line break.</param>
-public sealed record OutputLine(bool IsError, string Text);
-
 /// <summary>
 /// A process started by a test, an emulator or a benchmark: an engine, a host under test, a function's runtime. Its
 /// stdout and stderr are read as they come and the latest lines kept (bounded) for failure messages; it can be

@@ -299,20 +299,3 @@ public sealed class SqliteMessageQueue : IMessagePublisher, IDeadLetterSink
     private static Dictionary<string, string> DeserializeAttributes(string json) =>
         JsonSerializer.Deserialize(json, LocalJsonContext.Default.DictionaryStringString) ?? [];
 }
-
-/// <summary>A message under a lease: settle it with the same lease.</summary>
-/// <param name="Sequence">The row's sequence number.</param>
-/// <param name="Lease">The lease token.</param>
-/// <param name="Message">The neutral message.</param>
-public sealed record LeasedMessage(long Sequence, string Lease, IncomingMessage Message);
-
-/// <summary>A dead-lettered message with everything needed to understand and redrive it.</summary>
-public sealed record DeadLetter(
-    string Queue,
-    string Id,
-    ReadOnlyMemory<byte> Body,
-    IReadOnlyDictionary<string, string> Attributes,
-    string Reason,
-    int DeliveryCount,
-    DateTimeOffset EnqueuedAt,
-    DateTimeOffset DeadLetteredAt);

@@ -7,19 +7,6 @@ using Portable.Core.Messaging;
 
 namespace Portable.Testing;
 
-/// <summary>Where an SQS event says its messages came from.</summary>
-public sealed record SqsEventOptions
-{
-    /// <summary>The account in the queue's ARN.</summary>
-    public string AccountId { get; init; } = "123456789012";
-
-    /// <summary>The queue's region (<c>awsRegion</c>, and in the ARN).</summary>
-    public string Region { get; init; } = "us-east-1";
-
-    /// <summary>When the event source mapping received the messages (default <see cref="TestClock.Start"/>); also their send time when they carry none.</summary>
-    public DateTimeOffset? ReceivedAt { get; init; }
-}
-
 /// <summary>
 /// The JSON a Lambda function receives from an SQS event source mapping: one record per message, field by field as in
 /// <c>protocols/samples/aws-sqs-event.json</c> and https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html —

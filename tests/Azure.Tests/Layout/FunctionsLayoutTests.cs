@@ -175,6 +175,38 @@ public class FunctionsLayoutTests
     }
 
     [Fact]
+    public void Generate_FunctionWithoutCommonPrefix_TakesTheCatchAllInsteadOfTheFallback()
+    {
+        static ValueTask<PortableHttpResponse> Ok(PortableHttpRequest r, FunctionContext c, CancellationToken t) => ValueTask.FromResult(PortableHttpResponse.Empty(200));
+        var manifest = new FunctionManifestBuilder()
+            .AddHttp("tally-api", r => r.Map("GET", "/hello/{name}", Ok).Map("GET", "/tallies/{key}", Ok))
+            .AddHttp("things", r => r.Map("GET", "/things/{id}", Ok))
+            .Build();
+
+        var files = FunctionsLayout.Generate(manifest);
+
+        Assert.DoesNotContain(files, f => f.RelativePath.StartsWith(FunctionsLayout.FallbackFunctionName + "/", StringComparison.Ordinal));
+        using var tally = JsonDocument.Parse(files.Single(f => f.RelativePath == "tally-api/function.json").Content);
+        Assert.Equal("{*path}", tally.RootElement.GetProperty("bindings")[0].GetProperty("route").GetString());
+        using var things = JsonDocument.Parse(files.Single(f => f.RelativePath == "things/function.json").Content);
+        Assert.Equal("things/{id}", things.RootElement.GetProperty("bindings")[0].GetProperty("route").GetString());
+    }
+
+    [Fact]
+    public void Generate_TwoFunctionsWithoutCommonPrefix_ThrowsNamingBoth()
+    {
+        static ValueTask<PortableHttpResponse> Ok(PortableHttpRequest r, FunctionContext c, CancellationToken t) => ValueTask.FromResult(PortableHttpResponse.Empty(200));
+        var manifest = new FunctionManifestBuilder()
+            .AddHttp("one", r => r.Map("GET", "/a", Ok).Map("GET", "/b", Ok))
+            .AddHttp("two", r => r.Map("GET", "/c", Ok).Map("GET", "/d", Ok))
+            .Build();
+
+        var ex = Assert.Throws<NotSupportedException>(() => FunctionsLayout.Generate(manifest));
+
+        Assert.Contains("'one', 'two'", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Write_UnknownTriggerType_ThrowsNamingTypeAndFunction()
     {
         var ex = Assert.Throws<NotSupportedException>(() => FunctionJsonWriter.Write(new FunctionDefinition("tick", new UnmappedTrigger())));

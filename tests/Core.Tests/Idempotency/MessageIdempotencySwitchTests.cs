@@ -45,7 +45,7 @@ public sealed class MessageIdempotencySwitchTests
     [InlineData("off")]
     public void DisabledByEnvironment_RefusesAnythingElse(string value)
     {
-        var ex = Assert.Throws<InvalidOperationException>(() => MessageIdempotencyMiddleware.DisabledByEnvironment(_ => value));
+        var ex = Assert.Throws<Portable.Core.Settings.SettingsException>(() => MessageIdempotencyMiddleware.DisabledByEnvironment(_ => value));
 
         Assert.Contains(MessageIdempotencyMiddleware.DisabledVariable, ex.Message, StringComparison.Ordinal);
         Assert.Contains(value, ex.Message, StringComparison.Ordinal);

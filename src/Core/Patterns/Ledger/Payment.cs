@@ -178,28 +178,3 @@ public sealed record Payment(
         }
     }
 }
-
-/// <summary>A recorded ledger entry: the payment plus where and when it was recorded.</summary>
-public sealed record LedgerEntry(
-    [property: JsonPropertyName("paymentId")] string PaymentId,
-    [property: JsonPropertyName("amount")] decimal Amount,
-    [property: JsonPropertyName("currency")] string Currency,
-    [property: JsonPropertyName("messageId")] string MessageId,
-    [property: JsonPropertyName("recordedAt")] DateTimeOffset RecordedAt);
-
-/// <summary>An account's fixed facts: its currency, set by its first payment.</summary>
-public sealed record AccountRecord([property: JsonPropertyName("currency")] string Currency);
-
-/// <summary>The <c>GET /accounts/{account}</c> body. <c>entries</c> is the number of ledger entries.</summary>
-public sealed record AccountBalance(
-    [property: JsonPropertyName("account")] string Account,
-    [property: JsonPropertyName("balance")] decimal Balance,
-    [property: JsonPropertyName("currency")] string Currency,
-    [property: JsonPropertyName("entries")] int Entries);
-
-/// <summary>Source-generated JSON for the ledger.</summary>
-[JsonSerializable(typeof(Payment))]
-[JsonSerializable(typeof(LedgerEntry))]
-[JsonSerializable(typeof(AccountRecord))]
-[JsonSerializable(typeof(AccountBalance))]
-public sealed partial class LedgerJsonContext : JsonSerializerContext;

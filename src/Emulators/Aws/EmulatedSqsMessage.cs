@@ -1,0 +1,27 @@
+using System.Buffers;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Portable.Core.Messaging;
+
+namespace Portable.Emulators.Aws;
+
+/// <summary>A message in an emulated queue, with its receive state.</summary>
+public sealed record EmulatedSqsMessage(string MessageId, string Body, IReadOnlyDictionary<string, string> Attributes, DateTimeOffset SentAt)
+{
+    /// <summary>How many times it has been received (<c>ApproximateReceiveCount</c>).</summary>
+    public int ReceiveCount { get; set; }
+
+    /// <summary>When it was first received.</summary>
+    public DateTimeOffset? FirstReceivedAt { get; set; }
+
+    /// <summary>When it becomes visible again.</summary>
+    public DateTimeOffset VisibleAt { get; set; } = SentAt;
+
+    /// <summary>The current receive's handle.</summary>
+    public string? ReceiptHandle { get; set; }
+}

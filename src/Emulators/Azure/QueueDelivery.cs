@@ -1,0 +1,15 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Portable.Core.Messaging;
+
+namespace Portable.Emulators.Azure;
+
+/// <summary>One invocation of a queue-triggered function by the emulator.</summary>
+/// <param name="Function">The function invoked.</param>
+/// <param name="Queue">The queue the message came from.</param>
+/// <param name="MessageId">The message id.</param>
+/// <param name="DequeueCount">The dequeue count sent in the metadata.</param>
+/// <param name="StatusCode">The handler's status code (0 when it could not be reached).</param>
+/// <param name="AcknowledgementDropped">True when a 2xx answer was dropped on purpose (see <see cref="EmulatedStorageQueues.DropNextAcknowledgements"/>).</param>
+/// <param name="Outcome">What the emulator did with the message.</param>
+public sealed record QueueDelivery(string Function, string Queue, string MessageId, int DequeueCount, int StatusCode, bool AcknowledgementDropped, QueueDeliveryOutcome Outcome);
