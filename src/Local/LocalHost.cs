@@ -83,6 +83,37 @@ public static class LocalHost
         return app;
     }
 
+    /// <summary>
+    /// The local host's single entry point for <paramref name="functionApp"/>, as the cloud hosts have theirs: reads
+    /// <c>--port</c>, <c>--data</c> and the other <see cref="LocalHostOptions"/> from <paramref name="args"/> and the
+    /// environment, serves until Ctrl+C and returns the process exit code (2 for bad options, 1 when the port is taken).
+    /// </summary>
+    public static async Task<int> RunAsync(FunctionApp functionApp, string[] args)
+    {
+        ArgumentNullException.ThrowIfNull(functionApp);
+        var (options, error) = LocalHostOptions.Parse(args, Environment.GetEnvironmentVariable);
+        if (options is null)
+        {
+            await Console.Error.WriteLineAsync(error).ConfigureAwait(false);
+            return 2;
+        }
+
+        await using var app = Build(functionApp, options);
+        try
+        {
+            await app.StartAsync().ConfigureAwait(false);
+        }
+        catch (IOException ex)
+        {
+            await Console.Error.WriteLineAsync($"Could not listen on port {options.Port}: {ex.Message} Use --port N or PORT to choose another.").ConfigureAwait(false);
+            return 1;
+        }
+
+        Console.WriteLine(Banner(functionApp.Manifest, app.BaseAddress(), options.DatabasePath));
+        await app.WaitForShutdownAsync().ConfigureAwait(false);
+        return 0;
+    }
+
     /// <summary>The address the started host listens on, e.g. <c>http://localhost:8080</c>.</summary>
     public static Uri BaseAddress(this WebApplication app)
     {
@@ -114,8 +145,12 @@ public static class LocalHost
         var root = baseAddress.ToString().TrimEnd('/');
         lines.Add(string.Empty);
         lines.Add("Try:");
-        lines.Add($"  curl -si -X POST {root}/items -H 'Content-Type: application/json' -d '{{\"name\":\"Widget\",\"price\":9.99}}'");
-        lines.Add($"  curl -s {root}/items");
+        if (manifest.Find("items-api") is not null)
+        {
+            lines.Add($"  curl -si -X POST {root}/items -H 'Content-Type: application/json' -d '{{\"name\":\"Widget\",\"price\":9.99}}'");
+            lines.Add($"  curl -s {root}/items");
+        }
+
         if (manifest.Find("ledger-writer") is not null)
         {
             lines.Add($"  curl -si -X POST {root}{LocalQueueEndpoints.Prefix}/payments -H 'Message-Id: pay-1' -d '{{\"paymentId\":\"pay-1\",\"account\":\"acc-1\",\"amount\":12.50,\"currency\":\"EUR\"}}'");

@@ -19,27 +19,7 @@ switch (command)
             return 0;
         }
 
-        var (options, error) = LocalHostOptions.Parse(rest, Environment.GetEnvironmentVariable);
-        if (options is null)
-        {
-            Console.Error.WriteLine(error);
-            return 2;
-        }
-
-        var app = LocalHost.Build(PatternsApp.App, options);
-        try
-        {
-            await app.StartAsync();
-        }
-        catch (IOException ex)
-        {
-            Console.Error.WriteLine($"Could not listen on port {options.Port}: {ex.Message} Use --port N or PORT to choose another.");
-            return 1;
-        }
-
-        Console.WriteLine(LocalHost.Banner(PatternsApp.Manifest, app.BaseAddress(), options.DatabasePath));
-        await app.WaitForShutdownAsync();
-        return 0;
+        return await LocalHost.RunAsync(PatternsApp.App, rest);
     case "manifest":
         foreach (var function in PatternsApp.Manifest.Functions)
         {
