@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Portable.Core.Functions;
 
@@ -19,7 +20,9 @@ public sealed partial class InvocationEngine
     private readonly Dictionary<FunctionDefinition, Binding> _bindings;
     private readonly FunctionPipelineBuilder _pipeline;
     private readonly IServiceProvider _services;
+    private readonly string _idPrefix = Guid.NewGuid().ToString("N");
     private int _invocations;
+    private long _sequence;
 
     /// <summary>Creates the engine a host keeps for its whole life.</summary>
     public InvocationEngine(
@@ -92,11 +95,13 @@ public sealed partial class InvocationEngine
             PortableMetrics.ColdStarts.Add(1, binding.Name, binding.Trigger);
         }
 
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(hostToken);
-        using var deadlineTimer = Deadlines.Start(TimeProvider, info.Deadline, deadline);
+        // A deadline needs its own cancellation source (and a timer on the host's clock); without one the host's token
+        // is the invocation's, and nothing is allocated for it.
+        using var deadline = info.Deadline is null ? null : CancellationTokenSource.CreateLinkedTokenSource(hostToken);
+        using var deadlineTimer = deadline is null ? null : Deadlines.Start(TimeProvider, info.Deadline, deadline);
         var context = new FunctionContext
         {
-            InvocationId = info.InvocationId ?? Guid.NewGuid().ToString("N"),
+            InvocationId = info.InvocationId ?? NextInvocationId(),
             Function = function,
             Cloud = Options.Cloud,
             Deadline = info.Deadline,
@@ -107,7 +112,7 @@ public sealed partial class InvocationEngine
             Logger = binding.Logger,
             Services = _services,
             TimeProvider = TimeProvider,
-            CancellationToken = deadline.Token,
+            CancellationToken = deadline?.Token ?? hostToken,
             Input = input,
         };
         if (feature is not null)
@@ -123,7 +128,7 @@ public sealed partial class InvocationEngine
             await pipeline(context).ConfigureAwait(false);
             result = settler.Completed(context);
         }
-        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !hostToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (deadline is { IsCancellationRequested: true } && !hostToken.IsCancellationRequested)
         {
             LogDeadline(Log, function.Name, context.InvocationId);
             result = settler.TimedOut(context);
@@ -138,6 +143,13 @@ public sealed partial class InvocationEngine
         PortableMetrics.Invocations.Add(1, binding.Name, binding.Trigger, new("outcome", outcome));
         return result;
     }
+
+    /// <summary>
+    /// An id for an invocation the platform gave none (a Cloud Run request): this engine's random prefix and a
+    /// sequence number, unique across processes like a GUID but without drawing random bytes per request.
+    /// </summary>
+    private string NextInvocationId() =>
+        string.Create(CultureInfo.InvariantCulture, $"{_idPrefix}-{Interlocked.Increment(ref _sequence):x}");
 
     private Binding BindingByName(string name) =>
         Manifest.Find(name) is { } declared && _bindings.TryGetValue(declared, out var binding)
