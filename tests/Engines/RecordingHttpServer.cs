@@ -102,7 +102,8 @@ public sealed class RecordingHttpServer : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        _listener.Stop();
+        // Close alone: after a Stop, the managed HttpListener's Close looks its endpoint up again and, finding none,
+        // binds the port anew just to release it, which fails when another test has taken the port meanwhile.
         _listener.Close();
         await _loop;
     }

@@ -1,6 +1,3 @@
-using System.Text;
-using System.Text.Json;
-using Portable.Aws.Runtime;
 using Portable.Core.Http;
 
 namespace Portable.Aws.Events;

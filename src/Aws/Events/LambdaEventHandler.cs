@@ -1,6 +1,4 @@
-using Microsoft.Extensions.Logging;
 using Portable.Aws.Runtime;
-using Portable.Core.Functions;
 
 namespace Portable.Aws.Events;
 

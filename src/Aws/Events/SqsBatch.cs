@@ -1,7 +1,3 @@
-using System.Globalization;
-using System.Text;
-using System.Text.Json;
-using Portable.Aws.Runtime;
 using Portable.Core.Messaging;
 
 namespace Portable.Aws.Events;

@@ -1,12 +1,3 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
-using System.Text;
-using Amazon.Runtime;
-using Amazon.SQS;
-using Amazon.SQS.Model;
-using Portable.Core.Messaging;
-using Portable.Core.Settings;
-
 namespace Portable.Aws.Messaging;
 
 /// <summary>What became of one message of <see cref="SqsPublisher.PublishBatchAsync"/>.</summary>

@@ -1,10 +1,4 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
-using System.Text;
 using Amazon.Runtime;
-using Amazon.SQS;
-using Amazon.SQS.Model;
-using Portable.Core.Messaging;
 using Portable.Core.Settings;
 
 namespace Portable.Aws.Messaging;

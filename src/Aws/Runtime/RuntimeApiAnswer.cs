@@ -1,7 +1,3 @@
-using System.Globalization;
-using System.Net;
-using System.Net.Http.Headers;
-
 namespace Portable.Aws.Runtime;
 
 /// <summary>The Runtime API's answer to a POST: 202 when accepted; 400, 403 or 413 when refused; 500 when the runtime must exit.</summary>

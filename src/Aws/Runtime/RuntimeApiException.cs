@@ -1,7 +1,3 @@
-using System.Globalization;
-using System.Net;
-using System.Net.Http.Headers;
-
 namespace Portable.Aws.Runtime;
 
 /// <summary>The Runtime API answered in a way the runtime cannot continue from; the process should exit non-zero.</summary>

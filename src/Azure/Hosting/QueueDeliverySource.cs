@@ -1,11 +1,3 @@
-using System.Buffers;
-using System.Buffers.Text;
-using System.Globalization;
-using System.Text;
-using System.Text.Encodings.Web;
-using System.Text.Json;
-using Portable.Core.Messaging;
-
 namespace Portable.Azure.Hosting;
 
 /// <summary>Which service delivered a queue invocation, as told by its metadata.</summary>

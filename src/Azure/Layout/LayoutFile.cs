@@ -1,7 +1,3 @@
-using System.Text;
-using Portable.Core.Functions;
-using Portable.Core.Messaging;
-
 namespace Portable.Azure.Layout;
 
 /// <summary>One generated file of a Functions script root, its path relative to the root with '/' separators.</summary>

@@ -1,7 +1,3 @@
-using System.Text.Json.Serialization.Metadata;
-using System.Text.Json;
-using Portable.Core.Json;
-
 namespace Portable.Core.Http;
 
 /// <summary>The JSON error body every endpoint returns.</summary>

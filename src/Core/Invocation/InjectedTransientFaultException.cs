@@ -1,8 +1,3 @@
-using System.Text;
-using Portable.Core.Functions;
-using Portable.Core.Messaging;
-using Portable.Core.Settings;
-
 namespace Portable.Core.Invocation;
 
 /// <summary>The transient fault <see cref="FaultInjectionMiddleware"/> throws.</summary>

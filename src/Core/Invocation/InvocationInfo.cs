@@ -1,5 +1,3 @@
-using Portable.Core.Functions;
-
 namespace Portable.Core.Invocation;
 
 /// <summary>What the platform said about one invocation, read by the adapter from its envelope.</summary>

@@ -1,12 +1,3 @@
-using System.Buffers;
-using System.Globalization;
-using System.Text;
-using System.Text.Json;
-using System.Text.Unicode;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
-
 namespace Portable.Emulators.Aws;
 
 /// <summary>One HTTP request as the gateway received it: the input of <see cref="ApiGatewayEmulator.BuildEvent"/>.</summary>

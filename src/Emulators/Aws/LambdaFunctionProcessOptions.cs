@@ -1,4 +1,3 @@
-using System.Globalization;
 using Portable.Emulators.Processes;
 
 namespace Portable.Emulators.Aws;

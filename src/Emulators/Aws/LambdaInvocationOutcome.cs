@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Portable.Emulators.Aws;
 
 /// <summary>How an invocation ended.</summary>

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
-
 namespace Portable.Emulators.Azure;
 
 /// <summary><c>customHandler.description</c>: what the host starts, and where.</summary>

@@ -1,7 +1,3 @@
-using System.Globalization;
-using System.Text.Json.Nodes;
-using Portable.Core.Messaging;
-
 namespace Portable.Emulators.Azure;
 
 /// <summary>One message in an emulated Storage queue, as the host's metadata describes it.</summary>

@@ -1,9 +1,3 @@
-using System.Globalization;
-using System.Text;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Http;
-
 namespace Portable.Emulators.Azure;
 
 /// <summary>The HTTP response an invocation's <c>http</c> output binding describes.</summary>

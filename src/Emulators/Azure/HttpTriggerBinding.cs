@@ -1,6 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
-
 namespace Portable.Emulators.Azure;
 
 /// <summary>An <c>httpTrigger</c> binding: its route (the function name when none is given) and its methods.</summary>

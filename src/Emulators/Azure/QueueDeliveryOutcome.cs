@@ -1,7 +1,3 @@
-using System.Globalization;
-using System.Text.Json.Nodes;
-using Portable.Core.Messaging;
-
 namespace Portable.Emulators.Azure;
 
 /// <summary>What became of one delivery.</summary>

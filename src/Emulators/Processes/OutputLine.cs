@@ -1,11 +1,3 @@
-using System.ComponentModel;
-using System.Diagnostics;
-using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
-using System.Runtime.InteropServices;
-using System.Text;
-
 namespace Portable.Emulators.Processes;
 
 /// <summary>One line a child process wrote, and to which stream.</summary>

@@ -1,8 +1,3 @@
-using System.Security.Cryptography;
-using System.Text.Json;
-using Microsoft.Data.Sqlite;
-using Portable.Core.Messaging;
-
 namespace Portable.Local.Queues;
 
 /// <summary>A dead-lettered message with everything needed to understand and redrive it.</summary>

@@ -1,6 +1,3 @@
-using System.Security.Cryptography;
-using System.Text.Json;
-using Microsoft.Data.Sqlite;
 using Portable.Core.Messaging;
 
 namespace Portable.Local.Queues;

@@ -1,9 +1,3 @@
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Portable.Core.Functions;
-using Portable.Core.Invocation;
-using Portable.Core.Messaging;
-
 namespace Portable.Local.Queues;
 
 /// <summary>Wakes a queue's consumer as soon as something is enqueued, instead of waiting for the next poll.</summary>

@@ -1,8 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
-using Portable.Core.Http;
-using Portable.Core.Messaging;
-
 namespace Portable.Testing;
 
 /// <summary>How the Functions host describes itself in a custom-handler invocation.</summary>

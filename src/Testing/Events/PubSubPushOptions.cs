@@ -1,7 +1,3 @@
-using System.Text.Json;
-using Portable.Core.Http;
-using Portable.Core.Messaging;
-
 namespace Portable.Testing;
 
 /// <summary>Where a Pub/Sub delivery says it came from.</summary>

@@ -1,10 +1,3 @@
-using System.Buffers.Binary;
-using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
-using Portable.Core.Messaging;
-
 namespace Portable.Testing;
 
 /// <summary>Where an SQS event says its messages came from.</summary>

@@ -1,7 +1,5 @@
 using System.Text.Json;
-using Portable.Core.Functions;
 using Portable.Core.Http;
-using Portable.Core.Messaging;
 using Portable.Core.State;
 
 namespace Portable.Core.Patterns.Ledger;
