@@ -87,8 +87,9 @@ public static class LocalHost
     /// The local host's single entry point for <paramref name="functionApp"/>, as the cloud hosts have theirs: reads
     /// <c>--port</c>, <c>--data</c> and the other <see cref="LocalHostOptions"/> from <paramref name="args"/> and the
     /// environment, serves until Ctrl+C and returns the process exit code (2 for bad options, 1 when the port is taken).
+    /// <paramref name="examples"/> adds the app's own curl lines to the banner.
     /// </summary>
-    public static async Task<int> RunAsync(FunctionApp functionApp, string[] args)
+    public static async Task<int> RunAsync(FunctionApp functionApp, string[] args, Func<string, IEnumerable<string>>? examples = null)
     {
         ArgumentNullException.ThrowIfNull(functionApp);
         var (options, error) = LocalHostOptions.Parse(args, Environment.GetEnvironmentVariable);
@@ -109,7 +110,7 @@ public static class LocalHost
             return 1;
         }
 
-        Console.WriteLine(Banner(functionApp.Manifest, app.BaseAddress(), options.DatabasePath));
+        Console.WriteLine(Banner(functionApp.Manifest, app.BaseAddress(), options.DatabasePath, examples));
         await app.WaitForShutdownAsync().ConfigureAwait(false);
         return 0;
     }
@@ -124,8 +125,11 @@ public static class LocalHost
         return new Uri($"http://localhost:{port}");
     }
 
-    /// <summary>The banner printed at start: every route and a ready-to-paste curl.</summary>
-    public static string Banner(FunctionManifest manifest, Uri baseAddress, string databasePath)
+    /// <summary>
+    /// The banner printed at start: every route and queue of the manifest, then the app's own ready-to-paste
+    /// <paramref name="examples"/> (given the root URL), which only the app can know.
+    /// </summary>
+    public static string Banner(FunctionManifest manifest, Uri baseAddress, string databasePath, Func<string, IEnumerable<string>>? examples = null)
     {
         ArgumentNullException.ThrowIfNull(manifest);
         var lines = new List<string> { $"Portable local host on {baseAddress.ToString().TrimEnd('/')}  (state: {Path.GetFullPath(databasePath)})", string.Empty };
@@ -142,20 +146,14 @@ public static class LocalHost
             lines.Add($"  {function.Name,-14} {"QUEUE",-7} {queue.Queue}  (send: POST {LocalQueueEndpoints.Prefix}/{queue.Queue})");
         }
 
-        var root = baseAddress.ToString().TrimEnd('/');
-        lines.Add(string.Empty);
-        lines.Add("Try:");
-        if (manifest.Find("items-api") is not null)
+        var tries = examples?.Invoke(baseAddress.ToString().TrimEnd('/')).ToList() ?? [];
+        if (tries.Count > 0)
         {
-            lines.Add($"  curl -si -X POST {root}/items -H 'Content-Type: application/json' -d '{{\"name\":\"Widget\",\"price\":9.99}}'");
-            lines.Add($"  curl -s {root}/items");
+            lines.Add(string.Empty);
+            lines.Add("Try:");
+            lines.AddRange(tries.Select(t => "  " + t));
         }
 
-        if (manifest.Find("ledger-writer") is not null)
-        {
-            lines.Add($"  curl -si -X POST {root}{LocalQueueEndpoints.Prefix}/payments -H 'Message-Id: pay-1' -d '{{\"paymentId\":\"pay-1\",\"account\":\"acc-1\",\"amount\":12.50,\"currency\":\"EUR\"}}'");
-            lines.Add($"  curl -s {root}/accounts/acc-1");
-        }
         lines.Add(string.Empty);
         lines.Add("Press Ctrl+C to stop.");
         return string.Join(Environment.NewLine, lines);

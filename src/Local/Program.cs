@@ -19,7 +19,7 @@ switch (command)
             return 0;
         }
 
-        return await LocalHost.RunAsync(PatternsApp.App, rest);
+        return await LocalHost.RunAsync(PatternsApp.App, rest, PatternExamples);
     case "manifest":
         foreach (var function in PatternsApp.Manifest.Functions)
         {
@@ -40,6 +40,15 @@ switch (command)
         Console.Error.WriteLine(Usage());
         return 2;
 }
+
+// The patterns' ready-to-paste requests for the banner: the app's knowledge, not the local host's.
+static IEnumerable<string> PatternExamples(string root) =>
+[
+    $"curl -si -X POST {root}/items -H 'Content-Type: application/json' -d '{{\"name\":\"Widget\",\"price\":9.99}}'",
+    $"curl -s {root}/items",
+    $"curl -si -X POST {root}{LocalQueueEndpoints.Prefix}/payments -H 'Message-Id: pay-1' -d '{{\"paymentId\":\"pay-1\",\"account\":\"acc-1\",\"amount\":12.50,\"currency\":\"EUR\"}}'",
+    $"curl -s {root}/accounts/acc-1",
+];
 
 static string Usage() => $"""
     Usage: portable [run] [--port N] [--data DIR]

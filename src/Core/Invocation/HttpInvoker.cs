@@ -42,7 +42,7 @@ public sealed partial class HttpInvoker
         if (resolution.Route is null || resolution.Function is null)
         {
             return ValueTask.FromResult(resolution.Allowed.Count > 0
-                ? PortableHttpResponse.Error(405, $"Method {request.Method} is not allowed on {request.Path}.", headers: HeaderMap.Empty.With("Allow", string.Join(", ", resolution.Allowed)))
+                ? PortableHttpResponse.Error(405, $"Method {request.Method} is not allowed on {request.Path}.", null, new HeaderMap.Builder().Add("Allow", string.Join(", ", resolution.Allowed)))
                 : PortableHttpResponse.Error(404, $"No route matches {request.Method} {request.Path}."));
         }
 
@@ -64,7 +64,7 @@ public sealed partial class HttpInvoker
                 500,
                 "An unexpected error occurred.",
                 new Dictionary<string, string> { ["correlationId"] = context.InvocationId },
-                HeaderMap.Empty.With("X-Correlation-Id", context.InvocationId));
+                new HeaderMap.Builder().Add("X-Correlation-Id", context.InvocationId));
         }
 
         public PortableHttpResponse TimedOut(FunctionContext context) =>

@@ -457,17 +457,6 @@ public sealed class LedgerTests
         Assert.Contains("nobody", JsonDocument.Parse(response.Body).RootElement.GetProperty("error").GetString(), StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void SelectPaymentId_ReadsTheIdOrGivesNull()
-    {
-        Assert.Equal("payment:p-1", Payment.SelectPaymentId(Encoding.UTF8.GetBytes(Pay("p-1", "a", "1"))));
-        Assert.Null(Payment.SelectPaymentId(Encoding.UTF8.GetBytes("""{"paymentId":"a/b"}""")));
-        Assert.Null(Payment.SelectPaymentId(Encoding.UTF8.GetBytes("""{"paymentId":5}""")));
-        Assert.Null(Payment.SelectPaymentId(Encoding.UTF8.GetBytes("[]")));
-        Assert.Null(Payment.SelectPaymentId(Encoding.UTF8.GetBytes("{")));
-        Assert.Null(Payment.SelectPaymentId(ReadOnlyMemory<byte>.Empty));
-    }
-
     /// <summary>A host whose first insert into <paramref name="collection"/> waits for <paramref name="interleave"/> to run another delivery on it.</summary>
     private static FunctionTestHost Interleaved(string collection, Func<FunctionTestHost, Task> interleave)
     {

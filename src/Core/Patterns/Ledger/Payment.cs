@@ -122,31 +122,6 @@ public sealed record Payment(
         return null;
     }
 
-    /// <summary>The <c>paymentId</c> of a body, or null when there is none to read (the message id is used then).</summary>
-    public static string? SelectPaymentId(ReadOnlyMemory<byte> body)
-    {
-        if (!System.Text.Unicode.Utf8.IsValid(body.Span))
-        {
-            return null;
-        }
-
-        try
-        {
-            var reader = new Utf8JsonReader(body.Span);
-            using var document = JsonDocument.ParseValue(ref reader);
-            return document.RootElement.ValueKind == JsonValueKind.Object
-                && document.RootElement.TryGetProperty("paymentId", out var id)
-                && id.ValueKind == JsonValueKind.String
-                && IsKey(id.GetString()!, 128)
-                    ? "payment:" + id.GetString()
-                    : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
-
     private static void CheckKey(string? text, string name, int maxLength, List<string> problems)
     {
         if (text is null)
