@@ -55,20 +55,6 @@ public sealed class JsonLinesLoggerProvider : ILoggerProvider
     public void SetInvocation(string? requestId, string? traceId) =>
         _invocation = requestId is null ? null : new InvocationIds(requestId, string.IsNullOrEmpty(traceId) ? null : traceId);
 
-    /// <summary>
-    /// The minimum level from <c>AWS_LAMBDA_LOG_LEVEL</c> (<c>TRACE</c>, <c>DEBUG</c>, <c>INFO</c>, <c>WARN</c>,
-    /// <c>ERROR</c>, <c>FATAL</c>; Lambda's advanced logging controls), Information when unset or unknown.
-    /// </summary>
-    public static LogLevel MinimumLevelFrom(string? awsLambdaLogLevel) => awsLambdaLogLevel?.Trim().ToUpperInvariant() switch
-    {
-        "TRACE" => LogLevel.Trace,
-        "DEBUG" => LogLevel.Debug,
-        "WARN" => LogLevel.Warning,
-        "ERROR" => LogLevel.Error,
-        "FATAL" => LogLevel.Critical,
-        _ => LogLevel.Information,
-    };
-
     /// <inheritdoc />
     public ILogger CreateLogger(string categoryName) => new JsonLinesLogger(this, categoryName);
 

@@ -27,8 +27,15 @@ public static class LambdaLogLevel
             return LogLevel.Information;
         }
 
-        return Accepted.Contains(text, StringComparer.OrdinalIgnoreCase)
-            ? JsonLinesLoggerProvider.MinimumLevelFrom(text)
-            : throw new SettingsException(Variable, text, $"one of Lambda's log levels, {string.Join(", ", Accepted)}");
+        return text.ToUpperInvariant() switch
+        {
+            "TRACE" => LogLevel.Trace,
+            "DEBUG" => LogLevel.Debug,
+            "INFO" => LogLevel.Information,
+            "WARN" => LogLevel.Warning,
+            "ERROR" => LogLevel.Error,
+            "FATAL" => LogLevel.Critical,
+            _ => throw new SettingsException(Variable, text, $"one of Lambda's log levels, {string.Join(", ", Accepted)}"),
+        };
     }
 }

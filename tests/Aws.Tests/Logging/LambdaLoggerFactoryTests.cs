@@ -7,16 +7,6 @@ namespace Portable.Aws.Tests.Logging;
 
 public sealed class LambdaLoggerFactoryTests
 {
-    [Theory]
-    [InlineData(null, LogLevel.Information)]
-    [InlineData("", LogLevel.Information)]
-    [InlineData("debug", LogLevel.Debug)]
-    [InlineData(" WARN ", LogLevel.Warning)]
-    [InlineData("FATAL", LogLevel.Critical)]
-    [InlineData("verbose", LogLevel.Information)]
-    public void MinimumLevelFrom_AwsLambdaLogLevel_MapsToLogLevel(string? variable, LogLevel expected) =>
-        Assert.Equal(expected, JsonLinesLoggerProvider.MinimumLevelFrom(variable));
-
     [Fact]
     public void CreateLogger_WarnMinimum_WritesWarningsAndAboveOnly()
     {
