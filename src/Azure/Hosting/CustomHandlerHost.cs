@@ -24,6 +24,21 @@ namespace Portable.Azure.Hosting;
 public static class CustomHandlerHost
 {
     /// <summary>
+    /// True when this process is to be the custom handler rather than the isolated worker: the Functions host gave it
+    /// <c>FUNCTIONS_CUSTOMHANDLER_PORT</c> (or the legacy <c>FUNCTIONS_HTTPWORKER_PORT</c>), or the arguments are the
+    /// custom handler's own (<c>--write-layout</c>, <c>--help</c>). A transition switch: the custom handler retires once
+    /// the isolated worker runs every scenario.
+    /// </summary>
+    public static bool IsRequested(string[] args, Func<string, string?> environment)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(environment);
+        return !string.IsNullOrEmpty(environment("FUNCTIONS_CUSTOMHANDLER_PORT"))
+            || !string.IsNullOrEmpty(environment("FUNCTIONS_HTTPWORKER_PORT"))
+            || args is ["--write-layout", ..] or ["--help" or "-h"];
+    }
+
+    /// <summary>
     /// The custom handler's single entry point for <paramref name="app"/>: serves it (the Functions host starts the
     /// handler with <c>FUNCTIONS_CUSTOMHANDLER_PORT</c> set), or with <c>--write-layout DIR</c> writes the app's script
     /// root. Returns the process exit code.
@@ -124,7 +139,7 @@ public static class CustomHandlerHost
 
         configureServices?.Invoke(builder.Services);
         builder.Services.AddSingleton(options);
-        await builder.Services.AddPortableHostAsync(app, Cloud(options), o => o.Cloud = CloudProvider.Azure).ConfigureAwait(false);
+        await builder.Services.AddPortableHostAsync(app, AzureCloudServices.For(options.StorageConnection), o => o.Cloud = CloudProvider.Azure).ConfigureAwait(false);
         builder.Services.AddSingleton(sp => new QueueInvocationHandler(sp.GetRequiredService<Core.Invocation.MessageInvoker>(), sp.GetRequiredService<ILogger<QueueInvocationHandler>>()));
         builder.Services.AddSingleton<CustomHandlerEndpoint>();
 
@@ -133,44 +148,6 @@ public static class CustomHandlerHost
         web.Run(endpoint.HandleAsync);
         return web;
     }
-
-    /// <summary>
-    /// The Azure pieces of the composition root: state in Table Storage when a storage account is configured
-    /// (<c>PORTABLE_TABLES_CONNECTION</c>, else the host's <c>AzureWebJobsStorage</c>; without one the in-memory default
-    /// serves a single instance), Storage queues for publishing and the <c>&lt;queue&gt;-poison</c> dead letters, and
-    /// throttling and 5xx as transient faults.
-    /// </summary>
-    private static CloudServices Cloud(CustomHandlerOptions options)
-    {
-        var tables = NonEmpty(Environment.GetEnvironmentVariable(TableStorageStateStoreOptions.ConnectionVariable)) is not null
-            ? TableStorageStateStoreOptions.FromEnvironment()
-            : options.StorageConnection is { } connection
-                ? new TableStorageStateStoreOptions(connection, NonEmpty(Environment.GetEnvironmentVariable(TableStorageStateStoreOptions.TableVariable)) ?? TableStorageStateStore.DefaultTableName)
-                : null;
-        var storage = options.StorageConnection;
-        return new CloudServices
-        {
-            OpenStateStore = tables is null
-                ? null
-                : async (time, ct) =>
-                {
-                    try
-                    {
-                        return await TableStorageStateStoreOptions.CreateAsync(tables, time, ct).ConfigureAwait(false);
-                    }
-                    catch (Exception ex) when (ex is global::Azure.RequestFailedException or HttpRequestException or AggregateException)
-                    {
-                        throw new Core.State.StateStoreUnreachableException($"The Table Storage state store (table {tables.TableName}) could not be reached: {ex.Message}", ex);
-                    }
-                },
-            Services = storage is null ? null : services => services.AddSingleton(_ => new StorageQueuePublisher(StorageQueuePublisher.CreateService(storage))),
-            Publisher = storage is null ? null : sp => sp.GetRequiredService<StorageQueuePublisher>(),
-            DeadLetters = storage is null ? null : sp => new PoisonQueueDeadLetterSink(sp.GetRequiredService<StorageQueuePublisher>(), sp.GetRequiredService<ILogger<PoisonQueueDeadLetterSink>>()),
-            IsTransient = e => e is global::Azure.RequestFailedException { Status: 408 or 429 or >= 500 },
-        };
-    }
-
-    private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 
     /// <summary>The loopback address the started handler listens on, e.g. <c>http://127.0.0.1:50123/</c>.</summary>
     public static Uri BaseAddress(this WebApplication app)

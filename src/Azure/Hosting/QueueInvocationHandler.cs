@@ -59,27 +59,59 @@ public sealed partial class QueueInvocationHandler
             return;
         }
 
-        var settlements = await _invoker.InvokeAsync(function, [message], new InvocationInfo(InvocationId: invocationId), context.RequestAborted).ConfigureAwait(false);
-        var settlement = settlements[0];
+        var settlement = await SettleAsync(function, message, invocationId, context.RequestAborted).ConfigureAwait(false);
         switch (settlement.Outcome)
         {
             case MessageOutcome.Success:
                 await WriteAsync(context, QueuePayload.WriteResponse([])).ConfigureAwait(false);
                 break;
             case MessageOutcome.DeadLetter:
-                await WriteAsync(context, QueuePayload.WriteResponse([$"Message {message.Id} dead-lettered by {function.Name}: {settlement.Reason}"])).ConfigureAwait(false);
+                await WriteAsync(context, QueuePayload.WriteResponse([DeadLetteredLine(message, function.Name, settlement.Reason)])).ConfigureAwait(false);
                 break;
             default:
-                LogRetry(_log, message.Id, function.Name, message.DeliveryCount, settlement.Reason);
                 await AspNetCoreBridge.WriteResponseAsync(
                     context,
-                    PortableHttpResponse.Error(StatusCodes.Status500InternalServerError, $"Message {message.Id} failed in {function.Name} and will be retried: {settlement.Reason}")).ConfigureAwait(false);
+                    PortableHttpResponse.Error(StatusCodes.Status500InternalServerError, RetryLine(message, function.Name, settlement.Reason))).ConfigureAwait(false);
                 break;
         }
     }
 
-    private Portable.Core.Functions.FunctionDefinition? Find(string functionName) =>
+    /// <summary>
+    /// Runs <paramref name="function"/> on one message and settles it, the part every Azure host shares: Success;
+    /// DeadLetter (already recorded in the dead-letter sink, <c>&lt;queue&gt;-poison</c>, so the invocation succeeds);
+    /// or Retry, logged here, which the host must turn into a failed invocation so the queue redelivers it.
+    /// </summary>
+    public async Task<MessageSettlement> SettleAsync(Portable.Core.Functions.FunctionDefinition function, IncomingMessage message, string? invocationId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(function);
+        ArgumentNullException.ThrowIfNull(message);
+        var settlements = await _invoker.InvokeAsync(function, [message], new InvocationInfo(InvocationId: invocationId), cancellationToken).ConfigureAwait(false);
+        var settlement = settlements[0];
+        if (settlement.Outcome == MessageOutcome.Retry)
+        {
+            LogRetry(_log, message.Id, function.Name, message.DeliveryCount, settlement.Reason);
+        }
+
+        return settlement;
+    }
+
+    /// <summary>The queue function <paramref name="functionName"/> (as the host spells it), or null.</summary>
+    public Portable.Core.Functions.FunctionDefinition? Find(string functionName) =>
         _invoker.Manifest.Find(functionName.ToLowerInvariant()) is { Trigger: QueueTrigger } function ? function : null;
+
+    /// <summary>The line that reports a message dead-lettered by its function: <c>Message {id} dead-lettered by {function}: {reason}</c>.</summary>
+    public static string DeadLetteredLine(IncomingMessage message, string functionName, string? reason)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return $"Message {message.Id} dead-lettered by {functionName}: {reason}";
+    }
+
+    /// <summary>The line that reports a message failed transiently, to be redelivered by the queue.</summary>
+    public static string RetryLine(IncomingMessage message, string functionName, string? reason)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return $"Message {message.Id} failed in {functionName} and will be retried: {reason}";
+    }
 
     private static async Task WriteAsync(HttpContext context, byte[] body)
     {
@@ -92,6 +124,6 @@ public sealed partial class QueueInvocationHandler
     [LoggerMessage(EventId = 3101, Level = LogLevel.Error, Message = "Queue invocation of {FunctionName} (invocation {InvocationId}) is malformed: {Error}")]
     private static partial void LogBadPayload(ILogger logger, string functionName, string? invocationId, string error);
 
-    [LoggerMessage(EventId = 3102, Level = LogLevel.Warning, Message = "Message {MessageId} of {FunctionName} (delivery {DeliveryCount}) answered 500 for the host to retry: {Reason}")]
+    [LoggerMessage(EventId = 3102, Level = LogLevel.Warning, Message = "Message {MessageId} of {FunctionName} (delivery {DeliveryCount}) failed its invocation for the host to retry: {Reason}")]
     private static partial void LogRetry(ILogger logger, string messageId, string functionName, int deliveryCount, string? reason);
 }

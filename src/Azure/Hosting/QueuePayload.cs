@@ -40,7 +40,7 @@ public static class QueuePayload
     /// <item>Storage queue: <c>Id</c>, <c>DequeueCount</c> as the delivery count, <c>InsertionTime</c>.</item>
     /// <item>Service Bus: <c>MessageId</c>, <c>DeliveryCount</c>, <c>EnqueuedTimeUtc</c>, <c>SessionId</c> as the
     /// ordering key, <c>ApplicationProperties</c> (or the older <c>UserProperties</c>) as attributes.</item>
-    /// <item>Body: see <see cref="DecodeBody"/>.</item>
+    /// <item>Body: see <see cref="DecodeBody(JsonElement)"/>.</item>
     /// </list>
     /// </summary>
     public static bool TryReadMessage(JsonElement root, string bindingName, string queue, string? fallbackId, out IncomingMessage message, out string error)
@@ -132,11 +132,20 @@ public static class QueuePayload
             case JsonValueKind.Null or JsonValueKind.Undefined:
                 return ReadOnlyMemory<byte>.Empty;
             case JsonValueKind.String:
-                var text = value.GetString()!;
-                return TryDecodeBase64Json(text, out var decoded) ? decoded : Encoding.UTF8.GetBytes(text);
+                return DecodeBody(value.GetString()!);
             default:
                 return Encoding.UTF8.GetBytes(value.GetRawText());
         }
+    }
+
+    /// <summary>
+    /// The message bytes from the message text the host delivered (see <see cref="DecodeBody(JsonElement)"/> for a
+    /// string): UTF-8 text, unless it is canonical base64 of a UTF-8 JSON document that is not JSON itself.
+    /// </summary>
+    public static ReadOnlyMemory<byte> DecodeBody(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return TryDecodeBase64Json(text, out var decoded) ? decoded : Encoding.UTF8.GetBytes(text);
     }
 
     /// <summary>

@@ -38,21 +38,7 @@ public static class FunctionsLayout
         }
 
         var queueServices = manifest.Functions.Where(f => f.Trigger is QueueTrigger).Select(f => options.ServiceFor(f.Name)).ToHashSet();
-        if (manifest.Find(FallbackFunctionName) is not null)
-        {
-            throw new InvalidOperationException(
-                $"The manifest declares a function named '{FallbackFunctionName}', which the Azure layout reserves for its catch-all function. Rename it.");
-        }
-
-        // A function whose routes share no literal prefix can only be reached through a catch-all route, so it takes
-        // {*path} itself (the Core router behind every route answers unknown paths with the JSON 404 all the same);
-        // two such functions would shadow each other, which no single Azure route can untangle.
-        var catchAll = manifest.HttpFunctions.Where(f => FunctionJsonWriter.CommonRoute(f.Trigger) is null).Select(f => f.Function.Name).ToList();
-        if (catchAll.Count > 1)
-        {
-            throw new NotSupportedException(
-                $"Functions {string.Join(", ", catchAll.Select(n => $"'{n}'"))} each have routes that share no leading literal segment, so each would need Azure's one catch-all route. Give all but one a common prefix, or split them.");
-        }
+        var routes = HttpRoutes(manifest);
 
         var files = new List<LayoutFile>
         {
@@ -64,12 +50,55 @@ public static class FunctionsLayout
             files.Add(new($"{function.Name}/function.json", FunctionJsonWriter.Write(function, options)));
         }
 
-        if (catchAll.Count == 0)
+        if (routes.Any(r => r.FunctionName == FallbackFunctionName))
         {
             files.Add(new($"{FallbackFunctionName}/function.json", FunctionJsonWriter.WriteFallback()));
         }
 
         return files;
+    }
+
+    /// <summary>
+    /// The Azure HTTP functions of <paramref name="manifest"/>, in manifest order: one per HTTP function, at the
+    /// templates' common route (<see cref="FunctionJsonWriter.CommonRoute"/>) with the methods of its routes, then
+    /// the <see cref="FallbackFunctionName"/> catch-all taking every method. A function whose routes share no literal
+    /// prefix can only be reached through a catch-all route, so it takes <c>{*path}</c> and every method itself, and
+    /// there is no fallback (the Core router behind every route answers unknown paths with the JSON 404 all the same);
+    /// two such functions would shadow each other, which no single Azure route can untangle. The custom-handler layout
+    /// and the isolated worker's metadata both come from here.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The manifest declares a function named <see cref="FallbackFunctionName"/>.</exception>
+    /// <exception cref="NotSupportedException">Two functions would each need the catch-all route.</exception>
+    public static IReadOnlyList<AzureHttpRoute> HttpRoutes(FunctionManifest manifest)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        if (manifest.Find(FallbackFunctionName) is not null)
+        {
+            throw new InvalidOperationException(
+                $"The manifest declares a function named '{FallbackFunctionName}', which the Azure layout reserves for its catch-all function. Rename it.");
+        }
+
+        var catchAll = manifest.HttpFunctions.Where(f => FunctionJsonWriter.CommonRoute(f.Trigger) is null).Select(f => f.Function.Name).ToList();
+        if (catchAll.Count > 1)
+        {
+            throw new NotSupportedException(
+                $"Functions {string.Join(", ", catchAll.Select(n => $"'{n}'"))} each have routes that share no leading literal segment, so each would need Azure's one catch-all route. Give all but one a common prefix, or split them.");
+        }
+
+        var routes = new List<AzureHttpRoute>();
+        foreach (var (function, trigger) in manifest.HttpFunctions)
+        {
+            routes.Add(FunctionJsonWriter.CommonRoute(trigger) is { } route
+                ? new AzureHttpRoute(function.Name, route, trigger.Methods)
+                : new AzureHttpRoute(function.Name, AzureHttpRoute.CatchAllRoute, null));
+        }
+
+        if (catchAll.Count == 0)
+        {
+            routes.Add(new AzureHttpRoute(FallbackFunctionName, AzureHttpRoute.CatchAllRoute, null));
+        }
+
+        return routes;
     }
 
     /// <summary>

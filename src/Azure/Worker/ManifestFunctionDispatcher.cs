@@ -1,0 +1,113 @@
+using System.Collections.Frozen;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Logging;
+using Portable.Azure.Hosting;
+using Portable.Azure.Layout;
+using CoreFunction = Portable.Core.Functions.FunctionDefinition;
+using Portable.Core.Invocation;
+using Portable.Core.Messaging;
+
+namespace Portable.Azure.Worker;
+
+/// <summary>
+/// Runs the manifest's functions inside the isolated worker. An HTTP function (or the catch-all) maps the worker's
+/// <c>HttpRequestData</c> to a neutral request, answers it through Core's <see cref="HttpInvoker"/> — which routes by
+/// path, so 404, 405 with <c>Allow</c>, 413 and 415 are the ones every host gives — and returns the neutral response
+/// as the function's <c>$return</c>. A queue function maps the trigger's message text and binding data to a neutral
+/// message and settles it through <see cref="QueueInvocationHandler"/>, as the custom handler does: success and
+/// dead-letter (recorded in <c>&lt;queue&gt;-poison</c> with its reason) complete the invocation; a transient failure
+/// throws <see cref="QueueMessageRetryException"/> so that the host fails the invocation and the queue redelivers.
+/// Logs go through the worker's logger factory, so the host receives them as <c>RpcLog</c> with the invocation id.
+/// </summary>
+public sealed partial class ManifestFunctionDispatcher
+{
+    private readonly HttpInvoker _http;
+    private readonly QueueInvocationHandler _queues;
+    private readonly IsolatedWorkerOptions _options;
+    private readonly FrozenSet<string> _httpFunctions;
+    private readonly FrozenDictionary<string, (CoreFunction Function, QueueTrigger Trigger)> _queueFunctions;
+    private readonly ILogger _log;
+
+    /// <summary>Creates the dispatcher for the invokers' manifest.</summary>
+    public ManifestFunctionDispatcher(HttpInvoker http, QueueInvocationHandler queues, IsolatedWorkerOptions options, ILogger<ManifestFunctionDispatcher> log)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(queues);
+        ArgumentNullException.ThrowIfNull(options);
+        _http = http;
+        _queues = queues;
+        _options = options;
+        _log = log;
+        _httpFunctions = FunctionsLayout.HttpRoutes(http.Manifest).Select(r => r.FunctionName).ToFrozenSet(StringComparer.OrdinalIgnoreCase);
+        _queueFunctions = http.Manifest.FunctionsOf<QueueTrigger>().ToFrozenDictionary(f => f.Function.Name, StringComparer.OrdinalIgnoreCase);
+    }
+
+    /// <summary>True when <paramref name="definition"/> is one of the manifest's functions (or the catch-all) loaded at <see cref="ManifestFunction.EntryPoint"/>.</summary>
+    public bool Handles(FunctionDefinition definition)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        return string.Equals(definition.EntryPoint, ManifestFunction.EntryPoint, StringComparison.Ordinal)
+            && (_httpFunctions.Contains(definition.Name) || _queueFunctions.ContainsKey(definition.Name));
+    }
+
+    /// <summary>Runs the invocation; throws only for what the host must see as a failed invocation.</summary>
+    /// <exception cref="QueueMessageRetryException">The queue message failed transiently and is to be redelivered.</exception>
+    /// <exception cref="InvalidOperationException">The invocation is not one of a manifest function, or carries no trigger input.</exception>
+    public Task InvokeAsync(FunctionContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var name = context.FunctionDefinition.Name;
+        if (_queueFunctions.TryGetValue(name, out var queue))
+        {
+            return InvokeQueueAsync(context, queue.Function, queue.Trigger);
+        }
+
+        return _httpFunctions.Contains(name)
+            ? InvokeHttpAsync(context)
+            : throw new InvalidOperationException($"Function '{name}' is not a function of the manifest.");
+    }
+
+    private async Task InvokeHttpAsync(FunctionContext context)
+    {
+        var request = await context.GetHttpRequestDataAsync().ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"Function '{context.FunctionDefinition.Name}' (invocation {context.InvocationId}) was invoked without an HTTP request.");
+        var portable = await WorkerHttpMapping.ReadRequestAsync(request, _http.MaxRequestBodyBytes, _options.RoutePrefix, context.CancellationToken).ConfigureAwait(false);
+        var traceParent = context.TraceContext?.TraceParent is { Length: > 0 } fromHost ? fromHost : portable.Headers["traceparent"];
+        var response = await _http.InvokeAsync(portable, new InvocationInfo(InvocationId: context.InvocationId, TraceParent: traceParent), context.CancellationToken).ConfigureAwait(false);
+        var output = request.CreateResponse();
+        await WorkerHttpMapping.WriteResponseAsync(response, output, context.CancellationToken).ConfigureAwait(false);
+        context.GetInvocationResult().Value = output;
+    }
+
+    private async Task InvokeQueueAsync(FunctionContext context, CoreFunction function, QueueTrigger trigger)
+    {
+        var binding = context.FunctionDefinition.InputBindings.Values.FirstOrDefault(b => string.Equals(b.Type, "queueTrigger", StringComparison.OrdinalIgnoreCase))
+            ?? throw new InvalidOperationException($"Function '{function.Name}' (invocation {context.InvocationId}) has no queueTrigger binding.");
+        var input = await context.BindInputAsync<string>(binding).ConfigureAwait(false);
+        if (!WorkerQueueMapping.TryReadMessage(input.Value, context.BindingContext.BindingData, trigger.Queue, context.InvocationId, out var message, out var error))
+        {
+            // The host fails the invocation and applies its retry and poison rules: the delivery is at fault, not the handler.
+            LogBadMessage(_log, function.Name, context.InvocationId, error);
+            throw new InvalidOperationException($"Function '{function.Name}' (invocation {context.InvocationId}): {error}");
+        }
+
+        var settlement = await _queues.SettleAsync(function, message, context.InvocationId, context.CancellationToken).ConfigureAwait(false);
+        switch (settlement.Outcome)
+        {
+            case MessageOutcome.Success:
+                return;
+            case MessageOutcome.DeadLetter:
+                LogDeadLettered(_log, message.Id, function.Name, settlement.Reason);
+                return;
+            default:
+                throw new QueueMessageRetryException(QueueInvocationHandler.RetryLine(message, function.Name, settlement.Reason));
+        }
+    }
+
+    [LoggerMessage(EventId = 3201, Level = LogLevel.Error, Message = "Queue invocation of {FunctionName} (invocation {InvocationId}) is malformed: {Error}")]
+    private static partial void LogBadMessage(ILogger logger, string functionName, string invocationId, string error);
+
+    // The custom handler's Logs line, word for word (QueueInvocationHandler.DeadLetteredLine), so one reader serves both.
+    [LoggerMessage(EventId = 3202, Level = LogLevel.Information, Message = "Message {MessageId} dead-lettered by {FunctionName}: {Reason}")]
+    private static partial void LogDeadLettered(ILogger logger, string messageId, string functionName, string? reason);
+}

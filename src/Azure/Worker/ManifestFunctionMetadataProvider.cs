@@ -1,0 +1,177 @@
+using System.Buffers;
+using System.Collections.Immutable;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Azure.Functions.Worker.Core.FunctionMetadata;
+using Portable.Azure.Layout;
+using Portable.Core.Functions;
+using Portable.Core.Http;
+using Portable.Core.Messaging;
+
+namespace Portable.Azure.Worker;
+
+/// <summary>
+/// The function metadata the worker reports to the Functions host (its answer to <c>FunctionsMetadataRequest</c>),
+/// driven by the manifest so that the manifest stays the one source of truth: every manifest function under its own
+/// name — HTTP functions as <c>httpTrigger</c> at the route <see cref="FunctionsLayout.HttpRoutes"/> gives them, with
+/// their methods, anonymous, answering through an <c>http</c> <c>$return</c>; queue functions as <c>queueTrigger</c>
+/// on their queue over <c>AzureWebJobsStorage</c> — plus the catch-all <see cref="FunctionsLayout.FallbackFunctionName"/>
+/// function, then whatever <paramref name="attributed"/> reports: the SDK's source-generated provider, which lists the
+/// app's own <c>[Function]</c> methods (a Durable orchestrator written the Azure way, say). The worker's metadata
+/// transformers (Durable's among them) run over the combined list afterwards.
+/// </summary>
+/// <param name="functions">The manifest functions' metadata, from <see cref="Describe"/>.</param>
+/// <param name="attributed">The provider registered before this one; null when there is none.</param>
+public sealed class ManifestFunctionMetadataProvider(IReadOnlyList<IFunctionMetadata> functions, IFunctionMetadataProvider? attributed) : IFunctionMetadataProvider
+{
+    /// <summary>The language every function reports (what the SDK's provider reports too).</summary>
+    public const string Language = "dotnet-isolated";
+
+    /// <summary>The binding name of an HTTP function's trigger.</summary>
+    public const string HttpTriggerBindingName = "req";
+
+    /// <summary>The binding name of a queue function's trigger.</summary>
+    public const string QueueTriggerBindingName = "message";
+
+    /// <summary>The binding name of the function's result, which carries the HTTP response.</summary>
+    public const string ReturnBindingName = "$return";
+
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <inheritdoc />
+    public async Task<ImmutableArray<IFunctionMetadata>> GetFunctionMetadataAsync(string directory)
+    {
+        var all = ImmutableArray.CreateBuilder<IFunctionMetadata>(functions.Count);
+        all.AddRange(functions);
+        if (attributed is not null)
+        {
+            ImmutableArray<IFunctionMetadata> others;
+            try
+            {
+                others = await attributed.GetFunctionMetadataAsync(directory).ConfigureAwait(false);
+            }
+            catch (FileNotFoundException)
+            {
+                // The worker's fallback provider reads functions.metadata and fails without it. It is the registered
+                // one only when the entry assembly has no source-generated provider (no Worker SDK, so no [Function]
+                // methods either): there is nothing else to report.
+                others = [];
+            }
+
+            var names = functions.Select(f => f.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
+            foreach (var function in others)
+            {
+                if (function is null)
+                {
+                    continue;
+                }
+
+                if (names.Contains(function.Name ?? string.Empty))
+                {
+                    throw new InvalidOperationException(
+                        $"The [Function] '{function.Name}' ({function.EntryPoint}) has the name of a manifest function (or of the '{FunctionsLayout.FallbackFunctionName}' catch-all). Azure function names are unique in an app: rename one.");
+                }
+
+                all.Add(function);
+            }
+        }
+
+        return all.ToImmutable();
+    }
+
+    /// <summary>
+    /// The metadata of <paramref name="manifest"/>'s functions and the catch-all, in manifest order, each with
+    /// <see cref="ManifestFunction.EntryPoint"/> in <paramref name="scriptFile"/> (the assembly holding it, relative to
+    /// the app directory). A trigger type without an Azure mapping is a clear error, as is a layout no Azure route
+    /// table can hold (see <see cref="FunctionsLayout.HttpRoutes"/>).
+    /// </summary>
+    public static IReadOnlyList<IFunctionMetadata> Describe(FunctionManifest manifest, string scriptFile)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        ArgumentException.ThrowIfNullOrEmpty(scriptFile);
+        var routes = FunctionsLayout.HttpRoutes(manifest).ToDictionary(r => r.FunctionName, StringComparer.Ordinal);
+        var described = new List<IFunctionMetadata>(manifest.Functions.Count + 1);
+        foreach (var function in manifest.Functions)
+        {
+            IList<string> bindings = function.Trigger switch
+            {
+                HttpTrigger => HttpBindings(routes[function.Name]),
+                QueueTrigger queue => [QueueBinding(queue.Queue)],
+                var other => throw new NotSupportedException(
+                    $"Function '{function.Name}': the isolated worker has no Azure trigger for {other.GetType().Name} yet. Add a case to {nameof(ManifestFunctionMetadataProvider)}.{nameof(Describe)}."),
+            };
+            described.Add(Metadata(function.Name, scriptFile, bindings));
+        }
+
+        if (routes.TryGetValue(FunctionsLayout.FallbackFunctionName, out var fallback))
+        {
+            described.Add(Metadata(fallback.FunctionName, scriptFile, HttpBindings(fallback)));
+        }
+
+        return described;
+    }
+
+    private static DefaultFunctionMetadata Metadata(string name, string scriptFile, IList<string> bindings) => new()
+    {
+        Name = name,
+        EntryPoint = ManifestFunction.EntryPoint,
+        ScriptFile = scriptFile,
+        Language = Language,
+        RawBindings = bindings,
+    };
+
+    // The shapes the SDK's generator emits for [HttpTrigger] HttpRequestData → HttpResponseData and [QueueTrigger]
+    // string (protocol digest §2.2 item 5, §3.3); direction and dataType are the protobuf enums' names, which the worker
+    // parses case-sensitively. No "methods" for a catch-all: every method reaches Core's router, which answers 405.
+    private static List<string> HttpBindings(AzureHttpRoute route) =>
+    [
+        Json(w =>
+        {
+            w.WriteString("name", HttpTriggerBindingName);
+            w.WriteString("type", "httpTrigger");
+            w.WriteString("direction", "In");
+            w.WriteString("authLevel", "Anonymous");
+            if (route.Methods is { } methods)
+            {
+                w.WriteStartArray("methods");
+                foreach (var method in methods)
+                {
+                    w.WriteStringValue(method.ToLowerInvariant());
+                }
+
+                w.WriteEndArray();
+            }
+
+            w.WriteString("route", route.Route);
+        }),
+        Json(w =>
+        {
+            w.WriteString("name", ReturnBindingName);
+            w.WriteString("type", "http");
+            w.WriteString("direction", "Out");
+        }),
+    ];
+
+    private static string QueueBinding(string queue) => Json(w =>
+    {
+        w.WriteString("name", QueueTriggerBindingName);
+        w.WriteString("type", "queueTrigger");
+        w.WriteString("direction", "In");
+        w.WriteString("queueName", queue);
+        w.WriteString("connection", AzureLayoutOptions.DefaultStorageConnection);
+        w.WriteString("dataType", "String");
+    });
+
+    private static string Json(Action<Utf8JsonWriter> properties)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            writer.WriteStartObject();
+            properties(writer);
+            writer.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+}
