@@ -40,6 +40,18 @@ public class ManifestFunctionExecutorTests
         Assert.False(dispatcher.Handles(new TestFunctionDefinition(ItemsApi.FunctionName, "Contoso.Api.Run")));
     }
 
+    [Fact]
+    public async Task BuildAsync_WithoutRegistrationsOfItsOwn_TheWorkersOwnServicesResolveDecorated()
+    {
+        // What the worker resolves at start-up and per invocation, over its own defaults (the test host has no SDK).
+        using var host = await IsolatedWorkerHost.BuildAsync(PatternsApp.App, []);
+
+        Assert.IsType<ManifestFunctionExecutor>(host.Services.GetRequiredService<IFunctionExecutor>());
+        var metadata = await host.Services.GetRequiredService<Microsoft.Azure.Functions.Worker.Core.FunctionMetadata.IFunctionMetadataManager>()
+            .GetFunctionMetadataAsync(AppContext.BaseDirectory);
+        Assert.Contains(metadata, m => m.Name == LedgerWriter.FunctionName);
+    }
+
     private sealed class RecordingExecutor : IFunctionExecutor
     {
         public List<FunctionContext> Executed { get; } = [];
