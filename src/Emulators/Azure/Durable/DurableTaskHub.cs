@@ -111,31 +111,6 @@ public sealed partial class DurableTaskHub : IAsyncDisposable
         }
     }
 
-    private DurableRequestOutcome TerminateLocked(string instanceId, string? output, bool recursive)
-    {
-        if (!instances.TryGetValue(instanceId, out var record))
-        {
-            return DurableRequestOutcome.NotFound;
-        }
-
-        if (record.IsFinished)
-        {
-            return DurableRequestOutcome.NotRunning;
-        }
-
-        var terminated = NewEvent(e => e.ExecutionTerminated = new ExecutionTerminatedEvent { Input = output, Recurse = recursive });
-        if (record.AwaitingStart || !record.Pumping)
-        {
-            ApplyTermination(record, terminated);
-        }
-        else
-        {
-            Deliver(record, terminated);
-        }
-
-        return DurableRequestOutcome.Accepted;
-    }
-
     /// <summary>Suspends a running instance: its orchestrator sees <c>ExecutionSuspended</c> and holds new events until resumed.</summary>
     public DurableRequestOutcome Suspend(string instanceId, string? reason = null)
     {
@@ -522,6 +497,31 @@ public sealed partial class DurableTaskHub : IAsyncDisposable
         };
         started.Tags.Add(record.Tags);
         return NewEvent(e => e.ExecutionStarted = started);
+    }
+
+    private DurableRequestOutcome TerminateLocked(string instanceId, string? output, bool recursive)
+    {
+        if (!instances.TryGetValue(instanceId, out var record))
+        {
+            return DurableRequestOutcome.NotFound;
+        }
+
+        if (record.IsFinished)
+        {
+            return DurableRequestOutcome.NotRunning;
+        }
+
+        var terminated = NewEvent(e => e.ExecutionTerminated = new ExecutionTerminatedEvent { Input = output, Recurse = recursive });
+        if (record.AwaitingStart || !record.Pumping)
+        {
+            ApplyTermination(record, terminated);
+        }
+        else
+        {
+            Deliver(record, terminated);
+        }
+
+        return DurableRequestOutcome.Accepted;
     }
 
     private int PurgeLocked(string instanceId, bool recursive)

@@ -403,5 +403,59 @@ public sealed class DurableTaskHubTests : IAsyncDisposable
         Assert.Equal("null", worker.Invocations.Single(i => i.Function == "Nothing").TriggerValue);
     }
 
+    [Fact]
+    public async Task FanOut_ActivitiesFinishingTogether_NeverOverlapTheInstancesEpisodes()
+    {
+        var inEpisode = 0;
+        var overlapped = false;
+        Func<TaskOrchestrationContext, int, Task<int>> fanOut = async (ctx, n) =>
+            (await Task.WhenAll(Enumerable.Range(1, n).Select(i => ctx.CallActivityAsync<int>("Square", i)))).Sum();
+        worker
+            .RawOrchestrator("FanOut", async encoded =>
+            {
+                overlapped |= Interlocked.Increment(ref inEpisode) > 1;
+                await Task.Delay(5);
+                var response = GrpcOrchestrationRunner.LoadAndRun<int, int>(encoded, async (ctx, n) => await fanOut(ctx, n));
+                Interlocked.Decrement(ref inEpisode);
+                return DurableInvocationResult.Success(response);
+            })
+            .Activity<int, int>("Square", async (i, _) =>
+            {
+                await Task.Yield();
+                return i * i;
+            });
+
+        var done = await Hub.WaitForCompletionAsync(Hub.StartInstance("FanOut", "12"), Ct);
+
+        Assert.Equal(OrchestrationStatus.Completed, done.RuntimeStatus);
+        Assert.Equal("650", done.Output);
+        Assert.False(overlapped);
+        Assert.Equal(12, worker.CountOf("Square"));
+    }
+
+    [Fact]
+    public async Task Episodes_OfDifferentInstances_RunConcurrently()
+    {
+        // The first instance's episode holds until the second instance's episode has run: one at a time hub-wide would never finish.
+        var secondRan = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        worker
+            .RawOrchestrator("Holder", async encoded =>
+            {
+                await secondRan.Task.WaitAsync(Ct);
+                return DurableInvocationResult.Success(GrpcOrchestrationRunner.LoadAndRun<string, string>(encoded, (_, _) => Task.FromResult<string?>("held")));
+            })
+            .RawOrchestrator("Releaser", encoded =>
+            {
+                secondRan.TrySetResult();
+                return DurableInvocationResult.Success(GrpcOrchestrationRunner.LoadAndRun<string, string>(encoded, (_, _) => Task.FromResult<string?>("released")));
+            });
+
+        var holder = Hub.StartInstance("Holder");
+        var releaser = Hub.StartInstance("Releaser");
+
+        Assert.Equal("\"released\"", (await Hub.WaitForCompletionAsync(releaser, Ct)).Output);
+        Assert.Equal("\"held\"", (await Hub.WaitForCompletionAsync(holder, Ct)).Output);
+    }
+
     public sealed record Pair(int A, int B);
 }

@@ -15,7 +15,7 @@ namespace Portable.Emulators.Tests.Azure.Durable;
 /// </summary>
 internal sealed class InProcessDurableWorker : IDurableFunctionInvoker
 {
-    private readonly Dictionary<string, Func<string, DurableInvocationResult>> orchestrators = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, Func<string, Task<DurableInvocationResult>>> orchestrators = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, Func<string, IReadOnlyDictionary<string, string>, Task<string?>>> activities = new(StringComparer.OrdinalIgnoreCase);
 
     public ConcurrentQueue<(string Function, string TriggerValue, IReadOnlyDictionary<string, string> Metadata)> Invocations { get; } = new();
@@ -32,7 +32,11 @@ internal sealed class InProcessDurableWorker : IDurableFunctionInvoker
         RawOrchestrator(name, encoded => DurableInvocationResult.Success(GrpcOrchestrationRunner.LoadAndRun(encoded, body)));
 
     /// <summary>An orchestrator answering the encoded request as it likes (a worker that misbehaves).</summary>
-    public InProcessDurableWorker RawOrchestrator(string name, Func<string, DurableInvocationResult> run)
+    public InProcessDurableWorker RawOrchestrator(string name, Func<string, DurableInvocationResult> run) =>
+        RawOrchestrator(name, encoded => Task.FromResult(run(encoded)));
+
+    /// <summary>An orchestrator whose invocation takes its time (the worker busy elsewhere).</summary>
+    public InProcessDurableWorker RawOrchestrator(string name, Func<string, Task<DurableInvocationResult>> run)
     {
         orchestrators[name] = run;
         return this;
@@ -59,7 +63,7 @@ internal sealed class InProcessDurableWorker : IDurableFunctionInvoker
             OrchestratorRequests.Enqueue(OrchestratorRequest.Parser.ParseFrom(Convert.FromBase64String(triggerValue)));
             try
             {
-                return orchestrator(triggerValue);
+                return await orchestrator(triggerValue);
             }
             catch (Exception e)
             {
