@@ -57,17 +57,32 @@ public sealed partial class DurableTaskHub
             {
             }
         }
-        finally
+#pragma warning disable CA1031 // A fault in the hub itself ends the instance visibly instead of leaving it Running forever.
+        catch (Exception e)
+#pragma warning restore CA1031
         {
             lock (gate)
             {
                 record.Pumping = false;
+                if (!record.IsFinished)
+                {
+                    Fail(record, new TaskFailureDetails { ErrorType = e.GetType().FullName!, ErrorMessage = e.Message, StackTrace = e.StackTrace });
+                }
+            }
+        }
+        finally
+        {
+            lock (gate)
+            {
                 Finished();
             }
         }
     }
 
-    /// <summary>Runs one episode if the instance has new events; <see langword="false"/> when there is nothing left to do.</summary>
+    /// <summary>
+    /// Runs one episode if the instance has new events; <see langword="false"/> when there is nothing left to do, in
+    /// which case the loop is released under the same lock that found nothing, so no delivery falls in between.
+    /// </summary>
     private async Task<bool> RunEpisodeAsync(InstanceRecord record)
     {
         OrchestratorRequest request;
@@ -78,17 +93,20 @@ public sealed partial class DurableTaskHub
             if (record.IsFinished || stopping.IsCancellationRequested)
             {
                 record.Inbox.Clear();
+                record.Pumping = false;
                 return false;
             }
 
             if (record.AwaitingStart || record.Inbox.Count == 0)
             {
+                record.Pumping = false;
                 return false;
             }
 
             if (record.Inbox.Find(e => e.EventTypeCase == HistoryEvent.EventTypeOneofCase.ExecutionTerminated) is { } terminated)
             {
                 ApplyTermination(record, terminated);
+                record.Pumping = false;
                 return false;
             }
 
@@ -113,6 +131,7 @@ public sealed partial class DurableTaskHub
         {
             if (stopping.IsCancellationRequested || record.ExecutionId != executionId || !ReferenceEquals(instances.GetValueOrDefault(record.InstanceId), record))
             {
+                record.Pumping = false;
                 return false;
             }
 
