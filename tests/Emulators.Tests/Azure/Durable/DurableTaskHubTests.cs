@@ -107,6 +107,12 @@ public sealed class DurableTaskHubTests : IAsyncDisposable
         Assert.Equal(Kind.OrchestratorCompleted, history[^1].Kind);
         Assert.Single(history, e => e.Kind == Kind.ExecutionStarted);
 
+        // The same history as text, for a failing test's message.
+        var text = Hub.DescribeHistory(id);
+        Assert.Contains($"#{scheduled[1].EventId} TaskScheduled Charge [\"R-order-1\"]", text, StringComparison.Ordinal);
+        Assert.Contains($"TaskFailed ->{scheduled[1].EventId} System.InvalidOperationException: card declined (1)", text, StringComparison.Ordinal);
+        Assert.Equal(history.Count, text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+
         // The activity got its argument unwrapped from ScheduleTask's array, and the instance id as metadata.
         var reserve = worker.Invocations.Single(i => i.Function == "Reserve");
         Assert.Equal("\"order-1\"", reserve.TriggerValue);
