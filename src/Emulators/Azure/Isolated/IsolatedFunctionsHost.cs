@@ -34,6 +34,7 @@ public sealed class IsolatedFunctionsHost : IAsyncDisposable
     private readonly string _workerId = Guid.NewGuid().ToString();
     private readonly WorkerChannel _channel;
     private readonly Lock _logGate = new();
+    private readonly Lock _stopGate = new();
     private readonly List<WorkerLog> _logs = [];
     private readonly List<(Func<WorkerLog, bool> Predicate, TaskCompletionSource<WorkerLog> Found)> _logWaiters = [];
     private readonly Dictionary<string, DateTimeOffset> _lastTimerRuns = new(StringComparer.OrdinalIgnoreCase);
@@ -45,6 +46,9 @@ public sealed class IsolatedFunctionsHost : IAsyncDisposable
     private WebApplication? _frontDoor;
     private ChildProcess? _process;
     private int _stopping;
+    private int? _exitCode;
+    private bool _disposed;
+    private Task<int?>? _stop;
 
     private IsolatedFunctionsHost(IsolatedFunctionsHostOptions options, string appDirectory)
     {
@@ -104,7 +108,7 @@ public sealed class IsolatedFunctionsHost : IAsyncDisposable
     public string WorkerOutput => _process?.Output ?? string.Empty;
 
     /// <summary>The worker's exit code once it has exited (0 after a clean <c>WorkerTerminate</c>).</summary>
-    public int? ExitCode => _process?.ExitCode;
+    public int? ExitCode => _disposed ? _exitCode : _process?.ExitCode;
 
     /// <summary>
     /// Starts the gRPC server and the worker, runs the handshake, indexes and loads the functions, and opens the HTTP
@@ -258,39 +262,12 @@ public sealed class IsolatedFunctionsHost : IAsyncDisposable
     /// process to exit and kills it if it has not; then stops the servers. Returns the exit code (null if the worker
     /// never started). Later calls return the same.
     /// </summary>
-    public async Task<int?> StopAsync()
+    public Task<int?> StopAsync()
     {
-        if (Interlocked.Exchange(ref _stopping, 1) == 0)
+        lock (_stopGate)
         {
-            foreach (var timer in _timers)
-            {
-                await timer.DisposeAsync().ConfigureAwait(false);
-            }
-
-            if (_process is { HasExited: false } process)
-            {
-                if (_channel.Connected.IsCompleted && !_channel.Closed.IsCompleted)
-                {
-                    _channel.Send(new StreamingMessage { WorkerTerminate = new WorkerTerminate { GracePeriod = Duration.FromTimeSpan(_options.ShutdownGracePeriod) } });
-                }
-
-                try
-                {
-                    await process.WaitForExitAsync(_options.ShutdownGracePeriod).ConfigureAwait(false);
-                }
-                catch (ChildProcessException)
-                {
-                    process.Kill();
-                    await process.WaitForExitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
-                }
-            }
-
-            _channel.Close();
-            await StopServerAsync(_frontDoor).ConfigureAwait(false);
-            await StopServerAsync(_grpcServer).ConfigureAwait(false);
+            return _stop ??= StopOnceAsync();
         }
-
-        return _process?.ExitCode;
     }
 
     /// <summary>Stops the worker (<see cref="StopAsync"/>) and releases the servers and the process.</summary>
@@ -311,6 +288,41 @@ public sealed class IsolatedFunctionsHost : IAsyncDisposable
         {
             await _process.DisposeAsync().ConfigureAwait(false);
         }
+
+        _disposed = true;
+    }
+
+    private async Task<int?> StopOnceAsync()
+    {
+        Volatile.Write(ref _stopping, 1);
+        foreach (var timer in _timers)
+        {
+            await timer.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_process is { HasExited: false } process)
+        {
+            if (_channel.Connected.IsCompleted && !_channel.Closed.IsCompleted)
+            {
+                _channel.Send(new StreamingMessage { WorkerTerminate = new WorkerTerminate { GracePeriod = Duration.FromTimeSpan(_options.ShutdownGracePeriod) } });
+            }
+
+            try
+            {
+                await process.WaitForExitAsync(_options.ShutdownGracePeriod).ConfigureAwait(false);
+            }
+            catch (ChildProcessException)
+            {
+                process.Kill(); // it did not go within the grace period
+                await process.WaitForExitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+            }
+        }
+
+        _channel.Close();
+        await StopServerAsync(_frontDoor).ConfigureAwait(false);
+        await StopServerAsync(_grpcServer).ConfigureAwait(false);
+        _exitCode = _process?.ExitCode;
+        return _exitCode;
     }
 
     private async Task StartGrpcServerAsync(CancellationToken cancellationToken)
