@@ -302,18 +302,19 @@ public sealed class IsolatedFunctionsHost : IAsyncDisposable
 
         if (_process is { HasExited: false } process)
         {
-            if (_channel.Connected.IsCompleted && !_channel.Closed.IsCompleted)
-            {
-                _channel.Send(new StreamingMessage { WorkerTerminate = new WorkerTerminate { GracePeriod = Duration.FromTimeSpan(_options.ShutdownGracePeriod) } });
-            }
-
             try
             {
+                if (!_channel.Connected.IsCompleted || _channel.Closed.IsCompleted)
+                {
+                    throw new ChildProcessException("The worker has no stream to send WorkerTerminate on.", string.Empty);
+                }
+
+                _channel.Send(new StreamingMessage { WorkerTerminate = new WorkerTerminate { GracePeriod = Duration.FromTimeSpan(_options.ShutdownGracePeriod) } });
                 await process.WaitForExitAsync(_options.ShutdownGracePeriod).ConfigureAwait(false);
             }
             catch (ChildProcessException)
             {
-                process.Kill(); // it did not go within the grace period
+                process.Kill(); // not connected, or it did not go within the grace period
                 await process.WaitForExitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
             }
         }
@@ -713,6 +714,12 @@ public sealed class IsolatedFunctionsHost : IAsyncDisposable
         {
             response = (await reply.WaitAsync(cancellationToken).ConfigureAwait(false)).InvocationResponse;
         }
+        catch (WorkerProcessException ex) when (ex.ExitCode is null && Volatile.Read(ref _stopping) == 0)
+        {
+            // The stream broke a moment before the process was seen to exit: report the exit code with it.
+            await WaitBrieflyForExitAsync().ConfigureAwait(false);
+            throw new WorkerProcessException($"Function '{function.Name}' could not be invoked: {ex.Summary}", WorkerOutput, _process?.ExitCode, ex);
+        }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && !reply.IsCompleted)
         {
             // The host's answer to a cancelled invocation (HandlesInvocationCancelMessage): InvocationCancel, then the worker's reply.
@@ -820,22 +827,29 @@ public sealed class IsolatedFunctionsHost : IAsyncDisposable
         catch (ChildProcessException ex)
         {
             // A stream that closed under a step usually means the process is on its way out: give it a moment, for its exit code.
-            if (!process.HasExited)
-            {
-                try
-                {
-                    await process.WaitForExitAsync(TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(false);
-                }
-                catch (ChildProcessException)
-                {
-                    // still running: report it as it is
-                }
-            }
-
-            throw new WorkerProcessException($"The isolated worker did not start: {ex.Summary}", process.Output, process.ExitCode, ex);
+            await WaitBrieflyForExitAsync().ConfigureAwait(false);
+            var summary = process.HasExited ? $"it exited before {what}"
+                : step.IsFaulted ? $"it failed while {what}: {step.Exception?.InnerException?.Message}"
+                : $"it was not {what} within the start-up timeout ({_options.StartupTimeout.TotalSeconds:0.#} s)";
+            throw new WorkerProcessException($"The isolated worker did not start: {summary}.", process.Output, process.ExitCode, ex);
         }
 
         return await step.ConfigureAwait(false);
+    }
+
+    private async Task WaitBrieflyForExitAsync()
+    {
+        if (_process is { HasExited: false } process)
+        {
+            try
+            {
+                await process.WaitForExitAsync(TimeSpan.FromSeconds(3)).ConfigureAwait(false);
+            }
+            catch (ChildProcessException)
+            {
+                // still running: reported as it is
+            }
+        }
     }
 
     private WorkerProcessException Fail(string message) => new(message, _process?.Output ?? string.Empty, _process?.ExitCode);
