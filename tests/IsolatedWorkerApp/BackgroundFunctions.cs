@@ -1,3 +1,4 @@
+using Azure.Storage.Queues.Models;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 
@@ -22,6 +23,13 @@ public sealed class BackgroundFunctions(ILogger<BackgroundFunctions> logger)
         }
 
         return $"done:{message}:dq={dequeueCount}";
+    }
+
+    /// <summary>Takes the whole <see cref="QueueMessage"/> (deferred binding: the host sends it as model binding data) and logs it.</summary>
+    [Function("Inspect")]
+    public void Inspect([QueueTrigger("inspect-items")] QueueMessage message)
+    {
+        logger.LogInformation("inspect {Id} dq={DequeueCount} text={Text}", message.MessageId, message.DequeueCount, message.MessageText);
     }
 
     /// <summary>Runs every five minutes and logs what the host said about the schedule.</summary>

@@ -666,9 +666,10 @@ public sealed class IsolatedFunctionsHost : IAsyncDisposable
         metadata["ExpirationTime"] = TypedDataText.Json($"\"{EmulatedStorageQueues.Iso(message.ExpirationTime)}\"");
         metadata["NextVisibleTime"] = TypedDataText.Json($"\"{EmulatedStorageQueues.Iso(message.NextVisibleTime)}\"");
         metadata["PopReceipt"] = TypedDataText.String(message.PopReceipt);
+        var function = Function(functionName);
         try
         {
-            var (_, response) = await InvokeCoreAsync(Function(functionName), TypedDataText.String(message.Text), metadata, cancellationToken).ConfigureAwait(false);
+            var (_, response) = await InvokeCoreAsync(function, QueueTriggerData(function, message), metadata, cancellationToken).ConfigureAwait(false);
             return response.Result?.Status == StatusResult.Types.Status.Success
                 ? new QueueInvocationOutcome(StatusCodes.Status200OK)
                 : new QueueInvocationOutcome(StatusCodes.Status500InternalServerError, Describe(response.Result));
@@ -677,6 +678,39 @@ public sealed class IsolatedFunctionsHost : IAsyncDisposable
         {
             return new QueueInvocationOutcome(0, ex.Summary);
         }
+    }
+
+    // A string (or POCO) parameter gets the text; a QueueMessage or BinaryData one (supportsDeferredBinding) gets
+    // model_binding_data with the message as JSON, as the Storage Queues extension's converter builds it.
+    private static TypedData QueueTriggerData(WorkerFunction function, EmulatedQueueMessage message)
+    {
+        var deferred = function.Trigger?.Properties["properties"] is JsonObject properties
+            && string.Equals(properties["supportsDeferredBinding"]?.ToString(), "True", StringComparison.OrdinalIgnoreCase);
+        if (!deferred)
+        {
+            return TypedDataText.String(message.Text);
+        }
+
+        var content = new JsonObject
+        {
+            ["MessageId"] = message.Id,
+            ["PopReceipt"] = message.PopReceipt,
+            ["MessageText"] = message.Text,
+            ["DequeueCount"] = message.DequeueCount,
+            ["NextVisibleOn"] = EmulatedStorageQueues.Iso(message.NextVisibleTime),
+            ["InsertedOn"] = EmulatedStorageQueues.Iso(message.InsertionTime),
+            ["ExpiresOn"] = EmulatedStorageQueues.Iso(message.ExpirationTime),
+        };
+        return new TypedData
+        {
+            ModelBindingData = new ModelBindingData
+            {
+                Version = "1.0",
+                Source = "AzureStorageQueues",
+                ContentType = "application/json",
+                Content = Google.Protobuf.ByteString.CopyFromUtf8(content.ToJsonString()),
+            },
+        };
     }
 
     private async Task<(string InvocationId, InvocationResponse Response)> InvokeCoreAsync(

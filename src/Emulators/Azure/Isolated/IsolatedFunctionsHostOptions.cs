@@ -48,7 +48,7 @@ public sealed record IsolatedFunctionsHostOptions
 
     /// <summary>
     /// False (the default) answers a request whose path matches a route but not its methods with 404, as the Functions
-    /// host does (azure-functions-host#10098, open); true answers 405 with an <c>Allow</c> header instead.
+    /// host does (azure-functions-host#10098, open); true answers 405 instead, as Portable's other hosts do.
     /// </summary>
     public bool MethodNotAllowedFor405 { get; init; }
 

@@ -9,8 +9,8 @@ namespace Portable.Emulators.Azure.Isolated;
 /// <param name="Message">The formatted message.</param>
 /// <param name="EventId">The event id, when the logger gave one.</param>
 /// <param name="IsSystem">True for the worker's own (System) logs, false for user and metric logs.</param>
-/// <param name="ExceptionType">The logged exception's type, when one was logged.</param>
-/// <param name="ExceptionMessage">The logged exception's message.</param>
+/// <param name="ExceptionType">The logged exception's type, when the worker sends it (the 2.52 worker leaves it empty).</param>
+/// <param name="ExceptionMessage">The logged exception as the worker sends it (the 2.52 worker: its <c>ToString()</c>, type, message and stack).</param>
 public sealed record WorkerLog(
     string? InvocationId, string Category, LogLevel Level, string Message, string? EventId, bool IsSystem, string? ExceptionType, string? ExceptionMessage)
 {

@@ -16,7 +16,7 @@ public sealed class IsolatedFunctionsHostTests(IsolatedHostFixture fixture) : IC
     [Fact]
     public void StartAsync_WorkerIndexing_ReportsEveryFunctionWithItsBindingsAndDirections()
     {
-        Assert.Equal(["Boom", "Create", "Echo", "Log", "Slow", "Tick", "Work"], _host.Functions.Select(f => f.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(["Boom", "Create", "Echo", "Inspect", "Log", "Slow", "Tick", "Work"], _host.Functions.Select(f => f.Name).Order(StringComparer.Ordinal));
 
         var echo = _host.FindFunction("echo")!;
         Assert.Equal("Portable.IsolatedWorkerApp.HttpFunctions.EchoAsync", echo.EntryPoint);
@@ -187,6 +187,17 @@ public sealed class IsolatedFunctionsHostTests(IsolatedHostFixture fixture) : IC
         Assert.DoesNotContain(_host.Queues.Messages("work-items"), m => m.Id == id);
         // DequeueCount (json) and Id (string) bound to the function's own parameters.
         await _host.WaitForLogAsync(l => l.Message == $"work job-1 dq=1 id={id}", Wait);
+    }
+
+    [Fact]
+    public async Task Queue_QueueMessageParameter_GetsTheMessageAsModelBindingData()
+    {
+        var id = _host.Queues.Enqueue("inspect-items", """{"k":1}""");
+
+        var delivery = Assert.Single(await _host.Queues.DeliverVisibleAsync(), d => d.MessageId == id);
+
+        Assert.Equal(QueueDeliveryOutcome.Completed, delivery.Outcome);
+        await _host.WaitForLogAsync(l => l.Message == $$"""inspect {{id}} dq=1 text={"k":1}""", Wait);
     }
 
     [Fact]
