@@ -18,9 +18,16 @@ public static class LoopbackServer
 {
     /// <summary>
     /// A slim app listening on 127.0.0.1:<paramref name="port"/> (0: any free port); <paramref name="kestrel"/> may
-    /// set limits such as the request body size a platform allows. Map its endpoints, then start it.
+    /// set limits such as the request body size a platform allows, <paramref name="protocols"/> picks the HTTP
+    /// versions (<see cref="HttpProtocols.Http2"/> alone for a cleartext gRPC server, which has no ALPN to negotiate
+    /// it), and <paramref name="services"/> registers what its endpoints need. Map its endpoints, then start it.
     /// </summary>
-    public static WebApplication Create(string applicationName, int port = 0, Action<KestrelServerOptions>? kestrel = null)
+    public static WebApplication Create(
+        string applicationName,
+        int port = 0,
+        Action<KestrelServerOptions>? kestrel = null,
+        HttpProtocols protocols = HttpProtocols.Http1AndHttp2,
+        Action<IServiceCollection>? services = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(applicationName);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
@@ -31,9 +38,10 @@ public static class LoopbackServer
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k =>
         {
-            k.Listen(IPAddress.Loopback, port);
+            k.Listen(IPAddress.Loopback, port, listen => listen.Protocols = protocols);
             kestrel?.Invoke(k);
         });
+        services?.Invoke(builder.Services);
         return builder.Build();
     }
 

@@ -1,16 +1,17 @@
 using System.Globalization;
-using System.Text.Json.Nodes;
 using Portable.Core.Messaging;
 
 namespace Portable.Emulators.Azure;
 
 /// <summary>
-/// In-memory Storage queues behind the emulator's <c>queueTrigger</c> functions, applying a
+/// In-memory Storage queues behind a host emulator's <c>queueTrigger</c> functions, applying a
 /// <see cref="DeliveryProfile"/> (<see cref="DeliveryProfile.AzureStorageQueue"/> by default): one message per
-/// invocation in the custom-handler payload shape (<c>Data.{binding}</c> = the message text; <c>Metadata</c> =
-/// <c>DequeueCount</c>, <c>ExpirationTime</c>, <c>Id</c>, <c>InsertionTime</c>, <c>NextVisibleTime</c>,
-/// <c>PopReceipt</c>, <c>sys</c>); a dequeued message is hidden for the profile's visibility timeout; a failed
-/// invocation (non-2xx, or the handler unreachable) makes it visible again after the profile's backoff
+/// invocation, in the shape of the emulator that owns the queues (the custom-handler payload of
+/// <see cref="FunctionsHostEmulator"/>, or the isolated worker's <c>InvocationRequest</c> of
+/// <see cref="Isolated.IsolatedFunctionsHost"/>), both carrying the message text and the host's metadata
+/// (<c>DequeueCount</c>, <c>ExpirationTime</c>, <c>Id</c>, <c>InsertionTime</c>, <c>NextVisibleTime</c>,
+/// <c>PopReceipt</c>); a dequeued message is hidden for the profile's visibility timeout; a failed
+/// invocation (non-2xx, a failed worker invocation, or the handler unreachable) makes it visible again after the profile's backoff
 /// (<c>visibilityTimeout</c>, 0 by default) until the dequeue that reaches <c>maxDequeueCount</c> (5) fails, which
 /// moves its text to <c>&lt;queue&gt;-poison</c> under a new id, as the host's queue processor does. There is no
 /// background poller: <see cref="DeliverVisibleAsync"/> delivers what is visible now, and the clock is the
@@ -27,19 +28,26 @@ public sealed class EmulatedStorageQueues
     private readonly Dictionary<string, List<EmulatedQueueMessage>> _queues = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _droppedAcknowledgements = new(StringComparer.Ordinal);
     private readonly List<QueueDelivery> _deliveries = [];
-    private readonly IReadOnlyList<(ScriptFunction Function, string Binding, string Queue)> _triggers;
-    private readonly Func<string, JsonObject, JsonObject, CancellationToken, Task<CustomHandlerInvocationResult>> _invoke;
+    private readonly IReadOnlyList<(string Function, string Binding, string Queue)> _triggers;
+    private readonly Func<string, string, EmulatedQueueMessage, CancellationToken, Task<QueueInvocationOutcome>> _invoke;
     private readonly TimeProvider _time;
     private readonly int _batchSize;
     private readonly double _duplicateRate;
     private readonly Random _random;
     private readonly HashSet<string> _duplicated = new(StringComparer.Ordinal);
 
+    /// <param name="functions">The app's functions; each <c>queueTrigger</c> binding is a queue delivered to its function.</param>
+    /// <param name="profile">The delivery numbers.</param>
+    /// <param name="timeProvider">The clock of visibility times.</param>
+    /// <param name="invoke">Invokes (function, trigger binding, dequeued message): the emulator's own invocation shape.</param>
+    /// <param name="batchSize">How many deliveries run at once.</param>
+    /// <param name="duplicateDeliveryRate">The probability that a success's delete is lost.</param>
+    /// <param name="randomSeed">The seed of that choice.</param>
     internal EmulatedStorageQueues(
-        FunctionsScriptRoot scriptRoot,
+        IEnumerable<ScriptFunction> functions,
         DeliveryProfile profile,
         TimeProvider timeProvider,
-        Func<string, JsonObject, JsonObject, CancellationToken, Task<CustomHandlerInvocationResult>> invoke,
+        Func<string, string, EmulatedQueueMessage, CancellationToken, Task<QueueInvocationOutcome>> invoke,
         int batchSize = 1,
         double duplicateDeliveryRate = 0,
         int randomSeed = 0)
@@ -56,10 +64,10 @@ public sealed class EmulatedStorageQueues
         _batchSize = batchSize;
         _duplicateRate = duplicateDeliveryRate;
         _random = new Random(randomSeed);
-        _triggers = [.. scriptRoot.Functions
+        _triggers = [.. functions
             .SelectMany(f => f.Bindings
                 .Where(b => b.Type.Equals("queueTrigger", StringComparison.OrdinalIgnoreCase))
-                .Select(b => (f, b.Name, FunctionsScriptRoot.Text(b.Properties["queueName"])
+                .Select(b => (f.Name, b.Name, FunctionsScriptRoot.Text(b.Properties["queueName"])
                     ?? throw new InvalidDataException($"Function '{f.Name}': its queueTrigger binding has no queueName."))))];
     }
 
@@ -160,28 +168,8 @@ public sealed class EmulatedStorageQueues
         while (TryDequeue(out var function, out var binding, out var queue, out var message))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var data = new JsonObject { [binding] = message.Text };
-            var metadata = new JsonObject
-            {
-                ["DequeueCount"] = message.DequeueCount,
-                ["ExpirationTime"] = Iso(message.ExpirationTime),
-                ["Id"] = message.Id,
-                ["InsertionTime"] = Iso(message.InsertionTime),
-                ["NextVisibleTime"] = Iso(message.NextVisibleTime),
-                ["PopReceipt"] = message.PopReceipt,
-            };
-
-            int status;
-            try
-            {
-                status = (await _invoke(function.Name, data, metadata, cancellationToken).ConfigureAwait(false)).StatusCode;
-            }
-            catch (HttpRequestException)
-            {
-                status = 0; // the handler is unreachable: a failed invocation
-            }
-
-            var delivery = Settle(function.Name, queue, message, status);
+            var outcome = await _invoke(function, binding, message, cancellationToken).ConfigureAwait(false);
+            var delivery = Settle(function, queue, message, outcome);
             lock (made)
             {
                 made.Add(delivery);
@@ -189,7 +177,7 @@ public sealed class EmulatedStorageQueues
         }
     }
 
-    private bool TryDequeue(out ScriptFunction function, out string binding, out string queue, out EmulatedQueueMessage message)
+    private bool TryDequeue(out string function, out string binding, out string queue, out EmulatedQueueMessage message)
     {
         var now = _time.GetUtcNow();
         lock (_gate)
@@ -223,9 +211,10 @@ public sealed class EmulatedStorageQueues
         return false;
     }
 
-    private QueueDelivery Settle(string function, string queue, EmulatedQueueMessage message, int status)
+    private QueueDelivery Settle(string function, string queue, EmulatedQueueMessage message, QueueInvocationOutcome invocation)
     {
         var now = _time.GetUtcNow();
+        var status = invocation.StatusCode;
         lock (_gate)
         {
             var success = status is >= 200 and < 300;
@@ -262,7 +251,7 @@ public sealed class EmulatedStorageQueues
                 outcome = QueueDeliveryOutcome.Retried;
             }
 
-            var delivery = new QueueDelivery(function, queue, message.Id, message.DequeueCount, status, dropped, outcome);
+            var delivery = new QueueDelivery(function, queue, message.Id, message.DequeueCount, status, dropped, outcome, invocation.Error);
             _deliveries.Add(delivery);
             return delivery;
         }
@@ -279,5 +268,6 @@ public sealed class EmulatedStorageQueues
         return list;
     }
 
-    private static string Iso(DateTimeOffset time) => time.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'+00:00'", CultureInfo.InvariantCulture);
+    /// <summary>A time as the host writes it in queue metadata (ISO 8601, UTC, <c>+00:00</c>).</summary>
+    internal static string Iso(DateTimeOffset time) => time.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'+00:00'", CultureInfo.InvariantCulture);
 }

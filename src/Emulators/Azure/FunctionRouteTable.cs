@@ -26,22 +26,9 @@ public sealed class FunctionRouteTable
     public FunctionRouteMatch? Match(string method, string path)
     {
         ArgumentNullException.ThrowIfNull(method);
-        ArgumentNullException.ThrowIfNull(path);
-        var relative = path.TrimStart('/');
-        if (_prefix.Length > 0)
+        if (!TryRelative(path, out var relative))
         {
-            if (relative.Equals(_prefix, StringComparison.OrdinalIgnoreCase))
-            {
-                relative = string.Empty;
-            }
-            else if (relative.StartsWith(_prefix + "/", StringComparison.OrdinalIgnoreCase))
-            {
-                relative = relative[(_prefix.Length + 1)..];
-            }
-            else
-            {
-                return null;
-            }
+            return null;
         }
 
         foreach (var (function, trigger) in _routes)
@@ -53,5 +40,51 @@ public sealed class FunctionRouteTable
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// True when some route matches the percent-encoded <paramref name="path"/> whatever its methods: a request that
+    /// <see cref="Match"/> turns down for its method alone (a 405 rather than a 404, where a front door tells the two apart).
+    /// </summary>
+    public bool MatchesPath(string path)
+    {
+        if (!TryRelative(path, out var relative))
+        {
+            return false;
+        }
+
+        foreach (var (_, trigger) in _routes)
+        {
+            if (trigger.Route.TryMatch(relative, out _))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private bool TryRelative(string path, out string relative)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        relative = path.TrimStart('/');
+        if (_prefix.Length == 0)
+        {
+            return true;
+        }
+
+        if (relative.Equals(_prefix, StringComparison.OrdinalIgnoreCase))
+        {
+            relative = string.Empty;
+            return true;
+        }
+
+        if (relative.StartsWith(_prefix + "/", StringComparison.OrdinalIgnoreCase))
+        {
+            relative = relative[(_prefix.Length + 1)..];
+            return true;
+        }
+
+        return false;
     }
 }

@@ -49,7 +49,7 @@ public sealed class FunctionsHostEmulator : IAsyncDisposable
             BaseAddress = handlerAddress,
             Timeout = Timeout.InfiniteTimeSpan,
         };
-        Queues = new EmulatedStorageQueues(scriptRoot, options.QueueProfile, options.TimeProvider, InvokeAsync, options.QueueBatchSize, options.QueueDuplicateDeliveryRate, options.QueueRandomSeed);
+        Queues = new EmulatedStorageQueues(scriptRoot.Functions, options.QueueProfile, options.TimeProvider, DeliverQueueMessageAsync, options.QueueBatchSize, options.QueueDuplicateDeliveryRate, options.QueueRandomSeed);
     }
 
     /// <summary>The in-memory Storage queues behind the app's <c>queueTrigger</c> functions: enqueue, deliver, read the poison queues.</summary>
@@ -144,6 +144,29 @@ public sealed class FunctionsHostEmulator : IAsyncDisposable
             _process = null;
         }
         _handlerClient.Dispose();
+    }
+
+    // A queue message in payload mode: Data.{binding} = its text, Metadata = the queue trigger's binding data.
+    private async Task<QueueInvocationOutcome> DeliverQueueMessageAsync(string function, string binding, EmulatedQueueMessage message, CancellationToken cancellationToken)
+    {
+        var data = new JsonObject { [binding] = message.Text };
+        var metadata = new JsonObject
+        {
+            ["DequeueCount"] = message.DequeueCount,
+            ["ExpirationTime"] = EmulatedStorageQueues.Iso(message.ExpirationTime),
+            ["Id"] = message.Id,
+            ["InsertionTime"] = EmulatedStorageQueues.Iso(message.InsertionTime),
+            ["NextVisibleTime"] = EmulatedStorageQueues.Iso(message.NextVisibleTime),
+            ["PopReceipt"] = message.PopReceipt,
+        };
+        try
+        {
+            return new QueueInvocationOutcome((await InvokeAsync(function, data, metadata, cancellationToken).ConfigureAwait(false)).StatusCode);
+        }
+        catch (HttpRequestException ex)
+        {
+            return new QueueInvocationOutcome(0, ex.Message); // the handler is unreachable: a failed invocation
+        }
     }
 
     private void StartHandler(int port)

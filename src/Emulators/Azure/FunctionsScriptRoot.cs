@@ -87,7 +87,8 @@ public sealed class FunctionsScriptRoot
         return new FunctionsScriptRoot(root, handler, prefix.Trim('/'), forwarding, functions);
     }
 
-    private static JsonObject ParseObject(string path)
+    /// <summary>Reads a JSON object file as the host reads its config (comments and trailing commas allowed, names case-insensitive).</summary>
+    internal static JsonObject ParseObject(string path)
     {
         try
         {
@@ -97,6 +98,20 @@ public sealed class FunctionsScriptRoot
         catch (JsonException ex)
         {
             throw new InvalidDataException($"{path} is not valid JSON: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>Parses JSON text as the host reads its config; <paramref name="what"/> names it in the error.</summary>
+    internal static JsonObject ParseObjectText(string json, string what)
+    {
+        try
+        {
+            return JsonNode.Parse(json, CaseInsensitive, Lenient) as JsonObject
+                ?? throw new InvalidDataException($"{what} is not a JSON object.");
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidDataException($"{what} is not valid JSON: {ex.Message}", ex);
         }
     }
 

@@ -5,7 +5,12 @@ namespace Portable.Emulators.Azure;
 /// <param name="Queue">The queue the message came from.</param>
 /// <param name="MessageId">The message id.</param>
 /// <param name="DequeueCount">The dequeue count sent in the metadata.</param>
-/// <param name="StatusCode">The handler's status code (0 when it could not be reached).</param>
+/// <param name="StatusCode">
+/// The custom handler's status code (0 when it could not be reached); for the isolated worker 200 when the
+/// invocation succeeded and 500 when it failed, the status the host gives a failed invocation.
+/// </param>
 /// <param name="AcknowledgementDropped">True when a 2xx answer was dropped on purpose (see <see cref="EmulatedStorageQueues.DropNextAcknowledgements"/>).</param>
 /// <param name="Outcome">What the emulator did with the message.</param>
-public sealed record QueueDelivery(string Function, string Queue, string MessageId, int DequeueCount, int StatusCode, bool AcknowledgementDropped, QueueDeliveryOutcome Outcome);
+/// <param name="Error">Why the invocation failed, when the emulator knows (the worker's exception type and message); null otherwise.</param>
+public sealed record QueueDelivery(
+    string Function, string Queue, string MessageId, int DequeueCount, int StatusCode, bool AcknowledgementDropped, QueueDeliveryOutcome Outcome, string? Error = null);

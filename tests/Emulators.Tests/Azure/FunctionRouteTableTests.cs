@@ -57,4 +57,15 @@ public class FunctionRouteTableTests
         Assert.Null(onlyGet.Match("POST", "/items"));
         Assert.Equal("fallback", withFallback.Match("POST", "/items")!.Function.Name);
     }
+
+    [Fact]
+    public void MatchesPath_RouteWithOtherMethods_TrueWhereMatchIsNull()
+    {
+        var table = new FunctionRouteTable("api", [Http("getonly", "only/{id}", "GET")]);
+
+        Assert.Null(table.Match("DELETE", "/api/only/1"));
+        Assert.True(table.MatchesPath("/api/only/1"));
+        Assert.False(table.MatchesPath("/api/other/1"));
+        Assert.False(table.MatchesPath("/only/1")); // the prefix is still required
+    }
 }
