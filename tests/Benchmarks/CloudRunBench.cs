@@ -35,30 +35,58 @@ internal sealed class CloudRunBench(string repoRoot, BenchmarkOptions options) :
         return await ColdStart.ReadAsync(elapsed, host.Process.Id, cancellationToken);
     }
 
-    public async Task<WarmRun> WarmAsync(Variant variant, CancellationToken cancellationToken)
+    public async Task<IWarmSession> StartWarmAsync(Variant variant, CancellationToken cancellationToken)
     {
         var port = Portable.TestKit.FreePort.Next();
-        await using var host = Start(variant, port);
-        using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false, MaxConnectionsPerServer = options.Concurrency })
+        var host = Start(variant, port);
+        var http = new HttpClient(new SocketsHttpHandler { UseProxy = false, MaxConnectionsPerServer = options.Concurrency })
         {
             BaseAddress = new Uri($"http://127.0.0.1:{port}"),
             Timeout = Patience,
         };
-        await host.Process.WaitUntilAsync($"answering GET {ListPath}", token => FirstAnswerAsync(http, new Uri(ListPath, UriKind.Relative), TimeSpan.FromMilliseconds(5), token), Patience, cancellationToken);
-        using (var created = await http.PostAsync(new Uri("/items", UriKind.Relative), new StringContent("""{"name":"widget","price":9.5}""", Encoding.UTF8, "application/json"), cancellationToken))
+        try
         {
-            if (!created.IsSuccessStatusCode)
+            await host.Process.WaitUntilAsync($"answering GET {ListPath}", token => FirstAnswerAsync(http, new Uri(ListPath, UriKind.Relative), TimeSpan.FromMilliseconds(5), token), Patience, cancellationToken);
+            using (var created = await http.PostAsync(new Uri("/items", UriKind.Relative), new StringContent("""{"name":"widget","price":9.5}""", Encoding.UTF8, "application/json"), cancellationToken))
             {
-                throw new InvalidOperationException($"{variant.Name}: POST /items answered {(int)created.StatusCode}: {await created.Content.ReadAsStringAsync(cancellationToken)}");
+                if (!created.IsSuccessStatusCode)
+                {
+                    throw new InvalidOperationException($"{variant.Name}: POST /items answered {(int)created.StatusCode}: {await created.Content.ReadAsStringAsync(cancellationToken)}");
+                }
             }
+
+            return new WarmSession(host, http, options.Concurrency);
+        }
+        catch
+        {
+            http.Dispose();
+            await host.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>The server and the keep-alive connections of this process that load it.</summary>
+    private sealed class WarmSession(CloudRunProcess host, HttpClient http, int concurrency) : IWarmSession
+    {
+        private static readonly Uri List = new(ListPath, UriKind.Relative);
+
+        public int ProcessId => host.Process.Id;
+
+        public long OutputLines => host.Process.LineCount;
+
+        public Task<LoadResult> LoadAsync(TimeSpan duration) => LoadLoop.RunAsync(ListAsync, concurrency, duration);
+
+        public async ValueTask DisposeAsync()
+        {
+            http.Dispose();
+            await host.DisposeAsync();
         }
 
-        var list = new Uri(ListPath, UriKind.Relative);
-        async Task<string?> ListAsync()
+        private async Task<string?> ListAsync()
         {
             try
             {
-                using var response = await http.GetAsync(list, CancellationToken.None);
+                using var response = await http.GetAsync(List, CancellationToken.None);
                 var body = await response.Content.ReadAsByteArrayAsync(CancellationToken.None);
                 return response.StatusCode == HttpStatusCode.OK ? null : $"{(int)response.StatusCode}: {Encoding.UTF8.GetString(body)}";
             }
@@ -67,17 +95,6 @@ internal sealed class CloudRunBench(string repoRoot, BenchmarkOptions options) :
                 return ex.Message;
             }
         }
-
-        if (options.WarmUp > TimeSpan.Zero)
-        {
-            await LoadLoop.RunAsync(ListAsync, options.Concurrency, options.WarmUp);
-        }
-
-        var cpuBefore = await ProcessCpu.ProcessTimeAsync(host.Process.Id, cancellationToken);
-        var load = await LoadLoop.RunAsync(ListAsync, options.Concurrency, options.Duration);
-        var cpu = await ProcessCpu.ProcessTimeAsync(host.Process.Id, cancellationToken) - cpuBefore;
-        var peak = await ProcessMemory.PeakRssMbAsync(host.Process.Id, cancellationToken);
-        return new WarmRun(load, peak, host.Process.LineCount, cpu);
     }
 
     public void Dispose() => _probe.Dispose();

@@ -33,5 +33,22 @@ internal interface IHostBench
 {
     Task<ColdStart> ColdStartAsync(Variant variant, CancellationToken cancellationToken);
 
-    Task<WarmRun> WarmAsync(Variant variant, CancellationToken cancellationToken);
+    /// <summary>Starts a process for warm load: first answer seen and one item created, ready to be loaded.</summary>
+    Task<IWarmSession> StartWarmAsync(Variant variant, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// A running host under warm load, measured in slices (<see cref="WarmComparison"/>) so that Portable's slices and the
+/// baseline's alternate, and a change in the machine's other load falls on both alike.
+/// </summary>
+internal interface IWarmSession : IAsyncDisposable
+{
+    /// <summary>The process's id, for its CPU time and peak RSS.</summary>
+    int ProcessId { get; }
+
+    /// <summary>Lines the process has written so far.</summary>
+    long OutputLines { get; }
+
+    /// <summary>Keeps <see cref="BenchmarkOptions.Concurrency"/> requests in flight for <paramref name="duration"/>.</summary>
+    Task<LoadResult> LoadAsync(TimeSpan duration);
 }

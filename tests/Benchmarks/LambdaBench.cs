@@ -26,28 +26,32 @@ internal sealed class LambdaBench(string repoRoot, BenchmarkOptions options) : I
         return await ColdStart.ReadAsync(elapsed, function.Id, cancellationToken) with { Init = await init };
     }
 
-    public async Task<WarmRun> WarmAsync(Variant variant, CancellationToken cancellationToken)
+    public async Task<IWarmSession> StartWarmAsync(Variant variant, CancellationToken cancellationToken)
     {
-        await using var emulator = await LambdaRuntimeApiEmulator.StartAsync(cancellationToken: cancellationToken);
-        var first = emulator.InvokeAsync(Invocation(ApiGatewayEvents.ListOneItem), cancellationToken);
-        await using var function = Start(variant, emulator);
-        await FirstAnswerAsync(first, function, variant, cancellationToken);
-        if (Failure(await emulator.InvokeAsync(Invocation(ApiGatewayEvents.CreateItem), cancellationToken)) is { } createFailed)
+        var emulator = await LambdaRuntimeApiEmulator.StartAsync(cancellationToken: cancellationToken);
+        ChildProcess? function = null;
+        try
         {
-            throw new InvalidOperationException($"{variant.Name}: POST /items failed: {createFailed}");
-        }
+            var first = emulator.InvokeAsync(Invocation(ApiGatewayEvents.ListOneItem), cancellationToken);
+            function = Start(variant, emulator);
+            await FirstAnswerAsync(first, function, variant, cancellationToken);
+            if (Failure(await emulator.InvokeAsync(Invocation(ApiGatewayEvents.CreateItem), cancellationToken)) is { } createFailed)
+            {
+                throw new InvalidOperationException($"{variant.Name}: POST /items failed: {createFailed}");
+            }
 
-        async Task<string?> ListAsync() => Failure(await emulator.InvokeAsync(Invocation(ApiGatewayEvents.ListOneItem), CancellationToken.None));
-        if (options.WarmUp > TimeSpan.Zero)
+            return new WarmSession(emulator, function, options.Concurrency);
+        }
+        catch
         {
-            await LoadLoop.RunAsync(ListAsync, options.Concurrency, options.WarmUp);
-        }
+            if (function is not null)
+            {
+                await function.DisposeAsync();
+            }
 
-        var cpuBefore = await ProcessCpu.ProcessTimeAsync(function.Id, cancellationToken);
-        var load = await LoadLoop.RunAsync(ListAsync, options.Concurrency, options.Duration);
-        var cpu = await ProcessCpu.ProcessTimeAsync(function.Id, cancellationToken) - cpuBefore;
-        var peak = await ProcessMemory.PeakRssMbAsync(function.Id, cancellationToken);
-        return new WarmRun(load, peak, function.LineCount, cpu);
+            await emulator.DisposeAsync();
+            throw;
+        }
     }
 
     // The end of the runtime's init is its first GET next; read its CPU then (the invocation it is handed may have begun).
@@ -84,6 +88,23 @@ internal sealed class LambdaBench(string repoRoot, BenchmarkOptions options) : I
         return Failure(result) is { } failure
             ? throw new ChildProcessException($"{variant.Name}: the first invocation failed: {failure}", Tail(function))
             : result;
+    }
+
+    /// <summary>The bootstrap and its emulator; the runtime takes the queued invocations one at a time, as on Lambda.</summary>
+    private sealed class WarmSession(LambdaRuntimeApiEmulator emulator, ChildProcess function, int concurrency) : IWarmSession
+    {
+        public int ProcessId => function.Id;
+
+        public long OutputLines => function.LineCount;
+
+        public Task<LoadResult> LoadAsync(TimeSpan duration) =>
+            LoadLoop.RunAsync(async () => Failure(await emulator.InvokeAsync(Invocation(ApiGatewayEvents.ListOneItem), CancellationToken.None)), concurrency, duration);
+
+        public async ValueTask DisposeAsync()
+        {
+            await function.DisposeAsync();
+            await emulator.DisposeAsync();
+        }
     }
 
     private static string Tail(ChildProcess function) => string.Join('\n', function.OutputLines.TakeLast(30));

@@ -84,8 +84,7 @@ foreach (var host in new[] { HostKind.Lambda, HostKind.CloudRun }.Where(h => opt
                 $"   evicted cold start {i + 1}/{options.ColdStarts}: Portable {portableEvicted[^1].TimeToFirstResponse.TotalMilliseconds:0.0} ms (CPU {portableEvicted[^1].CpuToFirstResponse.TotalMilliseconds:0.0} ms, {portableEvicted[^1].ResidentBeforeStart:P1} cached), baseline {baselineEvicted[^1].TimeToFirstResponse.TotalMilliseconds:0.0} ms (CPU {baselineEvicted[^1].CpuToFirstResponse.TotalMilliseconds:0.0} ms, {baselineEvicted[^1].ResidentBeforeStart:P1} cached)"));
         }
 
-        var portableWarm = await bench.WarmAsync(portable, ct);
-        var baselineWarm = await bench.WarmAsync(baseline, ct);
+        var (portableWarm, baselineWarm) = await WarmComparison.RunAsync(bench, portable, baseline, options, ct);
         foreach (var (variant, warm) in new[] { (portable, portableWarm), (baseline, baselineWarm) })
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -185,7 +185,9 @@ internal sealed class Report(BenchmarkOptions options, string repoRoot)
         md.AppendLine("Lambda: invocations through the in-process Runtime API emulator; the runtime takes one at a time, as on Lambda, so the figure includes the emulator's round trips.");
         md.AppendLine("Cloud Run: HTTP/1.1 keep-alive connections from this process. Load generator and server share the machine's cores. One item is created (POST /items) before the load, so each page holds one item.");
         md.AppendLine();
-        md.AppendLine("CPU per request is the server process's user + system time over the measured load divided by the requests answered (10 ms ticks over the whole window).");
+        md.AppendLine(Invariant, $"Portable and its baseline run side by side: after each is warmed up, the measured time is split into {WarmComparison.Rounds} slices per variant that alternate (Portable first in odd rounds, the baseline in even ones), so a change in the machine's other load falls on both alike; the figures are sums over the slices.");
+        md.AppendLine();
+        md.AppendLine("CPU per request is the server process's user + system time over the measured slices divided by the requests answered (10 ms ticks).");
         md.AppendLine();
         md.AppendLine("| Host | Build | Portable req/s | Baseline req/s | Portable ÷ baseline | Portable CPU/request | Baseline CPU/request | CPU ÷ baseline |");
         md.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|");

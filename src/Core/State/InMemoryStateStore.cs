@@ -73,14 +73,27 @@ public sealed class InMemoryStateStore(TimeProvider timeProvider) : IStateStore
                 return ValueTask.FromResult(new StatePage([], HasMore: false));
             }
 
+            // One pass in key order, no LINQ: this runs on every list request, and the page is usually small.
             var now = timeProvider.GetUtcNow();
-            var page = entries.Values
-                .Where(e => afterKey is null || string.CompareOrdinal(e.Key, afterKey) > 0)
-                .Where(e => e.ExpiresAt is null || e.ExpiresAt > now)
-                .Take(limit + 1)
-                .ToList();
-            var hasMore = page.Count > limit;
-            return ValueTask.FromResult(new StatePage(hasMore ? page[..limit] : page, hasMore));
+            var page = new List<StateEntry>(Math.Min(limit, entries.Count));
+            var hasMore = false;
+            foreach (var entry in entries.Values)
+            {
+                if ((afterKey is not null && string.CompareOrdinal(entry.Key, afterKey) <= 0) || (entry.ExpiresAt is { } expires && expires <= now))
+                {
+                    continue;
+                }
+
+                if (page.Count == limit)
+                {
+                    hasMore = true;
+                    break;
+                }
+
+                page.Add(entry);
+            }
+
+            return ValueTask.FromResult(new StatePage(page, hasMore));
         }
     }
 

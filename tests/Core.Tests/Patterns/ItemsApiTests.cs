@@ -159,6 +159,54 @@ public sealed class ItemsApiTests : IDisposable
         Assert.Equal(JsonValueKind.Null, page.GetProperty("nextCursor").ValueKind);
     }
 
+    // ItemsApi reads its own stored shape in one pass of the reader and hands anything else to the serializer: either
+    // way a stored document must come back exactly as the serializer reads it (or fail as it fails, with a 500).
+    [Theory]
+    [InlineData("""{"id":"k1","name":"Widget","price":9.99,"createdAt":"2026-01-01T00:00:00+00:00"}""")]
+    [InlineData("""{"id":"k1","name":"W\u0069dget \"x\"","price":9.5,"createdAt":"2026-01-01T10:20:30.1234567+02:00"}""")]
+    [InlineData("""{"createdAt":"2026-01-01T00:00:00Z","price":1.5e1,"name":"Widget","id":"k1"}""")]
+    [InlineData("""{"id":"k1","name":"Widget","price":9.99,"createdAt":"2026-01-01T00:00:00+00:00","colour":"red"}""")]
+    [InlineData("""{"id":"k1","name":"Widget","price":9.99}""")]
+    [InlineData("""{"id":"k1","name":"first","name":"second","price":1,"createdAt":"2026-01-01T00:00:00+00:00"}""")]
+    [InlineData("""{"id":"k1","name":null,"price":1,"createdAt":"2026-01-01T00:00:00+00:00"}""")]
+    [InlineData("""{"id":"k1","name":"Widget","price":"9.99","createdAt":"2026-01-01T00:00:00+00:00"}""")]
+    [InlineData("""{"id":"k1","name":"Widget","price":9.99,"createdAt":"yesterday"}""")]
+    [InlineData("""{"id":"k1","name":"Widget","price":9.99,"createdAt":"2026-01-01T00:00:00+00:00"} """)]
+    public async Task GetAndList_StoredDocument_ReadAsTheSerializerReadsIt(string stored)
+    {
+        string? expected;
+        try
+        {
+            var item = JsonSerializer.Deserialize(stored, Portable.Core.Patterns.Items.ItemsJsonContext.Default.Item)!;
+            expected = JsonSerializer.Serialize(item, Portable.Core.Patterns.Items.ItemsJsonContext.Default.Item);
+        }
+        catch (JsonException)
+        {
+            expected = null;
+        }
+
+        Assert.True((await _host.Store.InsertAsync("items", "k1", System.Text.Encoding.UTF8.GetBytes(stored))).Succeeded);
+        var got = await _host.SendAsync("GET", "/items/k1");
+        var listed = await _host.SendAsync("GET", "/items");
+        if (expected is null)
+        {
+            Assert.Equal(500, got.StatusCode);
+            Assert.Equal(500, listed.StatusCode);
+            return;
+        }
+
+        // Same values, same number text (9.50 stays 9.50); the response's escaping of quotes is its own business.
+        Assert.Equal(200, got.StatusCode);
+        var want = JsonDocument.Parse(expected).RootElement;
+        foreach (var actual in new[] { Json(got), Json(listed).GetProperty("items")[0] })
+        {
+            Assert.Equal(want.GetProperty("id").GetString(), actual.GetProperty("id").GetString());
+            Assert.Equal(want.GetProperty("name").GetString(), actual.GetProperty("name").GetString());
+            Assert.Equal(want.GetProperty("price").GetRawText(), actual.GetProperty("price").GetRawText());
+            Assert.Equal(want.GetProperty("createdAt").GetString(), actual.GetProperty("createdAt").GetString());
+        }
+    }
+
     [Theory]
     [InlineData("limit=0", "limit")]
     [InlineData("limit=101", "limit")]
