@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Google.Protobuf;
 using Microsoft.DurableTask.Protobuf;
 using Microsoft.Extensions.Time.Testing;
 using Portable.Emulators.Azure.Durable;
@@ -155,6 +156,38 @@ public sealed class DurableOnIsolatedWorkerTests(ITestOutputHelper output) : IAs
     {
         using var response = await client.GetAsync("orders/no-such-order", Ct);
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task OrchestratorRequest_IncludeState_IsWhatMakesTheRealWorkerReplayTheHistoryItIsSent(bool includeState)
+    {
+        // The hub sends the full history with IncludeState=true; the 1.21.1 worker (DurableTask 1.28) takes
+        // IncludeState=false to mean "history left out" and asks for it instead of running the episode.
+        var at = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(Start);
+        var request = new OrchestratorRequest { InstanceId = "direct-1" };
+        request.NewEvents.Add(new HistoryEvent { EventId = -1, Timestamp = at, OrchestratorStarted = new OrchestratorStartedEvent() });
+        request.NewEvents.Add(new HistoryEvent
+        {
+            EventId = -1,
+            Timestamp = at,
+            ExecutionStarted = new ExecutionStartedEvent
+            {
+                Name = "OrderOrchestrator",
+                Input = """{"Id":"d1","Amount":1,"Declines":0}""",
+                OrchestrationInstance = new OrchestrationInstance { InstanceId = "direct-1", ExecutionId = "e1" },
+            },
+        });
+        request.Properties.Add("IncludeState", Google.Protobuf.WellKnownTypes.Value.ForBool(includeState));
+        request.Properties.Add("IsExtendedSession", Google.Protobuf.WellKnownTypes.Value.ForBool(false));
+
+        var result = await host.InvokeAsync("OrderOrchestrator", request.ToByteString().ToBase64(), cancellationToken: Ct);
+
+        Assert.True(result.IsSuccess, result.ErrorMessage);
+        var response = OrchestratorResponse.Parser.ParseFrom(Convert.FromBase64String(result.ReturnValue!));
+        Assert.Equal(!includeState, response.RequiresHistory);
+        Assert.Equal(includeState ? ["Reserve"] : [], response.Actions.Select(a => a.ScheduleTask.Name));
     }
 
     // Waits until the hub is idle, then moves the clock to the one open timer, `count` times; returns each step.
