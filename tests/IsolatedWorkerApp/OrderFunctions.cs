@@ -89,10 +89,10 @@ public sealed class OrderFunctions(PaymentGateway payments, ILogger<OrderFunctio
         var order = context.GetInput<OrderRequest>() ?? throw new InvalidOperationException("An order is required.");
         var log = context.CreateReplaySafeLogger<OrderFunctions>();
         var reservation = await context.CallActivityAsync<string>(nameof(Reserve), order.Id);
-        string charge;
+        ChargeReceipt charge;
         try
         {
-            charge = await context.CallActivityAsync<string>(
+            charge = await context.CallActivityAsync<ChargeReceipt>(
                 nameof(Charge),
                 order,
                 TaskOptions.FromRetryPolicy(new RetryPolicy(maxNumberOfAttempts: 3, firstRetryInterval: TimeSpan.FromSeconds(10))));
@@ -106,7 +106,7 @@ public sealed class OrderFunctions(PaymentGateway payments, ILogger<OrderFunctio
 
         await context.CreateTimer(context.CurrentUtcDateTime.AddMinutes(5), CancellationToken.None);
         var approver = await context.WaitForExternalEvent<string>(ApprovalEvent);
-        return $"{reservation}|{charge}|approved-by:{approver}";
+        return $"{reservation}|charged:{charge.OrderId}:{charge.Amount}|approved-by:{approver}";
     }
 
     /// <summary>Reserves stock for an order.</summary>
@@ -119,7 +119,7 @@ public sealed class OrderFunctions(PaymentGateway payments, ILogger<OrderFunctio
 
     /// <summary>Charges the order through the payment gateway, which declines its first <see cref="OrderRequest.Declines"/> attempts.</summary>
     [Function(nameof(Charge))]
-    public string Charge([ActivityTrigger] OrderRequest order)
+    public ChargeReceipt Charge([ActivityTrigger] OrderRequest order)
     {
         ArgumentNullException.ThrowIfNull(order);
         return payments.Charge(order);
@@ -129,6 +129,9 @@ public sealed class OrderFunctions(PaymentGateway payments, ILogger<OrderFunctio
     [Function(nameof(Release))]
     public static string Release([ActivityTrigger] string reservation) => $"released:{reservation}";
 }
+
+/// <summary>What a successful charge returns (an activity result the worker sends as JSON).</summary>
+public sealed record ChargeReceipt(string OrderId, decimal Amount);
 
 /// <summary>An order: its id, its amount, and how many charge attempts the gateway declines first (a test's knob).</summary>
 public sealed record OrderRequest(string Id, decimal Amount, int Declines);

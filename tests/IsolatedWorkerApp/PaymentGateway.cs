@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Globalization;
 
 namespace Portable.IsolatedWorkerApp;
 
@@ -12,9 +11,9 @@ public sealed class PaymentGateway
 {
     private readonly ConcurrentDictionary<string, int> attempts = new(StringComparer.Ordinal);
 
-    /// <summary>Charges <paramref name="order"/>; returns <c>charged:{id}:{amount}</c> or throws while it still declines.</summary>
+    /// <summary>Charges <paramref name="order"/>, or throws while it still declines.</summary>
     /// <exception cref="TimeoutException">The gateway declined this attempt.</exception>
-    public string Charge(OrderRequest order)
+    public ChargeReceipt Charge(OrderRequest order)
     {
         ArgumentNullException.ThrowIfNull(order);
         var attempt = attempts.AddOrUpdate(order.Id, 1, (_, n) => n + 1);
@@ -23,6 +22,6 @@ public sealed class PaymentGateway
             throw new TimeoutException($"gateway timeout on attempt {attempt} for {order.Id}");
         }
 
-        return string.Create(CultureInfo.InvariantCulture, $"charged:{order.Id}:{order.Amount}");
+        return new ChargeReceipt(order.Id, order.Amount);
     }
 }
