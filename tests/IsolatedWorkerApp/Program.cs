@@ -1,4 +1,6 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Portable.IsolatedWorkerApp;
 
 // Two switches let the emulator's tests see a worker that never becomes one: it exits at start with a code, or it
 // hangs before it connects. Neither is set in normal runs.
@@ -16,6 +18,7 @@ if (Environment.GetEnvironmentVariable("ISOLATED_APP_HANG_AT_START") is { Length
 
 var host = new HostBuilder()
     .ConfigureFunctionsWorkerDefaults()
+    .ConfigureServices(services => services.AddSingleton<PaymentGateway>())
     .Build();
 await host.RunAsync();
 return 0;

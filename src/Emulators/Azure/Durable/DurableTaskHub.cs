@@ -28,6 +28,7 @@ public sealed partial class DurableTaskHub : IAsyncDisposable
     private TaskCompletionSource changed = NewSignal();
     private TaskCompletionSource idle = NewSignal();
     private int busy;
+    private int disposed;
 
     /// <summary>
     /// A hub invoking functions through <paramref name="invoker"/>; <paramref name="functions"/> says which function
@@ -301,9 +302,14 @@ public sealed partial class DurableTaskHub : IAsyncDisposable
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
 
-    /// <summary>Stops the hub: timers are cancelled and invocations in flight are asked to stop.</summary>
+    /// <summary>Stops the hub: timers are cancelled and invocations in flight are asked to stop. Later calls do nothing.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref disposed, 1) == 1)
+        {
+            return;
+        }
+
         Task drained;
         lock (gate)
         {

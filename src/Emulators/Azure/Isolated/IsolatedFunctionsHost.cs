@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Portable.Emulators.Azure.Durable;
 using Portable.Emulators.Azure.Isolated.Rpc;
 using Portable.Emulators.Processes;
 
@@ -19,9 +20,10 @@ namespace Portable.Emulators.Azure.Isolated;
 /// as the host does (<c>dotnet &lt;app&gt;.dll --functions-uri …</c> in the app folder), runs the handshake, asks the worker
 /// for its functions and loads each, then invokes them concurrently (replies matched by invocation id) from a
 /// loopback HTTP front door routed by each <c>httpTrigger</c>, from emulated Storage queues, from timers, or directly.
+/// An app with Durable functions gets a task hub (<see cref="Durable"/>), as the Durable extension gives the host one.
 /// Every <c>RpcLog</c> is kept. Dispose it to send <c>WorkerTerminate</c> and stop everything.
 /// </summary>
-public sealed class IsolatedFunctionsHost : IAsyncDisposable
+public sealed partial class IsolatedFunctionsHost : IAsyncDisposable
 {
     /// <summary>The worker runtime the host's app settings name (<c>FUNCTIONS_WORKER_RUNTIME</c>).</summary>
     public const string WorkerRuntime = "dotnet-isolated";
@@ -300,6 +302,8 @@ public sealed class IsolatedFunctionsHost : IAsyncDisposable
             await timer.DisposeAsync().ConfigureAwait(false);
         }
 
+        await StopDurableAsync().ConfigureAwait(false);
+
         if (_process is { HasExited: false } process)
         {
             try
@@ -346,9 +350,11 @@ public sealed class IsolatedFunctionsHost : IAsyncDisposable
                     o.EnableDetailedErrors = true;
                 });
                 services.AddSingleton(_channel);
+                AddDurableServices(services, this);
                 _options.ConfigureGrpcServices?.Invoke(services);
             });
         app.MapGrpcService<FunctionRpcService>();
+        app.MapDurableTaskHub();
         _options.MapGrpcEndpoints?.Invoke(app);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         _grpcServer = app;
@@ -483,6 +489,7 @@ public sealed class IsolatedFunctionsHost : IAsyncDisposable
         _byName = functions.ToDictionary(f => f.Name, StringComparer.OrdinalIgnoreCase);
         _routes = new FunctionRouteTable(RoutePrefix, scriptFunctions);
         Queues = new EmulatedStorageQueues(scriptFunctions, _options.QueueProfile, _options.TimeProvider, DeliverQueueMessageAsync, _options.QueueBatchSize);
+        CreateDurableHubIfUsed();
         foreach (var function in functions.Where(f => IsTimer(f)))
         {
             TimerScheduleOf(function); // a bad schedule fails the start, as it fails the host's indexing
@@ -730,7 +737,7 @@ public sealed class IsolatedFunctionsHost : IAsyncDisposable
 
         foreach (var input in function.Bindings.Where(b => !b.IsTrigger && b.IsInput && !b.IsOutput))
         {
-            if (_options.InputBindingValue?.Invoke(function.Name, input.Type) is { } value)
+            if ((_options.InputBindingValue?.Invoke(function.Name, input.Type) ?? DurableClientValue(input.Type)) is { } value)
             {
                 request.InputData.Add(new ParameterBinding { Name = input.Name, Data = TypedDataText.String(value) });
             }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Portable.Core.Messaging;
+using Portable.Emulators.Azure.Durable;
 
 namespace Portable.Emulators.Azure.Isolated;
 
@@ -72,10 +73,18 @@ public sealed record IsolatedFunctionsHostOptions
     public Action<WorkerLog>? OnLog { get; init; }
 
     /// <summary>
+    /// The task hub's settings when the app has Durable functions (<c>orchestrationTrigger</c>, <c>activityTrigger</c>).
+    /// Null (the default): the hub's defaults on <see cref="TimeProvider"/>, so moving that clock fires durable timers.
+    /// Given, they are used as they are (their own clock included).
+    /// </summary>
+    public DurableTaskHubOptions? Durable { get; init; }
+
+    /// <summary>
     /// Supplies the value of a non-trigger <em>input</em> binding, which the host's extension would produce: called
     /// with (function name, binding type) for each such binding at each invocation; a non-null string goes to the
     /// worker as <c>TypedData.string</c> under the binding's name. For Durable, the <c>durableClient</c> binding's
-    /// JSON (<c>{taskHubName, rpcBaseUrl, …}</c>, protocol digest §5.5). Null leaves such bindings out.
+    /// JSON (<c>{taskHubName, rpcBaseUrl, …}</c>, protocol digest §5.5), which the host fills itself from
+    /// <see cref="IsolatedFunctionsHost.Durable"/> when this gives null. Null leaves other such bindings out.
     /// </summary>
     public Func<string, string, string?>? InputBindingValue { get; init; }
 

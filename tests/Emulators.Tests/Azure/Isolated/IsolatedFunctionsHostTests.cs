@@ -16,7 +16,7 @@ public sealed class IsolatedFunctionsHostTests(IsolatedHostFixture fixture) : IC
     [Fact]
     public void StartAsync_WorkerIndexing_ReportsEveryFunctionWithItsBindingsAndDirections()
     {
-        Assert.Equal(["Boom", "Create", "Echo", "Inspect", "Log", "Slow", "Tick", "Work"], _host.Functions.Select(f => f.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(["ApproveOrder", "Boom", "Charge", "Create", "Echo", "Inspect", "Log", "OrderOrchestrator", "OrderStatus", "Release", "Reserve", "Slow", "StartOrder", "Tick", "Work"], _host.Functions.Select(f => f.Name).Order(StringComparer.Ordinal));
 
         var echo = _host.FindFunction("echo")!;
         Assert.Equal("Portable.IsolatedWorkerApp.HttpFunctions.EchoAsync", echo.EntryPoint);
