@@ -12,8 +12,9 @@ internal sealed record BenchmarkOptions
           --duration S        seconds of measured warm load per variant (default 10)
           --warmup S          seconds of unmeasured load before it (default 3)
           --concurrency C     requests in flight during warm load (default 4)
-          --only aws|gcp      benchmark one host only
-          --build aot|jit     benchmark one build only (Native AOT or self-contained JIT)
+          --only aws|gcp|azure  benchmark one host only
+          --build aot|jit|r2r|fdd  benchmark one build only (Native AOT or self-contained JIT for aws/gcp;
+                              ReadyToRun or plain framework-dependent for azure)
           --no-publish        reuse tests/Benchmarks/artifacts from an earlier run instead of publishing again
           --output PATH       where to write the markdown (default tests/Benchmarks/results.md)
           --env NAME=VALUE    extra environment for every started host (repeatable), e.g. AWS_LAMBDA_LOG_LEVEL=ERROR
@@ -77,8 +78,8 @@ internal sealed record BenchmarkOptions
                     "--duration" => options with { Duration = TimeSpan.FromSeconds(Positive(arg, Value())) },
                     "--warmup" => options with { WarmUp = TimeSpan.FromSeconds(int.Parse(Value(), NumberStyles.None, CultureInfo.InvariantCulture)) },
                     "--concurrency" => options with { Concurrency = Positive(arg, Value()) },
-                    "--only" => options with { Only = Value() switch { "aws" => HostKind.Lambda, "gcp" => HostKind.CloudRun, var other => throw new FormatException($"--only takes aws or gcp, not '{other}'.") } },
-                    "--build" => options with { OnlyBuild = Value() switch { "aot" => BuildKind.NativeAot, "jit" => BuildKind.SelfContainedJit, var other => throw new FormatException($"--build takes aot or jit, not '{other}'.") } },
+                    "--only" => options with { Only = Value() switch { "aws" => HostKind.Lambda, "gcp" => HostKind.CloudRun, "azure" => HostKind.AzureIsolated, var other => throw new FormatException($"--only takes aws, gcp or azure, not '{other}'.") } },
+                    "--build" => options with { OnlyBuild = Value() switch { "aot" => BuildKind.NativeAot, "jit" => BuildKind.SelfContainedJit, "r2r" => BuildKind.ReadyToRun, "fdd" => BuildKind.FrameworkDependentJit, var other => throw new FormatException($"--build takes aot, jit, r2r or fdd, not '{other}'.") } },
                     "--no-publish" => options with { Publish = false },
                     "--env" => options with { Environment = WithVariable(options.Environment, Value()) },
                     "--output" => options with { OutputPath = Path.GetFullPath(Value()), OutputGiven = true },

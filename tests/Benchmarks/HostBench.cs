@@ -6,7 +6,7 @@ namespace Portable.Benchmarks;
 /// <param name="CpuToFirstResponse">CPU the process had used by then (all its threads): the start-up work, whatever else ran on the machine.</param>
 internal sealed record ColdStart(TimeSpan TimeToFirstResponse, double RssAtFirstResponseMb, TimeSpan CpuToFirstResponse)
 {
-    /// <summary>Lambda only: process start to the first <c>GET next</c> (the runtime's init), wall and CPU.</summary>
+    /// <summary>Process start to the end of init, wall and CPU: Lambda, the first <c>GET next</c>; Azure, the functions loaded in the host emulator. Null for Cloud Run.</summary>
     public (TimeSpan Wall, TimeSpan Cpu)? Init { get; init; }
 
     /// <summary>For a start after <see cref="PageCache.Evict"/>: the share of the program's file pages still cached just before it.</summary>

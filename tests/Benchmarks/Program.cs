@@ -2,8 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using Portable.Benchmarks;
 
-// The benchmark: publishes the Lambda bootstrap and the Cloud Run host (self-contained JIT and Native AOT) beside
-// baselines with no Portable code, then measures cold start, warm requests per second and peak RSS of each, and
+// The benchmark: publishes the Lambda bootstrap and the Cloud Run host (self-contained JIT and Native AOT) and the
+// Azure isolated worker (framework-dependent, with and without ReadyToRun) beside baselines with no Portable code, then measures cold start, warm requests per second and peak RSS of each, and
 // writes tests/Benchmarks/results.md. Not a test: it asserts nothing but that every answer was a 2xx.
 var repoRoot = FindRepoRoot();
 if (!BenchmarkOptions.TryParse(args, repoRoot, out var options, out var error))
@@ -50,11 +50,12 @@ foreach (var variant in variants)
 var loadAtStart = Report.ReadLoadAverage();
 Console.WriteLine($"Load average when measuring begins: {loadAtStart}");
 using var cloudRun = new CloudRunBench(repoRoot, options);
+using var azure = new AzureBench(repoRoot, options);
 var lambda = new LambdaBench(repoRoot, options);
-foreach (var host in new[] { HostKind.Lambda, HostKind.CloudRun }.Where(h => options.Only is null || h == options.Only))
+foreach (var host in new[] { HostKind.Lambda, HostKind.CloudRun, HostKind.AzureIsolated }.Where(h => options.Only is null || h == options.Only))
 {
-    IHostBench bench = host == HostKind.Lambda ? lambda : cloudRun;
-    foreach (var build in new[] { BuildKind.NativeAot, BuildKind.SelfContainedJit }.Where(b => options.OnlyBuild is null || b == options.OnlyBuild))
+    IHostBench bench = host switch { HostKind.Lambda => lambda, HostKind.CloudRun => cloudRun, _ => azure };
+    foreach (var build in Variant.BuildsOf(host).Where(b => options.OnlyBuild is null || b == options.OnlyBuild))
     {
         var portable = variants.Single(v => v.Host == host && v.Build == build && !v.IsBaseline);
         var baseline = variants.Single(v => v.Host == host && v.Build == build && v.IsBaseline);
@@ -111,7 +112,7 @@ var failed = report.Results.Sum(r => r.Warm.Load.Failed);
 return failed == 0 ? 0 : 1;
 
 static string InitText(ColdStart portable, ColdStart baseline) => portable.Init is { } p && baseline.Init is { } b
-    ? string.Create(CultureInfo.InvariantCulture, $"; init (to first next) {p.Wall.TotalMilliseconds:0.0}/{p.Cpu.TotalMilliseconds:0.0} vs {b.Wall.TotalMilliseconds:0.0}/{b.Cpu.TotalMilliseconds:0.0} ms wall/CPU")
+    ? string.Create(CultureInfo.InvariantCulture, $"; init (to first next / functions loaded) {p.Wall.TotalMilliseconds:0.0}/{p.Cpu.TotalMilliseconds:0.0} vs {b.Wall.TotalMilliseconds:0.0}/{b.Cpu.TotalMilliseconds:0.0} ms wall/CPU")
     : string.Empty;
 
 async Task<ColdStart> EvictedColdStartAsync(IHostBench bench, Variant variant, CancellationToken cancellationToken)

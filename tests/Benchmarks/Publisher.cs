@@ -9,10 +9,15 @@ internal static class Publisher
     /// <summary>The command line for <paramref name="variant"/>, as run (and printed in the results).</summary>
     public static IReadOnlyList<string> Arguments(Variant variant, string repoRoot)
     {
-        List<string> args = ["publish", variant.ProjectPath, "-c", "Release", "-r", "linux-x64", "--self-contained", "-o", variant.PublishFolder(repoRoot)];
+        var frameworkDependent = variant.Build is BuildKind.FrameworkDependentJit or BuildKind.ReadyToRun;
+        List<string> args = ["publish", variant.ProjectPath, "-c", "Release", "-r", "linux-x64", .. frameworkDependent ? new[] { "--self-contained", "false" } : ["--self-contained"], "-o", variant.PublishFolder(repoRoot)];
         if (variant.Build == BuildKind.NativeAot)
         {
             args.Add("-p:PublishAot=true");
+        }
+        else if (variant.Build == BuildKind.ReadyToRun)
+        {
+            args.Add("-p:PublishReadyToRun=true");
         }
 
         return args;

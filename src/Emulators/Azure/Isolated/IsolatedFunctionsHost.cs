@@ -106,6 +106,16 @@ public sealed partial class IsolatedFunctionsHost : IAsyncDisposable
     /// <summary>The worker process.</summary>
     public ChildProcess? WorkerProcess => _process;
 
+    /// <summary>
+    /// <see cref="Stopwatch.GetTimestamp"/> just before the worker process was started (0 before that), after the
+    /// emulator's servers: <c>Stopwatch.GetElapsedTime(WorkerStartedTimestamp)</c> is the worker's age, e.g. its
+    /// cold start when read at its first answer.
+    /// </summary>
+    public long WorkerStartedTimestamp { get; private set; }
+
+    /// <summary><see cref="Stopwatch.GetTimestamp"/> when the last <c>FunctionLoadResponse</c> had arrived and the functions were routed (0 before that).</summary>
+    public long FunctionsLoadedTimestamp { get; private set; }
+
     /// <summary>The worker's latest stdout and stderr lines (a .NET worker prints nothing there unless it crashes).</summary>
     public string WorkerOutput => _process?.Output ?? string.Empty;
 
@@ -113,8 +123,8 @@ public sealed partial class IsolatedFunctionsHost : IAsyncDisposable
     public int? ExitCode => _disposed ? _exitCode : _process?.ExitCode;
 
     /// <summary>
-    /// Starts the gRPC server and the worker, runs the handshake, indexes and loads the functions, and opens the HTTP
-    /// front door. A worker that cannot start, exits, crashes, fails to load a function or does not get there within
+    /// Starts the gRPC server and the HTTP front door, then the worker, runs the handshake, and indexes and loads the
+    /// functions (the front door routes to them once they are loaded, before this returns). A worker that cannot start, exits, crashes, fails to load a function or does not get there within
     /// <see cref="IsolatedFunctionsHostOptions.StartupTimeout"/> is a <see cref="WorkerProcessException"/> with its
     /// exit code and last output.
     /// </summary>
@@ -134,11 +144,14 @@ public sealed partial class IsolatedFunctionsHost : IAsyncDisposable
         var host = new IsolatedFunctionsHost(options, directory);
         try
         {
+            // Both servers are up before the worker starts, as the host's are: the worker's start-up
+            // (WorkerStartedTimestamp → FunctionsLoadedTimestamp) holds none of the emulator's own.
             await host.StartGrpcServerAsync(cancellationToken).ConfigureAwait(false);
+            await host.StartFrontDoorAsync(cancellationToken).ConfigureAwait(false);
             host.StartWorker();
             await host.HandshakeAsync(cancellationToken).ConfigureAwait(false);
             await host.IndexAndLoadAsync(cancellationToken).ConfigureAwait(false);
-            await host.StartFrontDoorAsync(cancellationToken).ConfigureAwait(false);
+            host.FunctionsLoadedTimestamp = Stopwatch.GetTimestamp();
             host.StartTimerSchedules();
             return host;
         }
@@ -401,6 +414,7 @@ public sealed partial class IsolatedFunctionsHost : IAsyncDisposable
 
         try
         {
+            WorkerStartedTimestamp = Stopwatch.GetTimestamp();
             _process = ChildProcess.Start(new ChildProcessOptions
             {
                 FileName = executable == "dotnet" ? ChildProcess.DotnetHost : executable,

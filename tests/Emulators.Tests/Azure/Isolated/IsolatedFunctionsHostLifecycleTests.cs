@@ -29,6 +29,18 @@ public sealed class IsolatedFunctionsHostLifecycleTests(ITestOutputHelper output
     }
 
     [Fact]
+    public async Task StartAsync_TimestampsTheWorkersLaunchAndItsLoadedFunctions_InOrder()
+    {
+        var before = Stopwatch.GetTimestamp();
+        await using var host = await IsolatedWorkerApp.StartAsync(output);
+        var after = Stopwatch.GetTimestamp();
+
+        Assert.InRange(host.WorkerStartedTimestamp, before + 1, after);
+        Assert.InRange(host.FunctionsLoadedTimestamp, host.WorkerStartedTimestamp + 1, after);
+        Assert.NotEmpty(host.Functions);
+    }
+
+    [Fact]
     public async Task StartAsync_WorkerExitsAtStart_FailsQuicklyWithItsExitCodeAndOutput()
     {
         var clock = Stopwatch.StartNew();
