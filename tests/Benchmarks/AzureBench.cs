@@ -45,29 +45,57 @@ internal sealed class AzureBench(string repoRoot, BenchmarkOptions options) : IH
         return await ColdStart.ReadAsync(elapsed, processId, cancellationToken) with { Init = (init, initCpu) };
     }
 
-    public async Task<WarmRun> WarmAsync(Variant variant, CancellationToken cancellationToken)
+    public async Task<IWarmSession> StartWarmAsync(Variant variant, CancellationToken cancellationToken)
     {
-        await using var host = await StartAsync(variant, cancellationToken);
-        var processId = host.WorkerProcess!.Id;
-        using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false, MaxConnectionsPerServer = options.Concurrency })
+        var host = await StartAsync(variant, cancellationToken);
+        var http = new HttpClient(new SocketsHttpHandler { UseProxy = false, MaxConnectionsPerServer = options.Concurrency })
         {
             BaseAddress = host.BaseAddress,
             Timeout = Patience,
         };
-        using (var created = await http.PostAsync(new Uri("/items", UriKind.Relative), new StringContent("""{"name":"widget","price":9.5}""", Encoding.UTF8, "application/json"), cancellationToken))
+        try
         {
-            if (!created.IsSuccessStatusCode)
+            using (var created = await http.PostAsync(new Uri("/items", UriKind.Relative), new StringContent("""{"name":"widget","price":9.5}""", Encoding.UTF8, "application/json"), cancellationToken))
             {
-                throw new InvalidOperationException($"{variant.Name}: POST /items answered {(int)created.StatusCode}: {await created.Content.ReadAsStringAsync(cancellationToken)}");
+                if (!created.IsSuccessStatusCode)
+                {
+                    throw new InvalidOperationException($"{variant.Name}: POST /items answered {(int)created.StatusCode}: {await created.Content.ReadAsStringAsync(cancellationToken)}");
+                }
             }
+
+            return new WarmSession(host, http, options.Concurrency);
+        }
+        catch
+        {
+            http.Dispose();
+            await host.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>The worker under the emulator, and the keep-alive connections of this process to its front door.</summary>
+    private sealed class WarmSession(IsolatedFunctionsHost host, HttpClient http, int concurrency) : IWarmSession
+    {
+        private static readonly Uri List = new(ListPath, UriKind.Relative);
+
+        public int ProcessId => host.WorkerProcess!.Id;
+
+        // The worker's logs reach the host as RpcLog, not as output lines.
+        public long OutputLines => host.Logs.Count;
+
+        public Task<LoadResult> LoadAsync(TimeSpan duration) => LoadLoop.RunAsync(ListAsync, concurrency, duration);
+
+        public async ValueTask DisposeAsync()
+        {
+            http.Dispose();
+            await host.DisposeAsync();
         }
 
-        var list = new Uri(ListPath, UriKind.Relative);
-        async Task<string?> ListAsync()
+        private async Task<string?> ListAsync()
         {
             try
             {
-                using var response = await http.GetAsync(list, CancellationToken.None);
+                using var response = await http.GetAsync(List, CancellationToken.None);
                 var body = await response.Content.ReadAsByteArrayAsync(CancellationToken.None);
                 return response.StatusCode == HttpStatusCode.OK ? null : $"{(int)response.StatusCode}: {Encoding.UTF8.GetString(body)}";
             }
@@ -76,17 +104,6 @@ internal sealed class AzureBench(string repoRoot, BenchmarkOptions options) : IH
                 return ex.Message;
             }
         }
-
-        if (options.WarmUp > TimeSpan.Zero)
-        {
-            await LoadLoop.RunAsync(ListAsync, options.Concurrency, options.WarmUp);
-        }
-
-        var cpuBefore = await ProcessCpu.ProcessTimeAsync(processId, cancellationToken);
-        var load = await LoadLoop.RunAsync(ListAsync, options.Concurrency, options.Duration);
-        var cpu = await ProcessCpu.ProcessTimeAsync(processId, cancellationToken) - cpuBefore;
-        var peak = await ProcessMemory.PeakRssMbAsync(processId, cancellationToken);
-        return new WarmRun(load, peak, host.Logs.Count, cpu);
     }
 
     public void Dispose() => _probe.Dispose();
