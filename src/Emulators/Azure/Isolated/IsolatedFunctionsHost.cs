@@ -482,7 +482,7 @@ public sealed class IsolatedFunctionsHost : IAsyncDisposable
         Functions = functions;
         _byName = functions.ToDictionary(f => f.Name, StringComparer.OrdinalIgnoreCase);
         _routes = new FunctionRouteTable(RoutePrefix, scriptFunctions);
-        Queues = new EmulatedStorageQueues(scriptFunctions, _options.QueueProfile, _options.TimeProvider, DeliverQueueMessageAsync, _options.QueueBatchSize);
+        Queues = new EmulatedStorageQueues(scriptFunctions, _options.QueueProfile, _options.TimeProvider, DeliverQueueMessageAsync, _options.QueueBatchSize, _options.QueueDuplicateDeliveryRate, _options.QueueRandomSeed);
         foreach (var function in functions.Where(f => IsTimer(f)))
         {
             TimerScheduleOf(function); // a bad schedule fails the start, as it fails the host's indexing
