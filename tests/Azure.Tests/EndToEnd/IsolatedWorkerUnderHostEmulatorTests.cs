@@ -80,7 +80,7 @@ public sealed class IsolatedWorkerUnderHostEmulatorTests
         var result = await host.InvokeAsync("ledger-writer", "not json", new Dictionary<string, string> { ["Id"] = "m-1", ["DequeueCount"] = "1" });
 
         Assert.Equal(WorkerInvocationStatus.Failure, result.Status);
-        var log = await host.WaitForLogAsync(l => l.Category == "Portable.Azure.Hosting.QueueInvocationHandler" && l.Message.StartsWith("Message m-1 of ledger-writer", StringComparison.Ordinal), TimeSpan.FromSeconds(10));
+        var log = await host.WaitForLogAsync(l => l.Category == "Portable.Azure.Worker.QueueInvocationHandler" && l.Message.StartsWith("Message m-1 of ledger-writer", StringComparison.Ordinal), TimeSpan.FromSeconds(10));
         Assert.Equal(result.InvocationId, log.InvocationId);
         Assert.False(log.IsSystem);
         Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Warning, log.Level);
