@@ -9,7 +9,7 @@ namespace Portable.Hosting;
 
 /// <summary>
 /// Maps ASP.NET Core's request and response to Portable's neutral records and back, for the hosts that are
-/// HTTP servers themselves (local, Cloud Run, the Functions custom handler in forwarding mode). Each request costs
+/// HTTP servers themselves (local, Cloud Run). Each request costs
 /// what the neutral records need and no more: no body read when the request cannot have one, a body of known length
 /// read straight into its own array, and response headers set without copying their values.
 /// </summary>

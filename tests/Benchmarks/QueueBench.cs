@@ -92,8 +92,8 @@ internal sealed class QueueBench(string repoRoot, BenchmarkOptions options)
         new("local", "Local host (src/Local)", "its SQLite queue and worker, leases of 10", QueueStore.Sqlite, "SQLite (the same file)", null),
         new("aws", "Lambda bootstrap (src/Aws)", "SQS event source → Runtime API, batches of 10", QueueStore.InMemory, "in-memory", HostKind.Lambda),
         new("aws", "Lambda bootstrap (src/Aws)", "SQS event source → Runtime API, batches of 10", QueueStore.DynamoDb, "DynamoDB (dynalite)", HostKind.Lambda),
-        new("azure", "Functions custom handler (src/Azure)", "Storage queue → Functions host, 1 per invocation", QueueStore.InMemory, "in-memory", HostKind.AzureIsolated),
-        new("azure", "Functions custom handler (src/Azure)", "Storage queue → Functions host, 1 per invocation", QueueStore.TableStorage, "Table Storage (Azurite)", HostKind.AzureIsolated),
+        new("azure", "Functions isolated worker (src/Azure)", "Storage queue → Functions host, 1 per invocation", QueueStore.InMemory, "in-memory", HostKind.AzureIsolated),
+        new("azure", "Functions isolated worker (src/Azure)", "Storage queue → Functions host, 1 per invocation", QueueStore.TableStorage, "Table Storage (Azurite)", HostKind.AzureIsolated),
         new("gcp", "Cloud Run host (src/Gcp)", "Pub/Sub push, 1 POST per message", QueueStore.InMemory, "in-memory", HostKind.CloudRun),
         new("gcp", "Cloud Run host (src/Gcp)", "Pub/Sub push, 1 POST per message", QueueStore.Postgres, "PostgreSQL 15", HostKind.CloudRun),
     ];
@@ -199,7 +199,7 @@ internal sealed class QueueBench(string repoRoot, BenchmarkOptions options)
         {
             return await step();
         }
-        catch (Exception ex) when (ex is InvalidOperationException or HttpRequestException or IOException or TaskCanceledException or FormatException or KeyNotFoundException or FunctionsHostStartException or System.Text.Json.JsonException)
+        catch (Exception ex) when (ex is InvalidOperationException or HttpRequestException or IOException or TaskCanceledException or FormatException or KeyNotFoundException or Portable.Emulators.Azure.Isolated.WorkerProcessException or System.Text.Json.JsonException)
         {
             cell.Error = $"{ex.GetType().Name}: {ex.Message}" + (run is null ? string.Empty : $"\nHost output:\n{run.Tail}");
             return null;

@@ -4,6 +4,7 @@ using Portable.Core.Messaging;
 using Portable.Core.Patterns.Ledger;
 using Portable.Emulators.Aws;
 using Portable.Emulators.Azure;
+using Portable.Emulators.Azure.Isolated;
 using Portable.Emulators.Gcp;
 using Portable.HostsUnderTest;
 using Portable.Local.Queues;
@@ -320,28 +321,28 @@ internal sealed class AwsQueueRun(LambdaSqsHost host, Dictionary<string, string?
 
 /// <summary>
 /// An Azure Functions app with a <c>queueTrigger</c> on <c>payments</c> (<see cref="AzureFunctionsApp"/>): src/Azure's
-/// Portable.Azure started by the Functions host emulator from deploy/azure, one message per invocation from the
-/// emulator's Storage queue, one at a time (the emulator's delivery is serial). State in the handler (in-memory: no
+/// Portable.Azure isolated worker, from its build output, under the isolated Functions host emulator (gRPC), one message
+/// per invocation from the emulator's Storage queue, one at a time (the emulator's delivery is serial). State in the worker (in-memory: no
 /// storage account configured) or in Table Storage on Azurite (<c>AzureWebJobsStorage</c>, a table per run).
 /// Balances from the front door.
 /// </summary>
 internal sealed class AzureQueueRun : IQueueHostRun
 {
-    private readonly FunctionsHostEmulator _host;
+    private readonly IsolatedFunctionsHost _host;
     private readonly HttpClient _client;
 
-    private AzureQueueRun(FunctionsHostEmulator host)
+    private AzureQueueRun(IsolatedFunctionsHost host)
     {
         _host = host;
         _client = host.CreateClient();
         _client.Timeout = QueueHostKit.Patience;
     }
 
-    public int ProcessId => _host.HandlerProcess!.Id;
+    public int ProcessId => _host.WorkerProcess!.Id;
 
     public string? UnreadableBecause => null;
 
-    public string Tail => QueueHostKit.Tail(_host.HandlerOutput);
+    public string Tail => QueueHostKit.Tail(_host.WorkerOutput + "\n" + string.Join('\n', _host.Logs.TakeLast(20)));
 
     /// <param name="tables">The Azurite connection string and table, or null for the in-memory store.</param>
     /// <param name="options">The benchmark's options.</param>
@@ -383,7 +384,7 @@ internal sealed class AzureQueueRun : IQueueHostRun
         var elapsed = clock.Elapsed;
         var cpu = await ProcessCpu.ProcessTimeAsync(ProcessId, cancellationToken) - cpuBefore;
         var all = ProcessTreeCpu.Read() - allBefore;
-        var deadByHandler = DeadLetteredByHandler() - deadBefore; // answered 200 after writing payments-poison itself
+        var deadByHandler = DeadLetteredByHandler() - deadBefore; // succeeded after writing payments-poison itself
         var poisoned = deliveries.Count(d => d.Outcome == QueueDeliveryOutcome.Poisoned);
         var completed = deliveries.Count(d => d.Outcome == QueueDeliveryOutcome.Completed);
         var failed = deliveries.Count(d => d.Outcome != QueueDeliveryOutcome.Completed);
@@ -399,7 +400,7 @@ internal sealed class AzureQueueRun : IQueueHostRun
         await _host.DisposeAsync();
     }
 
-    private int DeadLetteredByHandler() => AzureFunctionsApp.DeadLetteredByHandler(_host.HandlerLogs).Count;
+    private int DeadLetteredByHandler() => AzureFunctionsApp.DeadLetteredByHandler(_host.Logs).Count;
 }
 
 /// <summary>

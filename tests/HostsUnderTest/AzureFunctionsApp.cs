@@ -1,50 +1,49 @@
 using System.Text.RegularExpressions;
 using Portable.Core.Patterns.Ledger;
-using Portable.Emulators.Azure;
+using Portable.Emulators.Azure.Isolated;
 
 namespace Portable.HostsUnderTest;
 
 /// <summary>
-/// The Azure Functions app as the Functions host runs it: the real custom handler (src/Azure's build output, under
-/// <c>dotnet</c>) started by the Functions host emulator from the committed script root in deploy/azure. One handler
-/// process serves every function: HTTP through the host's front door, queue triggers from its emulated Storage queues.
+/// The Azure Functions app as the Functions host runs it: the real .NET isolated worker (src/Azure's build output,
+/// with the worker.config.json, functions.metadata and host.json the Worker SDK and the project put there) started by
+/// the isolated host emulator over the host⇄worker gRPC protocol. One worker process serves every function: HTTP
+/// through the host's front door, queue triggers from its emulated Storage queues, logs back as <c>RpcLog</c>.
 /// </summary>
 public static partial class AzureFunctionsApp
 {
     /// <summary>
-    /// The emulator's options for this app with the handler's app settings <paramref name="environment"/>; set the
-    /// rest (HTTP forwarding, the queues' clock and numbers) with <c>with</c>. Another app gives its own script root
-    /// and handler.
+    /// The emulator's options for this app with the worker's app settings <paramref name="environment"/>; set the
+    /// rest (the queues' clock and numbers, a log sink) with <c>with</c>. Another app gives its own app folder.
     /// </summary>
-    /// <param name="environment">The handler's app settings.</param>
-    /// <param name="scriptRoot">The app folder: deploy/azure when null.</param>
-    /// <param name="handler">The handler's <c>.dll</c>, run under <c>dotnet</c>: src/Azure's build output when null.</param>
-    public static FunctionsHostEmulatorOptions Options(IReadOnlyDictionary<string, string>? environment = null, string? scriptRoot = null, string? handler = null) => new()
+    /// <param name="environment">The worker's app settings.</param>
+    /// <param name="appDirectory">The app folder: src/Azure's build output when null.</param>
+    public static IsolatedFunctionsHostOptions Options(IReadOnlyDictionary<string, string>? environment = null, string? appDirectory = null) => new()
     {
-        ScriptRoot = scriptRoot ?? HostBuilds.AzureScriptRoot,
-        // The layout users deploy; only the executable is swapped for the built one.
-        ExecutablePath = Portable.Emulators.Processes.ChildProcess.DotnetHost,
-        Arguments = [handler ?? HostBuilds.AzureHandler],
+        AppDirectory = appDirectory ?? HostBuilds.AzureApp,
         Environment = environment ?? new Dictionary<string, string>(),
         StartupTimeout = HostDefaults.StartupTimeout,
     };
 
-    /// <summary>Starts the host emulator and the handler with <paramref name="options"/> (see <see cref="Options"/>).</summary>
-    /// <exception cref="FunctionsHostStartException">The handler exited or stayed silent past the startup timeout.</exception>
-    public static Task<FunctionsHostEmulator> StartAsync(FunctionsHostEmulatorOptions? options = null, CancellationToken cancellationToken = default) =>
-        FunctionsHostEmulator.StartAsync(options ?? Options(), cancellationToken);
+    /// <summary>Starts the host emulator and the worker with <paramref name="options"/> (see <see cref="Options"/>).</summary>
+    /// <exception cref="WorkerProcessException">The worker exited, failed to load or stayed silent past the startup timeout.</exception>
+    public static Task<IsolatedFunctionsHost> StartAsync(IsolatedFunctionsHostOptions? options = null, CancellationToken cancellationToken = default) =>
+        IsolatedFunctionsHost.StartAsync(options ?? Options(), cancellationToken);
 
     /// <summary>
-    /// The messages <paramref name="function"/> dead-lettered itself (into <c>{queue}-poison</c>, answering 200), by
-    /// message id with the reason, from the <c>Logs</c> it answered with: "Message {id} dead-lettered by {function}: {reason}".
+    /// The messages <paramref name="function"/> dead-lettered itself (into <c>{queue}-poison</c>, completing the
+    /// invocation), by message id with the reason, from the worker's <c>RpcLog</c>s of that function's invocations:
+    /// "Message {id} dead-lettered by {function}: {reason}", logged with the invocation's id.
     /// </summary>
-    public static IReadOnlyDictionary<string, string> DeadLetteredByHandler(IEnumerable<string> handlerLogs, string function = LedgerWriter.FunctionName)
+    public static IReadOnlyDictionary<string, string> DeadLetteredByHandler(IEnumerable<WorkerLog> logs, string function = LedgerWriter.FunctionName)
     {
-        ArgumentNullException.ThrowIfNull(handlerLogs);
+        ArgumentNullException.ThrowIfNull(logs);
         var reasons = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var line in handlerLogs)
+        foreach (var log in logs)
         {
-            if (DeadLettered().Match(line) is { Success: true } match && match.Groups["function"].Value == function)
+            if (log.InvocationId is not null
+                && DeadLettered().Match(log.Message) is { Success: true } match
+                && match.Groups["function"].Value == function)
             {
                 reasons[match.Groups["id"].Value] = match.Groups["reason"].Value;
             }

@@ -11,8 +11,11 @@ public static class HostBuilds
     /// <summary>src/Aws's Lambda bootstrap (framework-dependent: run under <c>dotnet</c>).</summary>
     public static string AwsBootstrap => RepoPaths.BuildOutput("src/Aws", "bootstrap.dll");
 
-    /// <summary>src/Azure's custom handler.</summary>
-    public static string AzureHandler => RepoPaths.BuildOutput("src/Azure", "Portable.Azure.dll");
+    /// <summary>
+    /// src/Azure's isolated worker app folder: its build output, with the worker.config.json, functions.metadata and
+    /// host.json the Functions host (or its emulator) reads, as <c>func start</c> runs it.
+    /// </summary>
+    public static string AzureApp => AppFolder("src/Azure");
 
     /// <summary>src/Gcp's Cloud Run host.</summary>
     public static string GcpHost => RepoPaths.BuildOutput("src/Gcp", "Portable.Gcp.dll");
@@ -26,8 +29,11 @@ public static class HostBuilds
     /// </summary>
     public static string SampleApp => RepoPaths.BuildOutput("tests/SampleApp", "Portable.SampleApp.dll");
 
-    /// <summary>The committed Functions script root users deploy (kept equal to the manifest by Azure.Tests' drift test).</summary>
-    public static string AzureScriptRoot => Path.Combine(RepoPaths.Root, "deploy", "azure");
+    /// <summary>tests/SampleApp's build output as an isolated worker app folder (it is built with the Worker SDK too).</summary>
+    public static string SampleAppFolder => AppFolder("tests/SampleApp");
+
+    // The folder of an isolated worker app's build output, found by the worker.config.json the Worker SDK writes there.
+    private static string AppFolder(string project) => Path.GetDirectoryName(RepoPaths.BuildOutput(project, "worker.config.json"))!;
 }
 
 /// <summary>The waits every host shares.</summary>

@@ -1,5 +1,4 @@
 using Portable.Aws;
-using Portable.Azure.Hosting;
 using Portable.Azure.Worker;
 using Portable.Gcp;
 using Portable.Local;
@@ -10,10 +9,7 @@ return Environment.GetEnvironmentVariable("PORTABLE_SAMPLE_HOST") switch
 {
     "aws" => await LambdaHost.RunAsync(TallyApp.App),
     "gcp" => await CloudRunHost.RunAsync(TallyApp.App, args),
-    // The isolated worker, or the custom handler while the two live side by side (see src/Azure/Program.cs).
-    "azure" => CustomHandlerHost.IsRequested(args, Environment.GetEnvironmentVariable)
-        ? await CustomHandlerHost.RunAsync(TallyApp.App, args)
-        : await IsolatedWorkerHost.RunAsync(TallyApp.App, args),
+    "azure" => await IsolatedWorkerHost.RunAsync(TallyApp.App, args),
     "local" => await LocalHost.RunAsync(TallyApp.App, args),
     var other => Fail(other),
 };

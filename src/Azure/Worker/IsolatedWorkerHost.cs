@@ -6,7 +6,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Portable.Azure.Hosting;
 using Portable.Core.App;
 using Portable.Core.Functions;
 using Portable.Core.Invocation;
@@ -52,8 +51,8 @@ public static class IsolatedWorkerHost
             {
                 await Console.Error.WriteLineAsync(
                     "Portable.Azure is an Azure Functions isolated worker (dotnet-isolated): the Functions host starts it with --functions-uri, "
-                    + "--functions-worker-id and --functions-grpc-max-message-length. Run it with `func start` from the app folder, "
-                    + "or as a custom handler by setting FUNCTIONS_CUSTOMHANDLER_PORT.").ConfigureAwait(false);
+                    + "--functions-worker-id and --functions-grpc-max-message-length. Run it with `func start` from the project folder "
+                    + "or from the publish folder.").ConfigureAwait(false);
                 return 2;
             }
 

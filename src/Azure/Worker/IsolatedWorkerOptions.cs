@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Portable.Azure.Layout;
 using Portable.Core.Settings;
 
 namespace Portable.Azure.Worker;
@@ -7,11 +6,19 @@ namespace Portable.Azure.Worker;
 /// <summary>What the isolated worker reads from the Functions host's environment and the app's host.json.</summary>
 public sealed record IsolatedWorkerOptions
 {
+    /// <summary>The app setting holding the host's Storage connection string, which the queue triggers use too.</summary>
+    public const string StorageConnectionSetting = "AzureWebJobsStorage";
+
+    /// <summary>The host's route prefix when host.json sets none.</summary>
+    public const string DefaultRoutePrefix = "api";
+
+    private static readonly JsonDocumentOptions HostJsonOptions = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
+
     /// <summary>
     /// <c>extensions.http.routePrefix</c> of the app's host.json, stripped from request paths so that the manifest's
     /// <c>/items</c> matches <c>/api/items</c> when an app keeps the host's default prefix. Empty in our host.json.
     /// </summary>
-    public string RoutePrefix { get; init; } = HostJsonWriter.RoutePrefix;
+    public string RoutePrefix { get; init; } = string.Empty;
 
     /// <summary>
     /// The Storage connection string of <c>AzureWebJobsStorage</c>, the app setting the host itself uses (it reaches
@@ -34,14 +41,50 @@ public sealed record IsolatedWorkerOptions
         string prefix;
         try
         {
-            prefix = File.Exists(hostJson) ? HostJsonWriter.ReadRoutePrefix(File.ReadAllText(hostJson)) : string.Empty;
+            prefix = File.Exists(hostJson) ? ReadRoutePrefix(File.ReadAllText(hostJson)) : string.Empty;
         }
         catch (JsonException ex)
         {
             throw new SettingsException($"{hostJson} is not valid JSON: {ex.Message}", ex);
         }
 
-        var storage = environment(AzureLayoutOptions.DefaultStorageConnection) is { Length: > 0 } connection ? connection : null;
+        var storage = environment(StorageConnectionSetting) is { Length: > 0 } connection ? connection : null;
         return new IsolatedWorkerOptions { RoutePrefix = prefix, StorageConnection = storage };
+    }
+
+    /// <summary>
+    /// <c>extensions.http.routePrefix</c> of <paramref name="hostJson"/> without slashes, or the host's default
+    /// <see cref="DefaultRoutePrefix"/> when it sets none; read as the host reads its config (comments and trailing
+    /// commas allowed, names case-insensitive).
+    /// </summary>
+    /// <exception cref="JsonException">The text is not JSON.</exception>
+    public static string ReadRoutePrefix(string hostJson)
+    {
+        ArgumentNullException.ThrowIfNull(hostJson);
+        using var document = JsonDocument.Parse(hostJson, HostJsonOptions);
+        return TryGetProperty(document.RootElement, "extensions", out var extensions)
+            && TryGetProperty(extensions, "http", out var http)
+            && TryGetProperty(http, "routePrefix", out var prefix)
+            && prefix.ValueKind == JsonValueKind.String
+                ? prefix.GetString()!.Trim('/')
+                : DefaultRoutePrefix;
+    }
+
+    private static bool TryGetProperty(JsonElement element, string name, out JsonElement value)
+    {
+        if (element.ValueKind == JsonValueKind.Object)
+        {
+            foreach (var property in element.EnumerateObject())
+            {
+                if (string.Equals(property.Name, name, StringComparison.OrdinalIgnoreCase))
+                {
+                    value = property.Value;
+                    return true;
+                }
+            }
+        }
+
+        value = default;
+        return false;
     }
 }

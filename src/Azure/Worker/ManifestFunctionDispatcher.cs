@@ -1,8 +1,6 @@
 using System.Collections.Frozen;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
-using Portable.Azure.Hosting;
-using Portable.Azure.Layout;
 using CoreFunction = Portable.Core.Functions.FunctionDefinition;
 using Portable.Core.Invocation;
 using Portable.Core.Messaging;
@@ -14,7 +12,7 @@ namespace Portable.Azure.Worker;
 /// <c>HttpRequestData</c> to a neutral request, answers it through Core's <see cref="HttpInvoker"/> — which routes by
 /// path, so 404, 405 with <c>Allow</c>, 413 and 415 are the ones every host gives — and returns the neutral response
 /// as the function's <c>$return</c>. A queue function maps the trigger's message text and binding data to a neutral
-/// message and settles it through <see cref="QueueInvocationHandler"/>, as the custom handler does: success and
+/// message and settles it through <see cref="QueueInvocationHandler"/>: success and
 /// dead-letter (recorded in <c>&lt;queue&gt;-poison</c> with its reason) complete the invocation; a transient failure
 /// throws <see cref="QueueMessageRetryException"/> so that the host fails the invocation and the queue redelivers.
 /// Logs go through the worker's logger factory, so the host receives them as <c>RpcLog</c> with the invocation id.
@@ -38,7 +36,7 @@ public sealed partial class ManifestFunctionDispatcher
         _queues = queues;
         _options = options;
         _log = log;
-        _httpFunctions = FunctionsLayout.HttpRoutes(http.Manifest).Select(r => r.FunctionName).ToFrozenSet(StringComparer.OrdinalIgnoreCase);
+        _httpFunctions = AzureHttpRoutes.Of(http.Manifest).Select(r => r.FunctionName).ToFrozenSet(StringComparer.OrdinalIgnoreCase);
         _queueFunctions = http.Manifest.FunctionsOf<QueueTrigger>().ToFrozenDictionary(f => f.Function.Name, StringComparer.OrdinalIgnoreCase);
     }
 
@@ -107,7 +105,7 @@ public sealed partial class ManifestFunctionDispatcher
     [LoggerMessage(EventId = 3201, Level = LogLevel.Error, Message = "Queue invocation of {FunctionName} (invocation {InvocationId}) is malformed: {Error}")]
     private static partial void LogBadMessage(ILogger logger, string functionName, string invocationId, string error);
 
-    // The custom handler's Logs line, word for word (QueueInvocationHandler.DeadLetteredLine), so one reader serves both.
+    // Read back by tests/HostsUnderTest (AzureFunctionsApp.DeadLetteredByHandler) from the RpcLog: keep the wording.
     [LoggerMessage(EventId = 3202, Level = LogLevel.Information, Message = "Message {MessageId} dead-lettered by {FunctionName}: {Reason}")]
     private static partial void LogDeadLettered(ILogger logger, string messageId, string functionName, string? reason);
 }

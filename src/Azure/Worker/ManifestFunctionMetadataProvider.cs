@@ -3,7 +3,6 @@ using System.Collections.Immutable;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Azure.Functions.Worker.Core.FunctionMetadata;
-using Portable.Azure.Layout;
 using Portable.Core.Functions;
 using Portable.Core.Http;
 using Portable.Core.Messaging;
@@ -13,9 +12,9 @@ namespace Portable.Azure.Worker;
 /// <summary>
 /// The function metadata the worker reports to the Functions host (its answer to <c>FunctionsMetadataRequest</c>),
 /// driven by the manifest so that the manifest stays the one source of truth: every manifest function under its own
-/// name — HTTP functions as <c>httpTrigger</c> at the route <see cref="FunctionsLayout.HttpRoutes"/> gives them, with
+/// name — HTTP functions as <c>httpTrigger</c> at the route <see cref="AzureHttpRoutes.Of"/> gives them, with
 /// their methods, anonymous, answering through an <c>http</c> <c>$return</c>; queue functions as <c>queueTrigger</c>
-/// on their queue over <c>AzureWebJobsStorage</c> — plus the catch-all <see cref="FunctionsLayout.FallbackFunctionName"/>
+/// on their queue over <c>AzureWebJobsStorage</c> — plus the catch-all <see cref="AzureHttpRoutes.FallbackFunctionName"/>
 /// function, then whatever <paramref name="attributed"/> reports: the SDK's source-generated provider, which lists the
 /// app's own <c>[Function]</c> methods (a Durable orchestrator written the Azure way, say). The worker's metadata
 /// transformers (Durable's among them) run over the combined list afterwards.
@@ -69,7 +68,7 @@ public sealed class ManifestFunctionMetadataProvider(IReadOnlyList<IFunctionMeta
                 if (names.Contains(function.Name ?? string.Empty))
                 {
                     throw new InvalidOperationException(
-                        $"The [Function] '{function.Name}' ({function.EntryPoint}) has the name of a manifest function (or of the '{FunctionsLayout.FallbackFunctionName}' catch-all). Azure function names are unique in an app: rename one.");
+                        $"The [Function] '{function.Name}' ({function.EntryPoint}) has the name of a manifest function (or of the '{AzureHttpRoutes.FallbackFunctionName}' catch-all). Azure function names are unique in an app: rename one.");
                 }
 
                 all.Add(function);
@@ -83,13 +82,13 @@ public sealed class ManifestFunctionMetadataProvider(IReadOnlyList<IFunctionMeta
     /// The metadata of <paramref name="manifest"/>'s functions and the catch-all, in manifest order, each with
     /// <see cref="ManifestFunction.EntryPoint"/> in <paramref name="scriptFile"/> (the assembly holding it, relative to
     /// the app directory). A trigger type without an Azure mapping is a clear error, as is a layout no Azure route
-    /// table can hold (see <see cref="FunctionsLayout.HttpRoutes"/>).
+    /// table can hold (see <see cref="AzureHttpRoutes.Of"/>).
     /// </summary>
     public static IReadOnlyList<IFunctionMetadata> Describe(FunctionManifest manifest, string scriptFile)
     {
         ArgumentNullException.ThrowIfNull(manifest);
         ArgumentException.ThrowIfNullOrEmpty(scriptFile);
-        var routes = FunctionsLayout.HttpRoutes(manifest).ToDictionary(r => r.FunctionName, StringComparer.Ordinal);
+        var routes = AzureHttpRoutes.Of(manifest).ToDictionary(r => r.FunctionName, StringComparer.Ordinal);
         var described = new List<IFunctionMetadata>(manifest.Functions.Count + 1);
         foreach (var function in manifest.Functions)
         {
@@ -103,7 +102,7 @@ public sealed class ManifestFunctionMetadataProvider(IReadOnlyList<IFunctionMeta
             described.Add(Metadata(function.Name, scriptFile, bindings));
         }
 
-        if (routes.TryGetValue(FunctionsLayout.FallbackFunctionName, out var fallback))
+        if (routes.TryGetValue(AzureHttpRoutes.FallbackFunctionName, out var fallback))
         {
             described.Add(Metadata(fallback.FunctionName, scriptFile, HttpBindings(fallback)));
         }
@@ -158,7 +157,7 @@ public sealed class ManifestFunctionMetadataProvider(IReadOnlyList<IFunctionMeta
         w.WriteString("type", "queueTrigger");
         w.WriteString("direction", "In");
         w.WriteString("queueName", queue);
-        w.WriteString("connection", AzureLayoutOptions.DefaultStorageConnection);
+        w.WriteString("connection", IsolatedWorkerOptions.StorageConnectionSetting);
         w.WriteString("dataType", "String");
     });
 

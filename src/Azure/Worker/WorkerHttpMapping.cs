@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using Microsoft.Azure.Functions.Worker.Http;
-using Portable.Azure.Hosting;
 using Portable.Core.Http;
 using Portable.Hosting;
 
@@ -41,7 +40,7 @@ public static class WorkerHttpMapping
         return new PortableHttpRequest
         {
             Method = method.ToUpperInvariant(),
-            Path = HttpPayload.StripRoutePrefix(url.AbsolutePath, routePrefix),
+            Path = StripRoutePrefix(url.AbsolutePath, routePrefix),
             QueryString = url.Query.Length > 1 ? url.Query[1..] : string.Empty,
             Headers = map.Build(),
             Body = body,
@@ -86,4 +85,26 @@ public static class WorkerHttpMapping
         && long.TryParse(values.FirstOrDefault(), NumberStyles.None, CultureInfo.InvariantCulture, out var length)
             ? length
             : null;
+
+    /// <summary>
+    /// Removes <paramref name="routePrefix"/> (e.g. <c>api</c>) from the start of <paramref name="path"/>, on a
+    /// segment boundary; the path is returned unchanged when it does not start with the prefix.
+    /// </summary>
+    public static string StripRoutePrefix(string path, string routePrefix)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var prefix = (routePrefix ?? string.Empty).Trim('/');
+        if (prefix.Length == 0)
+        {
+            return path.Length == 0 ? "/" : path;
+        }
+
+        var withSlash = "/" + prefix;
+        if (path.Equals(withSlash, StringComparison.OrdinalIgnoreCase))
+        {
+            return "/";
+        }
+
+        return path.StartsWith(withSlash + "/", StringComparison.OrdinalIgnoreCase) ? path[withSlash.Length..] : path;
+    }
 }

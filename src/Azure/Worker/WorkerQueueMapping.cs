@@ -1,6 +1,7 @@
+using System.Buffers.Text;
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
-using Portable.Azure.Hosting;
 using Portable.Core.Messaging;
 
 namespace Portable.Azure.Worker;
@@ -13,11 +14,13 @@ namespace Portable.Azure.Worker;
 /// </summary>
 public static class WorkerQueueMapping
 {
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     /// <summary>
     /// Reads one message. <paramref name="queue"/> becomes <see cref="IncomingMessage.Source"/>; <paramref name="fallbackId"/>
-    /// (the invocation id) is the id of a message whose binding data carries none. The body is decoded as
-    /// <see cref="QueuePayload.DecodeBody(string)"/> decodes the custom handler's (text, or base64 of a JSON document
-    /// when a base64 publisher meets a host set to <c>messageEncoding: none</c>); a null body is empty.
+    /// (the invocation id) is the id of a message whose binding data carries none. The body is decoded by
+    /// <see cref="DecodeBody"/> (text, or base64 of a JSON document when a base64 publisher meets a host set to
+    /// <c>messageEncoding: none</c>); a null body is empty.
     /// </summary>
     public static bool TryReadMessage(string? body, IReadOnlyDictionary<string, object?> bindingData, string queue, string? fallbackId, out IncomingMessage message, out string error)
     {
@@ -54,13 +57,62 @@ public static class WorkerQueueMapping
         message = new IncomingMessage
         {
             Id = id,
-            Body = body is null ? ReadOnlyMemory<byte>.Empty : QueuePayload.DecodeBody(body),
+            Body = body is null ? ReadOnlyMemory<byte>.Empty : DecodeBody(body),
             DeliveryCount = deliveryCount,
             EnqueuedAt = enqueuedAt,
             Source = queue,
         };
         error = string.Empty;
         return true;
+    }
+
+    /// <summary>
+    /// The message bytes from the message text the host delivered: UTF-8 text, unless it is canonical base64 of a
+    /// UTF-8 JSON document that is not JSON itself (a base64 publisher met by a host set to <c>messageEncoding: none</c>).
+    /// </summary>
+    public static ReadOnlyMemory<byte> DecodeBody(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return TryDecodeBase64Json(text, out var decoded) ? decoded : Encoding.UTF8.GetBytes(text);
+    }
+
+    private static bool TryDecodeBase64Json(string text, out byte[] decoded)
+    {
+        decoded = [];
+        if (text.Length < 4 || text.Length % 4 != 0 || !Base64.IsValid(text.AsSpan()) || IsJson(Encoding.UTF8.GetBytes(text)))
+        {
+            return false;
+        }
+
+        try
+        {
+            var bytes = Convert.FromBase64String(text);
+            _ = StrictUtf8.GetString(bytes);
+            if (!IsJson(bytes))
+            {
+                return false;
+            }
+
+            decoded = bytes;
+            return true;
+        }
+        catch (Exception ex) when (ex is FormatException or DecoderFallbackException)
+        {
+            return false;
+        }
+    }
+
+    private static bool IsJson(byte[] bytes)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(bytes);
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
     }
 
     // A value the host serialized as JSON arrives as its JSON text: a quoted string is unquoted, a number kept as it is.

@@ -12,6 +12,6 @@ public enum CloudProvider
     /// <summary>Google Cloud Run through its container contract.</summary>
     Gcp,
 
-    /// <summary>Azure Functions through the custom-handler protocol.</summary>
+    /// <summary>Azure Functions, on the .NET isolated worker.</summary>
     Azure,
 }

@@ -51,7 +51,7 @@ public sealed record DeliveryProfile(
         Ordering: "none (FIFO queues: per MessageGroupId)",
         Sources: "docs.aws.amazon.com/lambda/latest/dg/services-sqs-parameters.html (batch 10, max 10,000); SQS quotas-messages (visibility 30 s default, max message 1 MiB); protocols/README.md 1e");
 
-    /// <summary>Azure Functions storage-queue trigger (custom handler: one message per invocation).</summary>
+    /// <summary>Azure Functions storage-queue trigger (one message per invocation).</summary>
     public static DeliveryProfile AzureStorageQueue { get; } = new(
         "azure-storage-queue",
         "Azure Functions <- Storage Queue (queueTrigger)",
@@ -67,7 +67,7 @@ public sealed record DeliveryProfile(
         Ordering: "none",
         Sources: "functions-bindings-storage-queue-trigger.md (maxDequeueCount 5, visibilityTimeout 0, batchSize 16 fetched but one per invocation); storage-queues-introduction (64 KB); protocols/README.md 1c, 1e");
 
-    /// <summary>Azure Functions Service Bus trigger (custom handler: one message per invocation).</summary>
+    /// <summary>Azure Functions Service Bus trigger (one message per invocation; described for comparison, not served: the worker extension is not available here).</summary>
     public static DeliveryProfile AzureServiceBus { get; } = new(
         "azure-service-bus",
         "Azure Functions <- Service Bus queue (serviceBusTrigger)",

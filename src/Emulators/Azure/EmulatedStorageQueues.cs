@@ -6,12 +6,11 @@ namespace Portable.Emulators.Azure;
 /// <summary>
 /// In-memory Storage queues behind a host emulator's <c>queueTrigger</c> functions, applying a
 /// <see cref="DeliveryProfile"/> (<see cref="DeliveryProfile.AzureStorageQueue"/> by default): one message per
-/// invocation, in the shape of the emulator that owns the queues (the custom-handler payload of
-/// <see cref="FunctionsHostEmulator"/>, or the isolated worker's <c>InvocationRequest</c> of
-/// <see cref="Isolated.IsolatedFunctionsHost"/>), both carrying the message text and the host's metadata
+/// invocation, as the isolated worker's <c>InvocationRequest</c> of <see cref="Isolated.IsolatedFunctionsHost"/>,
+/// carrying the message text and the host's metadata
 /// (<c>DequeueCount</c>, <c>ExpirationTime</c>, <c>Id</c>, <c>InsertionTime</c>, <c>NextVisibleTime</c>,
 /// <c>PopReceipt</c>); a dequeued message is hidden for the profile's visibility timeout; a failed
-/// invocation (non-2xx, a failed worker invocation, or the handler unreachable) makes it visible again after the profile's backoff
+/// invocation (a failed worker invocation, or the worker gone) makes it visible again after the profile's backoff
 /// (<c>visibilityTimeout</c>, 0 by default) until the dequeue that reaches <c>maxDequeueCount</c> (5) fails, which
 /// moves its text to <c>&lt;queue&gt;-poison</c> under a new id, as the host's queue processor does. There is no
 /// background poller: <see cref="DeliverVisibleAsync"/> delivers what is visible now, and the clock is the
@@ -133,7 +132,7 @@ public sealed class EmulatedStorageQueues
     /// <summary>
     /// Delivers, one invocation per message, every message that is visible at the emulator's current time on a
     /// triggered queue, until none is left visible (a message retried with no delay is delivered again in the same
-    /// call). One at a time by default; with a batch size (<see cref="FunctionsHostEmulatorOptions.QueueBatchSize"/>)
+    /// call). One at a time by default; with a batch size (<see cref="Isolated.IsolatedFunctionsHostOptions.QueueBatchSize"/>)
     /// up to that many invocations run at once, as the host's queue listener processes a fetched batch in parallel.
     /// Returns the deliveries made.
     /// </summary>
@@ -151,7 +150,7 @@ public sealed class EmulatedStorageQueues
         return made;
     }
 
-    /// <summary>How many messages were delivered once more after a 2xx answer by <see cref="FunctionsHostEmulatorOptions.QueueDuplicateDeliveryRate"/>.</summary>
+    /// <summary>How many messages were delivered once more after a 2xx answer by <see cref="Isolated.IsolatedFunctionsHostOptions.QueueDuplicateDeliveryRate"/>.</summary>
     public int DuplicatedCount
     {
         get

@@ -6,8 +6,8 @@ namespace Portable.Emulators.Azure;
 /// <param name="MessageId">The message id.</param>
 /// <param name="DequeueCount">The dequeue count sent in the metadata.</param>
 /// <param name="StatusCode">
-/// The custom handler's status code (0 when it could not be reached); for the isolated worker 200 when the
-/// invocation succeeded and 500 when it failed, the status the host gives a failed invocation.
+/// 200 when the invocation succeeded and 500 when it failed (the status the host gives a failed invocation); 0 when
+/// the worker could not be reached.
 /// </param>
 /// <param name="AcknowledgementDropped">True when a 2xx answer was dropped on purpose (see <see cref="EmulatedStorageQueues.DropNextAcknowledgements"/>).</param>
 /// <param name="Outcome">What the emulator did with the message.</param>

@@ -2,10 +2,10 @@ using System.Text.Json.Nodes;
 
 namespace Portable.Emulators.Azure;
 
-/// <summary>One function of the app: its folder name and its bindings.</summary>
+/// <summary>One function of the app as the host indexed it: its name and its bindings.</summary>
 public sealed record ScriptFunction
 {
-    /// <summary>The function name (its folder name).</summary>
+    /// <summary>The function name.</summary>
     public required string Name { get; init; }
 
     /// <summary>Every binding, in file order.</summary>
@@ -17,11 +17,6 @@ public sealed record ScriptFunction
     /// <summary>The name of the <c>http</c> output binding (often <c>res</c>, or <c>$return</c>), when there is one.</summary>
     public string? HttpOutputName => Bindings.FirstOrDefault(b => b.IsOutput && b.Type.Equals("http", StringComparison.OrdinalIgnoreCase))?.Name;
 
-    /// <summary>
-    /// True when the function is exactly an HTTP trigger plus an HTTP output: only then does the host forward the
-    /// request; any other binding forces payload mode (protocols README §1c).
-    /// </summary>
-    public bool IsHttpOnly => Bindings.Count == 2 && HttpTrigger is not null && HttpOutputName is not null;
 
     internal static ScriptFunction Parse(string name, JsonObject json, string path)
     {

@@ -1,14 +1,11 @@
-using System.Net;
 using System.Text;
-using System.Text.Json;
 using Azure.Storage.Queues;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Logging.Abstractions;
-using Portable.Azure.Hosting;
 using Portable.Azure.Messaging;
 using Portable.Core.Messaging;
 using Portable.Engines;
-using Portable.Core.Patterns;
+using Portable.Emulators.Azure.Isolated;
+using Portable.TestKit;
 
 namespace Portable.Azure.Tests.Queues;
 
@@ -74,26 +71,22 @@ public sealed class StorageQueuePublisherTests(AzuriteFixture azurite) : IClassF
     }
 
     [Fact]
-    public async Task Handler_WithStorageConnection_InvalidPaymentLandsInPaymentsPoisonAnd200()
+    public async Task Worker_WithStorageConnection_InvalidPaymentLandsInPaymentsPoisonAndTheInvocationSucceeds()
     {
         await Decoding("payments-poison").DeleteIfExistsAsync();
-        var app = await CustomHandlerHost.BuildAsync(PatternsApp.App, new CustomHandlerOptions { Port = 0, StorageConnection = azurite.ConnectionString }, logging: _ => { });
-        await using (app)
+        await using var host = await IsolatedFunctionsHost.StartAsync(new IsolatedFunctionsHostOptions
         {
-            await app.StartAsync();
-            using var client = new HttpClient { BaseAddress = app.BaseAddress() };
-            var invocation = JsonSerializer.Serialize(new Dictionary<string, object>
-            {
-                ["Data"] = new Dictionary<string, object> { ["message"] = "{\"paymentId\":\"p-x\",\"amount\":\"lots\"}" },
-                ["Metadata"] = new Dictionary<string, object> { ["Id"] = "m-9", ["DequeueCount"] = 1, ["PopReceipt"] = "r" },
-            });
+            AppDirectory = Path.GetDirectoryName(RepoPaths.BuildOutput("src/Azure", "worker.config.json"))!,
+            Environment = new Dictionary<string, string> { ["AzureWebJobsStorage"] = azurite.ConnectionString, ["PORTABLE_TABLES_TABLE"] = "poisonwiring" },
+        });
 
-            using var response = await client.PostAsync("/ledger-writer", new StringContent(invocation, Encoding.UTF8, "application/json"));
+        var result = await host.InvokeAsync("ledger-writer", "{\"paymentId\":\"p-x\",\"amount\":\"lots\"}", new Dictionary<string, string> { ["Id"] = "m-9", ["DequeueCount"] = "1" });
 
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            var poisoned = (await Decoding("payments-poison").ReceiveMessageAsync()).Value;
-            Assert.NotNull(poisoned);
-            Assert.Equal("{\"paymentId\":\"p-x\",\"amount\":\"lots\"}", poisoned.Body.ToString());
-        }
+        Assert.Equal(WorkerInvocationStatus.Success, result.Status);
+        var poisoned = (await Decoding("payments-poison").ReceiveMessageAsync()).Value;
+        Assert.NotNull(poisoned);
+        Assert.Equal("{\"paymentId\":\"p-x\",\"amount\":\"lots\"}", poisoned.Body.ToString());
+        var log = await host.WaitForLogAsync(l => l.Message.StartsWith("Message m-9 dead-lettered by ledger-writer: ", StringComparison.Ordinal), TimeSpan.FromSeconds(10));
+        Assert.Equal(result.InvocationId, log.InvocationId);
     }
 }

@@ -1,26 +1,32 @@
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
-using Portable.Azure.Hosting;
+using Portable.Azure.Worker;
 using Portable.Core.State;
+using Portable.Emulators.Azure.Isolated;
 using Portable.Engines;
+using Portable.TestKit;
 using Portable.Core.Patterns;
 
 namespace Portable.Azure.Tests.State;
 
-/// <summary>With a storage account configured the handler keeps its state in Table Storage, so instances share it.</summary>
+/// <summary>With a storage account configured the worker keeps its state in Table Storage, so instances share it.</summary>
 public sealed class TableStoreWiringTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
 {
-    [Fact]
-    public async Task TwoHandlerInstances_SameStorageAccount_SeeEachOthersItems()
+    private Task<IsolatedFunctionsHost> StartAsync(string table) => IsolatedFunctionsHost.StartAsync(new IsolatedFunctionsHostOptions
     {
-        var options = new CustomHandlerOptions { Port = 0, StorageConnection = azurite.ConnectionString };
-        await using var first = await CustomHandlerHost.BuildAsync(PatternsApp.App, options, logging: _ => { });
-        await using var second = await CustomHandlerHost.BuildAsync(PatternsApp.App, options, logging: _ => { });
-        await first.StartAsync();
-        await second.StartAsync();
-        using var one = new HttpClient { BaseAddress = first.BaseAddress() };
-        using var two = new HttpClient { BaseAddress = second.BaseAddress() };
+        AppDirectory = Path.GetDirectoryName(RepoPaths.BuildOutput("src/Azure", "worker.config.json"))!,
+        Environment = new Dictionary<string, string> { ["AzureWebJobsStorage"] = azurite.ConnectionString, ["PORTABLE_TABLES_TABLE"] = table },
+    });
+
+    [Fact]
+    public async Task TwoWorkerInstances_SameStorageAccount_SeeEachOthersItems()
+    {
+        var table = $"wiring{Guid.NewGuid():N}"[..20];
+        await using var first = await StartAsync(table);
+        await using var second = await StartAsync(table);
+        using var one = first.CreateClient();
+        using var two = second.CreateClient();
 
         var created = await one.PostAsJsonAsync("/items", new { name = "shared", price = 2.5 });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
@@ -28,13 +34,13 @@ public sealed class TableStoreWiringTests(AzuriteFixture azurite) : IClassFixtur
 
         Assert.Equal(HttpStatusCode.OK, fetched.StatusCode);
         Assert.Contains("\"shared\"", await fetched.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        Assert.Equal("ResilientStateStore", first.Services.GetRequiredService<IStateStore>().GetType().Name);
     }
 
     [Fact]
     public async Task NoStorageAccount_InMemoryStore()
     {
-        await using var app = await CustomHandlerHost.BuildAsync(PatternsApp.App, new CustomHandlerOptions { Port = 0 }, logging: _ => { });
-        Assert.IsType<InMemoryStateStore>(app.Services.GetRequiredService<IStateStore>());
+        Assert.True(string.IsNullOrEmpty(Environment.GetEnvironmentVariable("AzureWebJobsStorage")), "this test process must not have AzureWebJobsStorage set");
+        using var host = await IsolatedWorkerHost.BuildAsync(PatternsApp.App, []);
+        Assert.IsType<InMemoryStateStore>(host.Services.GetRequiredService<IStateStore>());
     }
 }

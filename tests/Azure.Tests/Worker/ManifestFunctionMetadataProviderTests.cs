@@ -3,7 +3,6 @@ using System.Text.Json;
 using Microsoft.Azure.Functions.Worker.Core.FunctionMetadata;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Portable.Azure.Layout;
 using Portable.Azure.Worker;
 using Portable.Core.Functions;
 using Portable.Core.Messaging;
@@ -39,7 +38,7 @@ public sealed class ManifestFunctionMetadataProviderTests : IDisposable
         var catchAllFunction = app.Manifest.HttpFunctions.Any(f => !SharesFirstSegment(f.Trigger));
         var expected = app.Manifest.Functions.Select(f => f.Name);
         Assert.Equal(
-            (catchAllFunction ? expected : expected.Append(FunctionsLayout.FallbackFunctionName)).Order(StringComparer.Ordinal),
+            (catchAllFunction ? expected : expected.Append(AzureHttpRoutes.FallbackFunctionName)).Order(StringComparer.Ordinal),
             reported.Select(f => f.Name!).Order(StringComparer.Ordinal));
 
         foreach (var function in app.Manifest.Functions)
@@ -69,7 +68,7 @@ public sealed class ManifestFunctionMetadataProviderTests : IDisposable
 
         if (!catchAllFunction)
         {
-            var fallback = Bindings(reported.Single(m => m.Name == FunctionsLayout.FallbackFunctionName));
+            var fallback = Bindings(reported.Single(m => m.Name == AzureHttpRoutes.FallbackFunctionName));
             var fallbackTrigger = fallback.Single(b => b.GetProperty("type").GetString() == "httpTrigger");
             Assert.Equal("{*path}", fallbackTrigger.GetProperty("route").GetString());
             Assert.False(fallbackTrigger.TryGetProperty("methods", out _), "the catch-all takes every method, so Core answers 404 or 405");

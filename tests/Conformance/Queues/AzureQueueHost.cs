@@ -4,6 +4,7 @@ using Azure.Storage.Queues;
 using Microsoft.Extensions.Time.Testing;
 using Portable.Core.Messaging;
 using Portable.Emulators.Azure;
+using Portable.Emulators.Azure.Isolated;
 using Portable.Engines;
 using Portable.HostsUnderTest;
 
@@ -11,11 +12,12 @@ namespace Portable.Conformance.Queues;
 
 /// <summary>
 /// An Azure Functions app with a <c>queueTrigger</c> on <c>payments</c> (<see cref="AzureFunctionsApp"/>): the real
-/// Portable.Azure started by the Functions host emulator from the committed script root in deploy/azure, one message per
-/// invocation from the emulator's in-memory Storage queue on a fake clock. As in a deployed app,
+/// Portable.Azure isolated worker, from its build output, under the isolated Functions host emulator (gRPC), one
+/// message per invocation from the emulator's in-memory Storage queue on a fake clock. As in a deployed app,
 /// <c>AzureWebJobsStorage</c> is set (Azurite here), so the handler dead-letters a permanent failure itself into
-/// <c>payments-poison</c> and answers 200 with the reason in <c>Logs</c>; messages the host's own rule poisons
-/// (5 failed dequeues) land in the emulator's poison queue and are read from there. One handler process serves the
+/// <c>payments-poison</c>, completes the invocation and logs the reason (an <c>RpcLog</c> with the invocation id); a
+/// transient failure fails the invocation, so the host redelivers, and messages the host's own rule poisons
+/// (5 failed dequeues) land in the emulator's poison queue and are read from there. One worker process serves the
 /// queue function and <c>accounts-api</c>, so balances come from the host's front door.
 /// </summary>
 internal sealed class AzureQueueHost : IQueueHostUnderTest, IQueueDeliveryCounts
@@ -23,13 +25,13 @@ internal sealed class AzureQueueHost : IQueueHostUnderTest, IQueueDeliveryCounts
     private const string Queue = "payments";
 
     private readonly FakeTimeProvider _time;
-    private readonly FunctionsHostEmulator _host;
+    private readonly IsolatedFunctionsHost _host;
     private readonly QueueClient _poison;
     private readonly HttpClient _client;
     private readonly Dictionary<string, string> _sent = new(StringComparer.Ordinal); // transport id -> body
     private readonly QueueHostOptions _options;
 
-    private AzureQueueHost(FakeTimeProvider time, FunctionsHostEmulator host, string storage, QueueHostOptions options)
+    private AzureQueueHost(FakeTimeProvider time, IsolatedFunctionsHost host, string storage, QueueHostOptions options)
     {
         _options = options;
         _time = time;
@@ -41,7 +43,7 @@ internal sealed class AzureQueueHost : IQueueHostUnderTest, IQueueDeliveryCounts
 
     public DeliveryProfile Profile => _host.Queues.Profile;
 
-    public string ReadsVia => "GET /accounts/{account} through the Functions host's front door (one handler process serves both functions; state in Table Storage on Azurite where the handler wires it from AzureWebJobsStorage, else in the process)";
+    public string ReadsVia => "GET /accounts/{account} through the Functions host's front door (one worker process serves both functions; state in Table Storage on Azurite where the handler wires it from AzureWebJobsStorage, else in the process)";
 
     /// <summary>Starts Azurite and, while it loads, a normal and a fault-injected app that share it.</summary>
     public static async Task<QueueHostPair> StartPairAsync()
@@ -148,13 +150,13 @@ internal sealed class AzureQueueHost : IQueueHostUnderTest, IQueueDeliveryCounts
             }
         }
 
-        throw new InvalidOperationException($"The queue still held {_host.Queues.Messages(Queue).Count} message(s) after {_options.MaxDrainRounds} rounds. Handler output:\n{_host.HandlerOutput}");
+        throw new InvalidOperationException($"The queue still held {_host.Queues.Messages(Queue).Count} message(s) after {_options.MaxDrainRounds} rounds. Worker output:\n{_host.WorkerOutput}\nWorker logs:\n{string.Join('\n', _host.Logs)}");
     }
 
     public async Task<IReadOnlyList<ObservedDeadLetter>> DeadLettersAsync()
     {
-        // The handler's reasons, from the Logs it answered with.
-        var reasons = AzureFunctionsApp.DeadLetteredByHandler(_host.HandlerLogs);
+        // The handler's reasons, from the worker's logs of its invocations.
+        var reasons = AzureFunctionsApp.DeadLetteredByHandler(_host.Logs);
 
         var letters = new List<ObservedDeadLetter>();
         var bodies = new HashSet<string>(_sent.Values, StringComparer.Ordinal);
@@ -167,7 +169,7 @@ internal sealed class AzureQueueHost : IQueueHostUnderTest, IQueueDeliveryCounts
 
             var id = _sent.Where(s => s.Value == text && reasons.ContainsKey(s.Key)).Select(s => s.Key).FirstOrDefault();
             letters.Add(id is null
-                ? new ObservedDeadLetter(text, "(in payments-poison with no dead-letter line in the handler's Logs)", null)
+                ? new ObservedDeadLetter(text, "(in payments-poison with no dead-letter log from the worker)", null)
                 : new ObservedDeadLetter(text, reasons[id], DeliveriesOf(id)));
         }
 

@@ -2,7 +2,7 @@ using Azure;
 using Azure.Storage.Queues;
 using Portable.Conformance.Queues;
 using Portable.Emulators.Azure;
-using Portable.Emulators.Processes;
+using Portable.Emulators.Azure.Isolated;
 using Portable.Engines;
 using Portable.HostsUnderTest;
 using Portable.SampleApp;
@@ -10,26 +10,25 @@ using Portable.SampleApp;
 namespace Portable.Conformance.SampleApp;
 
 /// <summary>
-/// The sample as an Azure Functions app: its script root written by the sample itself
-/// (<c>PORTABLE_SAMPLE_HOST=azure --write-layout DIR</c>, as a user makes it), then the Functions host emulator
-/// starting the sample under <c>dotnet</c> from that folder as its custom handler. <c>tally-api</c> answers through the
-/// host's front door; <c>tally-counter</c> takes one message per invocation from the host's emulated Storage queue
-/// <c>tallies</c>. As in a deployed app <c>AzureWebJobsStorage</c> is set (Azurite), so the handler dead-letters a
-/// permanent failure itself into <c>tallies-poison</c>; what the host's own rule poisons is read from the emulator's.
+/// The sample as an Azure Functions app: its own build output (the sample is built with the Worker SDK, as a user's
+/// app is), started by the isolated Functions host emulator as a .NET isolated worker with
+/// <c>PORTABLE_SAMPLE_HOST=azure</c>. <c>tally-api</c> answers through the host's front door; <c>tally-counter</c>
+/// takes one message per invocation from the host's emulated Storage queue <c>tallies</c>. As in a deployed app
+/// <c>AzureWebJobsStorage</c> is set (Azurite), so the handler dead-letters a permanent failure itself into
+/// <c>tallies-poison</c> and logs why (an <c>RpcLog</c> with the invocation id); what the host's own rule poisons is
+/// read from the emulator's.
 /// </summary>
 internal sealed class AzureSampleHost : ISampleHostUnderTest
 {
     private readonly AzuriteFixture _azurite;
-    private readonly FunctionsHostEmulator _host;
-    private readonly string _scriptRoot;
+    private readonly IsolatedFunctionsHost _host;
     private readonly QueueClient _poison;
     private readonly Dictionary<string, string> _sent = new(StringComparer.Ordinal); // message id -> body
 
-    private AzureSampleHost(AzuriteFixture azurite, FunctionsHostEmulator host, string scriptRoot)
+    private AzureSampleHost(AzuriteFixture azurite, IsolatedFunctionsHost host)
     {
         _azurite = azurite;
         _host = host;
-        _scriptRoot = scriptRoot;
         _poison = new QueueClient(azurite.ConnectionString, TallyApp.Queue + EmulatedStorageQueues.PoisonSuffix, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
         Client = host.CreateClient();
         Client.Timeout = HostDefaults.RequestTimeout;
@@ -39,31 +38,26 @@ internal sealed class AzureSampleHost : ISampleHostUnderTest
 
     public string DeadLetterPath => $"Storage queue {TallyApp.Queue}{EmulatedStorageQueues.PoisonSuffix}";
 
-    public string Output => _host.HandlerOutput;
+    public string Output => $"{_host.WorkerOutput}\n{string.Join('\n', _host.Logs)}";
 
     public static async Task<ISampleHostUnderTest> StartAsync()
     {
-        var scriptRoot = Directory.CreateTempSubdirectory("portable-sample-azure-").FullName;
         var azurite = new AzuriteFixture();
         try
         {
-            var layout = ChildProcess.RunAsync(
-                ChildProcessOptions.Program(HostBuilds.SampleApp, "--write-layout", scriptRoot) with { Environment = SampleHosts.Environment("azure") },
-                HostDefaults.StartupTimeout);
-            await Task.WhenAll(layout, azurite.InitializeAsync());
+            await azurite.InitializeAsync();
             var settings = new Dictionary<string, string>(StringComparer.Ordinal)
             {
                 ["PORTABLE_SAMPLE_HOST"] = "azure",
                 ["AzureWebJobsStorage"] = azurite.ConnectionString,
                 ["PORTABLE_TABLES_TABLE"] = "tallies",
             };
-            var host = await AzureFunctionsApp.StartAsync(AzureFunctionsApp.Options(settings, scriptRoot, HostBuilds.SampleApp));
-            return new AzureSampleHost(azurite, host, scriptRoot);
+            var host = await AzureFunctionsApp.StartAsync(AzureFunctionsApp.Options(settings, HostBuilds.SampleAppFolder));
+            return new AzureSampleHost(azurite, host);
         }
         catch
         {
             await azurite.DisposeAsync();
-            Directory.Delete(scriptRoot, recursive: true);
             throw;
         }
     }
@@ -84,12 +78,12 @@ internal sealed class AzureSampleHost : ISampleHostUnderTest
 
     public async Task<IReadOnlyList<SampleDeadLetter>> DeadLettersAsync()
     {
-        var reasons = AzureFunctionsApp.DeadLetteredByHandler(_host.HandlerLogs, TallyApp.CounterFunction);
+        var reasons = AzureFunctionsApp.DeadLetteredByHandler(_host.Logs, TallyApp.CounterFunction);
         var letters = new List<SampleDeadLetter>();
         foreach (var text in await PoisonTextsAsync())
         {
             var id = _sent.Where(s => s.Value == text && reasons.ContainsKey(s.Key)).Select(s => s.Key).FirstOrDefault();
-            letters.Add(new SampleDeadLetter(text, id is null ? "(no dead-letter line in the handler's Logs)" : reasons[id]));
+            letters.Add(new SampleDeadLetter(text, id is null ? "(no dead-letter log from the worker)" : reasons[id]));
         }
 
         // What the host's own rule moved after maxDequeueCount failed dequeues (no reason travels with it).
@@ -102,7 +96,6 @@ internal sealed class AzureSampleHost : ISampleHostUnderTest
         Client.Dispose();
         await _host.DisposeAsync();
         await _azurite.DisposeAsync();
-        Directory.Delete(_scriptRoot, recursive: true);
     }
 
     private string Enqueue(string body)

@@ -6,7 +6,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Portable.Aws.Events;
-using Portable.Azure.Hosting;
 using Portable.Conformance.Hosts;
 using Portable.Core.App;
 using Portable.Core.Functions;
@@ -23,13 +22,14 @@ namespace Portable.Conformance.Samples;
 /// <remarks>
 /// What the other test projects already prove is not repeated here: Aws.Tests maps both API Gateway samples field by
 /// field (ApiGatewayRequestMapperTests) and answers them verbatim with a 404 through the real bootstrap
-/// (BootstrapProcessTests.Invoke_RealSamples_AreAnsweredAsHttpResponses); Azure.Tests reads the non-forwarded
-/// sample (HttpPayloadTests) and routes it verbatim to Core's JSON 404 (CustomHandlerEndpointTests
-/// .Payload_RealSampleOnFallback_RoutesByUrlToJson404). Their paths (/my/path, /hello/world, /api/order) are no
-/// route of ours, so the gap is a sample that reaches a real route. Here each sample keeps every field as the
+/// (BootstrapProcessTests.Invoke_RealSamples_AreAnsweredAsHttpResponses). Their paths (/my/path, /hello/world) are no
+/// route of ours, so the gap is a sample that reaches a real route. Azure's HTTP requests reach the isolated worker
+/// as gRPC <c>RpcHttp</c> messages, of which the folder has no vendor sample: the emulator builds them, and the Items
+/// scenarios run through it (azure-isolated). Here each sample keeps every field as the
 /// vendor wrote it except the path, which is moved to <c>/items</c>. The other samples in the folder are not HTTP
 /// triggers: queue, stream, storage, schedule and Pub/Sub events, responses, runtime headers, and configuration
-/// (azure-config/, whose HTTP-trigger function.json files Local.Tests parses).
+/// (azure-config/, whose HTTP-trigger function.json files Local.Tests parses; the custom-handler payloads there are
+/// no longer served by an Azure host).
 /// </remarks>
 public sealed class HttpTriggerSampleTests : IAsyncLifetime
 {
@@ -77,21 +77,6 @@ public sealed class HttpTriggerSampleTests : IAsyncLifetime
             [("Accept", "*/*"), ("cache-control", "no-cache"), ("headerName", "headerValue"), ("User-Agent", "PostmanRuntime/2.4.5"), ("X-Forwarded-For", "54.240.196.186, 54.182.214.83")],
             "{\r\n\t\"a\": 1\r\n}",
             contentType: "application/json");
-        AssertSameAnswer(local, answer);
-    }
-
-    [Fact]
-    public async Task AzureNonForwardedSample_AtItemsUnderDefaultRoutePrefix_ReachesCreateWhichValidatesTheBodyLikeLocal()
-    {
-        // The sample comes from an app on the host's default routePrefix "api" (its Url is /api/order), and keeps
-        // its Query as the string "{}" the docs show; only the path after the prefix changes.
-        var sample = Sample("azure-customhandler-http-request-nonforwarded.json");
-        sample["Data"]!["req"]!["Url"] = "http://localhost:7071/api/items";
-
-        var answer = await InvokeAzureAsync(sample, routePrefix: "api", function: "items-api");
-
-        AssertError(answer, 400, "name", "price");
-        var local = await SendLocalAsync(HttpMethod.Post, "/items", [], "{\"id\":1005,\"quantity\":2,\"color\":\"black\"}", contentType: "application/json");
         AssertSameAnswer(local, answer);
     }
 
@@ -143,31 +128,6 @@ public sealed class HttpTriggerSampleTests : IAsyncLifetime
 
         var contentType = root.GetProperty("headers").EnumerateObject().FirstOrDefault(h => h.Name.Equals("Content-Type", StringComparison.OrdinalIgnoreCase)).Value;
         return new Answer(root.GetProperty("statusCode").GetInt32(), MediaType(contentType.ValueKind == JsonValueKind.String ? contentType.GetString() : null), body);
-    }
-
-    // The custom handler in process, sent the sample as the Functions host sends a payload-mode invocation.
-    private static async Task<Answer> InvokeAzureAsync(JsonNode sample, string routePrefix, string function)
-    {
-        await using var app = await CustomHandlerHost.BuildAsync(PatternsApp.App, new CustomHandlerOptions { Port = 0, RoutePrefix = routePrefix }, l => l.SetMinimumLevel(LogLevel.Warning));
-        await app.StartAsync();
-        using var client = new HttpClient { BaseAddress = app.BaseAddress(), Timeout = Portable.HostsUnderTest.HostDefaults.RequestTimeout };
-        using var message = new HttpRequestMessage(HttpMethod.Post, "/" + function)
-        {
-            Content = new StringContent(sample.ToJsonString(), Encoding.UTF8, "application/json"),
-        };
-        message.Headers.Add(CustomHandlerEndpoint.InvocationIdHeader, Guid.NewGuid().ToString());
-        using var response = await client.SendAsync(message);
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, $"The handler failed the invocation ({(int)response.StatusCode}): {text}");
-
-        using var document = JsonDocument.Parse(text);
-        var res = document.RootElement.GetProperty("Outputs").GetProperty("res");
-        var status = res.GetProperty("statusCode");
-        var contentType = res.GetProperty("headers").EnumerateObject().FirstOrDefault(h => h.Name.Equals("Content-Type", StringComparison.OrdinalIgnoreCase)).Value;
-        return new Answer(
-            status.ValueKind == JsonValueKind.String ? int.Parse(status.GetString()!, System.Globalization.CultureInfo.InvariantCulture) : status.GetInt32(),
-            MediaType(contentType.ValueKind == JsonValueKind.String ? contentType.GetString() : null),
-            res.GetProperty("body").GetString() ?? string.Empty);
     }
 
     private async Task<Answer> SendLocalAsync(HttpMethod method, string pathAndQuery, (string Name, string Value)[] headers, string body, string? contentType)

@@ -1,79 +1,52 @@
 using System.Collections.Concurrent;
-using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Portable.Emulators;
 using Portable.Emulators.Azure;
 
 namespace Portable.Emulators.Tests.Azure;
 
 /// <summary>
-/// The emulated Storage queues' at-least-once knob (<see cref="FunctionsHostEmulatorOptions.QueueDuplicateDeliveryRate"/>)
-/// and parallel delivery (<see cref="FunctionsHostEmulatorOptions.QueueBatchSize"/>), against a fake handler that answers 200.
+/// The emulated Storage queues' at-least-once knob (<see cref="Portable.Emulators.Azure.Isolated.IsolatedFunctionsHostOptions.QueueDuplicateDeliveryRate"/>)
+/// and parallel delivery (<see cref="Portable.Emulators.Azure.Isolated.IsolatedFunctionsHostOptions.QueueBatchSize"/>), against a stand-in worker that succeeds.
 /// </summary>
-public sealed class EmulatedStorageQueuesAtLeastOnceTests : IAsyncLifetime
+public sealed class EmulatedStorageQueuesAtLeastOnceTests
 {
-    private readonly string _root = Directory.CreateTempSubdirectory("portable-queue-duplicates-").FullName;
     private readonly ConcurrentQueue<(string Id, int DequeueCount)> _received = new();
-    private WebApplication _handler = null!;
     private int _inFlight;
     private int _maxInFlight;
     private TaskCompletionSource? _together;
     private int _togetherCount;
 
-    public async Task InitializeAsync()
+    private async Task<int> InvokeAsync(EmulatedQueueMessage message)
     {
-        _handler = LoopbackServer.Create("Portable.Emulators.Tests.FakeEndpoint");
-        _handler.Run(async context =>
+        var now = Interlocked.Increment(ref _inFlight);
+        InterlockedMax(ref _maxInFlight, now);
+        _received.Enqueue((message.Id, message.DequeueCount));
+        if (_together is { } together)
         {
-            if (context.Request.Path != "/")
+            if (now >= _togetherCount)
             {
-                var now = Interlocked.Increment(ref _inFlight);
-                InterlockedMax(ref _maxInFlight, now);
-                using var reader = new StreamReader(context.Request.Body);
-                var body = (JsonObject)JsonNode.Parse(await reader.ReadToEndAsync())!;
-                _received.Enqueue((body["Metadata"]!["Id"]!.GetValue<string>(), body["Metadata"]!["DequeueCount"]!.GetValue<int>()));
-                if (_together is { } together)
-                {
-                    if (now >= _togetherCount)
-                    {
-                        together.TrySetResult();
-                    }
-
-                    // Held until the wanted number of invocations are in flight at once (fails after 10 s if they never are).
-                    await together.Task.WaitAsync(TimeSpan.FromSeconds(10));
-                }
-
-                Interlocked.Decrement(ref _inFlight);
+                together.TrySetResult();
             }
 
-            context.Response.StatusCode = 200;
-            await context.Response.WriteAsync("""{"Outputs":{},"Logs":[],"ReturnValue":null}""");
-        });
-        await _handler.StartAsync();
-        File.WriteAllText(Path.Combine(_root, "host.json"), """{"version":"2.0","customHandler":{"description":{"defaultExecutablePath":"not-started"}}}""");
-        Directory.CreateDirectory(Path.Combine(_root, "worker"));
-        File.WriteAllText(Path.Combine(_root, "worker", "function.json"), """{"bindings":[{"name":"item","type":"queueTrigger","direction":"in","queueName":"orders","connection":"AzureWebJobsStorage"}]}""");
-    }
+            // Held until the wanted number of invocations are in flight at once (fails after 10 s if they never are).
+            await together.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        }
 
-    public async Task DisposeAsync()
-    {
-        await _handler.DisposeAsync();
-        Directory.Delete(_root, recursive: true);
+        Interlocked.Decrement(ref _inFlight);
+        return 200;
     }
 
     [Fact]
     public async Task DuplicateDeliveryRate_SomeCompletedMessagesComeBackOnceWithTheSameId()
     {
-        await using var host = await StartAsync(duplicateRate: 0.3, seed: 7, batchSize: 1);
-        var ids = Enumerable.Range(0, 200).Select(i => host.Queues.Enqueue("orders", $"m{i}")).ToList();
+        var queues = Create(duplicateRate: 0.3, seed: 7, batchSize: 1);
+        var ids = Enumerable.Range(0, 200).Select(i => queues.Enqueue("orders", $"m{i}")).ToList();
 
-        var made = await host.Queues.DeliverVisibleAsync();
+        var made = await queues.DeliverVisibleAsync();
 
-        Assert.Empty(host.Queues.Messages("orders"));
-        Assert.Empty(host.Queues.PoisonMessages("orders"));
+        Assert.Empty(queues.Messages("orders"));
+        Assert.Empty(queues.PoisonMessages("orders"));
         var dropped = made.Where(d => d.AcknowledgementDropped).ToList();
-        Assert.Equal(host.Queues.DuplicatedCount, dropped.Count);
+        Assert.Equal(queues.DuplicatedCount, dropped.Count);
         Assert.InRange(dropped.Count, 30, 90); // about 60 of 200
         Assert.Equal(200 + dropped.Count, made.Count);
         foreach (var id in ids)
@@ -98,9 +71,9 @@ public sealed class EmulatedStorageQueuesAtLeastOnceTests : IAsyncLifetime
     {
         async Task<int[]> DroppedPositionsAsync(double rate, int seed)
         {
-            await using var host = await StartAsync(rate, seed, batchSize: 1);
-            var ids = Enumerable.Range(0, 100).Select(i => host.Queues.Enqueue("orders", $"m{i}")).ToList();
-            var made = await host.Queues.DeliverVisibleAsync();
+            var queues = Create(rate, seed, batchSize: 1);
+            var ids = Enumerable.Range(0, 100).Select(i => queues.Enqueue("orders", $"m{i}")).ToList();
+            var made = await queues.DeliverVisibleAsync();
             return [.. made.Where(d => d.AcknowledgementDropped).Select(d => ids.IndexOf(d.MessageId))];
         }
 
@@ -115,29 +88,19 @@ public sealed class EmulatedStorageQueuesAtLeastOnceTests : IAsyncLifetime
     {
         _together = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _togetherCount = 4;
-        await using var host = await StartAsync(duplicateRate: 0, seed: 0, batchSize: 4);
-        var ids = Enumerable.Range(0, 12).Select(i => host.Queues.Enqueue("orders", $"m{i}")).ToList();
+        var queues = Create(duplicateRate: 0, seed: 0, batchSize: 4);
+        var ids = Enumerable.Range(0, 12).Select(i => queues.Enqueue("orders", $"m{i}")).ToList();
 
-        var made = await host.Queues.DeliverVisibleAsync();
+        var made = await queues.DeliverVisibleAsync();
 
         Assert.Equal(4, Volatile.Read(ref _maxInFlight)); // the first four were held until all four were in flight
         Assert.Equal(ids.Order(), made.Select(d => d.MessageId).Order());
         Assert.All(made, d => Assert.Equal(QueueDeliveryOutcome.Completed, d.Outcome));
-        Assert.Empty(host.Queues.Messages("orders"));
+        Assert.Empty(queues.Messages("orders"));
     }
 
-    private Task<FunctionsHostEmulator> StartAsync(double duplicateRate, int seed, int batchSize)
-    {
-        var address = LoopbackServer.BaseAddress(_handler);
-        return FunctionsHostEmulator.StartAsync(new FunctionsHostEmulatorOptions
-        {
-            ScriptRoot = _root,
-            ExistingHandler = address,
-            QueueDuplicateDeliveryRate = duplicateRate,
-            QueueRandomSeed = seed,
-            QueueBatchSize = batchSize,
-        });
-    }
+    private EmulatedStorageQueues Create(double duplicateRate, int seed, int batchSize) =>
+        StorageQueuesUnderTest.Create((_, _, message) => InvokeAsync(message), batchSize: batchSize, duplicateRate: duplicateRate, seed: seed);
 
     private static void InterlockedMax(ref int target, int value)
     {

@@ -502,7 +502,7 @@ public sealed partial class IsolatedFunctionsHost : IAsyncDisposable
         Functions = functions;
         _byName = functions.ToDictionary(f => f.Name, StringComparer.OrdinalIgnoreCase);
         _routes = new FunctionRouteTable(RoutePrefix, scriptFunctions);
-        Queues = new EmulatedStorageQueues(scriptFunctions, _options.QueueProfile, _options.TimeProvider, DeliverQueueMessageAsync, _options.QueueBatchSize);
+        Queues = new EmulatedStorageQueues(scriptFunctions, _options.QueueProfile, _options.TimeProvider, DeliverQueueMessageAsync, _options.QueueBatchSize, _options.QueueDuplicateDeliveryRate, _options.QueueRandomSeed);
         CreateDurableHubIfUsed();
         foreach (var function in functions.Where(f => IsTimer(f)))
         {

@@ -69,6 +69,16 @@ public sealed record IsolatedFunctionsHostOptions
     /// <summary>How many queue messages are processed at once (1: one at a time; the host's <c>batchSize</c> is 16).</summary>
     public int QueueBatchSize { get; init; } = 1;
 
+    /// <summary>
+    /// The at-least-once knob of the emulated queues: the probability (0 to 1) that a successful invocation's delete
+    /// is lost, so the message comes back, same id, once its visibility timeout passes (0 by default). A message is
+    /// duplicated at most once; such deliveries are marked <see cref="QueueDelivery.AcknowledgementDropped"/>.
+    /// </summary>
+    public double QueueDuplicateDeliveryRate { get; init; }
+
+    /// <summary>The seed of <see cref="QueueDuplicateDeliveryRate"/>'s choices, so a run can be repeated.</summary>
+    public int QueueRandomSeed { get; init; }
+
     /// <summary>Called with every log the worker sends (<c>RpcLog</c>), e.g. to write it to a test's output; on the gRPC reader's thread, so keep it short.</summary>
     public Action<WorkerLog>? OnLog { get; init; }
 

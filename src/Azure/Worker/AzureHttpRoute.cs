@@ -1,4 +1,4 @@
-namespace Portable.Azure.Layout;
+namespace Portable.Azure.Worker;
 
 /// <summary>
 /// One HTTP function as Azure sees it: its name, its single Functions route (no leading '/') and the methods the
@@ -6,7 +6,7 @@ namespace Portable.Azure.Layout;
 /// (<c>{*path}</c>) function, which must receive what no other route claims so that Core's router answers it
 /// (404, or 405 with <c>Allow</c>).
 /// </summary>
-/// <param name="FunctionName">The Azure function name (the manifest's, or <see cref="FunctionsLayout.FallbackFunctionName"/>).</param>
+/// <param name="FunctionName">The Azure function name (the manifest's, or <see cref="AzureHttpRoutes.FallbackFunctionName"/>).</param>
 /// <param name="Route">The Functions route template, e.g. <c>items/{*rest}</c>.</param>
 /// <param name="Methods">Upper-case methods of the function's routes; null for every method.</param>
 public sealed record AzureHttpRoute(string FunctionName, string Route, IReadOnlyList<string>? Methods)

@@ -4,10 +4,10 @@ using Portable.Azure.Messaging;
 using Portable.Azure.State;
 using Portable.Core.App;
 
-namespace Portable.Azure.Hosting;
+namespace Portable.Azure.Worker;
 
 /// <summary>
-/// The Azure pieces of the composition root, the same for the custom handler and the isolated worker: state in Table
+/// The Azure pieces of the isolated worker's composition root: state in Table
 /// Storage when a storage account is configured (<c>PORTABLE_TABLES_CONNECTION</c>, else the host's
 /// <c>AzureWebJobsStorage</c>; without one the in-memory default serves a single instance), Storage queues for
 /// publishing and the <c>&lt;queue&gt;-poison</c> dead letters, and throttling and 5xx as transient faults.
