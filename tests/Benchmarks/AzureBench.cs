@@ -63,46 +63,13 @@ internal sealed class AzureBench(string repoRoot, BenchmarkOptions options) : IH
                 }
             }
 
-            return new WarmSession(host, http, options.Concurrency);
+            return new HttpWarmSession(host, http, options.Concurrency, host.WorkerProcess!.Id, () => host.Logs.Count); // its logs reach the host as RpcLog
         }
         catch
         {
             http.Dispose();
             await host.DisposeAsync();
             throw;
-        }
-    }
-
-    /// <summary>The worker under the emulator, and the keep-alive connections of this process to its front door.</summary>
-    private sealed class WarmSession(IsolatedFunctionsHost host, HttpClient http, int concurrency) : IWarmSession
-    {
-        private static readonly Uri List = new(ListPath, UriKind.Relative);
-
-        public int ProcessId => host.WorkerProcess!.Id;
-
-        // The worker's logs reach the host as RpcLog, not as output lines.
-        public long OutputLines => host.Logs.Count;
-
-        public Task<LoadResult> LoadAsync(TimeSpan duration) => LoadLoop.RunAsync(ListAsync, concurrency, duration);
-
-        public async ValueTask DisposeAsync()
-        {
-            http.Dispose();
-            await host.DisposeAsync();
-        }
-
-        private async Task<string?> ListAsync()
-        {
-            try
-            {
-                using var response = await http.GetAsync(List, CancellationToken.None);
-                var body = await response.Content.ReadAsByteArrayAsync(CancellationToken.None);
-                return response.StatusCode == HttpStatusCode.OK ? null : $"{(int)response.StatusCode}: {Encoding.UTF8.GetString(body)}";
-            }
-            catch (HttpRequestException ex)
-            {
-                return ex.Message;
-            }
         }
     }
 

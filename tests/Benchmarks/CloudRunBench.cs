@@ -55,45 +55,13 @@ internal sealed class CloudRunBench(string repoRoot, BenchmarkOptions options) :
                 }
             }
 
-            return new WarmSession(host, http, options.Concurrency);
+            return new HttpWarmSession(host, http, options.Concurrency, host.Process.Id, () => host.Process.LineCount);
         }
         catch
         {
             http.Dispose();
             await host.DisposeAsync();
             throw;
-        }
-    }
-
-    /// <summary>The server and the keep-alive connections of this process that load it.</summary>
-    private sealed class WarmSession(CloudRunProcess host, HttpClient http, int concurrency) : IWarmSession
-    {
-        private static readonly Uri List = new(ListPath, UriKind.Relative);
-
-        public int ProcessId => host.Process.Id;
-
-        public long OutputLines => host.Process.LineCount;
-
-        public Task<LoadResult> LoadAsync(TimeSpan duration) => LoadLoop.RunAsync(ListAsync, concurrency, duration);
-
-        public async ValueTask DisposeAsync()
-        {
-            http.Dispose();
-            await host.DisposeAsync();
-        }
-
-        private async Task<string?> ListAsync()
-        {
-            try
-            {
-                using var response = await http.GetAsync(List, CancellationToken.None);
-                var body = await response.Content.ReadAsByteArrayAsync(CancellationToken.None);
-                return response.StatusCode == HttpStatusCode.OK ? null : $"{(int)response.StatusCode}: {Encoding.UTF8.GetString(body)}";
-            }
-            catch (HttpRequestException ex)
-            {
-                return ex.Message;
-            }
         }
     }
 

@@ -4,7 +4,7 @@ namespace Portable.Emulators.Processes;
 /// A child process could not be started, exited before it was ready, was not ready in time, or failed; the message
 /// ends with what it printed.
 /// </summary>
-public sealed class ChildProcessException : InvalidOperationException
+public class ChildProcessException : InvalidOperationException
 {
     /// <summary>Creates the exception; <paramref name="output"/> is appended to <paramref name="message"/>.</summary>
     public ChildProcessException(string message, string output, int? exitCode = null, Exception? innerException = null)
