@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Portable.Core.Functions;
@@ -111,6 +113,30 @@ public sealed class ScheduleInvokerTests
         Assert.Equal(LogLevel.Warning, warning.Level);
         Assert.Equal(due.MissedTicks, warning.Values["MissedTicks"]);
         Assert.True(due.MissedTicks >= 9);
+    }
+
+    [Fact]
+    public async Task FireScheduleAsync_Traced_TagsTimerTriggerCronAndFireTime()
+    {
+        var spans = new ConcurrentBag<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == InvocationEngine.ActivitySource.Name,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = spans.Add,
+        };
+        ActivitySource.AddActivityListener(listener);
+        await using var host = new FunctionTestHost(
+            new FunctionManifestBuilder().AddSchedule("traced-tick", "*/10 * * * *", (_, _, _) => ValueTask.CompletedTask).Build());
+        var fired = new DateTimeOffset(2026, 5, 4, 10, 0, 3, TimeSpan.FromHours(2));
+
+        await host.FireScheduleAsync("traced-tick", new ScheduledInvocation { ScheduledTime = fired.AddSeconds(-3), FiredAt = fired });
+
+        var span = Assert.Single(spans, s => s.DisplayName == "traced-tick");
+        Assert.Equal("timer", span.GetTagItem("faas.trigger"));
+        Assert.Equal("*/10 * * * *", span.GetTagItem("faas.cron"));
+        Assert.Equal("2026-05-04T08:00:03.0000000Z", span.GetTagItem("faas.time"));
+        Assert.Equal("Success", span.GetTagItem("portable.outcome"));
     }
 
     [Fact]
