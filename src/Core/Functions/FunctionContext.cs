@@ -50,7 +50,8 @@ public sealed class FunctionContext
 
     /// <summary>
     /// The neutral input: a <see cref="Http.PortableHttpRequest"/> for HTTP functions, an
-    /// <see cref="Messaging.IncomingMessage"/> for queue functions.
+    /// <see cref="Messaging.IncomingMessage"/> for queue functions, a <see cref="Schedules.ScheduledInvocation"/> for
+    /// scheduled ones.
     /// </summary>
     public required object Input { get; init; }
 

@@ -10,7 +10,8 @@ namespace Portable.Core.Invocation;
 /// cancellation, trace context, delivery count, cold-start flag, typed features), opens the logging scope and the
 /// span, runs the function's middleware pipeline and handler, lets the trigger's settler turn the result, fault or
 /// missed deadline into its neutral outcome, and counts the invocation. The trigger front doors
-/// (<see cref="HttpInvoker"/>, <see cref="MessageInvoker"/>) add only what is theirs: routing, batches, dead letters.
+/// (<see cref="HttpInvoker"/>, <see cref="MessageInvoker"/>, <see cref="ScheduleInvoker"/>) add only what is theirs:
+/// routing, batches, dead letters, past-due ticks.
 /// </summary>
 public sealed partial class InvocationEngine
 {

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Time.Testing;
 using Portable.Core.Functions;
 using Portable.Core.Http;
 using Portable.Core.Messaging;
+using Portable.Core.Schedules;
 using Portable.Core.State;
 
 namespace Portable.Testing;
@@ -62,6 +63,9 @@ public sealed class FunctionContextBuilder
 
     /// <summary>The neutral message a queue handler receives; its delivery count becomes the context's unless <see cref="WithDeliveryCount"/> is called.</summary>
     public FunctionContextBuilder WithMessage(IncomingMessage message) => WithInput(message);
+
+    /// <summary>The tick a scheduled handler receives; without <see cref="ForFunction"/> the function runs every minute in UTC.</summary>
+    public FunctionContextBuilder WithTick(ScheduledInvocation tick) => WithInput(tick);
 
     /// <summary>Any neutral input (the default is an empty <c>GET /</c> request).</summary>
     public FunctionContextBuilder WithInput(object input)
@@ -214,9 +218,15 @@ public sealed class FunctionContextBuilder
         return services.BuildServiceProvider();
     }
 
-    private static FunctionTrigger DefaultTrigger(object input) => input is IncomingMessage message
-        ? new QueueTrigger(message.Source, new QueueTriggerOptions(), static _ => NotBound)
-        : new HttpTrigger([]);
+    private static FunctionTrigger DefaultTrigger(object input) => input switch
+    {
+        IncomingMessage message => new QueueTrigger(message.Source, new QueueTriggerOptions(), static _ => NotBound),
+        ScheduledInvocation => new ScheduleTrigger(CronSchedule.Parse("* * * * *"), static _ => NotBoundTick),
+        _ => new HttpTrigger([]),
+    };
+
+    private static ValueTask NotBoundTick(ScheduledInvocation tick, FunctionContext context, CancellationToken cancellationToken) =>
+        throw new InvalidOperationException("A context built by FunctionContextBuilder is for calling a handler directly; its trigger binds no handler.");
 
     private static ValueTask<MessageResult> NotBound(IncomingMessage message, FunctionContext context, CancellationToken cancellationToken) =>
         throw new InvalidOperationException("A context built by FunctionContextBuilder is for calling a handler directly; its trigger binds no handler.");

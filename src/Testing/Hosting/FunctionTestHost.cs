@@ -6,13 +6,14 @@ using Portable.Core.Functions;
 using Portable.Core.Http;
 using Portable.Core.Invocation;
 using Portable.Core.Messaging;
+using Portable.Core.Schedules;
 using Portable.Core.State;
 
 namespace Portable.Testing;
 
 /// <summary>
 /// Runs a <see cref="FunctionApp"/> in memory, composed as the hosts compose it (<see cref="PortableComposition.AddFunctionApp"/>:
-/// Portable's defaults, the middleware, the real invocation engine and its HTTP and queue front doors), with an
+/// Portable's defaults, the middleware, the real invocation engine and its HTTP, queue and schedule front doors), with an
 /// in-memory state store, a fake clock, a recording dead-letter sink and a recording logger. Send it requests and
 /// deliver it messages as a platform would, then look at what it answered, stored, dead-lettered and logged — the
 /// Functions Framework's <c>FunctionTestBase</c> is the model.
@@ -54,6 +55,7 @@ public sealed class FunctionTestHost : IDisposable, IAsyncDisposable
         {
             HttpInvoker = _services.GetRequiredService<HttpInvoker>();
             MessageInvoker = _services.GetRequiredService<MessageInvoker>();
+            ScheduleInvoker = _services.GetRequiredService<ScheduleInvoker>();
         }
         catch
         {
@@ -91,6 +93,9 @@ public sealed class FunctionTestHost : IDisposable, IAsyncDisposable
 
     /// <summary>The queue front door, for code that takes one (an adapter under test).</summary>
     public MessageInvoker MessageInvoker { get; }
+
+    /// <summary>The schedule front door, for code that takes one (an adapter under test).</summary>
+    public ScheduleInvoker ScheduleInvoker { get; }
 
     /// <summary>Sends a request through routing, the middleware and the handler; never throws for what the handler did.</summary>
     /// <param name="request">The neutral request.</param>
@@ -137,6 +142,18 @@ public sealed class FunctionTestHost : IDisposable, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(message);
         return (await DeliverAsync(queueOrFunction, [message], info, cancellationToken).ConfigureAwait(false))[0];
+    }
+
+    /// <summary>
+    /// Fires one tick of the scheduled function <paramref name="function"/>, as a platform's scheduler would; without a
+    /// <paramref name="tick"/>, one scheduled and fired now on <see cref="Clock"/>. Never throws for what the handler did.
+    /// </summary>
+    public ValueTask<ScheduleResult> FireScheduleAsync(
+        string function, ScheduledInvocation? tick = null, InvocationInfo info = default, CancellationToken cancellationToken = default)
+    {
+        var now = Clock.GetUtcNow();
+        return ScheduleInvoker.InvokeAsync(
+            ScheduleInvoker.GetFunction(function), tick ?? new ScheduledInvocation { ScheduledTime = now, FiredAt = now }, info, cancellationToken);
     }
 
     /// <inheritdoc />

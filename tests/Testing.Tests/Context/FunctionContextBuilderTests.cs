@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Portable.Core.Functions;
 using Portable.Core.Http;
 using Portable.Core.Messaging;
+using Portable.Core.Schedules;
 using Portable.Core.State;
 
 namespace Portable.Testing.Tests.Context;
@@ -39,6 +40,19 @@ public sealed partial class FunctionContextBuilderTests
         Assert.Equal("orders", Assert.IsType<QueueTrigger>(context.Function.Trigger).Queue);
         Assert.Equal(4, context.DeliveryCount);
         Assert.Same(message, context.Input);
+    }
+
+    [Fact]
+    public void Build_WithTick_ScheduleTriggerAndTheTickAsInput()
+    {
+        var builder = new FunctionContextBuilder();
+        var tick = new ScheduledInvocation { ScheduledTime = builder.Clock.GetUtcNow(), FiredAt = builder.Clock.GetUtcNow() };
+
+        var context = builder.WithTick(tick).Build();
+
+        Assert.Equal("timer", Assert.IsType<ScheduleTrigger>(context.Function.Trigger).Kind);
+        Assert.Same(tick, context.Input);
+        Assert.Equal(1, context.DeliveryCount);
     }
 
     [Fact]
