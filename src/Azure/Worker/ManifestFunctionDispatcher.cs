@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using CoreFunction = Portable.Core.Functions.FunctionDefinition;
 using Portable.Core.Invocation;
 using Portable.Core.Messaging;
+using Portable.Core.Schedules;
 
 namespace Portable.Azure.Worker;
 
@@ -14,7 +15,9 @@ namespace Portable.Azure.Worker;
 /// as the function's <c>$return</c>. A queue function maps the trigger's message text and binding data to a neutral
 /// message and settles it through <see cref="QueueInvocationHandler"/>: success and
 /// dead-letter (recorded in <c>&lt;queue&gt;-poison</c> with its reason) complete the invocation; a transient failure
-/// throws <see cref="QueueMessageRetryException"/> so that the host fails the invocation and the queue redelivers.
+/// throws <see cref="QueueMessageRetryException"/> so that the host fails the invocation and the queue redelivers. A
+/// schedule function maps the timer's <c>TimerInfo</c> to a neutral tick and runs it through Core's
+/// <see cref="ScheduleInvoker"/>; a failed run fails the invocation, which the host records.
 /// Logs go through the worker's logger factory, so the host receives them as <c>RpcLog</c> with the invocation id.
 /// </summary>
 public sealed partial class ManifestFunctionDispatcher
@@ -24,16 +27,24 @@ public sealed partial class ManifestFunctionDispatcher
     private readonly IsolatedWorkerOptions _options;
     private readonly FrozenSet<string> _httpFunctions;
     private readonly FrozenDictionary<string, (CoreFunction Function, QueueTrigger Trigger)> _queueFunctions;
+    private readonly ScheduleInvoker _schedules;
+    private readonly TimeProvider _time;
+    private readonly FrozenDictionary<string, CoreFunction> _scheduleFunctions;
     private readonly ILogger _log;
 
     /// <summary>Creates the dispatcher for the invokers' manifest.</summary>
-    public ManifestFunctionDispatcher(HttpInvoker http, QueueInvocationHandler queues, IsolatedWorkerOptions options, ILogger<ManifestFunctionDispatcher> log)
+    public ManifestFunctionDispatcher(HttpInvoker http, QueueInvocationHandler queues, ScheduleInvoker schedules, TimeProvider time, IsolatedWorkerOptions options, ILogger<ManifestFunctionDispatcher> log)
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(queues);
+        ArgumentNullException.ThrowIfNull(schedules);
+        ArgumentNullException.ThrowIfNull(time);
+        _time = time;
         ArgumentNullException.ThrowIfNull(options);
         _http = http;
         _queues = queues;
+        _schedules = schedules;
+        _scheduleFunctions = http.Manifest.FunctionsOf<ScheduleTrigger>().ToFrozenDictionary(f => f.Function.Name, f => f.Function, StringComparer.OrdinalIgnoreCase);
         _options = options;
         _log = log;
         _httpFunctions = AzureHttpRoutes.Of(http.Manifest).Select(r => r.FunctionName).ToFrozenSet(StringComparer.OrdinalIgnoreCase);
@@ -45,7 +56,7 @@ public sealed partial class ManifestFunctionDispatcher
     {
         ArgumentNullException.ThrowIfNull(definition);
         return string.Equals(definition.EntryPoint, ManifestFunction.EntryPoint, StringComparison.Ordinal)
-            && (_httpFunctions.Contains(definition.Name) || _queueFunctions.ContainsKey(definition.Name));
+            && (_httpFunctions.Contains(definition.Name) || _queueFunctions.ContainsKey(definition.Name) || _scheduleFunctions.ContainsKey(definition.Name));
     }
 
     /// <summary>Runs the invocation; throws only for what the host must see as a failed invocation.</summary>
@@ -58,6 +69,11 @@ public sealed partial class ManifestFunctionDispatcher
         if (_queueFunctions.TryGetValue(name, out var queue))
         {
             return InvokeQueueAsync(context, queue.Function, queue.Trigger);
+        }
+
+        if (_scheduleFunctions.TryGetValue(name, out var scheduled))
+        {
+            return InvokeScheduleAsync(context, scheduled);
         }
 
         return _httpFunctions.Contains(name)
@@ -101,6 +117,28 @@ public sealed partial class ManifestFunctionDispatcher
                 throw new QueueMessageRetryException(QueueInvocationHandler.RetryLine(message, function.Name, settlement.Reason));
         }
     }
+
+    private async Task InvokeScheduleAsync(FunctionContext context, CoreFunction function)
+    {
+        var binding = context.FunctionDefinition.InputBindings.Values.FirstOrDefault(b => string.Equals(b.Type, "timerTrigger", StringComparison.OrdinalIgnoreCase))
+            ?? throw new InvalidOperationException($"Function '{function.Name}' (invocation {context.InvocationId}) has no timerTrigger binding.");
+        var input = await context.BindInputAsync<string>(binding).ConfigureAwait(false);
+        if (!WorkerTimerMapping.TryReadTick(input.Value, _time.GetUtcNow(), out var tick, out var error))
+        {
+            LogBadTimer(_log, function.Name, context.InvocationId, error);
+            throw new InvalidOperationException($"Function '{function.Name}' (invocation {context.InvocationId}): {error}");
+        }
+
+        var result = await _schedules.InvokeAsync(function, tick, new InvocationInfo(InvocationId: context.InvocationId, TraceParent: context.TraceContext?.TraceParent), context.CancellationToken).ConfigureAwait(false);
+        if (!result.Succeeded)
+        {
+            // The host records the failed run; a timer is not redelivered, the next occurrence runs as scheduled.
+            throw new InvalidOperationException($"Schedule function '{function.Name}' failed: {result.Reason}");
+        }
+    }
+
+    [LoggerMessage(EventId = 3203, Level = LogLevel.Error, Message = "Timer invocation of {FunctionName} (invocation {InvocationId}) is malformed: {Error}")]
+    private static partial void LogBadTimer(ILogger logger, string functionName, string invocationId, string error);
 
     [LoggerMessage(EventId = 3201, Level = LogLevel.Error, Message = "Queue invocation of {FunctionName} (invocation {InvocationId}) is malformed: {Error}")]
     private static partial void LogBadMessage(ILogger logger, string functionName, string invocationId, string error);

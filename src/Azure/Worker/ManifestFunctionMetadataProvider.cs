@@ -6,6 +6,7 @@ using Microsoft.Azure.Functions.Worker.Core.FunctionMetadata;
 using Portable.Core.Functions;
 using Portable.Core.Http;
 using Portable.Core.Messaging;
+using Portable.Core.Schedules;
 
 namespace Portable.Azure.Worker;
 
@@ -14,7 +15,7 @@ namespace Portable.Azure.Worker;
 /// driven by the manifest so that the manifest stays the one source of truth: every manifest function under its own
 /// name — HTTP functions as <c>httpTrigger</c> at the route <see cref="AzureHttpRoutes.Of"/> gives them, with
 /// their methods, anonymous, answering through an <c>http</c> <c>$return</c>; queue functions as <c>queueTrigger</c>
-/// on their queue over <c>AzureWebJobsStorage</c> — plus the catch-all <see cref="AzureHttpRoutes.FallbackFunctionName"/>
+/// on their queue over <c>AzureWebJobsStorage</c>; schedule functions as <c>timerTrigger</c> on their NCRONTAB schedule — plus the catch-all <see cref="AzureHttpRoutes.FallbackFunctionName"/>
 /// function, then whatever <paramref name="attributed"/> reports: the SDK's source-generated provider, which lists the
 /// app's own <c>[Function]</c> methods (a Durable orchestrator written the Azure way, say). The worker's metadata
 /// transformers (Durable's among them) run over the combined list afterwards.
@@ -31,6 +32,9 @@ public sealed class ManifestFunctionMetadataProvider(IReadOnlyList<IFunctionMeta
 
     /// <summary>The binding name of a queue function's trigger.</summary>
     public const string QueueTriggerBindingName = "message";
+
+    /// <summary>The binding name of a schedule function's trigger.</summary>
+    public const string TimerTriggerBindingName = "timer";
 
     /// <summary>The binding name of the function's result, which carries the HTTP response.</summary>
     public const string ReturnBindingName = "$return";
@@ -96,6 +100,7 @@ public sealed class ManifestFunctionMetadataProvider(IReadOnlyList<IFunctionMeta
             {
                 HttpTrigger => HttpBindings(routes[function.Name]),
                 QueueTrigger queue => [QueueBinding(queue.Queue)],
+                ScheduleTrigger schedule => [TimerBinding(Ncrontab.From(schedule.Schedule).Expression)],
                 var other => throw new NotSupportedException(
                     $"Function '{function.Name}': the isolated worker has no Azure trigger for {other.GetType().Name} yet. Add a case to {nameof(ManifestFunctionMetadataProvider)}.{nameof(Describe)}."),
             };
@@ -159,6 +164,16 @@ public sealed class ManifestFunctionMetadataProvider(IReadOnlyList<IFunctionMeta
         w.WriteString("queueName", queue);
         w.WriteString("connection", IsolatedWorkerOptions.StorageConnectionSetting);
         w.WriteString("dataType", "String");
+    });
+
+    // As the SDK emits [TimerTrigger("…")] TimerInfo: the schedule in NCRONTAB's six fields (seconds first). An app's
+    // timers share one time zone, WEBSITE_TIME_ZONE (Ncrontab.AppTimeZone), which the schedule itself cannot carry.
+    private static string TimerBinding(string schedule) => Json(w =>
+    {
+        w.WriteString("name", TimerTriggerBindingName);
+        w.WriteString("type", "timerTrigger");
+        w.WriteString("direction", "In");
+        w.WriteString("schedule", schedule);
     });
 
     private static string Json(Action<Utf8JsonWriter> properties)
