@@ -13,8 +13,8 @@ namespace Portable.Gcp.Triggers;
 /// </summary>
 internal abstract class CloudRunTriggerMapper
 {
-    /// <summary>The mappers the host chooses from: HTTP requests, then Pub/Sub push deliveries to queue functions.</summary>
-    public static IReadOnlyList<CloudRunTriggerMapper> Default { get; } = [new HttpRequestMapper(), new PubSubPushMapper()];
+    /// <summary>The mappers the host chooses from: HTTP requests, Pub/Sub push deliveries to queue functions, Cloud Scheduler calls to schedule functions.</summary>
+    public static IReadOnlyList<CloudRunTriggerMapper> Default { get; } = [new HttpRequestMapper(), new PubSubPushMapper(), new CloudSchedulerMapper()];
 
     /// <summary>The trigger kind and how requests carry it, in an operator's words (for errors).</summary>
     public abstract string Description { get; }
