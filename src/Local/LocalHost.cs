@@ -13,6 +13,7 @@ using Portable.Core.Messaging;
 using Portable.Core.State;
 using Portable.Hosting;
 using Portable.Local.Queues;
+using Portable.Local.Schedules;
 using Portable.Local.State;
 
 namespace Portable.Local;
@@ -64,6 +65,8 @@ public static class LocalHost
         builder.Services.AddSingleton<LocalQueueEndpoints>();
         builder.Services.AddHostedService(sp => ActivatorUtilities.CreateInstance<LocalQueueWorker>(
             sp, DeliveryProfile.Local with { VisibilityTimeout = options.QueueVisibilityTimeout ?? DeliveryProfile.Local.VisibilityTimeout }));
+        builder.Services.AddSingleton<LocalScheduler>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<LocalScheduler>());
         builder.Services.AddFunctionApp(functionApp, o =>
         {
             o.Cloud = CloudProvider.Local;
