@@ -25,6 +25,10 @@ public sealed record SagaDecision
     /// <summary>How long to wait first (zero for a first attempt; the policy's backoff for a retry).</summary>
     public TimeSpan Delay { get; private init; }
 
+    /// <summary>The earliest time to run a retry (the last attempt's end plus <see cref="Delay"/>); null for a first attempt.
+    /// A queue-driven coordinator schedules the step's message for then.</summary>
+    public DateTimeOffset? NotBefore { get; private init; }
+
     /// <summary>How long the attempt may take.</summary>
     public TimeSpan Timeout { get; private init; }
 
@@ -35,8 +39,8 @@ public sealed record SagaDecision
     public string? Reason { get; private init; }
 
     /// <summary>A decision to run a handler.</summary>
-    public static SagaDecision Run(string step, SagaPhase phase, int attempt, TimeSpan delay, TimeSpan timeout, SagaStatus status, string? reason) =>
-        new() { Kind = SagaDecisionKind.Run, Step = step, Phase = phase, Attempt = attempt, Delay = delay, Timeout = timeout, Status = status, Reason = reason };
+    public static SagaDecision Run(string step, SagaPhase phase, int attempt, TimeSpan delay, TimeSpan timeout, SagaStatus status, string? reason, DateTimeOffset? notBefore = null) =>
+        new() { Kind = SagaDecisionKind.Run, Step = step, Phase = phase, Attempt = attempt, Delay = delay, Timeout = timeout, Status = status, Reason = reason, NotBefore = notBefore };
 
     /// <summary>A decision to finish.</summary>
     public static SagaDecision Finish(SagaStatus status, string? reason) =>

@@ -145,7 +145,7 @@ public static class SagaEvaluator
         var retrying = state.Current is { } current && current.Step == handler && current.Phase == phase ? current : null;
         return retrying is null
             ? SagaDecision.Run(handler, phase, 1, TimeSpan.Zero, owner.Timeout, status, reason)
-            : SagaDecision.Run(handler, phase, retrying.Attempts + 1, owner.Retry.DelayAfter(retrying.Attempts), owner.Timeout, status, reason);
+            : SagaDecision.Run(handler, phase, retrying.Attempts + 1, owner.Retry.DelayAfter(retrying.Attempts), owner.Timeout, status, reason, retrying.At + owner.Retry.DelayAfter(retrying.Attempts));
     }
 
     private static SagaStepRecord? Last(SagaState state, string handler, SagaPhase phase)

@@ -217,6 +217,19 @@ public sealed class SagaEvaluatorTests
     }
 
     [Fact]
+    public void Next_AfterTransientAttempt_RetriesTheSameStepNotBeforeItsBackoff()
+    {
+        var at = _clock.GetUtcNow();
+        var state = SagaEvaluator.Record(Definition, SagaState.Start("s1"), "a", SagaPhase.Do, SagaStepResult.Transient("busy"), at);
+        state = SagaEvaluator.Record(Definition, state, "a", SagaPhase.Do, SagaStepResult.Transient("busy"), at + TimeSpan.FromSeconds(1));
+        var decision = SagaEvaluator.Next(Definition, state);
+        Assert.Equal(("a", 3, TimeSpan.FromSeconds(2), at + TimeSpan.FromSeconds(3)), (decision.Step, decision.Attempt, decision.Delay, decision.NotBefore));
+        Assert.Equal(SagaStatus.Running, state.Status);
+        Assert.Empty(state.Steps);
+        Assert.Null(SagaEvaluator.Next(Definition, SagaState.Start("s1")).NotBefore);
+    }
+
+    [Fact]
     public void Record_DuplicateDelivery_ChangesNothing()
     {
         var at = _clock.GetUtcNow();
