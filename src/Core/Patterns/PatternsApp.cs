@@ -3,6 +3,7 @@ using Portable.Core.Functions;
 using Portable.Core.Messaging;
 using Portable.Core.Patterns.Items;
 using Portable.Core.Patterns.Ledger;
+using Portable.Core.Patterns.Orders;
 using Portable.Core.State;
 
 namespace Portable.Core.Patterns;
@@ -18,6 +19,8 @@ public static class PatternsApp
         .AddHttp(ItemsApi.FunctionName, ItemsApi.MapRoutes)
         .AddQueue<LedgerWriter>(LedgerWriter.FunctionName, LedgerWriter.Queue, LedgerWriter.TriggerOptions)
         .AddHttp(AccountsApi.FunctionName, AccountsApi.MapRoutes)
+        .AddHttp(InventoryApi.FunctionName, InventoryApi.MapRoutes)
+        .AddHttp(OrdersApi.FunctionName, OrdersApi.MapRoutes)
         .Build();
 
     /// <summary>The app: the manifest and the patterns' handlers.</summary>
@@ -31,6 +34,7 @@ public static class PatternsApp
         services.AddSingleton(sp => new ItemsApi(sp.GetRequiredService<IStateStore>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new LedgerWriter(sp.GetRequiredService<IStateStore>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new AccountsApi(sp.GetRequiredService<IStateStore>()));
+        services.AddOrders();
         return services;
     }
 }

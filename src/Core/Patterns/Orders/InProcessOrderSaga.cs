@@ -1,0 +1,46 @@
+using System.Text.Json;
+using Portable.Core.Sagas;
+using Portable.Core.State;
+
+namespace Portable.Core.Patterns.Orders;
+
+/// <summary>
+/// Runs an order's saga to its end inside the call that starts it, saving the order after every step with a
+/// conditional write. For tests and single-process use; the hosts' coordinators and orchestrators replace it.
+/// </summary>
+public sealed class InProcessOrderSaga : ISagaStarter
+{
+    private readonly IStateStore _store;
+    private readonly TimeProvider _timeProvider;
+    private readonly SagaRunner _runner;
+
+    /// <summary>Creates the runner over <paramref name="store"/> and <paramref name="payments"/>.</summary>
+    /// <param name="store">Holds orders, stock, shipments and step receipts.</param>
+    /// <param name="payments">The payment service.</param>
+    /// <param name="timeProvider">The clock.</param>
+    /// <param name="wait">Waits out a retry's backoff (see <see cref="SagaRunner"/>).</param>
+    public InProcessOrderSaga(IStateStore store, IPaymentService payments, TimeProvider timeProvider, Func<TimeSpan, CancellationToken, Task>? wait = null)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        _store = store;
+        _timeProvider = timeProvider;
+        _runner = new SagaRunner(OrderSaga.Definition, OrderSaga.Handlers(new OrderSteps(store, payments), store), timeProvider, wait);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask StartAsync(string sagaId, CancellationToken cancellationToken)
+    {
+        var entry = await _store.GetAsync(OrdersApi.Collection, sagaId, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"Order '{sagaId}' is not stored.");
+        var order = JsonSerializer.Deserialize(entry.Value.Span, OrdersJsonContext.Default.OrderRecord)!;
+        var etag = entry.ETag;
+        var input = JsonSerializer.SerializeToUtf8Bytes(OrderSagaInput.From(order), OrdersJsonContext.Default.OrderSagaInput);
+        await _runner.RunAsync(order.Saga, input, async (state, ct) =>
+        {
+            order = order with { Saga = state, UpdatedAt = _timeProvider.GetUtcNow() };
+            var written = await _store.ReplaceAsync(OrdersApi.Collection, sagaId, JsonSerializer.SerializeToUtf8Bytes(order, OrdersJsonContext.Default.OrderRecord), etag, cancellationToken: ct).ConfigureAwait(false);
+            etag = written.Succeeded ? written.ETag! : throw new InvalidOperationException($"Order '{sagaId}' was changed by another runner.");
+        }, cancellationToken).ConfigureAwait(false);
+    }
+}
