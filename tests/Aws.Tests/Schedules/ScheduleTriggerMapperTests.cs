@@ -1,9 +1,7 @@
 using System.Text;
 using Portable.Aws.Events;
 using Portable.Aws.Runtime;
-using Portable.Core.Functions;
 using Portable.Core.Schedules;
-using Portable.Testing;
 using Portable.TestKit;
 
 namespace Portable.Aws.Tests.Schedules;
@@ -16,27 +14,12 @@ public sealed class ScheduleTriggerMapperTests : IAsyncDisposable
 {
     private static readonly DateTimeOffset Now = new(2026, 12, 1, 12, 0, 30, TimeSpan.Zero);
 
-    private readonly List<ScheduledInvocation> _ticks = [];
-    private readonly FunctionTestHost _host;
-    private bool _fail;
+    private readonly RecordingSchedule _schedule = new(Now);
 
-    public ScheduleTriggerMapperTests()
-    {
-        var manifest = new FunctionManifestBuilder()
-            .AddSchedule("reconcile", "* * * * *", (tick, context, ct) =>
-            {
-                _ticks.Add(tick);
-                return _fail ? throw new InvalidOperationException("reconciliation broke") : ValueTask.CompletedTask;
-            })
-            .Build();
-        _host = new FunctionTestHost(manifest);
-        _host.Clock.SetUtcNow(Now);
-    }
-
-    public ValueTask DisposeAsync() => _host.DisposeAsync();
+    public ValueTask DisposeAsync() => _schedule.DisposeAsync();
 
     private ValueTask<LambdaAnswer> InvokeAsync(string payload) =>
-        ScheduleTriggerMapper.Answer(_host.ScheduleInvoker, _host.Clock, _host.ScheduleInvoker.GetFunction("reconcile"), Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance)(
+        ScheduleTriggerMapper.Answer(_schedule.Host.ScheduleInvoker, _schedule.Host.Clock, _schedule.Function, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance)(
             new RuntimeInvocation("req-1", null, null, null, null, null, Encoding.UTF8.GetBytes(payload)), CancellationToken.None);
 
     [Fact]
@@ -47,7 +30,7 @@ public sealed class ScheduleTriggerMapperTests : IAsyncDisposable
         var answer = await InvokeAsync(sample);
 
         Assert.Null(answer.Error);
-        var tick = Assert.Single(_ticks);
+        var tick = Assert.Single(_schedule.Ticks);
         Assert.Equal(DateTimeOffset.UnixEpoch, tick.ScheduledTime); // the sample's "time": 1970-01-01T00:00:00Z
         Assert.Equal(Now, tick.FiredAt);
         Assert.True(tick.IsPastDue);
@@ -59,7 +42,7 @@ public sealed class ScheduleTriggerMapperTests : IAsyncDisposable
         var answer = await InvokeAsync("""{"scheduledTime":"2026-12-01T12:00:00Z"}""");
 
         Assert.Null(answer.Error);
-        var tick = Assert.Single(_ticks);
+        var tick = Assert.Single(_schedule.Ticks);
         Assert.Equal(new DateTimeOffset(2026, 12, 1, 12, 0, 0, TimeSpan.Zero), tick.ScheduledTime);
         Assert.False(tick.IsPastDue);
     }
@@ -70,7 +53,7 @@ public sealed class ScheduleTriggerMapperTests : IAsyncDisposable
         var answer = await InvokeAsync("{}");
 
         Assert.Null(answer.Error);
-        Assert.Equal(Now, Assert.Single(_ticks).ScheduledTime);
+        Assert.Equal(Now, Assert.Single(_schedule.Ticks).ScheduledTime);
     }
 
     [Fact]
@@ -79,20 +62,20 @@ public sealed class ScheduleTriggerMapperTests : IAsyncDisposable
         var answer = await InvokeAsync("""{"warmer": true}""");
 
         Assert.Null(answer.Error);
-        Assert.Empty(_ticks);
+        Assert.Empty(_schedule.Ticks);
         Assert.Contains("warm", Encoding.UTF8.GetString(answer.Response.Span), StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task FailedRun_IsAnsweredAsAnInvocationError_WithTheReason()
     {
-        _fail = true;
+        _schedule.Fail = true;
 
         var answer = await InvokeAsync("{}");
 
         Assert.NotNull(answer.Error);
         Assert.Equal("Portable.ScheduleFailed", answer.Error.ErrorType);
-        Assert.Contains("reconciliation broke", answer.Error.ErrorMessage, StringComparison.Ordinal);
+        Assert.Contains(RecordingSchedule.FailureMessage, answer.Error.ErrorMessage, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -105,6 +88,6 @@ public sealed class ScheduleTriggerMapperTests : IAsyncDisposable
 
         Assert.NotNull(answer.Error);
         Assert.Contains(expected, answer.Error.ErrorMessage, StringComparison.Ordinal);
-        Assert.Empty(_ticks);
+        Assert.Empty(_schedule.Ticks);
     }
 }

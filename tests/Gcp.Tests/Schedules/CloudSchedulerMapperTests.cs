@@ -2,11 +2,10 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging.Abstractions;
-using Portable.Core.Functions;
 using Portable.Core.Invocation;
 using Portable.Core.Schedules;
 using Portable.Gcp.Events;
-using Portable.Testing;
+using Portable.TestKit;
 
 namespace Portable.Gcp.Tests.Schedules;
 
@@ -18,24 +17,9 @@ public sealed class CloudSchedulerMapperTests : IAsyncDisposable
 {
     private static readonly DateTimeOffset Now = new(2026, 12, 1, 12, 0, 20, TimeSpan.Zero);
 
-    private readonly List<ScheduledInvocation> _ticks = [];
-    private readonly FunctionTestHost _host;
-    private bool _fail;
+    private readonly RecordingSchedule _schedule = new(Now);
 
-    public CloudSchedulerMapperTests()
-    {
-        var manifest = new FunctionManifestBuilder()
-            .AddSchedule("reconcile", "* * * * *", (tick, context, ct) =>
-            {
-                _ticks.Add(tick);
-                return _fail ? throw new InvalidOperationException("reconciliation broke") : ValueTask.CompletedTask;
-            })
-            .Build();
-        _host = new FunctionTestHost(manifest);
-        _host.Clock.SetUtcNow(Now);
-    }
-
-    public ValueTask DisposeAsync() => _host.DisposeAsync();
+    public ValueTask DisposeAsync() => _schedule.DisposeAsync();
 
     private async Task<(int Status, string Body)> CallAsync(string method = "POST", string body = "", string? scheduleTime = null)
     {
@@ -53,7 +37,7 @@ public sealed class CloudSchedulerMapperTests : IAsyncDisposable
 
         var response = new MemoryStream();
         context.Response.Body = response;
-        await CloudSchedulerMapper.HandleAsync(context, new InvocationInfo("inv-1"), _host.ScheduleInvoker, _host.Clock, _host.ScheduleInvoker.GetFunction("reconcile"), NullLogger.Instance);
+        await CloudSchedulerMapper.HandleAsync(context, new InvocationInfo("inv-1"), _schedule.Host.ScheduleInvoker, _schedule.Host.Clock, _schedule.Function, NullLogger.Instance);
         return (context.Response.StatusCode, Encoding.UTF8.GetString(response.ToArray()));
     }
 
@@ -63,7 +47,7 @@ public sealed class CloudSchedulerMapperTests : IAsyncDisposable
         var (status, _) = await CallAsync(scheduleTime: "2026-12-01T12:00:00Z");
 
         Assert.Equal(200, status);
-        var tick = Assert.Single(_ticks);
+        var tick = Assert.Single(_schedule.Ticks);
         Assert.Equal(new DateTimeOffset(2026, 12, 1, 12, 0, 0, TimeSpan.Zero), tick.ScheduledTime);
         Assert.Equal(Now, tick.FiredAt);
         Assert.False(tick.IsPastDue);
@@ -74,7 +58,7 @@ public sealed class CloudSchedulerMapperTests : IAsyncDisposable
     {
         await CallAsync(scheduleTime: "2026-12-01T11:50:00Z");
 
-        Assert.True(Assert.Single(_ticks).IsPastDue);
+        Assert.True(Assert.Single(_schedule.Ticks).IsPastDue);
     }
 
     [Fact]
@@ -84,19 +68,19 @@ public sealed class CloudSchedulerMapperTests : IAsyncDisposable
 
         Assert.Equal(200, status);
         Assert.Contains("warm", body, StringComparison.Ordinal);
-        Assert.Empty(_ticks);
+        Assert.Empty(_schedule.Ticks);
     }
 
     [Fact]
     public async Task Post_FailedRun_Answers500WithTheReason_SoCloudSchedulerRetries()
     {
-        _fail = true;
+        _schedule.Fail = true;
 
         var (status, body) = await CallAsync(scheduleTime: "2026-12-01T12:00:00Z");
 
         Assert.Equal(500, status);
         using var error = JsonDocument.Parse(body);
-        Assert.Contains("reconciliation broke", error.RootElement.GetRawText(), StringComparison.Ordinal);
+        Assert.Contains(RecordingSchedule.FailureMessage, error.RootElement.GetRawText(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -105,7 +89,7 @@ public sealed class CloudSchedulerMapperTests : IAsyncDisposable
         var (status, _) = await CallAsync(method: "GET");
 
         Assert.Equal(405, status);
-        Assert.Empty(_ticks);
+        Assert.Empty(_schedule.Ticks);
     }
 
     [Fact]
@@ -115,6 +99,6 @@ public sealed class CloudSchedulerMapperTests : IAsyncDisposable
 
         Assert.Equal(400, status);
         Assert.Contains("RFC 3339", body, StringComparison.Ordinal);
-        Assert.Empty(_ticks);
+        Assert.Empty(_schedule.Ticks);
     }
 }
