@@ -95,7 +95,8 @@ public sealed partial class ManifestFunctionDispatcher
 
     private async Task InvokeQueueAsync(FunctionContext context, CoreFunction function, QueueTrigger trigger)
     {
-        var binding = context.FunctionDefinition.InputBindings.Values.FirstOrDefault(b => string.Equals(b.Type, "queueTrigger", StringComparison.OrdinalIgnoreCase))
+        // The trigger binding is the one ManifestFunctionMetadataProvider named: a lookup, not a scan per invocation.
+        var binding = context.FunctionDefinition.InputBindings.GetValueOrDefault(ManifestFunctionMetadataProvider.QueueTriggerBindingName)
             ?? throw new InvalidOperationException($"Function '{function.Name}' (invocation {context.InvocationId}) has no queueTrigger binding.");
         var input = await context.BindInputAsync<string>(binding).ConfigureAwait(false);
         if (!WorkerQueueMapping.TryReadMessage(input.Value, context.BindingContext.BindingData, trigger.Queue, context.InvocationId, out var message, out var error))
@@ -120,7 +121,7 @@ public sealed partial class ManifestFunctionDispatcher
 
     private async Task InvokeScheduleAsync(FunctionContext context, CoreFunction function)
     {
-        var binding = context.FunctionDefinition.InputBindings.Values.FirstOrDefault(b => string.Equals(b.Type, "timerTrigger", StringComparison.OrdinalIgnoreCase))
+        var binding = context.FunctionDefinition.InputBindings.GetValueOrDefault(ManifestFunctionMetadataProvider.TimerTriggerBindingName)
             ?? throw new InvalidOperationException($"Function '{function.Name}' (invocation {context.InvocationId}) has no timerTrigger binding.");
         var input = await context.BindInputAsync<string>(binding).ConfigureAwait(false);
         if (!WorkerTimerMapping.TryReadTick(input.Value, _time.GetUtcNow(), out var tick, out var error))
