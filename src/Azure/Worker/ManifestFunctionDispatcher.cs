@@ -47,7 +47,9 @@ public sealed partial class ManifestFunctionDispatcher
         _scheduleFunctions = http.Manifest.FunctionsOf<ScheduleTrigger>().ToFrozenDictionary(f => f.Function.Name, f => f.Function, StringComparer.OrdinalIgnoreCase);
         _options = options;
         _log = log;
-        _httpFunctions = AzureHttpRoutes.Of(http.Manifest).Select(r => r.FunctionName).ToFrozenSet(StringComparer.OrdinalIgnoreCase);
+        // Names only: the routes were worked out once, for the metadata (AzureHttpRoutes.Of); the catch-all, when the
+        // metadata has none, is simply never invoked.
+        _httpFunctions = http.Manifest.HttpFunctions.Select(f => f.Function.Name).Append(AzureHttpRoutes.FallbackFunctionName).ToFrozenSet(StringComparer.OrdinalIgnoreCase);
         _queueFunctions = http.Manifest.FunctionsOf<QueueTrigger>().ToFrozenDictionary(f => f.Function.Name, StringComparer.OrdinalIgnoreCase);
     }
 
