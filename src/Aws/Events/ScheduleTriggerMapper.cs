@@ -102,7 +102,7 @@ public sealed partial class ScheduleTriggerMapper : LambdaTriggerMapper<Schedule
             return false;
         }
 
-        tick = new ScheduledInvocation { ScheduledTime = at, FiredAt = now, IsPastDue = now - at >= TimeSpan.FromMinutes(1) };
+        tick = ScheduledInvocation.Fired(at, now);
         error = string.Empty;
         return true;
     }

@@ -48,7 +48,7 @@ public static class WorkerTimerMapping
             }
         }
 
-        tick = new ScheduledInvocation { ScheduledTime = now, FiredAt = now, IsPastDue = pastDue };
+        tick = ScheduledInvocation.Fired(now, now, platformSaysPastDue: pastDue);
         error = string.Empty;
         return true;
     }

@@ -128,8 +128,7 @@ public sealed class CronSchedule
     /// <param name="lastScheduled">The <see cref="ScheduledInvocation.ScheduledTime"/> of the last run (a host starting fresh passes its start time).</param>
     /// <param name="timeProvider">The clock saying what now is.</param>
     /// <param name="lateAfter">
-    /// How late a single run may start before it counts as past due; one minute by default, the precision EventBridge
-    /// Scheduler promises (https://docs.aws.amazon.com/scheduler/latest/UserGuide/schedule-types.html).
+    /// How late a single run may start before it counts as past due; <see cref="ScheduledInvocation.LateAfter"/> by default.
     /// </param>
     public ScheduledInvocation? DueSince(DateTimeOffset lastScheduled, TimeProvider timeProvider, TimeSpan? lateAfter = null)
     {
@@ -158,7 +157,7 @@ public sealed class CronSchedule
             ScheduledTime = scheduled,
             FiredAt = now,
             MissedTicks = due - 1,
-            IsPastDue = due > 1 || now - scheduled >= (lateAfter ?? TimeSpan.FromMinutes(1)),
+            IsPastDue = due > 1 || now - scheduled >= (lateAfter ?? ScheduledInvocation.LateAfter),
         };
     }
 

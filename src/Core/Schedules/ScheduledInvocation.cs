@@ -17,4 +17,21 @@ public sealed record ScheduledInvocation
 
     /// <summary>True when the run starts late: ticks were missed, or the platform says so (Azure's <c>IsPastDue</c>).</summary>
     public bool IsPastDue { get; init; }
+
+    /// <summary>
+    /// How late a run may start before it counts as past due: one minute, the precision EventBridge Scheduler promises
+    /// (https://docs.aws.amazon.com/scheduler/latest/UserGuide/schedule-types.html).
+    /// </summary>
+    public static readonly TimeSpan LateAfter = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// One run for the occurrence <paramref name="scheduledTime"/> that a platform fired at <paramref name="firedAt"/>:
+    /// past due when it starts <see cref="LateAfter"/> or more after it, or when the platform says so.
+    /// </summary>
+    public static ScheduledInvocation Fired(DateTimeOffset scheduledTime, DateTimeOffset firedAt, bool platformSaysPastDue = false) => new()
+    {
+        ScheduledTime = scheduledTime,
+        FiredAt = firedAt,
+        IsPastDue = platformSaysPastDue || firedAt - scheduledTime >= LateAfter,
+    };
 }

@@ -60,7 +60,7 @@ internal sealed partial class CloudSchedulerMapper : CloudRunTriggerMapper<Sched
             return;
         }
 
-        var tick = new ScheduledInvocation { ScheduledTime = scheduled, FiredAt = now, IsPastDue = now - scheduled >= TimeSpan.FromMinutes(1) };
+        var tick = ScheduledInvocation.Fired(scheduled, now);
         var result = await invoker.InvokeAsync(function, tick, info, context.RequestAborted).ConfigureAwait(false);
         await WriteAsync(context, result.Succeeded
             ? Status(Succeeded)
