@@ -7,10 +7,11 @@ namespace Portable.Core.Patterns.Orders;
 
 /// <summary>
 /// <c>orders-api</c>: <c>POST /orders</c> validates and records a pending order, then hands it to the host's
-/// <see cref="ISagaStarter"/> (none registered: it stays pending); <c>GET /orders/{id}</c> shows its saga.
+/// <see cref="ISagaStarter"/> (none registered: it stays pending); <c>GET /orders/{id}</c> shows its saga, from the
+/// host's <see cref="ISagaStateSource"/> when it has one (a Durable orchestration's status), else from the stored order.
 /// <c>Idempotency-Key</c> on POST is handled by <see cref="Idempotency.HttpIdempotencyMiddleware"/>, as for items.
 /// </summary>
-public sealed class OrdersApi(IStateStore store, TimeProvider timeProvider, ISagaStarter? starter = null)
+public sealed class OrdersApi(IStateStore store, TimeProvider timeProvider, ISagaStarter? starter = null, ISagaStateSource? states = null)
 {
     /// <summary>The function's name in the manifest.</summary>
     public const string FunctionName = "orders-api";
@@ -70,9 +71,18 @@ public sealed class OrdersApi(IStateStore store, TimeProvider timeProvider, ISag
         ArgumentNullException.ThrowIfNull(request);
         var id = request.RouteValues["id"];
         var entry = await store.GetAsync(Collection, id, cancellationToken).ConfigureAwait(false);
-        return entry is null
-            ? PortableHttpResponse.Error(404, $"Order '{id}' was not found.")
-            : PortableHttpResponse.Json(200, OrderView.From(JsonSerializer.Deserialize(entry.Value.Span, OrdersJsonContext.Default.OrderRecord)!), OrdersJsonContext.Default.OrderView);
+        if (entry is null)
+        {
+            return PortableHttpResponse.Error(404, $"Order '{id}' was not found.");
+        }
+
+        var order = JsonSerializer.Deserialize(entry.Value.Span, OrdersJsonContext.Default.OrderRecord)!;
+        if (states is not null && await states.GetAsync(id, cancellationToken).ConfigureAwait(false) is { } live)
+        {
+            order = order with { Saga = live };
+        }
+
+        return PortableHttpResponse.Json(200, OrderView.From(order), OrdersJsonContext.Default.OrderView);
     }
 
     // The price of each line at the time of ordering; a SKU with no stock counts nothing (its reservation will fail).
