@@ -6,12 +6,11 @@ namespace Portable.Deploy.Tests.Workflows;
 public sealed class WorkflowException : Exception
 {
     /// <summary>Wraps the raised value.</summary>
-    public WorkflowException(object? value)
-        : base(JsonSerializer.Serialize(YamlValues.ToJson(value)))
-    {
-        Value = value;
-    }
+    public WorkflowException(object? value) => Value = value;
 
     /// <summary>The raised value: an error map with <c>tags</c> and <c>message</c> for the runtime's own errors.</summary>
     public object? Value { get; }
+
+    /// <inheritdoc />
+    public override string Message => JsonSerializer.Serialize(YamlValues.ToJson(Value));
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.RegularExpressions;
 
@@ -25,6 +26,9 @@ public sealed partial class WorkflowInterpreter
 
     private static readonly string[] Actions = ["assign", "call", "switch", "raise", "return", "steps", "try"];
 
+    // The interpreter never changes a document, so runs of the same source share its parse.
+    private static readonly ConcurrentDictionary<string, Dictionary<string, object?>> Parsed = new(StringComparer.Ordinal);
+
     private readonly Dictionary<string, object?> _document;
     private readonly IReadOnlyDictionary<string, string> _environment;
     private readonly IWorkflowHttp _http;
@@ -34,7 +38,7 @@ public sealed partial class WorkflowInterpreter
     /// <summary>Loads <paramref name="yaml"/>; its HTTP calls go to <paramref name="http"/>.</summary>
     public WorkflowInterpreter(string yaml, IReadOnlyDictionary<string, string> environment, IWorkflowHttp http)
     {
-        _document = YamlValues.Load(yaml) as Dictionary<string, object?> ?? throw new InvalidOperationException("The workflow is not a map of subworkflows.");
+        _document = Parsed.GetOrAdd(yaml, y => YamlValues.Load(y) as Dictionary<string, object?> ?? throw new InvalidOperationException("The workflow is not a map of subworkflows."));
         _environment = environment;
         _http = http;
     }
