@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using Portable.Core.Sagas;
 
@@ -173,7 +174,7 @@ public static class WorkflowsGenerator
         var body = new YamlMap().Add("try", new YamlMap().Add("steps", attempt));
         if (owner.Retry.MaxAttempts > 1)
         {
-            body.Add("retry", Retry(owner.Retry));
+            body.Add("retry", Retry(saga, handler, owner.Retry));
         }
 
         var describe = new YamlMap()
@@ -203,10 +204,20 @@ public static class WorkflowsGenerator
         yield return YamlMap.Of(name + "_call", body);
     }
 
-    private static YamlMap Retry(SagaRetryPolicy policy)
+    private static YamlMap Retry(string saga, string handler, SagaRetryPolicy policy)
     {
         var retries = policy.MaxAttempts - 1;
         var initial = policy.FirstDelay.TotalSeconds;
+        if (initial != Math.Floor(initial) || policy.BackoffCoefficient != Math.Floor(policy.BackoffCoefficient))
+        {
+            // The Workflows schema (SchemaStore workflows.json, retry.backoff) types both as integers.
+            throw new ArgumentException(
+                $"Saga '{saga}', handler '{handler}': a Google Workflows retry backoff takes whole seconds and a whole multiplier, " +
+                $"not a first delay of {initial.ToString(CultureInfo.InvariantCulture)} s and a coefficient of " +
+                $"{policy.BackoffCoefficient.ToString(CultureInfo.InvariantCulture)}.",
+                nameof(saga));
+        }
+
         var longest = policy.DelayAfter(retries).TotalSeconds;
         return new YamlMap()
             .Add("predicate", "${" + TransientPredicate + "}")

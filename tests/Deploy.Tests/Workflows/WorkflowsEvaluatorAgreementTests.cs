@@ -1,4 +1,3 @@
-using Portable.Core.Patterns.Orders;
 using Portable.Core.Sagas;
 
 namespace Portable.Deploy.Tests.Workflows;
@@ -12,41 +11,11 @@ namespace Portable.Deploy.Tests.Workflows;
 /// </summary>
 public class WorkflowsEvaluatorAgreementTests
 {
-    public static TheoryData<string> Sagas => [.. Shapes.Keys];
-
-    private static readonly Dictionary<string, SagaDefinition> Shapes = new(StringComparer.Ordinal)
-    {
-        ["order"] = OrderSaga.Definition,
-
-        // No pivot: the last step's failure undoes every step before it.
-        ["no-pivot"] = SagaDefinition.Create("transfer")
-            .Step("debit", s => s.CompensateWith("credit-back").Retry(2, TimeSpan.FromSeconds(3), 1.5))
-            .Step("credit", s => s.CompensateWith("debit-back").Retry(3, TimeSpan.FromSeconds(1)))
-            .Step("confirm", s => s.Retry(2, TimeSpan.FromSeconds(1)))
-            .Build(),
-
-        // A step with nothing to undo between compensable ones, single-attempt handlers, a pivot with no compensation.
-        ["gaps"] = SagaDefinition.Create("trip")
-            .Step("hold-seat", s => s.CompensateWith("free-seat"))
-            .Step("log-request")
-            .Step("charge", s => s.CompensateWith("refund").Retry(2, TimeSpan.FromSeconds(2)))
-            .Pivot("issue-ticket")
-            .Step("email", s => s.Retry(3, TimeSpan.FromSeconds(1)))
-            .Build(),
-
-        // The pivot first, so nothing is ever compensated; two steps after it, each failure passed on.
-        ["pivot-first"] = SagaDefinition.Create("signup")
-            .Pivot("create-account", s => s.CompensateWith("delete-account").Retry(2, TimeSpan.FromSeconds(1)))
-            .Step("welcome", s => s.Retry(2, TimeSpan.FromSeconds(1)))
-            .Step("survey")
-            .Build(),
-    };
-
     [Theory]
-    [MemberData(nameof(Sagas))]
+    [MemberData(nameof(SagaShapes.Names), MemberType = typeof(SagaShapes))]
     public void Run_EveryCombinationOfAnswers_MakesTheEvaluatorsCallsAndEndsAsItDoes(string shape)
     {
-        var saga = Shapes[shape];
+        var saga = SagaShapes.All[shape];
         var yaml = Deploy.Workflows.WorkflowsGenerator.Generate(saga, OrderSagaWorkflow.StepFunction).Content;
         // A compensation runs only when a later step fails before the pivot has succeeded: the pivot's own never runs.
         var lastCompensating = saga.PivotIndex >= 0 ? saga.PivotIndex : saga.Steps.Count - 1;
