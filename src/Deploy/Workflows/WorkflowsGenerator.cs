@@ -73,18 +73,19 @@ public static class WorkflowsGenerator
         }
 
         var url = $"${{service_url + \"/{stepFunction}\"}}";
+        var notes = new List<string>();
         var steps = new List<object?> { Init(saga, undoChain.Count > 0), CheckServiceUrl() };
         for (var i = 0; i < saga.Steps.Count; i++)
         {
             var step = saga.Steps[i];
             var onFailure = step.IsAfterPivot ? null : UndoEntry(saga, i, names);
-            steps.AddRange(Handler(saga.Name, url, step, step.Name, SagaPhase.Do, names[step.Name], onFailure));
+            steps.AddRange(Handler(saga.Name, url, step, step.Name, SagaPhase.Do, names[step.Name], onFailure, notes));
         }
 
         steps.Add(YamlMap.Of(Completed, new YamlMap().Add("return", Result("completed", null))));
         foreach (var step in undoChain)
         {
-            steps.AddRange(Handler(saga.Name, url, step, step.Compensation!, SagaPhase.Undo, names[step.Compensation!], onFailure: Failed));
+            steps.AddRange(Handler(saga.Name, url, step, step.Compensation!, SagaPhase.Undo, names[step.Compensation!], Failed, notes));
         }
 
         steps.Add(YamlMap.Of(Compensated, new YamlMap().Add("return", Result("compensated", "${reason}"))));
@@ -112,7 +113,7 @@ public static class WorkflowsGenerator
             "with the step request {saga, sagaId, step, phase, attempt}: 200 succeeded, 422 failed, 503 transient.",
             "Layout: the forward steps in order, then the compensations in reverse order; a step's failure jumps to",
             "the compensation of the last step that succeeded before it, and the chain runs down to 'compensated'.",
-        };
+        }.Concat(notes.Count > 0 ? [string.Empty, .. notes] : Array.Empty<string>());
         return new DeployFile($"gcp/{saga.Name}-saga.workflows.yaml", YamlWriter.Write(document, header));
     }
 
@@ -149,7 +150,7 @@ public static class WorkflowsGenerator
             }));
 
     // One handler is two steps: the jump target resetting the attempt count, then the call under try/retry/except.
-    private static IEnumerable<YamlMap> Handler(string saga, string url, SagaStepDefinition owner, string handler, SagaPhase phase, string name, string? onFailure)
+    private static IEnumerable<YamlMap> Handler(string saga, string url, SagaStepDefinition owner, string handler, SagaPhase phase, string name, string? onFailure, List<string> notes)
     {
         yield return YamlMap.Of(name, new YamlMap().Add("assign", new List<object?> { YamlMap.Of("attempt", 0) }));
 
@@ -174,7 +175,7 @@ public static class WorkflowsGenerator
         var body = new YamlMap().Add("try", new YamlMap().Add("steps", attempt));
         if (owner.Retry.MaxAttempts > 1)
         {
-            body.Add("retry", Retry(saga, handler, owner.Retry));
+            body.Add("retry", Retry(handler, owner.Retry, notes));
         }
 
         var describe = new YamlMap()
@@ -204,28 +205,27 @@ public static class WorkflowsGenerator
         yield return YamlMap.Of(name + "_call", body);
     }
 
-    private static YamlMap Retry(string saga, string handler, SagaRetryPolicy policy)
+    // Workflows backoff numbers are whole (the Workflows schema, SchemaStore workflows.json, types initial_delay,
+    // max_delay and multiplier as integers): a fractional first delay or coefficient is rounded up, so the workflow
+    // never retries sooner than the definition says; the number of attempts is exact.
+    private static YamlMap Retry(string handler, SagaRetryPolicy policy, List<string> notes)
     {
         var retries = policy.MaxAttempts - 1;
-        var initial = policy.FirstDelay.TotalSeconds;
-        if (initial != Math.Floor(initial) || policy.BackoffCoefficient != Math.Floor(policy.BackoffCoefficient))
+        var initial = Math.Ceiling(policy.FirstDelay.TotalSeconds);
+        var multiplier = Math.Ceiling(policy.BackoffCoefficient);
+        if (initial != policy.FirstDelay.TotalSeconds || multiplier != policy.BackoffCoefficient)
         {
-            // The Workflows schema (SchemaStore workflows.json, retry.backoff) types both as integers.
-            throw new ArgumentException(
-                $"Saga '{saga}', handler '{handler}': a Google Workflows retry backoff takes whole seconds and a whole multiplier, " +
-                $"not a first delay of {initial.ToString(CultureInfo.InvariantCulture)} s and a coefficient of " +
-                $"{policy.BackoffCoefficient.ToString(CultureInfo.InvariantCulture)}.",
-                nameof(saga));
+            notes.Add(string.Create(CultureInfo.InvariantCulture,
+                $"{handler}: retries wait {initial} s, then x{multiplier} each time; its definition says {policy.FirstDelay.TotalSeconds} s, x{policy.BackoffCoefficient} (rounded up: Workflows backoff is in whole numbers)."));
         }
 
-        var longest = policy.DelayAfter(retries).TotalSeconds;
         return new YamlMap()
             .Add("predicate", "${" + TransientPredicate + "}")
             .Add("max_retries", retries)
             .Add("backoff", new YamlMap()
                 .Add("initial_delay", initial)
-                .Add("max_delay", Math.Max(initial, Math.Ceiling(longest)))
-                .Add("multiplier", policy.BackoffCoefficient));
+                .Add("max_delay", Math.Ceiling(initial * Math.Pow(multiplier, retries - 1)))
+                .Add("multiplier", multiplier));
     }
 
     private static int HttpTimeoutSeconds(TimeSpan stepTimeout) =>

@@ -14,9 +14,9 @@ public static class SagaShapes
     {
         ["order"] = OrderSaga.Definition,
 
-        // No pivot: the last step's failure undoes every step before it.
+        // No pivot: the last step's failure undoes every step before it. A coefficient of 1.5, which Workflows rounds up.
         ["no-pivot"] = SagaDefinition.Create("transfer")
-            .Step("debit", s => s.CompensateWith("credit-back").Retry(2, TimeSpan.FromSeconds(3), 3))
+            .Step("debit", s => s.CompensateWith("credit-back").Retry(3, TimeSpan.FromSeconds(3), 1.5))
             .Step("credit", s => s.CompensateWith("debit-back").Retry(3, TimeSpan.FromSeconds(1)))
             .Step("confirm", s => s.Retry(2, TimeSpan.FromSeconds(1)))
             .Build(),

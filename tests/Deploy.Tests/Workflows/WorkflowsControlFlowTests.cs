@@ -131,17 +131,22 @@ public class WorkflowsControlFlowTests
     }
 
     [Fact]
-    public void Run_NotificationTransientOnEveryAttempt_RetriedFiveTimesThenPassed()
+    public void Run_NotificationTransientOnEveryAttempt_RetriedPerItsPolicyThenPassed()
     {
-        var service = new ScriptedStepService().Answer(OrderSaga.NotifyCustomer, StepAnswer.Times(5, StepAnswer.Transient("smtp down")));
+        OrderSaga.Definition.TryFindHandler(OrderSaga.NotifyCustomer, out var notify, out _);
+        var attempts = notify.Retry.MaxAttempts;
+        var service = new ScriptedStepService().Answer(OrderSaga.NotifyCustomer, StepAnswer.Times(attempts, StepAnswer.Transient("smtp down")));
 
         var run = OrderSagaWorkflow.Run(service);
         var walk = SagaWalk.Of(run, service);
 
-        Assert.Equal(Enumerable.Range(1, 5).Select(n => $"do notify-customer #{n}"), walk.Calls.Skip(3));
-        Assert.Equal([2, 4, 8, 16], run.Sleeps.Select(s => s.TotalSeconds));
+        Assert.Equal(Enumerable.Range(1, attempts).Select(n => $"do notify-customer #{n}"), walk.Calls.Skip(3));
+
+        // The definition's waits, each rounded up to whole seconds (Workflows backoff takes whole numbers).
+        Assert.Equal(Enumerable.Range(1, attempts - 1).Select(n => Math.Ceiling(notify.Retry.FirstDelay.TotalSeconds) * Math.Pow(notify.Retry.BackoffCoefficient, n - 1)), run.Sleeps.Select(s => s.TotalSeconds));
+        Assert.All(run.Sleeps.Select((s, i) => (s, i)), p => Assert.True(p.s >= notify.Retry.DelayAfter(p.i + 1), $"retry {p.i + 1} came sooner than the definition says"));
         Assert.Equal("completed", walk.Status);
-        Assert.Equal(["notify-customer: smtp down (after 5 attempts)"], walk.FailedAfterPivot);
+        Assert.Equal([$"notify-customer: smtp down (after {attempts} attempts)"], walk.FailedAfterPivot);
     }
 
     [Fact]

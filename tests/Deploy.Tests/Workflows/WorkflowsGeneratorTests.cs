@@ -41,9 +41,10 @@ public class WorkflowsGeneratorTests
         var backoff = (Dictionary<string, object?>)retry["backoff"]!;
         Assert.Equal("${is_transient}", retry["predicate"]);
         Assert.Equal((long)step.Retry.MaxAttempts - 1, retry["max_retries"]);
-        Assert.Equal((long)step.Retry.FirstDelay.TotalSeconds, backoff["initial_delay"]);
+        var initial = Math.Ceiling(step.Retry.FirstDelay.TotalSeconds);
+        Assert.Equal((long)initial, backoff["initial_delay"]);
         Assert.Equal((long)step.Retry.BackoffCoefficient, backoff["multiplier"]);
-        Assert.Equal((long)step.Retry.DelayAfter(step.Retry.MaxAttempts - 1).TotalSeconds, backoff["max_delay"]);
+        Assert.Equal((long)(initial * Math.Pow(step.Retry.BackoffCoefficient, step.Retry.MaxAttempts - 2)), backoff["max_delay"]);
 
         var post = Post(call);
         Assert.Equal("http.post", post["call"]);
@@ -111,18 +112,26 @@ public class WorkflowsGeneratorTests
     }
 
     [Theory]
-    [InlineData(1500, 2)]
-    [InlineData(1000, 1.5)]
-    public void Generate_BackoffNotInWholeNumbers_IsRefusedNamingTheHandler(int firstDelayMilliseconds, double coefficient)
+    [InlineData(1500, 2, 2, 2)]
+    [InlineData(1000, 1.5, 1, 2)]
+    [InlineData(500, 2, 1, 2)]
+    public void Generate_BackoffNotInWholeNumbers_IsRoundedUpAndSaidSoInTheHeader(int firstDelayMilliseconds, double coefficient, long initial, long multiplier)
     {
         var saga = SagaDefinition.Create("fine")
             .Step("measure", s => s.Retry(3, TimeSpan.FromMilliseconds(firstDelayMilliseconds), coefficient))
             .Build();
 
-        var error = Assert.Throws<ArgumentException>(() => WorkflowsGenerator.Generate(saga, "fine"));
+        var yaml = WorkflowsGenerator.Generate(saga, "fine").Content;
 
-        Assert.Contains("'measure'", error.Message, StringComparison.Ordinal);
-        Assert.Contains("Google Workflows", error.Message, StringComparison.Ordinal);
+        var backoff = (Dictionary<string, object?>)((Dictionary<string, object?>)Step(Document(yaml), "measure_call")["retry"]!)["backoff"]!;
+        Assert.Equal((initial, multiplier, initial * multiplier), ((long)backoff["initial_delay"]!, (long)backoff["multiplier"]!, (long)backoff["max_delay"]!));
+        Assert.Contains($"# measure: retries wait {initial} s, then x{multiplier} each time;", yaml, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Generate_BackoffInWholeNumbers_AddsNoNote()
+    {
+        Assert.DoesNotContain("rounded up", WorkflowsGenerator.Generate(SagaShapes.All["gaps"], "trip").Content, StringComparison.Ordinal);
     }
 
     [Theory]
