@@ -8,7 +8,7 @@ namespace Portable.Deploy.Tests.Workflows;
 public static class OrderSagaWorkflow
 {
     /// <summary>The manifest name of the function that runs one saga step (the Cloud Run path <c>/order-saga</c>).</summary>
-    public const string StepFunction = "order-saga";
+    public const string StepFunction = OrderSaga.StepFunctionName;
 
     /// <summary>The generated file for <see cref="OrderSaga.Definition"/>.</summary>
     public static DeployFile File { get; } = WorkflowsGenerator.Generate(OrderSaga.Definition, StepFunction);

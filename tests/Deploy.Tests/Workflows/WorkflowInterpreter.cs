@@ -32,12 +32,18 @@ public sealed partial class WorkflowInterpreter
     private readonly Dictionary<string, object?> _document;
     private readonly IReadOnlyDictionary<string, string> _environment;
     private readonly IWorkflowHttp _http;
+    private readonly Action<TimeSpan>? _sleep;
     private readonly List<TimeSpan> _sleeps = [];
     private int _steps;
 
     /// <summary>Loads <paramref name="yaml"/>; its HTTP calls go to <paramref name="http"/>.</summary>
-    public WorkflowInterpreter(string yaml, IReadOnlyDictionary<string, string> environment, IWorkflowHttp http)
+    /// <param name="yaml">The workflow source.</param>
+    /// <param name="environment">Its environment variables (<c>sys.get_env</c>).</param>
+    /// <param name="http">Answers its <c>http.post</c> calls.</param>
+    /// <param name="sleep">Told of each retry's backoff wait (a fake clock advances by it); the run never really sleeps.</param>
+    public WorkflowInterpreter(string yaml, IReadOnlyDictionary<string, string> environment, IWorkflowHttp http, Action<TimeSpan>? sleep = null)
     {
+        _sleep = sleep;
         _document = Parsed.GetOrAdd(yaml, y => YamlValues.Load(y) as Dictionary<string, object?> ?? throw new InvalidOperationException("The workflow is not a map of subworkflows."));
         _environment = environment;
         _http = http;
@@ -283,7 +289,9 @@ public sealed partial class WorkflowInterpreter
             {
                 if (retry is not null && retries < maxRetries && Retries(retry, error))
                 {
-                    _sleeps.Add(Delay(backoff!, retries));
+                    var delay = Delay(backoff!, retries);
+                    _sleeps.Add(delay);
+                    _sleep?.Invoke(delay);
                     retries++;
                     continue;
                 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using YamlDotNet.RepresentationModel;
@@ -36,6 +37,18 @@ public static partial class YamlValues
         double d => JsonValue.Create(d),
         bool b => JsonValue.Create(b),
         _ => throw new InvalidOperationException($"No JSON form for {value.GetType().Name}."),
+    };
+
+    /// <summary>A JSON value as the same plain values (what Workflows makes of a JSON response body).</summary>
+    public static object? FromJson(JsonElement json) => json.ValueKind switch
+    {
+        JsonValueKind.Object => json.EnumerateObject().ToDictionary(p => p.Name, p => FromJson(p.Value), StringComparer.Ordinal),
+        JsonValueKind.Array => json.EnumerateArray().Select(FromJson).ToList(),
+        JsonValueKind.String => json.GetString(),
+        JsonValueKind.Number => json.TryGetInt64(out var l) ? l : json.GetDouble(),
+        JsonValueKind.True => true,
+        JsonValueKind.False => false,
+        _ => null,
     };
 
     /// <summary>A deep copy, so a test can break one part of a document without touching the original.</summary>
