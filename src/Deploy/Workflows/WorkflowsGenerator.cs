@@ -48,8 +48,17 @@ public static class WorkflowsGenerator
     /// The workflow for <paramref name="saga"/>, as <c>gcp/&lt;saga&gt;-saga.workflows.yaml</c>, calling
     /// <c>POST {service}/&lt;stepFunction&gt;</c> for every step and compensation.
     /// </summary>
+    /// <remarks>
+    /// Workflows backoff numbers are whole (the Workflows schema's integers): a fractional first delay or backoff
+    /// coefficient is rounded up, never retrying sooner than the definition says, and the file's header names the
+    /// handlers concerned. Compensations no failure can reach (the pivot's own) are left out.
+    /// </remarks>
     /// <param name="saga">The saga to run.</param>
     /// <param name="stepFunction">The manifest name of the function that runs one step (its Cloud Run path).</param>
+    /// <exception cref="ArgumentException">
+    /// <paramref name="stepFunction"/> is not a plain path segment, or two handlers would share a Workflows step name
+    /// (names keep letters and digits, anything else becomes <c>_</c>), or a handler's name is one the workflow uses itself.
+    /// </exception>
     public static DeployFile Generate(SagaDefinition saga, string stepFunction)
     {
         ArgumentNullException.ThrowIfNull(saga);
