@@ -39,9 +39,54 @@ public sealed class DurableOrderSagaTests(DurableSagaHost saga, ITestOutputHelpe
         }
 
         Assert.Equal(DurableFunctionKind.Activity, saga.Host.DurableKindOf("order-saga-save-state"));
-        var orders = saga.Host.FindFunction(OrdersApi.FunctionName)!;
-        Assert.Contains(orders.Bindings, b => b is { Type: "durableClient", IsInput: true });
+
+        // Exactly the manifest's functions (and the catch-all), each with a durableClient binding, plus the saga's.
+        var manifest = Core.Patterns.PatternsApp.Manifest.Functions.Select(f => f.Name).Append(Portable.Azure.Worker.AzureHttpRoutes.FallbackFunctionName).ToList();
+        Assert.Equal(manifest.Concat(durable.FunctionNames).Order(StringComparer.Ordinal), saga.Host.Functions.Select(f => f.Name).Order(StringComparer.Ordinal));
+        Assert.All(manifest, name => Assert.Contains(saga.Host.FindFunction(name)!.Bindings, b => b is { Type: "durableClient", IsInput: true }));
         Assert.Equal(DurableFunctionKind.None, saga.Host.DurableKindOf(OrdersApi.FunctionName));
+    }
+
+    [Fact]
+    public async Task StepThatThrows_RetriedAsTransient_ThenTheSagaCompensates_AndAFailedWriteBackFailsTheOrchestrationWithItsStatusKept()
+    {
+        // Started on the hub directly, for an order the store does not hold and whose input has no lines: the
+        // reservation throws (a bug, as far as the saga can tell), and the write-back finds no order to write to.
+        var id = "broken-" + Guid.NewGuid().ToString("N")[..8];
+        using var lineless = JsonDocument.Parse($$"""{"id":"{{id}}","customer":"x","card":"4111111111111111","shippingCountry":"DE","total":1}""");
+        Hub.StartInstance(Orchestrator, JsonSerializer.Serialize(new SagaOrchestrationInput(id, lineless.RootElement, SagaState.Start(id))), id);
+
+        DurableInstanceStatus done;
+        while (true)
+        {
+            await Hub.WaitForIdleAsync(Ct);
+            done = Hub.GetStatus(id)!;
+            if (done.IsFinished)
+            {
+                break;
+            }
+
+            saga.Clock.Advance(saga.OpenTimers(id).Min(t => t.FireAt!.Value) - saga.Clock.GetUtcNow());
+        }
+
+        output.WriteLine(Hub.DescribeHistory(id));
+        Assert.Equal(OrchestrationStatus.Failed, done.RuntimeStatus);
+        Assert.Contains($"Order '{id}' is not stored.", done.Failure!.ErrorMessage, StringComparison.Ordinal);
+
+        // The saga itself ended: each throw was a transient attempt, three of them, then nothing to undo.
+        await using var clients = new DurableClientSource(Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
+        clients.Use(Hub.DurableClientBindingJson(saga.Host.GrpcAddress));
+        var state = await new DurableSagaStateSource(OrderSagaRecords.Saga, clients).GetAsync(id, Ct);
+        Assert.NotNull(state);
+        Assert.Equal(SagaStatus.Compensated, state.Status);
+        var reservation = Assert.Single(state.Steps);
+        Assert.Equal(("reserve-inventory", SagaStepOutcome.Failed, 3), (reservation.Step, reservation.Outcome, reservation.Attempts));
+        Assert.StartsWith("System.", reservation.Reason, StringComparison.Ordinal);
+        Assert.EndsWith("(after 3 attempts)", reservation.Reason, StringComparison.Ordinal);
+        Assert.Equal("reserve-inventory: " + reservation.Reason, state.Reason);
+        var history = Hub.GetHistory(id);
+        Assert.Equal(3, history.Count(e => e.Kind == Kind.TaskFailed && history.Any(s => s.EventId == e.ReferenceId && s.Name == "order-saga-reserve-inventory")));
+        Assert.Equal(5, Scheduled(id).Count(n => n == "order-saga-save-state"));
     }
 
     [Fact]
