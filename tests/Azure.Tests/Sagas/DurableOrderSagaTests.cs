@@ -133,8 +133,8 @@ public sealed class DurableOrderSagaTests(DurableSagaHost saga, ITestOutputHelpe
         }
 
         Assert.Contains("\"outcome\":\"succeeded\"", history.First(e => e.Kind == Kind.TaskCompleted).Result, StringComparison.Ordinal);
-        using var output2 = JsonDocument.Parse(done.Output!);
-        Assert.Equal("completed", output2.RootElement.GetProperty("status").GetString());
+        using var result = JsonDocument.Parse(done.Output!);
+        Assert.Equal("completed", result.RootElement.GetProperty("status").GetString());
     }
 
     [Fact]
