@@ -1,11 +1,13 @@
+using Microsoft.Extensions.DependencyInjection;
+using Portable.Core.Patterns.Orders;
 using System.Text.RegularExpressions;
 using Portable.Core.Sagas;
 
 namespace Portable.Azure.Sagas;
 
 /// <summary>
-/// A saga as the Durable runner runs it: its <see cref="SagaDefinition"/>, a handler for every name in it, and where
-/// its instances are recorded. The runner registers, under names derived from the saga's name, one class-based
+/// A saga as the Durable runner runs it: its <see cref="SagaDefinition"/>, with the handlers and the repository of the
+/// saga's <see cref="SagaExecutor"/> that the app registered (<see cref="SagaServiceCollectionExtensions.AddSaga"/>). The runner registers, under names derived from the saga's name, one class-based
 /// orchestrator (<see cref="SagaOrchestrator"/>, <see cref="OrchestratorName"/>), one activity per handler
 /// (<see cref="SagaStepActivity"/>, <see cref="ActivityName"/>) and one activity writing the final state back to the
 /// stored record (<see cref="SagaStateSaveActivity"/>, <see cref="SaveActivityName"/>).
@@ -16,17 +18,11 @@ public sealed partial class DurableSaga
     /// Creates the Durable form of <paramref name="definition"/>.
     /// </summary>
     /// <param name="definition">The saga.</param>
-    /// <param name="handlers">A handler for every name in <see cref="SagaDefinition.HandlerNames"/>, from the invocation's services.</param>
-    /// <param name="records">The saga's stored records, from the invocation's services.</param>
     /// <exception cref="ArgumentException">A derived function name is not a valid Azure function name, or two are the same.</exception>
-    public DurableSaga(SagaDefinition definition, Func<IServiceProvider, IReadOnlyDictionary<string, ISagaStep>> handlers, Func<IServiceProvider, ISagaRecords> records)
+    public DurableSaga(SagaDefinition definition)
     {
         ArgumentNullException.ThrowIfNull(definition);
-        ArgumentNullException.ThrowIfNull(handlers);
-        ArgumentNullException.ThrowIfNull(records);
         Definition = definition;
-        Handlers = handlers;
-        Records = records;
         OrchestratorName = $"{definition.Name}-saga-orchestrator";
         SaveActivityName = $"{definition.Name}-saga-save-state";
         var names = new List<string> { OrchestratorName };
@@ -61,11 +57,14 @@ public sealed partial class DurableSaga
     /// <summary>Every function the saga adds to the app: the orchestrator, one activity per handler, the save activity.</summary>
     public IReadOnlyList<string> FunctionNames { get; }
 
-    /// <summary>The handlers, built from an invocation's services.</summary>
-    public Func<IServiceProvider, IReadOnlyDictionary<string, ISagaStep>> Handlers { get; }
+    /// <summary>The order saga (<see cref="OrderSaga.Definition"/>) on the Durable runner.</summary>
+    public static DurableSaga Orders { get; } = new(OrderSaga.Definition);
 
-    /// <summary>The stored records, built from an invocation's services.</summary>
-    public Func<IServiceProvider, ISagaRecords> Records { get; }
+    /// <summary>The saga's executor in <paramref name="services"/>: its handlers and its repository.</summary>
+    /// <exception cref="InvalidOperationException">The app did not register the saga.</exception>
+    public SagaExecutor ExecutorIn(IServiceProvider services) =>
+        services.GetKeyedService<SagaExecutor>(Definition.Name)
+        ?? throw new InvalidOperationException($"Saga '{Definition.Name}' is not registered: the app's services must call AddSaga for it (AddOrders does for the order saga).");
 
     /// <summary>The activity (and function) running <paramref name="handler"/>: <c>{saga}-saga-{handler}</c>.</summary>
     public string ActivityName(string handler)

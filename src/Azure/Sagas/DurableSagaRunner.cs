@@ -77,10 +77,10 @@ public static class DurableSagaRunner
                 foreach (var handler in saga.Definition.HandlerNames)
                 {
                     registry.AddActivity(saga.ActivityName(handler), sp => new SagaStepActivity(
-                        saga, handler, saga.Handlers(sp), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<SagaStepActivity>>()));
+                        saga, handler, saga.ExecutorIn(sp).Handlers, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<SagaStepActivity>>()));
                 }
 
-                registry.AddActivity(saga.SaveActivityName, sp => new SagaStateSaveActivity(saga.Records(sp)));
+                registry.AddActivity(saga.SaveActivityName, sp => new SagaStateSaveActivity(saga.ExecutorIn(sp).Repository));
             }
         });
 
@@ -89,7 +89,7 @@ public static class DurableSagaRunner
         var only = sagas[0];
         services.RemoveAll<ISagaStarter>();
         services.RemoveAll<ISagaStateSource>();
-        services.AddSingleton<ISagaStarter>(sp => new DurableSagaStarter(only, sp.GetRequiredService<DurableClientSource>(), only.Records(sp)));
+        services.AddSingleton<ISagaStarter>(sp => new DurableSagaStarter(only, sp.GetRequiredService<DurableClientSource>(), only.ExecutorIn(sp).Repository));
         services.AddSingleton<ISagaStateSource>(sp => new DurableSagaStateSource(only, sp.GetRequiredService<DurableClientSource>()));
     }
 }

@@ -14,7 +14,7 @@ namespace Portable.Azure.Sagas;
 /// <param name="saga">The saga.</param>
 /// <param name="clients">The worker's Durable client.</param>
 /// <param name="records">The saga's stored records.</param>
-public sealed class DurableSagaStarter(DurableSaga saga, DurableClientSource clients, ISagaRecords records) : ISagaStarter
+public sealed class DurableSagaStarter(DurableSaga saga, DurableClientSource clients, ISagaRepository records) : ISagaStarter
 {
     /// <inheritdoc />
     /// <exception cref="InvalidOperationException">The saga is not recorded, or no Durable client is available.</exception>

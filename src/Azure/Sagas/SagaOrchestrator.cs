@@ -62,7 +62,7 @@ public sealed class SagaOrchestrator(DurableSaga saga) : TaskOrchestrator<SagaOr
 
     private async Task<SagaStepResult> AttemptAsync(TaskOrchestrationContext context, SagaOrchestrationInput input, SagaDecision decision)
     {
-        var request = new SagaStepRequest(saga.Definition.Name, input.SagaId, decision.Step!, decision.Phase, decision.Attempt, input.Input);
+        var request = new SagaActivityInput(saga.Definition.Name, input.SagaId, decision.Step!, decision.Phase, decision.Attempt, input.Input);
         using var timerCancellation = new CancellationTokenSource();
         var attempt = context.CallActivityAsync<SagaStepReply>(saga.ActivityName(decision.Step!), request);
         var timeout = context.CreateTimer(decision.Timeout, timerCancellation.Token);

@@ -17,13 +17,13 @@ namespace Portable.Azure.Sagas;
 /// <param name="time">The worker's clock.</param>
 /// <param name="logger">Logs each attempt's outcome.</param>
 public sealed partial class SagaStepActivity(DurableSaga saga, string handler, IReadOnlyDictionary<string, ISagaStep> handlers, TimeProvider time, ILogger<SagaStepActivity> logger)
-    : TaskActivity<SagaStepRequest, SagaStepReply>
+    : TaskActivity<SagaActivityInput, SagaStepReply>
 {
     private readonly SagaRunner runner = new(saga.Definition, handlers, time);
 
     /// <inheritdoc />
     /// <exception cref="InvalidOperationException">The request names another handler or another saga.</exception>
-    public override async Task<SagaStepReply> RunAsync(TaskActivityContext context, SagaStepRequest input)
+    public override async Task<SagaStepReply> RunAsync(TaskActivityContext context, SagaActivityInput input)
     {
         ArgumentNullException.ThrowIfNull(input);
         var definition = saga.Definition;

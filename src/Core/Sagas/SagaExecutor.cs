@@ -28,6 +28,7 @@ public sealed class SagaExecutor
         ArgumentNullException.ThrowIfNull(timeProvider);
         _runner = new SagaRunner(definition, handlers, timeProvider, wait);
         Definition = definition;
+        Handlers = handlers;
         Repository = repository;
         _timeProvider = timeProvider;
         Wait = wait ?? ((delay, ct) => Task.Delay(delay, timeProvider, ct));
@@ -35,6 +36,9 @@ public sealed class SagaExecutor
 
     /// <summary>The saga.</summary>
     public SagaDefinition Definition { get; }
+
+    /// <summary>A handler for every name in the saga (for an orchestrator that calls them itself, as Durable's activities do).</summary>
+    public IReadOnlyDictionary<string, ISagaStep> Handlers { get; }
 
     /// <summary>Where its instances are stored.</summary>
     public ISagaRepository Repository { get; }

@@ -20,12 +20,30 @@ public sealed record SagaStepReply(
     /// <summary>The Lambda error type of a transient failure, which a Step Functions <c>Retry</c> names.</summary>
     public const string TransientErrorType = "Portable.SagaStepTransient";
 
+    /// <summary>The outcome of a step that did its work.</summary>
+    public const string Succeeded = "succeeded";
+
+    /// <summary>The outcome of a step that failed for good.</summary>
+    public const string Failed = "failed";
+
+    /// <summary>The outcome of a step that may succeed if tried again.</summary>
+    public const string Transient = "transient";
+
     /// <summary>The reply for <paramref name="result"/>.</summary>
     public static SagaStepReply From(SagaStepResult result) => result.Kind switch
     {
-        SagaStepResultKind.Succeeded => new("succeeded", null),
-        SagaStepResultKind.Failed => new("failed", result.Reason),
-        _ => new("transient", result.Reason),
+        SagaStepResultKind.Succeeded => new(Succeeded, null),
+        SagaStepResultKind.Failed => new(Failed, result.Reason),
+        _ => new(Transient, result.Reason),
+    };
+
+    /// <summary>The result the reply stands for; an outcome this type does not know counts as transient, naming it.</summary>
+    public SagaStepResult ToResult() => Outcome switch
+    {
+        Succeeded => SagaStepResult.Succeeded(),
+        Failed => SagaStepResult.Failed(Reason ?? "failed"),
+        Transient => SagaStepResult.Transient(Reason ?? "transient failure"),
+        _ => SagaStepResult.Transient($"the step answered an unknown outcome '{Outcome}'"),
     };
 
     /// <summary>The reply as JSON.</summary>

@@ -20,7 +20,7 @@ public sealed class DurableSagaRunnerTests
     [Fact]
     public void DurableSaga_OrderSaga_DerivesOneOrchestratorAndAnActivityPerHandlerPlusTheWriteBack()
     {
-        var saga = OrderSagaRecords.Saga;
+        var saga = DurableSaga.Orders;
 
         Assert.Equal("order-saga-orchestrator", saga.OrchestratorName);
         Assert.Equal("order-saga-charge-payment", saga.ActivityName(OrderSaga.ChargePayment));
@@ -40,7 +40,7 @@ public sealed class DurableSagaRunnerTests
     {
         var definition = SagaDefinition.Create("9lives").Step("jump").Build();
 
-        var ex = Assert.Throws<ArgumentException>(() => new DurableSaga(definition, _ => new Dictionary<string, ISagaStep>(), _ => null!));
+        var ex = Assert.Throws<ArgumentException>(() => new DurableSaga(definition));
 
         Assert.Contains("'9lives-saga-orchestrator' is not a valid Azure function name", ex.Message, StringComparison.Ordinal);
     }
@@ -50,7 +50,7 @@ public sealed class DurableSagaRunnerTests
     {
         var definition = SagaDefinition.Create("trip").Step("save-state").Build();
 
-        var ex = Assert.Throws<ArgumentException>(() => new DurableSaga(definition, _ => new Dictionary<string, ISagaStep>(), _ => null!));
+        var ex = Assert.Throws<ArgumentException>(() => new DurableSaga(definition));
 
         Assert.Contains("'trip-saga-save-state' twice", ex.Message, StringComparison.Ordinal);
     }
@@ -70,9 +70,9 @@ public sealed class DurableSagaRunnerTests
     [Fact]
     public void SagasIn_FindsWhatAddDurableSagaAdded()
     {
-        var services = new ServiceCollection().AddDurableSaga(OrderSagaRecords.Saga);
+        var services = new ServiceCollection().AddDurableSaga(DurableSaga.Orders);
 
-        Assert.Same(OrderSagaRecords.Saga, Assert.Single(DurableSagaRunner.SagasIn(services)));
+        Assert.Same(DurableSaga.Orders, Assert.Single(DurableSagaRunner.SagasIn(services)));
         Assert.Empty(DurableSagaRunner.SagasIn(new ServiceCollection()));
     }
 
@@ -83,12 +83,12 @@ public sealed class DurableSagaRunnerTests
         builder.Services.AddSingleton<ISagaStarter>(new NoStarter());
         await builder.Services.AddPortableHostAsync(PatternsApp.App, new Core.App.CloudServices(), _ => { });
 
-        DurableSagaRunner.AddTo(builder, [OrderSagaRecords.Saga], PatternsApp.Manifest);
+        DurableSagaRunner.AddTo(builder, [DurableSaga.Orders], PatternsApp.Manifest);
         using var host = builder.Build();
 
         var registry = host.Services.GetRequiredService<IOptions<DurableTaskRegistry>>().Value;
         Assert.Equal(["order-saga-orchestrator"], registry.GetOrchestrators().Select(o => o.Key.Name));
-        Assert.Equal(OrderSagaRecords.Saga.FunctionNames.Skip(1).Order(StringComparer.Ordinal), registry.GetActivities().Select(a => a.Key.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(DurableSaga.Orders.FunctionNames.Skip(1).Order(StringComparer.Ordinal), registry.GetActivities().Select(a => a.Key.Name).Order(StringComparer.Ordinal));
         Assert.IsType<SagaOrchestrator>(registry.GetOrchestrators().Single().Value(host.Services));
         Assert.IsType<DurableSagaStarter>(host.Services.GetRequiredService<ISagaStarter>());
         Assert.IsType<DurableSagaStateSource>(host.Services.GetRequiredService<ISagaStateSource>());
@@ -103,7 +103,7 @@ public sealed class DurableSagaRunnerTests
             .AddHttp("order-saga-orchestrator", routes => routes.Map("GET", "/x", (_, _, _) => ValueTask.FromResult(Core.Http.PortableHttpResponse.Empty(204))))
             .Build();
 
-        var ex = Assert.Throws<InvalidOperationException>(() => DurableSagaRunner.AddTo(builder, [OrderSagaRecords.Saga], manifest));
+        var ex = Assert.Throws<InvalidOperationException>(() => DurableSagaRunner.AddTo(builder, [DurableSaga.Orders], manifest));
 
         Assert.Contains("'order-saga-orchestrator'", ex.Message, StringComparison.Ordinal);
     }
@@ -111,9 +111,9 @@ public sealed class DurableSagaRunnerTests
     [Fact]
     public void AddTo_TwoSagas_RefusedBecauseOneStarterStartsOne()
     {
-        var other = new DurableSaga(SagaDefinition.Create("trip").Step("book").Build(), _ => new Dictionary<string, ISagaStep>(), _ => null!);
+        var other = new DurableSaga(SagaDefinition.Create("trip").Step("book").Build());
 
-        Assert.Throws<NotSupportedException>(() => DurableSagaRunner.AddTo(FunctionsApplication.CreateBuilder([]), [OrderSagaRecords.Saga, other], PatternsApp.Manifest));
+        Assert.Throws<NotSupportedException>(() => DurableSagaRunner.AddTo(FunctionsApplication.CreateBuilder([]), [DurableSaga.Orders, other], PatternsApp.Manifest));
     }
 
     [Fact]

@@ -15,7 +15,7 @@ namespace Portable.Azure.Sagas;
 /// <param name="Phase">Forward or compensating.</param>
 /// <param name="Attempt">1 for the first attempt.</param>
 /// <param name="Input">The saga's input document.</param>
-public sealed record SagaStepRequest(
+public sealed record SagaActivityInput(
     [property: JsonPropertyName("saga")] string Saga,
     [property: JsonPropertyName("sagaId")] string SagaId,
     [property: JsonPropertyName("step")] string Step,
