@@ -129,10 +129,12 @@ public static class StepFunctionsGenerator
         // pivot's compensation (or, without a pivot, the last step's) would be unreachable. Portable's reconciler still
         // uses it when it aborts a saga stuck retrying the pivot (SagaEvaluator.Abort).
         var lastCompensating = saga.PivotIndex >= 0 ? saga.PivotIndex : steps.Count - 1;
+        var compensates = false;
         for (var i = lastCompensating - 1; i >= 0; i--)
         {
             if (steps[i].Compensation is { } compensation)
             {
+                compensates = true;
                 var next = CompensationFrom(steps, i - 1);
                 states[compensation] = Task(saga, functionName, steps[i], compensation, SagaPhase.Undo, $"Undoes {steps[i].Name}.", next, CompensationFailedState, "$.compensationError");
             }
@@ -150,13 +152,17 @@ public static class StepFunctionsGenerator
             ["Error"] = CompensatedError,
             ["CausePath"] = "$.error.Cause",
         };
-        states[CompensationFailedState] = new JsonObject
+        // A state nothing transitions to is an invalid definition: without a compensation, none can fail.
+        if (compensates)
         {
-            ["Type"] = "Fail",
-            ["Comment"] = "A compensation failed for good: the saga needs attention. The cause is the compensation's error; $.error keeps the original failure.",
-            ["Error"] = CompensationFailedError,
-            ["CausePath"] = "$.compensationError.Cause",
-        };
+            states[CompensationFailedState] = new JsonObject
+            {
+                ["Type"] = "Fail",
+                ["Comment"] = "A compensation failed for good: the saga needs attention. The cause is the compensation's error; $.error keeps the original failure.",
+                ["Error"] = CompensationFailedError,
+                ["CausePath"] = "$.compensationError.Cause",
+            };
+        }
 
         var machine = new JsonObject
         {

@@ -17,7 +17,7 @@ namespace Portable.Deploy.Tests.StepFunctions;
 /// <c>ResourceNotFoundException</c> for another function; and, when a test asks for it, a service error
 /// (<see cref="FailNextWith"/>), in the <c>X-Amzn-ErrorType</c> header the AWS SDKs read.
 /// </summary>
-internal sealed class LambdaInvokeApi : IAsyncDisposable
+public sealed class LambdaInvokeApi : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly string _functionName;

