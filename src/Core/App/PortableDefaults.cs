@@ -59,6 +59,7 @@ public static class PortableDefaults
         services.TryAddSingleton<IDeadLetterSink>(_ => new UnconfiguredDeadLetterSink());
         services.TryAddSingleton(sp => new MessageInvoker(sp.GetRequiredService<InvocationEngine>(), sp.GetRequiredService<IDeadLetterSink>()));
         services.TryAddSingleton(sp => new ScheduleInvoker(sp.GetRequiredService<InvocationEngine>()));
+        services.TryAddSingleton(sp => new SagaStepInvoker(sp.GetRequiredService<InvocationEngine>()));
         return services;
     }
 }

@@ -19,8 +19,7 @@ public static class PatternsApp
         .AddHttp(ItemsApi.FunctionName, ItemsApi.MapRoutes)
         .AddQueue<LedgerWriter>(LedgerWriter.FunctionName, LedgerWriter.Queue, LedgerWriter.TriggerOptions)
         .AddHttp(AccountsApi.FunctionName, AccountsApi.MapRoutes)
-        .AddHttp(InventoryApi.FunctionName, InventoryApi.MapRoutes)
-        .AddHttp(OrdersApi.FunctionName, OrdersApi.MapRoutes)
+        .AddOrders()
         .Build();
 
     /// <summary>The app: the manifest and the patterns' handlers.</summary>

@@ -8,6 +8,7 @@ using Portable.Core.Invocation;
 using Portable.Core.Messaging;
 using Portable.Core.Schedules;
 using Portable.Core.State;
+using Portable.Testing.Messaging;
 
 namespace Portable.Testing;
 
@@ -42,6 +43,8 @@ public sealed class FunctionTestHost : IDisposable, IAsyncDisposable
         services.AddLogging(logging => logging.ClearProviders().AddProvider(Logs).SetMinimumLevel(options.MinimumLogLevel));
         services.AddSingleton<IStateStore>(options.DecorateStore?.Invoke(Store) ?? Store);
         services.AddSingleton<IDeadLetterSink>(DeadLetters);
+        Publisher = new InMemoryPublisher(Clock);
+        services.AddSingleton<IMessagePublisher>(Publisher);
         services.AddFunctionApp(app, host =>
         {
             // Hermetic: what the machine's environment says must not change a test's outcome.
@@ -94,6 +97,9 @@ public sealed class FunctionTestHost : IDisposable, IAsyncDisposable
     /// <summary>The queue front door, for code that takes one (an adapter under test).</summary>
     public MessageInvoker MessageInvoker { get; }
 
+    /// <summary>What the functions published; <see cref="DeliverPublishedAsync"/> delivers it.</summary>
+    public InMemoryPublisher Publisher { get; }
+
     /// <summary>The schedule front door, for code that takes one (an adapter under test).</summary>
     public ScheduleInvoker ScheduleInvoker { get; }
 
@@ -142,6 +148,41 @@ public sealed class FunctionTestHost : IDisposable, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(message);
         return (await DeliverAsync(queueOrFunction, [message], info, cancellationToken).ConfigureAwait(false))[0];
+    }
+
+    /// <summary>
+    /// Delivers what the functions published to the queue functions consuming it, one message at a time in the order
+    /// published, until nothing is left — including what those deliveries publish in turn (a chain of steps). A message
+    /// settled for retry is delivered again, up to <paramref name="maxDeliveries"/> times in all; a message for a
+    /// queue no function consumes is left undelivered. Returns how many deliveries were made.
+    /// </summary>
+    public async ValueTask<int> DeliverPublishedAsync(int maxDeliveries = 5, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxDeliveries, 1);
+        var delivered = 0;
+        var skipped = new List<IncomingMessage>();
+        while (Publisher.TryTake(out var message))
+        {
+            if (MessageInvoker.FindByQueue(message.Source) is not { } function)
+            {
+                skipped.Add(message);
+                continue;
+            }
+
+            delivered++;
+            var settlement = (await MessageInvoker.InvokeAsync(function, [message], default, cancellationToken).ConfigureAwait(false))[0];
+            if (settlement.Outcome == MessageOutcome.Retry && message.DeliveryCount < maxDeliveries)
+            {
+                Publisher.Requeue(message);
+            }
+        }
+
+        foreach (var message in skipped)
+        {
+            Publisher.Requeue(message with { DeliveryCount = message.DeliveryCount - 1 });
+        }
+
+        return delivered;
     }
 
     /// <summary>

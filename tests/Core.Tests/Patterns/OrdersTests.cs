@@ -147,14 +147,17 @@ public sealed class OrdersTests : IDisposable
     }
 
     [Fact]
-    public async Task PostOrder_NoSagaStarter_StaysPending()
+    public async Task PostOrder_DefaultCoordinator_StaysPendingUntilItsFirstStepRequestIsDelivered()
     {
         using var host = new FunctionTestHost(new FunctionManifestBuilder().AddOrders().Build(), services => services.AddOrders());
         var accepted = Json(await host.SendAsync("POST", "/orders", Good));
-        var order = Json(await host.SendAsync("GET", $"/orders/{accepted.GetProperty("id").GetString()}"));
+        var id = accepted.GetProperty("id").GetString();
+        var order = Json(await host.SendAsync("GET", $"/orders/{id}"));
         Assert.Equal("pending", order.GetProperty("status").GetString());
         Assert.Equal(0, order.GetProperty("steps").GetArrayLength());
         Assert.Equal(JsonValueKind.Null, order.GetProperty("reason").ValueKind);
+        var request = Assert.Single(host.Publisher.PublishedTo(OrderSaga.Queue));
+        Assert.Equal($$"""{"saga":"order","sagaId":"{{id}}","step":"reserve-inventory","phase":"do","attempt":1}""", System.Text.Encoding.UTF8.GetString(request.Body.Span));
     }
 
     [Fact]
@@ -272,8 +275,8 @@ public sealed class OrdersTests : IDisposable
         Assert.Equal("completed", order.GetProperty("status").GetString());
         Assert.Equal(JsonValueKind.Null, order.GetProperty("reason").ValueKind);
         Assert.Equal(["reserve-inventory:do:succeeded", "charge-payment:do:succeeded", "create-shipment:do:succeeded", "notify-customer:do:failed"], Steps(order));
-        Assert.Equal(5, order.GetProperty("steps")[3].GetProperty("attempts").GetInt32());
-        Assert.Equal([2, 4, 8, 16], _waits.Select(w => w.TotalSeconds));
+        Assert.Equal(4, order.GetProperty("steps")[3].GetProperty("attempts").GetInt32());
+        Assert.Equal([0.5, 1, 2], _waits.Select(w => w.TotalSeconds));
         Assert.Equal(0m, (await PaymentAsync(order)).Refunded);
         Assert.Equal(3, (await InventoryAsync("widget")).GetProperty("available").GetInt32());
         Assert.Equal(_host.Clock.GetUtcNow(), order.GetProperty("updatedAt").GetDateTimeOffset());

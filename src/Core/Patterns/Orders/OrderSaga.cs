@@ -9,6 +9,15 @@ namespace Portable.Core.Patterns.Orders;
 /// </summary>
 public static class OrderSaga
 {
+    /// <summary>The step function orchestrators call to run one handler (a Step Functions Task, a Workflows call).</summary>
+    public const string StepFunctionName = "order-saga";
+
+    /// <summary>Portable's queue-driven coordinator of the saga.</summary>
+    public const string CoordinatorFunctionName = "order-saga-coordinator";
+
+    /// <summary>The queue the coordinator's step requests travel on.</summary>
+    public const string Queue = "order-saga";
+
     /// <summary>Holds the order's units.</summary>
     public const string ReserveInventory = "reserve-inventory";
 
@@ -32,13 +41,13 @@ public static class OrderSaga
 
     /// <summary>
     /// The definition. Attempts and waits are this app's choice, small enough that a payment timeout settles in
-    /// seconds: three attempts a second apart, doubling, for the compensable steps; five for the notification.
+    /// seconds: three attempts for the compensable steps, the waits 1 s then 2 s; four for the notification, the waits 0.5, 1 and 2 s.
     /// </summary>
     public static SagaDefinition Definition { get; } = SagaDefinition.Create("order")
         .Step(ReserveInventory, s => s.CompensateWith(ReleaseInventory).Retry(3, TimeSpan.FromSeconds(1)).Timeout(TimeSpan.FromSeconds(10)))
         .Step(ChargePayment, s => s.CompensateWith(RefundPayment).Retry(3, TimeSpan.FromSeconds(1)).Timeout(TimeSpan.FromSeconds(10)))
         .Pivot(CreateShipment, s => s.CompensateWith(CancelShipment).Retry(3, TimeSpan.FromSeconds(1)).Timeout(TimeSpan.FromSeconds(10)))
-        .Step(NotifyCustomer, s => s.Retry(5, TimeSpan.FromSeconds(2)).Timeout(TimeSpan.FromSeconds(10)))
+        .Step(NotifyCustomer, s => s.Retry(4, TimeSpan.FromMilliseconds(500)).Timeout(TimeSpan.FromSeconds(10)))
         .Build();
 
     /// <summary>A handler for each name in <see cref="Definition"/>, each made idempotent by (order id, step, phase) with receipts in <paramref name="store"/>.</summary>

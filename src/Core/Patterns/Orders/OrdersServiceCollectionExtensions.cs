@@ -10,24 +10,32 @@ namespace Portable.Core.Patterns.Orders;
 public static class OrdersServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds <c>inventory-api</c> and <c>orders-api</c> with the simulated payment service (unless one is registered).
-    /// No <see cref="ISagaStarter"/> is added: the host registers its own, or orders stay pending.
+    /// Adds <c>inventory-api</c>, <c>orders-api</c> and the order saga's executor and coordinator, with the simulated
+    /// payment service unless one is registered. Orders are run by Portable's queue-driven coordinator unless the host
+    /// registered another <see cref="ISagaStarter"/> first (a Durable orchestration).
     /// </summary>
     public static IServiceCollection AddOrders(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
         services.TryAddSingleton<IPaymentService>(sp => new SimulatedPaymentService(sp.GetRequiredService<IStateStore>()));
         services.AddSingleton(sp => new InventoryApi(sp.GetRequiredService<IStateStore>()));
+        services.AddSaga(
+            OrderSaga.Definition,
+            OrderSaga.Queue,
+            sp => OrderSaga.Handlers(new OrderSteps(sp.GetRequiredService<IStateStore>(), sp.GetRequiredService<IPaymentService>()), sp.GetRequiredService<IStateStore>()),
+            sp => new OrderSagaRepository(sp.GetRequiredService<IStateStore>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new OrdersApi(sp.GetRequiredService<IStateStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetService<ISagaStarter>(), sp.GetService<ISagaStateSource>()));
         return services;
     }
 
-    /// <summary>Declares <c>inventory-api</c> and <c>orders-api</c> in a manifest.</summary>
+    /// <summary>Declares <c>inventory-api</c>, <c>orders-api</c>, the saga's step function and its coordinator in a manifest.</summary>
     public static FunctionManifestBuilder AddOrders(this FunctionManifestBuilder manifest)
     {
         ArgumentNullException.ThrowIfNull(manifest);
         return manifest
             .AddHttp(InventoryApi.FunctionName, InventoryApi.MapRoutes)
-            .AddHttp(OrdersApi.FunctionName, OrdersApi.MapRoutes);
+            .AddHttp(OrdersApi.FunctionName, OrdersApi.MapRoutes)
+            .AddSagaSteps(OrderSaga.StepFunctionName, OrderSaga.Definition)
+            .AddSagaCoordinator(OrderSaga.CoordinatorFunctionName, OrderSaga.Queue, OrderSaga.Definition);
     }
 }

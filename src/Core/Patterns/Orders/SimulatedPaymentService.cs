@@ -12,7 +12,7 @@ namespace Portable.Core.Patterns.Orders;
 public sealed class SimulatedPaymentService(IStateStore store) : IPaymentService
 {
     /// <summary>The state-store collection holding one <see cref="PaymentRecord"/> per order.</summary>
-    public const string Collection = "payments";
+    public const string Collection = "simulated-payments";
 
     /// <summary>A card the service declines.</summary>
     public const string DeclinedCard = "4000000000000002";
