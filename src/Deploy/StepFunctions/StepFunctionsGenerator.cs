@@ -24,10 +24,10 @@ public static class StepFunctionsGenerator
     public const string LambdaInvokeResource = "arn:aws:states:::lambda:invoke";
 
     /// <summary>The <c>errorType</c> the step function answers for a step that failed for good; Step Functions reports a function error under its <c>errorType</c>.</summary>
-    public const string StepFailedError = "Portable.SagaStepFailed";
+    public const string StepFailedError = SagaStepReply.FailedErrorType;
 
     /// <summary>The <c>errorType</c> the step function answers for a fault that may pass (its own timeout included): retried per the step's policy.</summary>
-    public const string StepTransientError = "Portable.SagaStepTransient";
+    public const string StepTransientError = SagaStepReply.TransientErrorType;
 
     /// <summary>The error the execution fails with once the completed steps are undone: the saga is compensated.</summary>
     public const string CompensatedError = "Portable.SagaCompensated";
@@ -229,7 +229,9 @@ public static class StepFunctionsGenerator
     }
 
     // Step Functions' MaxAttempts counts retries, so it is the policy's attempts − 1; no retrier for a single attempt.
-    // IntervalSeconds must be a positive whole number: a policy's first delay is rounded up to one.
+    // IntervalSeconds must be a whole number of seconds, at least 1: a sub-second or fractional first delay is rounded
+    // up, so Step Functions never retries before the step's policy allows (SagaExecutor would otherwise wait out the
+    // rest of the delay inside the function).
     private static JsonArray? Retry(SagaRetryPolicy policy)
     {
         if (policy.MaxAttempts == 1)
