@@ -65,6 +65,9 @@ public static class StepFunctionsGenerator
         "Lambda.TooManyRequestsException",
     ];
 
+    // "Name: … Maximum length of 80" (https://docs.aws.amazon.com/step-functions/latest/apireference/API_StateEnteredEventDetails.html).
+    private const int MaxStateNameLength = 80;
+
     private static readonly JsonWriterOptions WriterOptions = new()
     {
         Indented = true,
@@ -99,7 +102,7 @@ public static class StepFunctionsGenerator
     }
 
     /// <summary>Generates the saga's state machine.</summary>
-    /// <exception cref="InvalidOperationException">A handler is named like one of the generator's own end states.</exception>
+    /// <exception cref="InvalidOperationException">A handler is named like one of the generator's own end states, or is longer than a state name may be.</exception>
     public static DeployFile Generate(SagaDefinition saga)
     {
         ArgumentNullException.ThrowIfNull(saga);
@@ -109,6 +112,11 @@ public static class StepFunctionsGenerator
             {
                 throw new InvalidOperationException($"Saga '{saga.Name}' has a handler named '{reserved}', the name of a state the Step Functions generator adds; rename the handler.");
             }
+        }
+
+        if (saga.HandlerNames.FirstOrDefault(h => h.Length > MaxStateNameLength) is { } tooLong)
+        {
+            throw new InvalidOperationException($"Saga '{saga.Name}' has a handler name of {tooLong.Length} characters, '{tooLong}'; Step Functions state names, which the generator takes from handler names, have at most {MaxStateNameLength}.");
         }
 
         var functionName = "${" + FunctionArnSubstitution(saga) + "}";
@@ -126,8 +134,8 @@ public static class StepFunctionsGenerator
         }
 
         // Only the steps before the last one that can fail into compensation are ever undone by the machine: the
-        // pivot's compensation (or, without a pivot, the last step's) would be unreachable. Portable's reconciler still
-        // uses it when it aborts a saga stuck retrying the pivot (SagaEvaluator.Abort).
+        // pivot's compensation (or, without a pivot, the last step's) would be an unreachable state. Only an abort
+        // (SagaEvaluator.Abort) undoes the pivot, and that does not go through the state machine.
         var lastCompensating = saga.PivotIndex >= 0 ? saga.PivotIndex : steps.Count - 1;
         var compensates = false;
         for (var i = lastCompensating - 1; i >= 0; i--)

@@ -213,4 +213,14 @@ public sealed class StepFunctionsGeneratorTests
         var error = Assert.Throws<InvalidOperationException>(() => StepFunctionsGenerator.Generate(saga));
         Assert.Contains("'saga-compensated'", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Generate_HandlerNameLongerThanAStateName_Throws()
+    {
+        var saga = SagaDefinition.Create("long").Step(new string('a', 81)).Build();
+
+        var error = Assert.Throws<InvalidOperationException>(() => StepFunctionsGenerator.Generate(saga));
+        Assert.Contains("at most 80", error.Message, StringComparison.Ordinal);
+        Assert.NotNull(StepFunctionsGenerator.Generate(SagaDefinition.Create("long").Step(new string('a', 80)).Build()));
+    }
 }
