@@ -6,6 +6,7 @@ using Microsoft.Azure.Functions.Worker.Core.FunctionMetadata;
 using Portable.Core.Functions;
 using Portable.Core.Http;
 using Portable.Core.Messaging;
+using Portable.Core.Sagas;
 using Portable.Core.Schedules;
 
 namespace Portable.Azure.Worker;
@@ -96,6 +97,12 @@ public sealed class ManifestFunctionMetadataProvider(IReadOnlyList<IFunctionMeta
         var described = new List<IFunctionMetadata>(manifest.Functions.Count + 1);
         foreach (var function in manifest.Functions)
         {
+            if (function.Trigger is SagaStepTrigger)
+            {
+                // On Azure a saga's handlers run as Durable activities or through Portable's coordinator, not as a function of their own.
+                continue;
+            }
+
             IList<string> bindings = function.Trigger switch
             {
                 HttpTrigger => HttpBindings(routes[function.Name]),

@@ -59,6 +59,7 @@ public sealed class FunctionTestHost : IDisposable, IAsyncDisposable
             HttpInvoker = _services.GetRequiredService<HttpInvoker>();
             MessageInvoker = _services.GetRequiredService<MessageInvoker>();
             ScheduleInvoker = _services.GetRequiredService<ScheduleInvoker>();
+            SagaStepInvoker = _services.GetRequiredService<SagaStepInvoker>();
         }
         catch
         {
@@ -96,6 +97,9 @@ public sealed class FunctionTestHost : IDisposable, IAsyncDisposable
 
     /// <summary>The queue front door, for code that takes one (an adapter under test).</summary>
     public MessageInvoker MessageInvoker { get; }
+
+    /// <summary>The saga-step front door, for code that takes one (an adapter under test).</summary>
+    public SagaStepInvoker SagaStepInvoker { get; }
 
     /// <summary>What the functions published; <see cref="DeliverPublishedAsync"/> delivers it.</summary>
     public InMemoryPublisher Publisher { get; }
