@@ -1,5 +1,4 @@
 using System.Text;
-using Microsoft.Extensions.DependencyInjection;
 using Portable.Core.Invocation;
 using Portable.Core.Sagas;
 using Portable.Deploy.StepFunctions;
@@ -64,7 +63,7 @@ public sealed class InProcessStepFunction(FunctionTestHost host, SagaDefinition 
         }
 
         var function = host.Manifest.Find(functionName) ?? throw new InvalidOperationException($"The manifest has no function '{functionName}'.");
-        var result = await host.Services.GetRequiredService<SagaStepInvoker>().InvokeAsync(function, request, default, cancellationToken);
+        var result = await host.SagaStepInvoker.InvokeAsync(function, request, default, cancellationToken);
         return result.Kind switch
         {
             SagaStepResultKind.Succeeded => new LambdaInvocationResult { RequestId = requestId, Outcome = LambdaInvocationOutcome.Success, Payload = SagaStepReply.From(result).ToJson() },
