@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Portable.Azure.Sagas;
 using Portable.Core.App;
 using Portable.Core.Functions;
 using Portable.Core.Invocation;
@@ -30,14 +31,21 @@ public static class IsolatedWorkerHost
     /// Serves <paramref name="app"/> as the Functions host's worker until the host sends <c>WorkerTerminate</c>; returns
     /// the process exit code (2 when the host did not start it, or a setting or the state store is unusable).
     /// </summary>
-    public static async Task<int> RunAsync(FunctionApp app, string[] args)
+    public static Task<int> RunAsync(FunctionApp app, string[] args) => RunAsync(app, args, configureServices: null);
+
+    /// <summary>
+    /// Serves <paramref name="app"/> as <see cref="RunAsync(FunctionApp, string[])"/> does, with
+    /// <paramref name="configureServices"/> run first (see <see cref="BuildAsync"/>): the app's own registrations,
+    /// e.g. a saga for the Durable runner (<see cref="DurableSagaServiceCollectionExtensions.AddDurableSaga"/>).
+    /// </summary>
+    public static async Task<int> RunAsync(FunctionApp app, string[] args, Action<IServiceCollection>? configureServices)
     {
         ArgumentNullException.ThrowIfNull(app);
         ArgumentNullException.ThrowIfNull(args);
         IHost host;
         try
         {
-            host = await BuildAsync(app, args).ConfigureAwait(false);
+            host = await BuildAsync(app, args, configureServices).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is SettingsException or StateStoreUnreachableException)
         {
@@ -70,17 +78,20 @@ public static class IsolatedWorkerHost
     /// <exception cref="SettingsException">The app's host.json or a setting is unusable.</exception>
     /// <exception cref="StateStoreUnreachableException">Table Storage is configured but did not answer.</exception>
     /// <exception cref="NotSupportedException">A manifest function has no Azure mapping, or two need the catch-all route.</exception>
+    /// <exception cref="InvalidOperationException">With the Durable saga runner, a saga function takes a manifest function's name.</exception>
     public static async Task<IHost> BuildAsync(FunctionApp app, string[] args, Action<IServiceCollection>? configureServices = null)
     {
         ArgumentNullException.ThrowIfNull(app);
         ArgumentNullException.ThrowIfNull(args);
-        var metadata = ManifestFunctionMetadataProvider.Describe(app.Manifest, ScriptFile);
         var builder = FunctionsApplication.CreateBuilder(args);
         var options = IsolatedWorkerOptions.From(Environment.GetEnvironmentVariable, AppContext.BaseDirectory);
 
         configureServices?.Invoke(builder.Services);
+        var durableSagas = options.DurableSagas ? DurableSagaRunner.SagasIn(builder.Services) : [];
+        var metadata = ManifestFunctionMetadataProvider.Describe(app.Manifest, ScriptFile, durableClient: durableSagas.Count > 0);
         builder.Services.AddSingleton(options);
         await builder.Services.AddPortableHostAsync(app, AzureCloudServices.For(options.StorageConnection), o => o.Cloud = CloudProvider.Azure).ConfigureAwait(false);
+        DurableSagaRunner.AddTo(builder, durableSagas, app.Manifest);
         builder.Services.TryAddSingleton(sp => new QueueInvocationHandler(sp.GetRequiredService<MessageInvoker>(), sp.GetRequiredService<ILogger<QueueInvocationHandler>>()));
         builder.Services.TryAddSingleton<ManifestFunctionDispatcher>();
 

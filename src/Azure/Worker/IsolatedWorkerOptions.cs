@@ -28,7 +28,13 @@ public sealed record IsolatedWorkerOptions
     public string? StorageConnection { get; init; }
 
     /// <summary>
-    /// Reads <c>AzureWebJobsStorage</c> and the route prefix from host.json in <c>FUNCTIONS_APPLICATION_DIRECTORY</c>
+    /// True when <c>PORTABLE_SAGA_RUNNER</c> is <c>durable</c>: the sagas added for the Durable runner run as Durable
+    /// orchestrations (<see cref="Sagas.DurableSagaRunner"/>).
+    /// </summary>
+    public bool DurableSagas { get; init; }
+
+    /// <summary>
+    /// Reads <c>AzureWebJobsStorage</c>, <c>PORTABLE_SAGA_RUNNER</c> and the route prefix from host.json in <c>FUNCTIONS_APPLICATION_DIRECTORY</c>
     /// (the script root the host sets), else in <paramref name="appDirectory"/>; without a host.json paths are taken as
     /// they come.
     /// </summary>
@@ -49,7 +55,7 @@ public sealed record IsolatedWorkerOptions
         }
 
         var storage = environment(StorageConnectionSetting) is { Length: > 0 } connection ? connection : null;
-        return new IsolatedWorkerOptions { RoutePrefix = prefix, StorageConnection = storage };
+        return new IsolatedWorkerOptions { RoutePrefix = prefix, StorageConnection = storage, DurableSagas = Sagas.DurableSagaRunner.IsSelected(environment) };
     }
 
     /// <summary>

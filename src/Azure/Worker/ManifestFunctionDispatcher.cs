@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
+using Portable.Azure.Sagas;
 using CoreFunction = Portable.Core.Functions.FunctionDefinition;
 using Portable.Core.Invocation;
 using Portable.Core.Messaging;
@@ -31,10 +32,15 @@ public sealed partial class ManifestFunctionDispatcher
     private readonly TimeProvider _time;
     private readonly FrozenDictionary<string, CoreFunction> _scheduleFunctions;
     private readonly ILogger _log;
+    private readonly DurableClientSource? _durableClients;
 
-    /// <summary>Creates the dispatcher for the invokers' manifest.</summary>
-    public ManifestFunctionDispatcher(HttpInvoker http, QueueInvocationHandler queues, ScheduleInvoker schedules, TimeProvider time, IsolatedWorkerOptions options, ILogger<ManifestFunctionDispatcher> log)
+    /// <summary>
+    /// Creates the dispatcher for the invokers' manifest. With <paramref name="durableClients"/> (the Durable saga
+    /// runner), each invocation's <c>durableClient</c> binding value is handed to it before the function runs.
+    /// </summary>
+    public ManifestFunctionDispatcher(HttpInvoker http, QueueInvocationHandler queues, ScheduleInvoker schedules, TimeProvider time, IsolatedWorkerOptions options, ILogger<ManifestFunctionDispatcher> log, DurableClientSource? durableClients = null)
     {
+        _durableClients = durableClients;
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(queues);
         ArgumentNullException.ThrowIfNull(schedules);
@@ -67,6 +73,24 @@ public sealed partial class ManifestFunctionDispatcher
     public Task InvokeAsync(FunctionContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
+        return _durableClients is not null && context.FunctionDefinition.InputBindings.TryGetValue(DurableClientSource.BindingName, out var durableClient)
+            ? InvokeWithDurableClientAsync(context, durableClient)
+            : DispatchAsync(context);
+    }
+
+    private async Task InvokeWithDurableClientAsync(FunctionContext context, BindingMetadata binding)
+    {
+        var value = await context.BindInputAsync<string>(binding).ConfigureAwait(false);
+        if (value.Value is { Length: > 0 } json)
+        {
+            _durableClients!.Use(json);
+        }
+
+        await DispatchAsync(context).ConfigureAwait(false);
+    }
+
+    private Task DispatchAsync(FunctionContext context)
+    {
         var name = context.FunctionDefinition.Name;
         if (_queueFunctions.TryGetValue(name, out var queue))
         {

@@ -87,9 +87,11 @@ public sealed class ManifestFunctionMetadataProvider(IReadOnlyList<IFunctionMeta
     /// The metadata of <paramref name="manifest"/>'s functions and the catch-all, in manifest order, each with
     /// <see cref="ManifestFunction.EntryPoint"/> in <paramref name="scriptFile"/> (the assembly holding it, relative to
     /// the app directory). A trigger type without an Azure mapping is a clear error, as is a layout no Azure route
-    /// table can hold (see <see cref="AzureHttpRoutes.Of"/>).
+    /// table can hold (see <see cref="AzureHttpRoutes.Of"/>). With <paramref name="durableClient"/> every function also
+    /// gets a <c>durableClient</c> input binding, as a <c>[DurableClient]</c> parameter has, so that the host hands each
+    /// invocation its Durable task hub's address (the Durable saga runner's, see <see cref="Sagas.DurableClientSource"/>).
     /// </summary>
-    public static IReadOnlyList<IFunctionMetadata> Describe(FunctionManifest manifest, string scriptFile)
+    public static IReadOnlyList<IFunctionMetadata> Describe(FunctionManifest manifest, string scriptFile, bool durableClient = false)
     {
         ArgumentNullException.ThrowIfNull(manifest);
         ArgumentException.ThrowIfNullOrEmpty(scriptFile);
@@ -111,12 +113,12 @@ public sealed class ManifestFunctionMetadataProvider(IReadOnlyList<IFunctionMeta
                 var other => throw new NotSupportedException(
                     $"Function '{function.Name}': the isolated worker has no Azure trigger for {other.GetType().Name} yet. Add a case to {nameof(ManifestFunctionMetadataProvider)}.{nameof(Describe)}."),
             };
-            described.Add(Metadata(function.Name, scriptFile, bindings));
+            described.Add(Metadata(function.Name, scriptFile, WithDurableClient(bindings, durableClient)));
         }
 
         if (routes.TryGetValue(AzureHttpRoutes.FallbackFunctionName, out var fallback))
         {
-            described.Add(Metadata(fallback.FunctionName, scriptFile, HttpBindings(fallback)));
+            described.Add(Metadata(fallback.FunctionName, scriptFile, WithDurableClient(HttpBindings(fallback), durableClient)));
         }
 
         return described;
@@ -182,6 +184,22 @@ public sealed class ManifestFunctionMetadataProvider(IReadOnlyList<IFunctionMeta
         w.WriteString("direction", "In");
         w.WriteString("schedule", schedule);
     });
+
+    // As the SDK emits [DurableClient] DurableTaskClient: an input binding the Durable extension fills with its hub's JSON.
+    private static IList<string> WithDurableClient(IList<string> bindings, bool durableClient)
+    {
+        if (durableClient)
+        {
+            bindings.Add(Json(w =>
+            {
+                w.WriteString("name", Sagas.DurableClientSource.BindingName);
+                w.WriteString("type", Sagas.DurableClientSource.BindingName);
+                w.WriteString("direction", "In");
+            }));
+        }
+
+        return bindings;
+    }
 
     private static string Json(Action<Utf8JsonWriter> properties)
     {

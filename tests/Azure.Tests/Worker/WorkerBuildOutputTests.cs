@@ -37,6 +37,18 @@ public class WorkerBuildOutputTests
     }
 
     [Fact]
+    public void BuildOutput_Extensions_HoldTheDurableHostExtensionForTheDurableSagaRunner()
+    {
+        // Portable.Azure.DurableExtension's implicit registration: no [Function] attribute brings the extension in.
+        var extensions = ReadJson("extensions.json").GetProperty("extensions").EnumerateArray().ToList();
+
+        var durable = Assert.Single(extensions, e => e.GetProperty("name").GetString() == "DurableTask");
+        Assert.StartsWith("Microsoft.Azure.WebJobs.Extensions.DurableTask.DurableTaskWebJobsStartup, ", durable.GetProperty("typeName").GetString(), StringComparison.Ordinal);
+        var hint = durable.GetProperty("hintPath").GetString()!;
+        Assert.True(File.Exists(Path.Combine(Path.GetDirectoryName(RepoPaths.BuildOutput("src/Azure", "extensions.json"))!, hint)), hint);
+    }
+
+    [Fact]
     public void BuildOutput_FunctionsMetadata_PresentAndEmptyBecauseTheWorkerIndexesTheManifest()
     {
         // The SDK writes it from [Function] attributes; the host reads it only without worker indexing.

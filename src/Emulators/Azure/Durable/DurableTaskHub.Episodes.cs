@@ -325,6 +325,17 @@ public sealed partial class DurableTaskHub
             try
             {
                 var metadata = new Dictionary<string, string>(StringComparer.Ordinal) { ["instanceId"] = instanceId };
+                DurableActivityHold? hold;
+                lock (gate)
+                {
+                    hold = holds.Find(h => string.Equals(h.ActivityName, name, StringComparison.OrdinalIgnoreCase));
+                }
+
+                if (hold is not null)
+                {
+                    await hold.WaitAsync(stopping.Token).ConfigureAwait(false);
+                }
+
                 result = await invoker.InvokeAsync(name, UnwrapActivityInput(input), metadata, stopping.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)

@@ -25,6 +25,7 @@ public sealed partial class DurableTaskHub : IAsyncDisposable
     private readonly Lock gate = new();
     private readonly Dictionary<string, InstanceRecord> instances = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource stopping = new();
+    private readonly List<DurableActivityHold> holds = [];
     private TaskCompletionSource changed = NewSignal();
     private TaskCompletionSource idle = NewSignal();
     private int busy;
@@ -181,6 +182,29 @@ public sealed partial class DurableTaskHub : IAsyncDisposable
 
             return doomed.Count;
         }
+    }
+
+    /// <summary>
+    /// Holds every invocation of activity <paramref name="activityName"/> before it reaches the worker until the
+    /// returned hold is released: a slow activity, so that a test can show an orchestration's durable timer winning
+    /// the race against it. The hub is not idle while an invocation waits.
+    /// </summary>
+    public DurableActivityHold HoldActivity(string activityName)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(activityName);
+        var hold = new DurableActivityHold(activityName, released =>
+        {
+            lock (gate)
+            {
+                holds.Remove(released);
+            }
+        });
+        lock (gate)
+        {
+            holds.Add(hold);
+        }
+
+        return hold;
     }
 
     /// <summary>The instance's status now, or <see langword="null"/> when there is no such instance.</summary>
