@@ -7,7 +7,7 @@ namespace Portable.Deploy.Tests.StepFunctions;
 /// <summary>
 /// The committed <c>deploy/aws/order-saga.asl.json</c> is exactly what the generator makes from
 /// <see cref="OrderSaga.Definition"/>: a change to the definition (or the generator) that is not regenerated fails here.
-/// Run with <c>PORTABLE_UPDATE_DEPLOY_FILES=1</c> to rewrite the file instead (then review and commit it).
+/// Run with <c>PORTABLE_UPDATE_DEPLOY=1</c> to rewrite the file instead (then review and commit it).
 /// </summary>
 public sealed class OrderSagaStateMachineDriftTests
 {
@@ -18,15 +18,15 @@ public sealed class OrderSagaStateMachineDriftTests
     {
         var generated = StepFunctionsGenerator.Generate(OrderSaga.Definition);
         Assert.Equal("aws/order-saga.asl.json", generated.Path);
-        if (Environment.GetEnvironmentVariable("PORTABLE_UPDATE_DEPLOY_FILES") == "1")
+        if (Environment.GetEnvironmentVariable("PORTABLE_UPDATE_DEPLOY") == "1")
         {
             File.WriteAllText(CommittedPath, generated.Content);
         }
 
-        Assert.True(File.Exists(CommittedPath), $"{CommittedPath} is missing: run this test with PORTABLE_UPDATE_DEPLOY_FILES=1 to generate it.");
+        Assert.True(File.Exists(CommittedPath), $"{CommittedPath} is missing: run this test with PORTABLE_UPDATE_DEPLOY=1 to generate it.");
         var committed = File.ReadAllText(CommittedPath);
         Assert.True(
             committed == generated.Content,
-            $"deploy/{generated.Path} has drifted from OrderSaga.Definition: run `PORTABLE_UPDATE_DEPLOY_FILES=1 dotnet test tests/Deploy.Tests --filter {nameof(OrderSagaStateMachineDriftTests)}`, review the diff and commit it.");
+            $"deploy/{generated.Path} has drifted from OrderSaga.Definition: run `PORTABLE_UPDATE_DEPLOY=1 dotnet test tests/Deploy.Tests --filter {nameof(OrderSagaStateMachineDriftTests)}`, review the diff and commit it.");
     }
 }
