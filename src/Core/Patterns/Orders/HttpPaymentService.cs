@@ -196,12 +196,25 @@ public sealed class HttpPaymentService : IPaymentService
         _ => null,
     };
 
+    // The 402's "reason", or the "error" of the project's error shape; null when the body has neither.
     private static async ValueTask<string?> ReasonAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
+        var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var answer = await ReadAsync(response, OrdersJsonContext.Default.PaymentAnswer, cancellationToken).ConfigureAwait(false);
-            return string.IsNullOrWhiteSpace(answer?.Reason) ? null : answer.Reason;
+            using var document = JsonDocument.Parse(body);
+            foreach (var name in (ReadOnlySpan<string>)["reason", "error"])
+            {
+                if (document.RootElement.ValueKind == JsonValueKind.Object
+                    && document.RootElement.TryGetProperty(name, out var value)
+                    && value.ValueKind == JsonValueKind.String
+                    && !string.IsNullOrWhiteSpace(value.GetString()))
+                {
+                    return value.GetString();
+                }
+            }
+
+            return null;
         }
         catch (JsonException)
         {
