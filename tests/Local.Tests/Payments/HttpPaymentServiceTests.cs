@@ -145,11 +145,15 @@ public sealed class HttpPaymentServiceTests : IAsyncDisposable
         Assert.Equal(0m, (await payments.GetAsync("o-4", default)).Charged);
     }
 
-    [Fact]
-    public async Task Charge_503ThenCharged_RetriedOnceWithTheSameKeyAndBody()
+    [Theory]
+    [InlineData(503)]
+    [InlineData(500)]
+    [InlineData(408)]
+    [InlineData(409)]
+    public async Task Charge_RetryableStatusThenCharged_RetriedOnceWithTheSameKeyAndBody(int status)
     {
         var server = await ServerAsync((context, received) => received.Number == 1
-            ? LoopbackServer.JsonAsync(context, 503, """{"error":"busy"}""")
+            ? LoopbackServer.JsonAsync(context, status, """{"error":"busy"}""")
             : LoopbackServer.JsonAsync(context, 200, """{"status":"charged"}"""));
         var payments = Client(server.BaseAddress);
 
