@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Portable.Core.Functions;
 using Portable.Core.Patterns.Orders;
 using Portable.Core.Sagas;
@@ -16,8 +17,20 @@ public sealed class OrderSagaFixture : IAsyncDisposable
     /// <summary>A card every step accepts.</summary>
     public const string GoodCard = "4242424242424242";
 
+    /// <summary>Creates the host; a retry's backoff is waited out by advancing its clock.</summary>
+    public OrderSagaFixture()
+    {
+        Host = new(new FunctionManifestBuilder().AddOrders().Build(), services => services
+            .AddOrders()
+            .AddSingleton<SagaWait>((delay, _) =>
+            {
+                Host!.Clock.Advance(delay);
+                return Task.CompletedTask;
+            }));
+    }
+
     /// <summary>The host: PatternsApp's order functions.</summary>
-    public FunctionTestHost Host { get; } = new(new FunctionManifestBuilder().AddOrders().Build(), services => services.AddOrders());
+    public FunctionTestHost Host { get; }
 
     /// <summary>The saga's step function.</summary>
     public FunctionDefinition StepFunction => Host.Manifest.Find<SagaStepTrigger>(OrderSaga.StepFunctionName)!.Value.Function;
