@@ -1,0 +1,64 @@
+using Microsoft.Data.Sqlite;
+using Portable.Core.Patterns.Orders;
+using Portable.HostsUnderTest;
+using Portable.Local.State;
+
+namespace Portable.Conformance.Sagas;
+
+/// <summary>
+/// The local host as its users run it (<see cref="LocalHostProcess"/>): one <c>portable run</c> process serving
+/// <c>inventory-api</c> and <c>orders-api</c>, its own worker delivering <c>order-saga</c> from the durable SQLite
+/// queue to the coordinator, state in the same SQLite file, which payments are read from.
+/// </summary>
+internal sealed class LocalOrderSagaHost : IOrderSagaHost
+{
+    private readonly HttpClient _client;
+    private readonly SqliteStateStore _store;
+
+    private LocalOrderSagaHost(LocalHostProcess host)
+    {
+        Process = host;
+        _client = host.CreateClient(HostDefaults.RequestTimeout);
+        _store = new SqliteStateStore(host.DatabasePath, TimeProvider.System);
+    }
+
+    /// <summary>The process, for the kill drill.</summary>
+    public LocalHostProcess Process { get; }
+
+    public string Name => "local";
+
+    public string Wiring => "portable run: both APIs, the coordinator on the SQLite queue order-saga, state in the same SQLite file";
+
+    public HttpClient Inventory => _client;
+
+    public HttpClient Orders => _client;
+
+    public string Output => Process.Output;
+
+    /// <summary>Starts <c>portable run</c> with an empty data folder and the extra <c>run</c> options <paramref name="arguments"/>.</summary>
+    public static async Task<LocalOrderSagaHost> StartAsync(IReadOnlyList<string>? arguments = null) =>
+        new(await LocalHostProcess.StartAsync(arguments: arguments, maxOutputLines: 20_000));
+
+    public Task PublishStepAsync(string request) => Process.EnqueueAsync(OrderSaga.Queue, request);
+
+    public async Task<bool> IsQueueIdleAsync() => (await Process.DepthAsync(OrderSaga.Queue)).Messages == 0;
+
+    public async Task<int> DeadLetterCountAsync() => (int)(await Process.DepthAsync(OrderSaga.Queue)).DeadLetters;
+
+    public async Task<PaymentRecord> PaymentAsync(string orderId) => await new SimulatedPaymentService(_store).GetAsync(orderId, CancellationToken.None);
+
+    public void ThrowIfBroken()
+    {
+        if (Process.Process.HasExited)
+        {
+            throw new InvalidOperationException($"portable run exited with code {Process.Process.ExitCode}.");
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _client.Dispose();
+        SqliteConnection.ClearAllPools(); // the store's pooled connections hold the file the host deletes
+        await Process.DisposeAsync();
+    }
+}
