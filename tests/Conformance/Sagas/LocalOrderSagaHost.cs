@@ -25,6 +25,9 @@ internal sealed class LocalOrderSagaHost : IOrderSagaHost
     /// <summary>The process, for the kill drill.</summary>
     public LocalHostProcess Process { get; }
 
+    /// <summary>The host's state store, read from its SQLite file (also while the host is down).</summary>
+    public SqliteStateStore Store => _store;
+
     public string Name => "local";
 
     public string Wiring => "portable run: both APIs, the coordinator on the SQLite queue order-saga, state in the same SQLite file";
