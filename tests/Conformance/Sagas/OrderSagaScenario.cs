@@ -210,7 +210,7 @@ public static class OrderSagaScenario
     {
         ArgumentNullException.ThrowIfNull(host);
         using var response = await host.Inventory.PutAsync(new Uri($"/inventory/{sku}", UriKind.Relative), Json($$"""{"available":{{available}},"price":{{price.ToString(CultureInfo.InvariantCulture)}}}"""));
-        Check(host, response.StatusCode == HttpStatusCode.OK, $"PUT /inventory/{sku} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        CheckAnswer(host, response.StatusCode == HttpStatusCode.OK, $"PUT /inventory/{sku} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
     }
 
     /// <summary><c>POST /orders</c>; returns the order's id after checking the 202, its Location and its pending body.</summary>
@@ -220,7 +220,7 @@ public static class OrderSagaScenario
         var body = $$"""{"customer":"{{customer}}","items":[{"sku":"{{sku}}","quantity":{{quantity}}}],"card":"{{card}}","shippingCountry":"{{country}}"}""";
         using var response = await host.Orders.PostAsync(new Uri("/orders", UriKind.Relative), Json(body));
         var text = await response.Content.ReadAsStringAsync();
-        Check(host, response.StatusCode == HttpStatusCode.Accepted, $"POST /orders answered {(int)response.StatusCode}: {text}");
+        CheckAnswer(host, response.StatusCode == HttpStatusCode.Accepted, $"POST /orders answered {(int)response.StatusCode}: {text}");
         using var json = JsonDocument.Parse(text);
         var id = json.RootElement.GetProperty("id").GetString()!;
         Check(host, json.RootElement.GetProperty("status").GetString() == "pending", $"POST /orders answered {text}");
@@ -234,7 +234,7 @@ public static class OrderSagaScenario
         ArgumentNullException.ThrowIfNull(host);
         using var response = await host.Orders.GetAsync(new Uri($"/orders/{id}", UriKind.Relative));
         var text = await response.Content.ReadAsStringAsync();
-        Check(host, response.StatusCode == HttpStatusCode.OK, $"GET /orders/{id} answered {(int)response.StatusCode}: {text}");
+        CheckAnswer(host, response.StatusCode == HttpStatusCode.OK, $"GET /orders/{id} answered {(int)response.StatusCode}: {text}");
         return (JsonDocument.Parse(text).RootElement.Clone(), text);
     }
 
@@ -287,7 +287,7 @@ public static class OrderSagaScenario
         ArgumentNullException.ThrowIfNull(host);
         using var response = await host.Inventory.GetAsync(new Uri($"/inventory/{sku}", UriKind.Relative));
         var text = await response.Content.ReadAsStringAsync();
-        Check(host, response.StatusCode == HttpStatusCode.OK, $"GET /inventory/{sku} answered {(int)response.StatusCode}: {text}");
+        CheckAnswer(host, response.StatusCode == HttpStatusCode.OK, $"GET /inventory/{sku} answered {(int)response.StatusCode}: {text}");
         using var json = JsonDocument.Parse(text);
         return (json.RootElement.GetProperty("available").GetInt32(), json.RootElement.GetProperty("reserved").GetInt32());
     }
@@ -339,6 +339,15 @@ public static class OrderSagaScenario
         if (!condition)
         {
             throw new Xunit.Sdk.XunitException($"[{host.Name}] {detail}");
+        }
+    }
+
+    // An HTTP answer other than the one expected: the host's output says why.
+    private static void CheckAnswer(IOrderSagaHost host, bool condition, string detail)
+    {
+        if (!condition)
+        {
+            throw new Xunit.Sdk.XunitException($"[{host.Name}] {detail}\n{Tail(host.Output)}");
         }
     }
 }
