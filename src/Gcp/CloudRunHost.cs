@@ -16,7 +16,8 @@ namespace Portable.Gcp;
 /// Run's container contract: HTTP on 0.0.0.0:$PORT, SIGTERM then SIGKILL 10 s later. The Functions Framework's HTTP
 /// contract: <c>FUNCTION_TARGET</c> picks the function, every path reaches it except <c>/favicon.ico</c> and
 /// <c>/robots.txt</c>. Each function is served by the mapper of its trigger kind (<see cref="CloudRunTriggerMapper"/>),
-/// chosen before anything is built. Nothing but DI setup happens before Kestrel listens (cold starts).
+/// chosen before anything is built. Nothing but DI setup happens before Kestrel listens (cold starts), and the host is
+/// built from ASP.NET Core's empty builder: no configuration files, no file watcher.
 /// </summary>
 public static class CloudRunHost
 {
@@ -26,7 +27,11 @@ public static class CloudRunHost
         ArgumentNullException.ThrowIfNull(app);
         CloudRunSettings settings;
         CloudRunEndpoints.Plan endpoints;
-        var builder = WebApplication.CreateSlimBuilder(args);
+        // The empty builder, plus Kestrel: the host reads its settings from the environment itself (HostSettings) and
+        // configures Kestrel and logging in code, so the slim builder's configuration sources (appsettings.json and
+        // its file watcher, environment variables, the command line) would be read at every cold start for nothing.
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { Args = args });
+        builder.WebHost.UseKestrelCore();
         try
         {
             settings = CloudRunSettings.From(HostSettings.Environment, app.Manifest);

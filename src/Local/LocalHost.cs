@@ -9,9 +9,11 @@ using Microsoft.Extensions.Logging;
 using Portable.Core.App;
 using Portable.Core.Functions;
 using Portable.Core.Invocation;
+using Portable.Core.Settings;
 using Portable.Core.Messaging;
 using Portable.Core.State;
 using Portable.Hosting;
+using Portable.Local.Payments;
 using Portable.Local.Queues;
 using Portable.Local.Schedules;
 using Portable.Local.State;
@@ -63,6 +65,7 @@ public static class LocalHost
         builder.Services.AddSingleton<IDeadLetterSink>(sp => sp.GetRequiredService<SqliteMessageQueue>());
         builder.Services.AddSingleton<QueueSignal>();
         builder.Services.AddSingleton<LocalQueueEndpoints>();
+        builder.Services.AddSingleton(sp => new LocalPaymentEndpoints(sp.GetRequiredService<IStateStore>()));
         builder.Services.AddHostedService(sp => ActivatorUtilities.CreateInstance<LocalQueueWorker>(
             sp, DeliveryProfile.Local with { VisibilityTimeout = options.QueueVisibilityTimeout ?? DeliveryProfile.Local.VisibilityTimeout }));
         builder.Services.AddSingleton<LocalScheduler>();
@@ -76,9 +79,10 @@ public static class LocalHost
         var app = builder.Build();
         var invoker = app.Services.GetRequiredService<HttpInvoker>();
         var queues = app.Services.GetRequiredService<LocalQueueEndpoints>();
+        var payments = app.Services.GetRequiredService<LocalPaymentEndpoints>();
         app.Run(async context =>
         {
-            if (!await queues.TryHandleAsync(context).ConfigureAwait(false))
+            if (!await queues.TryHandleAsync(context).ConfigureAwait(false) && !await payments.TryHandleAsync(context).ConfigureAwait(false))
             {
                 await AspNetCoreBridge.HandleAsync(context, invoker, new InvocationInfo(TraceParent: context.Request.Headers.TraceParent)).ConfigureAwait(false);
             }
@@ -89,7 +93,8 @@ public static class LocalHost
     /// <summary>
     /// The local host's single entry point for <paramref name="functionApp"/>, as the cloud hosts have theirs: reads
     /// <c>--port</c>, <c>--data</c> and the other <see cref="LocalHostOptions"/> from <paramref name="args"/> and the
-    /// environment, serves until Ctrl+C and returns the process exit code (2 for bad options, 1 when the port is taken).
+    /// environment, serves until Ctrl+C and returns the process exit code (2 for bad options or settings, such as a
+    /// <c>PORTABLE_PAYMENTS_URL</c> that is not an http(s) URL; 1 when the port is taken).
     /// <paramref name="examples"/> adds the app's own curl lines to the banner.
     /// </summary>
     public static async Task<int> RunAsync(FunctionApp functionApp, string[] args, Func<string, IEnumerable<string>>? examples = null)
@@ -102,7 +107,18 @@ public static class LocalHost
             return 2;
         }
 
-        await using var app = Build(functionApp, options);
+        WebApplication built;
+        try
+        {
+            built = Build(functionApp, options);
+        }
+        catch (SettingsException ex)
+        {
+            await Console.Error.WriteLineAsync(ex.Message).ConfigureAwait(false);
+            return 2;
+        }
+
+        await using var app = built;
         try
         {
             await app.StartAsync().ConfigureAwait(false);

@@ -60,6 +60,8 @@ static string Usage() => $"""
                  --port N   listen on port N (or set PORT)
                  --data DIR keep state in DIR/portable.db (default ./.portable/data)
                  --queue-visibility SECONDS  hide a leased message this long (default 30)
+                 PORTABLE_PAYMENTS_URL=URL  charge and refund orders through the payment service at URL
+                            (default: the simulated one, also served at /_local/payments)
       manifest   list the functions and their triggers
       compare    how each cloud delivers, retries and dead-letters queue messages, side by side
     {QueueCommand.Usage}

@@ -14,10 +14,12 @@ public sealed class LocalProcessTests : IDisposable
 
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
-    private static ChildProcess Start(params string[] args) =>
+    private static ChildProcess Start(params string[] args) => StartWith(null, args);
+
+    private static ChildProcess StartWith(string? paymentsUrl, params string[] args) =>
         ChildProcess.Start(ChildProcessOptions.Dotnet(Path.Combine(AppContext.BaseDirectory, "Portable.Local.dll"), args) with
         {
-            Environment = new Dictionary<string, string?> { ["PORT"] = null },
+            Environment = new Dictionary<string, string?> { ["PORT"] = null, ["PORTABLE_PAYMENTS_URL"] = paymentsUrl },
         });
 
     [Fact]
@@ -64,5 +66,92 @@ public sealed class LocalProcessTests : IDisposable
         {
             listener.Stop();
         }
+    }
+
+    [Fact]
+    public async Task Run_BadPaymentsUrl_ExitsNamingTheVariableTheValueAndWhatIsAccepted()
+    {
+        await using var process = StartWith("payments.internal:8443", "--port", FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture), "--data", _dataDir);
+
+        Assert.Equal(2, await process.WaitForExitAsync(Patience));
+        Assert.Contains("PORTABLE_PAYMENTS_URL='payments.internal:8443' is not valid: expected an absolute http:// or https:// URL.", process.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain("Ctrl+C", process.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_PaymentsUrlSet_OrdersChargedAndRefundedOverHttpWithOneKeyPerOrderAndStep()
+    {
+        var port = FreePort.Next();
+        var root = $"http://localhost:{port}";
+        // The payment service the host is pointed at: a recording proxy in front of the host's own simulated one.
+        using var forward = new HttpClient();
+        await using var proxy = await Payments.LoopbackServer.StartAsync(async (context, received) =>
+        {
+            using var request = new HttpRequestMessage(new HttpMethod(received.Method), $"{root}/_local/payments{received.Path}");
+            if (received.Method == "POST")
+            {
+                request.Content = new StringContent(received.Body, System.Text.Encoding.UTF8, "application/json");
+                request.Headers.Add("Idempotency-Key", received.Key);
+            }
+
+            using var answer = await forward.SendAsync(request);
+            await Payments.LoopbackServer.JsonAsync(context, (int)answer.StatusCode, await answer.Content.ReadAsStringAsync());
+        });
+        await using var process = StartWith(proxy.BaseAddress.ToString(), "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--data", _dataDir);
+        await process.WaitForLineAsync("Ctrl+C", Patience);
+        using var client = new HttpClient { BaseAddress = new Uri(root) };
+        Assert.Equal(HttpStatusCode.OK, (await client.PutAsJsonAsync("/inventory/widget", new { available = 10, price = 2.5 })).StatusCode);
+
+        var paid = await PlaceAsync(client, "4242424242424242", "GB");
+        var unshipped = await PlaceAsync(client, "4242424242424242", "XX");
+        var declined = await PlaceAsync(client, Core.Patterns.Orders.SimulatedPaymentService.DeclinedCard, "GB");
+
+        Assert.Equal("completed", await SettledAsync(client, paid));
+        Assert.Equal("compensated", await SettledAsync(client, unshipped));
+        Assert.Equal("compensated", await SettledAsync(client, declined));
+        Assert.Equal((5m, 0m), await PaymentsAsync(client, paid));
+        Assert.Equal((5m, 5m), await PaymentsAsync(client, unshipped));
+        Assert.Equal((0m, 0m), await PaymentsAsync(client, declined));
+        var order = await client.GetFromJsonAsync<System.Text.Json.JsonElement>($"/orders/{declined}");
+        Assert.Equal("charge-payment: payment refused: card declined", order.GetProperty("reason").GetString());
+
+        var calls = proxy.Requests.Select(r => $"{r.Method} {r.Path} {r.Key}").Order(StringComparer.Ordinal).ToArray();
+        string[] expected =
+        [
+            $"POST /charges {declined}/charge-payment",
+            $"POST /charges {paid}/charge-payment",
+            $"POST /charges {unshipped}/charge-payment",
+            $"POST /refunds {unshipped}/refund-payment",
+        ];
+        Assert.Equal(expected.Order(StringComparer.Ordinal), calls);
+
+        process.Interrupt();
+        Assert.Equal(0, await process.WaitForExitAsync(Patience));
+    }
+
+    private static async Task<string> PlaceAsync(HttpClient client, string card, string country)
+    {
+        var accepted = await client.PostAsJsonAsync("/orders", new { customer = "ada", items = new[] { new { sku = "widget", quantity = 2 } }, card, shippingCountry = country });
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        return (await accepted.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("id").GetString()!;
+    }
+
+    private static async Task<(decimal Charged, decimal Refunded)> PaymentsAsync(HttpClient client, string id)
+    {
+        var totals = await client.GetFromJsonAsync<System.Text.Json.JsonElement>($"/_local/payments/{id}");
+        Assert.Equal(["charged", "refunded"], totals.EnumerateObject().Select(p => p.Name));
+        return (totals.GetProperty("charged").GetDecimal(), totals.GetProperty("refunded").GetDecimal());
+    }
+
+    // Polls the order until the coordinator has settled it (the saga runs on the host's queue, after the 202).
+    private static async Task<string> SettledAsync(HttpClient client, string id)
+    {
+        string? status = null;
+        await Queues.LocalQueueEndToEndTests.EventuallyAsync(async () =>
+        {
+            status = (await client.GetFromJsonAsync<System.Text.Json.JsonElement>($"/orders/{id}")).GetProperty("status").GetString();
+            return status is "completed" or "compensated" or "failed";
+        }, $"order {id} to settle");
+        return status!;
     }
 }

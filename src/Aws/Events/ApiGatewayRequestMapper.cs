@@ -7,8 +7,9 @@ namespace Portable.Aws.Events;
 
 /// <summary>
 /// Step 2 for HTTP on AWS: turns an API Gateway (HTTP API 2.0, REST v1 proxy) or Function URL event into the
-/// neutral <see cref="PortableHttpRequest"/>. Parsing uses <see cref="JsonDocument"/> only, so it is trim- and
-/// AOT-safe. Field semantics: https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html
+/// neutral <see cref="PortableHttpRequest"/>, with <see cref="Utf8JsonReader"/> and <see cref="JsonDocument"/> only, so
+/// it is trim- and AOT-safe: one pass of the reader maps an event of the expected shape, and anything it declines (not an
+/// HTTP event, a field of the wrong kind) is read into a document, which decides and words the refusal. Field semantics: https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html
 /// and https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-lambda-proxy-integrations.html.
 /// </summary>
 public static class ApiGatewayRequestMapper
@@ -19,6 +20,9 @@ public static class ApiGatewayRequestMapper
     /// <summary>The error type reported to <c>/error</c> for an HTTP event that cannot be read (a field of the wrong JSON kind, no method).</summary>
     public const string InvalidEventType = "Runtime.InvalidEvent";
 
+    /// <summary>The deepest nesting either path reads (the reader's and the document's limit alike).</summary>
+    internal const int MaxDepth = 64;
+
     /// <summary>
     /// Maps <paramref name="payload"/>; on failure <paramref name="error"/> says why, in terms fit for the Runtime
     /// API's <c>/error</c> endpoint. An HTTP event whose request is the client's fault (a body flagged
@@ -27,12 +31,22 @@ public static class ApiGatewayRequestMapper
     /// </summary>
     public static bool TryMap(ReadOnlyMemory<byte> payload, out HttpEvent httpEvent, out LambdaError error)
     {
+        error = null!;
+        return ApiGatewayEventReader.TryRead(payload.Span, out httpEvent) || TryMapDocument(payload, out httpEvent, out error);
+    }
+
+    /// <summary>
+    /// The document path of <see cref="TryMap"/>: the whole event as a <see cref="JsonDocument"/>. It maps whatever the
+    /// reader maps, to the same request, and decides every event the reader declines.
+    /// </summary>
+    internal static bool TryMapDocument(ReadOnlyMemory<byte> payload, out HttpEvent httpEvent, out LambdaError error)
+    {
         httpEvent = null!;
         error = null!;
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(payload, new JsonDocumentOptions { MaxDepth = 64 });
+            document = JsonDocument.Parse(payload, new JsonDocumentOptions { MaxDepth = MaxDepth });
         }
         catch (JsonException ex)
         {
@@ -110,8 +124,7 @@ public static class ApiGatewayRequestMapper
         }
 
         var bodyProblem = ReadBody(root, out var body);
-        var domain = String(context, "domainName") ?? string.Empty;
-        var format = domain.Contains(".lambda-url.", StringComparison.OrdinalIgnoreCase) ? HttpEventFormat.FunctionUrl : HttpEventFormat.HttpApiV2;
+        var format = IsFunctionUrlDomain(String(context, "domainName") ?? string.Empty) ? HttpEventFormat.FunctionUrl : HttpEventFormat.HttpApiV2;
         var built = headers.Build();
         httpEvent = new HttpEvent(
             format,
@@ -274,6 +287,9 @@ public static class ApiGatewayRequestMapper
         return builder.ToString();
     }
 
+    /// <summary>True for a Lambda Function URL's domain (<c>*.lambda-url.*</c>).</summary>
+    internal static bool IsFunctionUrlDomain(string domain) => domain.Contains(".lambda-url.", StringComparison.OrdinalIgnoreCase);
+
     // RFC 3986 pchar plus '/', and '%' so existing escapes survive.
     private static bool IsPathChar(char c) =>
         char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '_' or '~' or '!' or '$' or '&' or '\'' or '(' or ')' or '*' or '+' or ',' or ';' or '=' or ':' or '@' or '/' or '%';
@@ -295,6 +311,13 @@ public static class ApiGatewayRequestMapper
             return null;
         }
 
+        return DecodeBase64(text, out body);
+    }
+
+    /// <summary>A body flagged base64, decoded; on text that is not base64, an empty body and what is wrong with it.</summary>
+    internal static string? DecodeBase64(string text, out ReadOnlyMemory<byte> body)
+    {
+        body = ReadOnlyMemory<byte>.Empty;
         var bytes = new byte[(text.Length * 3 / 4) + 3];
         if (!Convert.TryFromBase64String(text, bytes, out var written))
         {
@@ -305,13 +328,14 @@ public static class ApiGatewayRequestMapper
         return null;
     }
 
-    // Core's error shape, so the client sees the same 400 as for any other unreadable body.
-    private static PortableHttpResponse? Rejection(string? bodyProblem) =>
+    /// <summary>Core's error shape, so the client sees the same 400 as for any other unreadable body; null for none.</summary>
+    internal static PortableHttpResponse? Rejection(string? bodyProblem) =>
         bodyProblem is null
             ? null
             : PortableHttpResponse.Error(400, "The request body could not be decoded.", new Dictionary<string, string> { ["body"] = bodyProblem });
 
-    private static void AppendQuery(StringBuilder query, string name, string value)
+    /// <summary>Appends <c>name=value</c>, both percent-encoded, to a query string being built.</summary>
+    internal static void AppendQuery(StringBuilder query, string name, string value)
     {
         if (query.Length > 0)
         {

@@ -23,33 +23,48 @@ public static class ApiGatewayResponseWriter
         var buffer = new ArrayBufferWriter<byte>(512 + (response.Body.Length * 4 / 3));
         using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
         {
-            writer.WriteStartObject();
-            writer.WriteNumber("statusCode", response.StatusCode);
-            if (format == HttpEventFormat.RestV1)
-            {
-                WriteV1Headers(writer, response.Headers);
-            }
-            else
-            {
-                WriteV2Headers(writer, response.Headers);
-            }
-
-            var asText = IsText(response.Headers["Content-Type"], response.Body.Span);
-            if (asText)
-            {
-                writer.WriteString("body", response.Body.Span); // UTF-8 bytes, escaped as JSON needs
-            }
-            else
-            {
-                writer.WriteBase64String("body", response.Body.Span);
-            }
-
-            writer.WriteBoolean("isBase64Encoded", !asText);
-            writer.WriteEndObject();
+            Write(writer, format, response);
         }
 
         return buffer.WrittenMemory;
     }
+
+    /// <summary>
+    /// Writes the response JSON to <paramref name="writer"/> and flushes it, so that a caller can keep one writer and
+    /// buffer for every invocation (<see cref="CreateWriter"/>) instead of allocating them each time.
+    /// </summary>
+    public static void Write(Utf8JsonWriter writer, HttpEventFormat format, PortableHttpResponse response)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(response);
+        writer.WriteStartObject();
+        writer.WriteNumber("statusCode", response.StatusCode);
+        if (format == HttpEventFormat.RestV1)
+        {
+            WriteV1Headers(writer, response.Headers);
+        }
+        else
+        {
+            WriteV2Headers(writer, response.Headers);
+        }
+
+        var asText = IsText(response.Headers["Content-Type"], response.Body.Span);
+        if (asText)
+        {
+            writer.WriteString("body", response.Body.Span); // UTF-8 bytes, escaped as JSON needs
+        }
+        else
+        {
+            writer.WriteBase64String("body", response.Body.Span);
+        }
+
+        writer.WriteBoolean("isBase64Encoded", !asText);
+        writer.WriteEndObject();
+        writer.Flush();
+    }
+
+    /// <summary>A writer over <paramref name="output"/> with the escaping the gateway's JSON needs (see <see cref="Write(Utf8JsonWriter, HttpEventFormat, PortableHttpResponse)"/>).</summary>
+    public static Utf8JsonWriter CreateWriter(IBufferWriter<byte> output) => new(output, WriterOptions);
 
     /// <summary>
     /// True when a body can travel as a JSON string: empty, or valid UTF-8 with a textual media type (<c>text/*</c>,

@@ -52,7 +52,7 @@ public static class PortableComposition
         if (cloud.DeadLetters is { } deadLetters)
         {
             services.AddSingleton(sp => (IDeadLetterSink)new ResilientDeadLetterSink(
-                deadLetters(sp), sp.GetRequiredService<PortableResilience>().GetPipeline(PortableResilience.PublishPipeline)));
+                deadLetters(sp), sp.GetRequiredService<PortableResilience>().Pipeline(PortableResilience.PublishPipeline)));
         }
 
         services.AddPortableResilience(r =>

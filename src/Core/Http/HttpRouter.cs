@@ -17,21 +17,25 @@ public sealed class HttpRouter
         _routes = [.. manifest.HttpFunctions.SelectMany(f => f.Trigger.Routes.Select(r => (f.Function, r)))];
     }
 
-    /// <summary>Resolves <paramref name="method"/> and <paramref name="path"/>; the path is split and decoded once for every template.</summary>
+    /// <summary>
+    /// Resolves <paramref name="method"/> and <paramref name="path"/>; the path is split and decoded once for every
+    /// template. <see cref="RouteResolution.Values"/> is null for a route whose template has no parameters.
+    /// </summary>
     public RouteResolution Resolve(string method, string path)
     {
         var segments = RouteTemplate.SplitPath(path);
         List<string>? allowed = null;
         foreach (var (function, route) in _routes)
         {
-            if (!route.Template.TryMatch(segments, out var values))
+            if (!route.Template.Matches(segments))
             {
                 continue;
             }
 
             if (string.Equals(route.Method, method, StringComparison.OrdinalIgnoreCase))
             {
-                return new RouteResolution(function, route, values, Allowed: []);
+                // A template without parameters captures nothing: no dictionary is made for it.
+                return new RouteResolution(function, route, route.Template.HasParameters ? route.Template.Capture(segments) : null, Allowed: []);
             }
 
             (allowed ??= []).Add(route.Method);

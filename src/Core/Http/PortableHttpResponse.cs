@@ -49,15 +49,41 @@ public sealed record PortableHttpResponse
     // Escape only what JSON requires: error messages quote paths and values, and '\u0027' helps no one.
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
+    // Each thread's scratch buffer and writer, reused by every response it serialises (as System.Text.Json's own
+    // SerializeToUtf8Bytes does): a body then costs its one array. Serialisation never awaits, so no other response can
+    // come between taking and leaving them; one grown past ScratchLimit is let go, not kept for the thread's life.
+    [ThreadStatic]
+    private static JsonScratch? t_scratch;
+
+    private const int ScratchLimit = 64 * 1024;
+
     private static byte[] Serialize<T>(T value, JsonTypeInfo<T> typeInfo)
     {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        var scratch = t_scratch ?? new JsonScratch();
+        t_scratch = null; // a converter that serialises a response of its own gets a scratch of its own
+        try
         {
-            JsonSerializer.Serialize(writer, value, typeInfo);
+            scratch.Writer.Reset(scratch.Buffer);
+            JsonSerializer.Serialize(scratch.Writer, value, typeInfo);
+            return scratch.Buffer.WrittenSpan.ToArray();
         }
+        finally
+        {
+            scratch.Buffer.ResetWrittenCount();
+            if (scratch.Buffer.Capacity <= ScratchLimit)
+            {
+                t_scratch = scratch;
+            }
+        }
+    }
 
-        return buffer.WrittenSpan.ToArray();
+    private sealed class JsonScratch
+    {
+        public System.Buffers.ArrayBufferWriter<byte> Buffer { get; } = new(256);
+
+        public Utf8JsonWriter Writer { get; }
+
+        public JsonScratch() => Writer = new Utf8JsonWriter(Buffer, WriterOptions);
     }
 
     /// <summary>

@@ -73,7 +73,16 @@ public sealed class RouteTemplate
     /// </summary>
     public bool TryMatch(ReadOnlySpan<string> segments, out Dictionary<string, string> values)
     {
-        values = null!;
+        values = Matches(segments) ? Capture(segments) : null!;
+        return values is not null;
+    }
+
+    /// <summary>True when the template has at least one parameter.</summary>
+    internal bool HasParameters => _parameterCount > 0;
+
+    /// <summary>True when split <paramref name="segments"/> match, without capturing their values.</summary>
+    internal bool Matches(ReadOnlySpan<string> segments)
+    {
         if (segments.Length != _segments.Length)
         {
             return false;
@@ -87,7 +96,13 @@ public sealed class RouteTemplate
             }
         }
 
-        values = new Dictionary<string, string>(_parameterCount, StringComparer.OrdinalIgnoreCase);
+        return true;
+    }
+
+    /// <summary>The parameters' values in <paramref name="segments"/>, which <see cref="Matches"/> accepted.</summary>
+    internal Dictionary<string, string> Capture(ReadOnlySpan<string> segments)
+    {
+        var values = new Dictionary<string, string>(_parameterCount, StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < segments.Length; i++)
         {
             if (_segments[i].IsParameter)
@@ -96,7 +111,7 @@ public sealed class RouteTemplate
             }
         }
 
-        return true;
+        return values;
     }
 
     /// <summary>

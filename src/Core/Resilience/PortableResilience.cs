@@ -21,18 +21,40 @@ public sealed partial class PortableResilience
     /// <summary>The pipeline name the publisher decorator uses by default.</summary>
     public const string PublishPipeline = "publish";
 
-    private readonly Dictionary<string, ResiliencePipeline> _pipelines = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Lazy<ResiliencePipeline>> _pipelines = new(StringComparer.Ordinal);
 
-    /// <summary>Validates <paramref name="settings"/> (throwing <see cref="ResilienceOptionsException"/>) and builds every pipeline.</summary>
+    /// <summary>
+    /// Validates <paramref name="settings"/> (throwing <see cref="ResilienceOptionsException"/>) and prepares every
+    /// pipeline. Each is built on its first use: building one has Polly check its strategies' options with
+    /// DataAnnotations, which costs a Native AOT start-up milliseconds of reflection for pipelines a request may
+    /// never touch. The options were validated here already, and are copied now, so a later change to them does not
+    /// reach a pipeline built later.
+    /// </summary>
     public PortableResilience(ResilienceOptionsBuilder settings, TimeProvider timeProvider, ILoggerFactory? loggerFactory = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(timeProvider);
         settings.Validate();
         var logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<PortableResilience>();
+        var hooks = new ResilienceOptionsBuilder();
+        foreach (var test in settings.TransientFaultTests)
+        {
+            hooks.AddTransientFault(test);
+        }
+
+        foreach (var observer in settings.RetryObservers)
+        {
+            hooks.OnRetry(observer);
+        }
+
+        if (settings.Randomizer is { } randomizer)
+        {
+            hooks.UseRandomizer(randomizer);
+        }
         foreach (var (name, options) in settings.Pipelines)
         {
-            _pipelines.Add(name, CreatePipeline(name, options, timeProvider, logger, settings));
+            var copy = options.Clone();
+            _pipelines.Add(name, new Lazy<ResiliencePipeline>(() => CreatePipeline(name, copy, timeProvider, logger, hooks)));
         }
     }
 
@@ -40,7 +62,13 @@ public sealed partial class PortableResilience
     public IReadOnlyCollection<string> PipelineNames => _pipelines.Keys;
 
     /// <summary>The pipeline called <paramref name="name"/>; throws naming the configured ones when there is none.</summary>
-    public ResiliencePipeline GetPipeline(string name)
+    public ResiliencePipeline GetPipeline(string name) => Pipeline(name).Value;
+
+    /// <summary>
+    /// The pipeline called <paramref name="name"/>, built when first asked for its value: what the decorators hold, so
+    /// that one resolved at start-up does not build its pipeline then. A name that is not configured throws at once.
+    /// </summary>
+    internal Lazy<ResiliencePipeline> Pipeline(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
         return _pipelines.TryGetValue(name, out var pipeline)

@@ -2,7 +2,7 @@ namespace Portable.Core.Resilience;
 
 /// <summary>
 /// Collects the named pipelines (for example <c>"state"</c> and <c>"publish"</c>) and the hooks they share, for
-/// <see cref="PortableResilience"/> to build once at start-up. Configuring a name twice adjusts the same options.
+/// <see cref="PortableResilience"/> to build once (each on its first use). Configuring a name twice adjusts the same options.
 /// </summary>
 public sealed class ResilienceOptionsBuilder
 {

@@ -50,7 +50,7 @@ public static class ResilienceServiceCollectionExtensions
     public static IServiceCollection AddResilientStateStore(this IServiceCollection services, string pipelineName = PortableResilience.StatePipeline)
     {
         ArgumentNullException.ThrowIfNull(pipelineName);
-        return Decorate<IStateStore>(services, (sp, inner) => new ResilientStateStore(inner, sp.GetRequiredService<PortableResilience>().GetPipeline(pipelineName)));
+        return Decorate<IStateStore>(services, (sp, inner) => new ResilientStateStore(inner, sp.GetRequiredService<PortableResilience>().Pipeline(pipelineName)));
     }
 
     /// <summary>
@@ -60,7 +60,7 @@ public static class ResilienceServiceCollectionExtensions
     public static IServiceCollection AddResilientMessagePublisher(this IServiceCollection services, string pipelineName = PortableResilience.PublishPipeline)
     {
         ArgumentNullException.ThrowIfNull(pipelineName);
-        return Decorate<IMessagePublisher>(services, (sp, inner) => new ResilientMessagePublisher(inner, sp.GetRequiredService<PortableResilience>().GetPipeline(pipelineName)));
+        return Decorate<IMessagePublisher>(services, (sp, inner) => new ResilientMessagePublisher(inner, sp.GetRequiredService<PortableResilience>().Pipeline(pipelineName)));
     }
 
     private static IServiceCollection Decorate<TService>(IServiceCollection services, Func<IServiceProvider, TService, TService> decorate)

@@ -88,7 +88,11 @@ internal static class CloudLoggingExtensions
 {
     /// <summary>
     /// Console logging to stdout with <see cref="CloudLoggingFormatter"/>; framework chatter below Warning is
-    /// dropped (Cloud Run logs every request itself).
+    /// dropped (Cloud Run logs every request itself), and ASP.NET Core's hosting diagnostics category is off: while
+    /// it is enabled at all, hosting starts an <see cref="System.Diagnostics.Activity"/> and opens a logging scope
+    /// (request id, path) for every request, which the formatter never reads (it writes the trace from the host's own
+    /// scope), at a cost of a few percent of a request's CPU. A tracing listener (OpenTelemetry) still gets its
+    /// activity. The category's other lines are start-up failures, which also end the process with their exception.
     /// </summary>
     public static ILoggingBuilder AddCloudLogging(this ILoggingBuilder logging)
     {
@@ -96,7 +100,8 @@ internal static class CloudLoggingExtensions
         logging.ClearProviders();
         logging.AddConsole(o => o.FormatterName = CloudLoggingFormatter.FormatterName);
         logging.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ConsoleFormatter, CloudLoggingFormatter>());
-        logging.SetMinimumLevel(LogLevel.Information).AddFilter("Microsoft", LogLevel.Warning);
+        logging.SetMinimumLevel(LogLevel.Information).AddFilter("Microsoft", LogLevel.Warning)
+            .AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         return logging;
     }
 }

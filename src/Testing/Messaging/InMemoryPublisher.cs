@@ -55,6 +55,12 @@ public sealed class InMemoryPublisher(TimeProvider timeProvider) : IMessagePubli
         return ValueTask.FromResult(id);
     }
 
+    /// <summary>Takes the oldest message not yet delivered, to deliver it by hand; null when none waits.</summary>
+    public IncomingMessage? TakeNext() => _pending.TryDequeue(out var message) ? message : null;
+
+    /// <summary>Drops every message not yet delivered, as a lost publish would (they stay in <see cref="Published"/>).</summary>
+    public void Clear() => _pending.Clear();
+
     /// <summary>Takes the oldest message not yet delivered.</summary>
     internal bool TryTake(out IncomingMessage message) => _pending.TryDequeue(out message!);
 

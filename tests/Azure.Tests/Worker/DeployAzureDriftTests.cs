@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Portable.Azure.Worker;
 using Portable.Core.Messaging;
+using Portable.Core.Schedules;
 using Portable.Core.Patterns;
 using Portable.Emulators.Azure.Isolated;
 using Portable.TestKit;
@@ -55,6 +56,12 @@ public class DeployAzureDriftTests
             expected.Add($"{function.Name}: queueTrigger {trigger.Queue}");
         }
 
+        foreach (var (function, trigger) in PatternsApp.Manifest.FunctionsOf<ScheduleTrigger>())
+        {
+            expected.Add($"{function.Name}: timerTrigger {Ncrontab.From(trigger.Schedule).Expression}");
+        }
+
+        // A saga's step function is no Azure function: on Azure its handlers run as Durable activities or through the coordinator.
         var reported = host.Functions.Select(Describe).ToList();
 
         Assert.Equal(expected.Order(StringComparer.Ordinal), reported.Order(StringComparer.Ordinal));
@@ -73,6 +80,8 @@ public class DeployAzureDriftTests
                     return $"{function.Name}: httpTrigger {root.GetProperty("route").GetString()} [{methods}]";
                 case "queueTrigger":
                     return $"{function.Name}: queueTrigger {root.GetProperty("queueName").GetString()}";
+                case "timerTrigger":
+                    return $"{function.Name}: timerTrigger {root.GetProperty("schedule").GetString()}";
             }
         }
 

@@ -6,6 +6,8 @@ using Microsoft.Extensions.Hosting;
 using Portable.Azure.Worker;
 using Portable.Core.Functions;
 using Portable.Core.Messaging;
+using Portable.Core.Sagas;
+using Portable.Core.Schedules;
 using Portable.Core.Patterns;
 using Portable.SampleApp;
 
@@ -36,12 +38,14 @@ public sealed class ManifestFunctionMetadataProviderTests : IDisposable
         // Every manifest function once, plus the catch-all for paths no function claims unless a function whose
         // routes share no prefix takes the catch-all itself, and nothing else.
         var catchAllFunction = app.Manifest.HttpFunctions.Any(f => !SharesFirstSegment(f.Trigger));
-        var expected = app.Manifest.Functions.Select(f => f.Name);
+        // A saga's step function is not an Azure function (its handlers run as Durable activities or through the coordinator).
+        var functions = app.Manifest.Functions.Where(f => f.Trigger is not SagaStepTrigger).ToList();
+        var expected = functions.Select(f => f.Name);
         Assert.Equal(
             (catchAllFunction ? expected : expected.Append(AzureHttpRoutes.FallbackFunctionName)).Order(StringComparer.Ordinal),
             reported.Select(f => f.Name!).Order(StringComparer.Ordinal));
 
-        foreach (var function in app.Manifest.Functions)
+        foreach (var function in functions)
         {
             var metadata = reported.Single(m => m.Name == function.Name);
             Assert.Equal(ManifestFunction.EntryPoint, metadata.EntryPoint);
@@ -59,6 +63,11 @@ public sealed class ManifestFunctionMetadataProviderTests : IDisposable
                     Assert.Equal(queue.Queue, trigger.GetProperty("queueName").GetString());
                     Assert.Equal("AzureWebJobsStorage", trigger.GetProperty("connection").GetString());
                     Assert.Equal("String", trigger.GetProperty("dataType").GetString());
+                    break;
+                case ScheduleTrigger schedule:
+                    var timer = Assert.Single(bindings);
+                    Assert.Equal("timerTrigger", timer.GetProperty("type").GetString());
+                    Assert.Equal(Ncrontab.From(schedule.Schedule).Expression, timer.GetProperty("schedule").GetString());
                     break;
                 default:
                     Assert.Fail($"{function.Name}: trigger {function.Trigger.GetType().Name} has no expectation here.");

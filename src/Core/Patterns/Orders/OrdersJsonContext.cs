@@ -10,5 +10,9 @@ namespace Portable.Core.Patterns.Orders;
 [JsonSerializable(typeof(OrderAccepted))]
 [JsonSerializable(typeof(OrderSagaInput))]
 [JsonSerializable(typeof(PaymentRecord))]
+[JsonSerializable(typeof(PaymentCharge))]
+[JsonSerializable(typeof(PaymentRefund))]
+[JsonSerializable(typeof(PaymentAnswer))]
+[JsonSerializable(typeof(PaymentTotals))]
 [JsonSerializable(typeof(ShipmentRecord))]
 public sealed partial class OrdersJsonContext : JsonSerializerContext;

@@ -1,7 +1,11 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Portable.Core.Functions;
+using Portable.Core.Resilience;
+using Portable.Core.Schedules;
 using Portable.Core.Sagas;
+using Portable.Core.Settings;
 using Portable.Core.State;
 
 namespace Portable.Core.Patterns.Orders;
@@ -10,13 +14,30 @@ namespace Portable.Core.Patterns.Orders;
 public static class OrdersServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds <c>inventory-api</c>, <c>orders-api</c> and the order saga's executor and coordinator, with the simulated
-    /// payment service unless one is registered. Orders are run by Portable's queue-driven coordinator unless the host
-    /// registered another <see cref="ISagaStarter"/> first (a Durable orchestration).
+    /// Adds <c>inventory-api</c>, <c>orders-api</c>, the order saga's executor and coordinator and <c>reconcile-orders</c>,
+    /// with the payment service the environment selects (see <see cref="AddOrders(IServiceCollection, HostSettings)"/>).
     /// </summary>
-    public static IServiceCollection AddOrders(this IServiceCollection services)
+    /// <exception cref="SettingsException"><c>PORTABLE_PAYMENTS_URL</c> is set but is not an absolute http(s) URL.</exception>
+    public static IServiceCollection AddOrders(this IServiceCollection services) => services.AddOrders(HostSettings.Environment);
+
+    /// <summary>
+    /// Adds <c>inventory-api</c>, <c>orders-api</c> and the order saga's executor and coordinator. The payment service
+    /// is, unless one is registered already: an <see cref="HttpPaymentService"/> when
+    /// <see cref="HttpPaymentService.UrlVariable"/> is set in <paramref name="settings"/>, otherwise the
+    /// <see cref="SimulatedPaymentService"/> over the state store. Orders are run by Portable's queue-driven
+    /// coordinator unless the host registered another <see cref="ISagaStarter"/> first (a Durable orchestration); <c>reconcile-orders</c>
+    /// gives up on orders left unfinished.
+    /// </summary>
+    /// <exception cref="SettingsException"><c>PORTABLE_PAYMENTS_URL</c> is set but is not an absolute http(s) URL.</exception>
+    public static IServiceCollection AddOrders(this IServiceCollection services, HostSettings settings)
     {
         ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(settings);
+        if (settings.HttpUri(HttpPaymentService.UrlVariable) is { } paymentsUrl)
+        {
+            services.AddHttpPaymentService(paymentsUrl);
+        }
+
         services.TryAddSingleton<IPaymentService>(sp => new SimulatedPaymentService(sp.GetRequiredService<IStateStore>()));
         services.AddSingleton(sp => new InventoryApi(sp.GetRequiredService<IStateStore>()));
         services.AddSaga(
@@ -24,11 +45,42 @@ public static class OrdersServiceCollectionExtensions
             OrderSaga.Queue,
             sp => OrderSaga.Handlers(new OrderSteps(sp.GetRequiredService<IStateStore>(), sp.GetRequiredService<IPaymentService>()), sp.GetRequiredService<IStateStore>()),
             sp => new OrderSagaRepository(sp.GetRequiredService<IStateStore>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new OrderReconciler(
+            sp.GetRequiredKeyedService<SagaExecutor>(OrderSaga.Definition.Name).Repository,
+            sp.GetRequiredService<IStateStore>(),
+            sp.GetRequiredService<ISagaStarter>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<OrderReconciler>>()));
         services.AddSingleton(sp => new OrdersApi(sp.GetRequiredService<IStateStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetService<ISagaStarter>(), sp.GetService<ISagaStateSource>()));
         return services;
     }
 
-    /// <summary>Declares <c>inventory-api</c>, <c>orders-api</c>, the saga's step function and its coordinator in a manifest.</summary>
+    /// <summary>
+    /// Registers an <see cref="HttpPaymentService"/> calling <paramref name="baseAddress"/> (unless a payment service is
+    /// registered already) on the resilience pipeline <see cref="HttpPaymentService.PipelineName"/>, added with
+    /// <see cref="HttpPaymentService.ConfigureDefaults"/> unless the host configured that pipeline itself.
+    /// </summary>
+    public static IServiceCollection AddHttpPaymentService(this IServiceCollection services, Uri baseAddress)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(baseAddress);
+        services.AddPortableResilience(r =>
+        {
+            if (!r.Pipelines.ContainsKey(HttpPaymentService.PipelineName))
+            {
+                r.AddPipeline(HttpPaymentService.PipelineName, HttpPaymentService.ConfigureDefaults);
+            }
+        });
+        services.TryAddKeyedSingleton(HttpPaymentService.PipelineName, static (_, _) => HttpPaymentService.CreateHttpClient());
+        services.TryAddSingleton<IPaymentService>(sp => new HttpPaymentService(
+            sp.GetRequiredKeyedService<HttpClient>(HttpPaymentService.PipelineName),
+            baseAddress,
+            sp.GetRequiredService<PortableResilience>().GetPipeline(HttpPaymentService.PipelineName),
+            sp.GetRequiredService<TimeProvider>()));
+        return services;
+    }
+
+    /// <summary>Declares <c>inventory-api</c>, <c>orders-api</c>, the saga's step function, its coordinator and <c>reconcile-orders</c> in a manifest.</summary>
     public static FunctionManifestBuilder AddOrders(this FunctionManifestBuilder manifest)
     {
         ArgumentNullException.ThrowIfNull(manifest);
@@ -36,6 +88,7 @@ public static class OrdersServiceCollectionExtensions
             .AddHttp(InventoryApi.FunctionName, InventoryApi.MapRoutes)
             .AddHttp(OrdersApi.FunctionName, OrdersApi.MapRoutes)
             .AddSagaSteps(OrderSaga.StepFunctionName, OrderSaga.Definition)
-            .AddSagaCoordinator(OrderSaga.CoordinatorFunctionName, OrderSaga.Queue, OrderSaga.Definition);
+            .AddSagaCoordinator(OrderSaga.CoordinatorFunctionName, OrderSaga.Queue, OrderSaga.Definition)
+            .AddSchedule<OrderReconciler>(OrderReconciler.FunctionName, OrderReconciler.Cron);
     }
 }

@@ -2,7 +2,10 @@ using System.Text.Json.Serialization;
 
 namespace Portable.Core.Patterns.Orders;
 
-/// <summary>What the payment service charged and refunded for an order (<c>GET /_local/payments/{orderId}</c>), and the idempotency keys it applied.</summary>
+/// <summary>
+/// What the payment service charged and refunded for an order, and the idempotency keys it applied (known to the
+/// simulated service only; over HTTP the service answers <see cref="PaymentTotals"/> and the keys stay empty).
+/// </summary>
 /// <param name="Charged">The amount charged.</param>
 /// <param name="Refunded">The amount refunded.</param>
 /// <param name="AppliedKeys">Idempotency keys of the calls that took effect; a call under one of them again changes nothing.</param>
