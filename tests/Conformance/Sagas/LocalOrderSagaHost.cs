@@ -1,6 +1,9 @@
+using System.Net;
+using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Portable.Core.Patterns.Orders;
 using Portable.HostsUnderTest;
+using Portable.Local.Payments;
 using Portable.Local.State;
 
 namespace Portable.Conformance.Sagas;
@@ -8,7 +11,8 @@ namespace Portable.Conformance.Sagas;
 /// <summary>
 /// The local host as its users run it (<see cref="LocalHostProcess"/>): one <c>portable run</c> process serving
 /// <c>inventory-api</c> and <c>orders-api</c>, its own worker delivering <c>order-saga</c> from the durable SQLite
-/// queue to the coordinator, state in the same SQLite file, which payments are read from.
+/// queue to the coordinator, state in the same SQLite file, which payments are read from (and checked against the
+/// host's <c>GET /_local/payments/{orderId}</c>).
 /// </summary>
 internal sealed class LocalOrderSagaHost : IOrderSagaHost
 {
@@ -48,7 +52,26 @@ internal sealed class LocalOrderSagaHost : IOrderSagaHost
 
     public async Task<int> DeadLetterCountAsync() => (int)(await Process.DepthAsync(OrderSaga.Queue)).DeadLetters;
 
-    public async Task<PaymentRecord> PaymentAsync(string orderId) => await new SimulatedPaymentService(_store).GetAsync(orderId, CancellationToken.None);
+    /// <summary>
+    /// The record in the host's SQLite file (with the keys applied), checked against what the host's own simulated
+    /// payment service answers at <c>GET /_local/payments/{orderId}</c>.
+    /// </summary>
+    public async Task<PaymentRecord> PaymentAsync(string orderId)
+    {
+        var record = await new SimulatedPaymentService(_store).GetAsync(orderId, CancellationToken.None);
+        using var response = await _client.GetAsync(new Uri($"{LocalPaymentEndpoints.Prefix}/{orderId}", UriKind.Relative));
+        var text = await response.Content.ReadAsStringAsync();
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            throw new InvalidOperationException($"GET {LocalPaymentEndpoints.Prefix}/{orderId} answered {(int)response.StatusCode}: {text}");
+        }
+
+        using var json = JsonDocument.Parse(text);
+        var (charged, refunded) = (json.RootElement.GetProperty("charged").GetDecimal(), json.RootElement.GetProperty("refunded").GetDecimal());
+        return (charged, refunded) == (record.Charged, record.Refunded)
+            ? record
+            : throw new InvalidOperationException($"GET {LocalPaymentEndpoints.Prefix}/{orderId} answered {text}, the host's store holds {record.Charged} charged and {record.Refunded} refunded.");
+    }
 
     public void ThrowIfBroken()
     {
