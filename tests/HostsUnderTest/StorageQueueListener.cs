@@ -12,7 +12,9 @@ namespace Portable.HostsUnderTest;
 /// the host emulator's queue of the same name, where the emulator delivers it with the host's rules (one message per
 /// invocation, dequeue counts, <c>-poison</c> after five failed dequeues). A message is received (hidden), added to the
 /// emulator's queue, then deleted from the account: it is always in one of the two, for a moment in both, never in
-/// neither. Like the host's listener it creates each triggered queue on start. Both loops stop on dispose.
+/// neither (a delete that fails leaves a copy to come back, as at-least-once delivery allows). Like the host's listener
+/// it creates each triggered queue on start, and a busy account is polled again later rather than stopping it. Both
+/// loops stop on dispose.
 /// </summary>
 public sealed class StorageQueueListener : IAsyncDisposable
 {
@@ -22,6 +24,7 @@ public sealed class StorageQueueListener : IAsyncDisposable
     private readonly IsolatedFunctionsHost _host;
     private readonly IReadOnlyDictionary<string, QueueClient> _queues;
     private int _moving; // fetches between their receive and their last enqueue
+    private int _transientFaults;
 
     private StorageQueueListener(IsolatedFunctionsHost host, IReadOnlyDictionary<string, QueueClient> queues)
     {
@@ -84,12 +87,17 @@ public sealed class StorageQueueListener : IAsyncDisposable
             && _host.Queues.Deliveries.Count == settled;
     }
 
+    /// <summary>Calls to the account that failed for a reason that passes (busy, timed out) and were simply tried again later.</summary>
+    public int TransientFaults => Volatile.Read(ref _transientFaults);
+
     /// <summary>Stops both loops.</summary>
     public async ValueTask DisposeAsync()
     {
         await Fetcher.DisposeAsync();
         await Deliverer.DisposeAsync();
     }
+
+    private static bool IsTransient(RequestFailedException ex) => ex.Status is 408 or 429 or >= 500;
 
     private async Task<bool> FetchAsync(CancellationToken cancellationToken)
     {
@@ -108,6 +116,11 @@ public sealed class StorageQueueListener : IAsyncDisposable
                 {
                     continue; // deleted under the listener; the host would log and go on
                 }
+                catch (RequestFailedException ex) when (IsTransient(ex))
+                {
+                    Interlocked.Increment(ref _transientFaults); // the account is busy (after the SDK's own retries): the host backs off and polls again
+                    continue;
+                }
 
                 foreach (var message in received)
                 {
@@ -121,8 +134,16 @@ public sealed class StorageQueueListener : IAsyncDisposable
 
             foreach (var message in received)
             {
-                await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
                 moved = true;
+                try
+                {
+                    await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
+                }
+                catch (RequestFailedException ex) when (ex.Status == 404 || IsTransient(ex))
+                {
+                    // Not deleted: it comes back once hidden no more and is delivered again, as at-least-once allows.
+                    Interlocked.Increment(ref _transientFaults);
+                }
             }
         }
 
