@@ -123,6 +123,38 @@ public sealed class LambdaSqsHost : IAsyncDisposable
     /// <summary>Every bootstrap's kept output, one after the other.</summary>
     public string Output => string.Join('\n', Functions.Select(f => f.Output));
 
+    /// <summary>The mapping's pollers once <see cref="StartPolling"/> started them; null before.</summary>
+    public DeliveryLoop? Pollers { get; private set; }
+
+    /// <summary>
+    /// Polls the queue in the background as the event source mapping does in AWS, with as many pollers as
+    /// <see cref="SqsEventSourceEmulatorOptions.MaxConcurrentPolls"/> (one batch in flight per poller), each polling
+    /// again at once after a batch and after <see cref="DeliveryLoop.IdleInterval"/> when nothing is visible. For
+    /// functions that publish to their own queue (a saga's coordinator), where a test cannot drain by hand. The
+    /// pollers stop first when the host is disposed. <paramref name="observe"/> sees every poll that invoked.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Polling already started.</exception>
+    public DeliveryLoop StartPolling(Action<SqsPollResult>? observe = null)
+    {
+        if (Pollers is not null)
+        {
+            throw new InvalidOperationException("The mapping is already polling.");
+        }
+
+        Pollers = DeliveryLoop.Start($"the SQS event source mapping on {Sqs.QueueName}", Sqs.Options.MaxConcurrentPolls, async cancellationToken =>
+        {
+            var poll = await Sqs.PollOnceAsync(cancellationToken);
+            if (poll.Invocation is null)
+            {
+                return poll.Redriven.Count > 0;
+            }
+
+            observe?.Invoke(poll);
+            return true;
+        });
+        return Pollers;
+    }
+
     /// <summary>
     /// Starts the Runtime API, the SQS event source (the mapping on <paramref name="queue"/>, the batch size the
     /// ledger's trigger and Portable's default share, the rest as <paramref name="configure"/> sets it) and
@@ -188,9 +220,14 @@ public sealed class LambdaSqsHost : IAsyncDisposable
         }
     }
 
-    /// <summary>Kills the bootstraps and stops the event source and the Runtime API.</summary>
+    /// <summary>Stops the pollers, kills the bootstraps and stops the event source and the Runtime API.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Pollers is not null)
+        {
+            await Pollers.DisposeAsync();
+        }
+
         foreach (var function in Functions)
         {
             await function.DisposeAsync();

@@ -12,22 +12,32 @@ public sealed record LocalDeadLetter(string Id, string Body, string Reason, int 
 /// <summary>
 /// The local host as its users run it: <c>portable run --port N --data DIR</c> (src/Local's build output) with a data
 /// folder of its own, deleted on dispose; or an app's own program that runs <c>LocalHost</c> with the same options.
-/// Its queue is reached over its HTTP API (<c>/_local/queues/…</c>).
+/// Its queue is reached over its HTTP API (<c>/_local/queues/…</c>). It can be killed and started again on the same
+/// data folder, as a user's crashed host is.
 /// </summary>
 public sealed class LocalHostProcess : IAsyncDisposable
 {
     private readonly HttpClient _client;
+    private readonly ChildProcessOptions _start;
+    private readonly List<ChildProcess> _earlier = [];
 
-    private LocalHostProcess(ChildProcess process, int port, string dataDirectory)
+    private LocalHostProcess(ChildProcess process, ChildProcessOptions start, int port, string dataDirectory)
     {
         Process = process;
+        _start = start;
         BaseAddress = new Uri($"http://127.0.0.1:{port}");
         DataDirectory = dataDirectory;
         _client = CreateClient(HostDefaults.RequestTimeout);
     }
 
-    /// <summary>The <c>portable</c> process.</summary>
-    public ChildProcess Process { get; }
+    /// <summary>The <c>portable</c> process (the latest, after a <see cref="RestartAsync"/>).</summary>
+    public ChildProcess Process { get; private set; }
+
+    /// <summary>The processes that ran before the current one, oldest first, kept for their output.</summary>
+    public IReadOnlyList<ChildProcess> EarlierProcesses => _earlier;
+
+    /// <summary>The output of every process so far, each under its start, for a failure message.</summary>
+    public string Output => string.Join('\n', _earlier.Append(Process).Select((p, i) => $"--- start {i + 1} ---\n{p.Output}"));
 
     /// <summary>Its front door.</summary>
     public Uri BaseAddress { get; }
@@ -64,16 +74,17 @@ public sealed class LocalHostProcess : IAsyncDisposable
         try
         {
             string[] command = program is null ? ["run"] : [];
-            process = ChildProcess.Start(ChildProcessOptions.Program(
+            var start = ChildProcessOptions.Program(
                 program ?? HostBuilds.LocalHost,
                 [.. command, "--port", port.ToString(CultureInfo.InvariantCulture), "--data", dataDirectory, .. arguments ?? []]) with
             {
                 Environment = variables,
                 Name = program is null ? "portable run" : Path.GetFileNameWithoutExtension(program),
                 MaxOutputLines = maxOutputLines,
-            });
-            var host = new LocalHostProcess(process, port, dataDirectory);
-            await process.WaitForHttpAsync(new Uri(host.BaseAddress, "/_local/queues/none"), timeout ?? HostDefaults.StartupTimeout, cancellationToken);
+            };
+            process = ChildProcess.Start(start);
+            var host = new LocalHostProcess(process, start, port, dataDirectory);
+            await host.WaitUntilServingAsync(timeout, cancellationToken);
             return host;
         }
         catch
@@ -86,6 +97,35 @@ public sealed class LocalHostProcess : IAsyncDisposable
             DeleteData(dataDirectory);
             throw;
         }
+    }
+
+    /// <summary>
+    /// Kills the host with SIGKILL, as a crash or an out-of-memory kill does: no shutdown, leased queue messages left
+    /// leased, a write cut wherever it was. Waits until the process is gone; the data folder stays for <see cref="RestartAsync"/>.
+    /// </summary>
+    public async Task KillAsync(CancellationToken cancellationToken = default)
+    {
+        Process.Kill();
+        await Process.WaitForExitAsync(HostDefaults.StartupTimeout, cancellationToken);
+    }
+
+    /// <summary>
+    /// Starts the host again with the same command — port, data folder, variables and options — as its user does
+    /// after a crash, and waits until it answers HTTP. The process before it (killed or exited) is kept in
+    /// <see cref="EarlierProcesses"/>.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The current process still runs.</exception>
+    /// <exception cref="ChildProcessException">It exited, or did not answer within <paramref name="timeout"/>.</exception>
+    public async Task RestartAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        if (!Process.HasExited)
+        {
+            throw new InvalidOperationException("The host still runs; kill it first.");
+        }
+
+        _earlier.Add(Process);
+        Process = ChildProcess.Start(_start);
+        await WaitUntilServingAsync(timeout, cancellationToken);
     }
 
     /// <summary>A client on the front door.</summary>
@@ -131,8 +171,16 @@ public sealed class LocalHostProcess : IAsyncDisposable
     {
         _client.Dispose();
         await Process.DisposeAsync();
+        foreach (var earlier in _earlier)
+        {
+            await earlier.DisposeAsync();
+        }
+
         DeleteData(DataDirectory);
     }
+
+    private Task WaitUntilServingAsync(TimeSpan? timeout, CancellationToken cancellationToken) =>
+        Process.WaitForHttpAsync(new Uri(BaseAddress, "/_local/queues/none"), timeout ?? HostDefaults.StartupTimeout, cancellationToken);
 
     private static void DeleteData(string directory)
     {

@@ -34,6 +34,28 @@ public sealed class PubSubPushHost : IAsyncDisposable
     /// <summary>The Cloud Run service pushed to.</summary>
     public CloudRunProcess Service { get; }
 
+    /// <summary>The subscription's push sender once <see cref="StartPushing"/> started it; null before.</summary>
+    public DeliveryLoop? Pusher { get; private set; }
+
+    /// <summary>
+    /// Pushes in the background as Pub/Sub does: whatever is due, with up to the subscription's
+    /// <see cref="PubSubPushEmulatorOptions.MaxOutstandingPushes"/> in flight, again at once after a round and after
+    /// <see cref="DeliveryLoop.IdleInterval"/> when nothing is due. For a service that publishes to the topic it is
+    /// pushed from (a saga's coordinator), where a test cannot drain by hand. One sender: a round settles the
+    /// messages it pushed before the next looks. Stopped first when the host is disposed.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Pushing already started.</exception>
+    public DeliveryLoop StartPushing()
+    {
+        if (Pusher is not null)
+        {
+            throw new InvalidOperationException("The subscription is already pushing.");
+        }
+
+        Pusher = DeliveryLoop.Start($"the Pub/Sub push subscription {PubSub.SubscriptionName}", 1, async cancellationToken => (await PubSub.DeliverDueAsync(cancellationToken)).Count > 0);
+        return Pusher;
+    }
+
     /// <summary>
     /// Starts the push emulator (on <paramref name="topic"/>, pushing to <c>/{function}</c>, dead-lettering to
     /// <c>{topic}-dead-letter</c>, the rest as <paramref name="configure"/> sets it) and the service with
@@ -73,9 +95,14 @@ public sealed class PubSubPushHost : IAsyncDisposable
         }
     }
 
-    /// <summary>Kills the service and stops the emulator.</summary>
+    /// <summary>Stops the push sender, kills the service and stops the emulator.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Pusher is not null)
+        {
+            await Pusher.DisposeAsync();
+        }
+
         await Service.DisposeAsync();
         await PubSub.DisposeAsync();
     }

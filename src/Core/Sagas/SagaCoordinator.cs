@@ -14,6 +14,9 @@ namespace Portable.Core.Sagas;
 /// request, so duplicates die out instead of forking the saga.</item>
 /// <item>A process killed after recording a step but before publishing the next request is healed by the
 /// redelivery: it finds its own step as the saga's latest record and publishes the next request again.</item>
+/// <item>A delivery whose conditional write lost — to a racing delivery, or to its own first attempt whose answer was
+/// lost, which a retry meets as a conflict — reads the saga again: it publishes the next request when its step is the
+/// latest record (at worst one duplicate, which dies out), and asks for redelivery when its step is still to run.</item>
 /// <item>Each handler is idempotent by (saga, step, phase) (<see cref="IdempotentSagaStep"/>), so a step run twice
 /// by racing deliveries takes effect once.</item>
 /// <item>A retry's backoff is waited out by the delivery that runs it (the policies' waits are seconds).</item>
@@ -76,12 +79,36 @@ public sealed class SagaCoordinator : ISagaStarter, IMessageFunction
         var (_, saved) = await _executor.RunAndRecordAsync(instance, decision, cancellationToken).ConfigureAwait(false);
         if (saved is null)
         {
-            // A racing delivery recorded first; it publishes what comes next.
-            return MessageResult.Success;
+            return await AfterLostWriteAsync(request, cancellationToken).ConfigureAwait(false);
         }
 
         await PublishNextAsync(saved.State, cancellationToken).ConfigureAwait(false);
         return MessageResult.Success;
+    }
+
+    // A conditional write of this delivery lost: to a racing delivery, or to its own first attempt, whose answer was
+    // lost before a retry met it as a conflict (ResilientStateStore) — then nobody else publishes what comes next.
+    // When the request's result is the saga's latest record, publish the next request (a racing delivery may publish
+    // it too: one duplicate, which dies out); when the saga still waits for this request, nothing of it was recorded
+    // (only the status, say), so the queue delivers it again; otherwise the saga has moved on.
+    private async ValueTask<MessageResult> AfterLostWriteAsync(SagaStepRequest request, CancellationToken cancellationToken)
+    {
+        var current = await _executor.Repository.LoadAsync(request.SagaId, cancellationToken).ConfigureAwait(false);
+        if (current is null)
+        {
+            return MessageResult.Success;
+        }
+
+        if (IsLatest(current.State, request))
+        {
+            await PublishNextAsync(current.State, cancellationToken).ConfigureAwait(false);
+            return MessageResult.Success;
+        }
+
+        var decision = SagaEvaluator.Next(_executor.Definition, current.State);
+        return SagaExecutor.IsFor(decision, request.Step, request.Phase) && decision.Attempt == request.Attempt
+            ? MessageResult.Retry($"Saga '{_executor.Definition.Name}/{request.SagaId}' changed before {request.Step} ran; it is still to run.")
+            : MessageResult.Success;
     }
 
     private async ValueTask PublishNextAsync(SagaState state, CancellationToken cancellationToken)

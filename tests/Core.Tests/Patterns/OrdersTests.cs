@@ -3,6 +3,7 @@ using System.Text.Json;
 using Portable.Core.Functions;
 using Portable.Core.Http;
 using Portable.Core.Patterns.Orders;
+using Portable.Core.Resilience;
 using Portable.Core.Sagas;
 using Portable.Core.State;
 using Portable.Testing;
@@ -158,6 +159,23 @@ public sealed class OrdersTests : IDisposable
         Assert.Equal(JsonValueKind.Null, order.GetProperty("reason").ValueKind);
         var request = Assert.Single(host.Publisher.PublishedTo(OrderSaga.Queue));
         Assert.Equal($$"""{"saga":"order","sagaId":"{{id}}","step":"reserve-inventory","phase":"do","attempt":1}""", System.Text.Encoding.UTF8.GetString(request.Body.Span));
+    }
+
+    [Fact]
+    public async Task PostOrder_WrittenButTheAnswerLostAndRetried_AcceptedWithItsSagaStarted()
+    {
+        // The insert lands, its answer is lost, the state pipeline retries and meets the order it just wrote.
+        AnswerLosingStateStore? losing = null;
+        using var host = new FunctionTestHost(new FunctionManifestBuilder().AddOrders().Build(), services => services.AddOrders(), o =>
+            o.DecorateStore = s => new ResilientStateStore(losing = new AnswerLosingStateStore(s, (c, kind) => c == OrdersApi.Collection && kind == "insert"), AnswerLosingStateStore.RetryTransient));
+
+        var response = await host.SendAsync("POST", "/orders", Good);
+
+        Assert.Equal(1, losing!.Lost);
+        Assert.Equal(202, response.StatusCode);
+        var id = Json(response).GetProperty("id").GetString();
+        Assert.Equal("pending", Json(await host.SendAsync("GET", $"/orders/{id}")).GetProperty("status").GetString());
+        Assert.Contains(id!, System.Text.Encoding.UTF8.GetString(Assert.Single(host.Publisher.PublishedTo(OrderSaga.Queue)).Body.Span), StringComparison.Ordinal);
     }
 
     [Fact]

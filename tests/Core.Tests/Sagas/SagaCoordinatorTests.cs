@@ -5,6 +5,7 @@ using Portable.Core.Functions;
 using Portable.Core.Http;
 using Portable.Core.Messaging;
 using Portable.Core.Patterns.Orders;
+using Portable.Core.Resilience;
 using Portable.Core.Sagas;
 using Portable.Testing;
 using Portable.Testing.Messaging;
@@ -21,11 +22,18 @@ public sealed class SagaCoordinatorTests : IDisposable
 
     public SagaCoordinatorTests()
     {
-        _host = new FunctionTestHost(new FunctionManifestBuilder().AddOrders().Build(), services => services
-            .AddOrders()
-            .AddSingleton<SagaWait>(Wait)
-            .AddSingleton<IMessagePublisher>(sp => new FlakyPublisher(this)));
+        _host = new FunctionTestHost(
+            new FunctionManifestBuilder().AddOrders().Build(),
+            services => services
+                .AddOrders()
+                .AddSingleton<SagaWait>(Wait)
+                .AddSingleton<IMessagePublisher>(sp => new FlakyPublisher(this)),
+            o => o.DecorateStore = store => new ResilientStateStore(
+                _losing = new AnswerLosingStateStore(store, (collection, kind) => _loseAnswer?.Invoke(collection, kind) == true), AnswerLosingStateStore.RetryTransient));
     }
+
+    private AnswerLosingStateStore? _losing;
+    private Func<string, string, bool>? _loseAnswer;
 
     public void Dispose() => _host.Dispose();
 
@@ -156,6 +164,30 @@ public sealed class SagaCoordinatorTests : IDisposable
         Assert.Equal(4, order.GetProperty("steps").GetArrayLength());
         Assert.Equal(3m, (await PaymentAsync(id)).Charged);
         Assert.Equal(3, await AvailableAsync());
+    }
+
+    [Theory]
+    [InlineData(1)] // the status: pending becomes running before the first step runs
+    [InlineData(2)] // reserve-inventory's record
+    [InlineData(3)] // charge-payment's record
+    [InlineData(5)] // notify-customer's record, the last
+    public async Task Coordinator_OrderWriteLandsButItsAnswerIsLost_TheSagaStillRunsToTheEndEachStepOnce(int lostReplace)
+    {
+        await StockAsync(5);
+        var id = await PlaceAsync(Order());
+        var replaces = 0;
+        _loseAnswer = (collection, kind) => collection == OrdersApi.Collection && kind == "replace" && Interlocked.Increment(ref replaces) == lostReplace;
+
+        await _host.DeliverPublishedAsync();
+
+        Assert.Equal(1, _losing!.Lost);
+        var order = await OrderAsync(id);
+        Assert.Equal("completed", order.GetProperty("status").GetString());
+        Assert.Equal(["reserve-inventory:do:succeeded", "charge-payment:do:succeeded", "create-shipment:do:succeeded", "notify-customer:do:succeeded"], Steps(order));
+        Assert.All(order.GetProperty("steps").EnumerateArray(), s => Assert.Equal(1, s.GetProperty("attempts").GetInt32()));
+        Assert.Equal((3m, 0m), ((await PaymentAsync(id)).Charged, (await PaymentAsync(id)).Refunded));
+        Assert.Equal(3, await AvailableAsync());
+        Assert.Equal(0, _host.Publisher.PendingCount);
     }
 
     [Fact]
