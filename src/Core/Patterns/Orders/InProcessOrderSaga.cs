@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Portable.Core.Sagas;
 using Portable.Core.State;
 
@@ -10,8 +9,7 @@ namespace Portable.Core.Patterns.Orders;
 /// </summary>
 public sealed class InProcessOrderSaga : ISagaStarter
 {
-    private readonly IStateStore _store;
-    private readonly TimeProvider _timeProvider;
+    private readonly OrderSagaRepository _repository;
     private readonly SagaRunner _runner;
 
     /// <summary>Creates the runner over <paramref name="store"/> and <paramref name="payments"/>.</summary>
@@ -23,24 +21,17 @@ public sealed class InProcessOrderSaga : ISagaStarter
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(timeProvider);
-        _store = store;
-        _timeProvider = timeProvider;
+        _repository = new OrderSagaRepository(store, timeProvider);
         _runner = new SagaRunner(OrderSaga.Definition, OrderSaga.Handlers(new OrderSteps(store, payments), store), timeProvider, wait);
     }
 
     /// <inheritdoc />
     public async ValueTask StartAsync(string sagaId, CancellationToken cancellationToken)
     {
-        var entry = await _store.GetAsync(OrdersApi.Collection, sagaId, cancellationToken).ConfigureAwait(false)
+        var instance = await _repository.LoadAsync(sagaId, cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"Order '{sagaId}' is not stored.");
-        var order = JsonSerializer.Deserialize(entry.Value.Span, OrdersJsonContext.Default.OrderRecord)!;
-        var etag = entry.ETag;
-        var input = JsonSerializer.SerializeToUtf8Bytes(OrderSagaInput.From(order), OrdersJsonContext.Default.OrderSagaInput);
-        await _runner.RunAsync(order.Saga, input, async (state, ct) =>
-        {
-            order = order with { Saga = state, UpdatedAt = _timeProvider.GetUtcNow() };
-            var written = await _store.ReplaceAsync(OrdersApi.Collection, sagaId, JsonSerializer.SerializeToUtf8Bytes(order, OrdersJsonContext.Default.OrderRecord), etag, cancellationToken: ct).ConfigureAwait(false);
-            etag = written.Succeeded ? written.ETag! : throw new InvalidOperationException($"Order '{sagaId}' was changed by another runner.");
-        }, cancellationToken).ConfigureAwait(false);
+        await _runner.RunAsync(instance.State, instance.Input, async (state, ct) =>
+            instance = await _repository.TrySaveAsync(instance, state, ct).ConfigureAwait(false)
+                ?? throw new InvalidOperationException($"Order '{sagaId}' was changed by another runner."), cancellationToken).ConfigureAwait(false);
     }
 }
