@@ -328,6 +328,14 @@ public sealed partial class IsolatedFunctionsHost : IAsyncDisposable
 
                 _channel.Send(new StreamingMessage { WorkerTerminate = new WorkerTerminate { GracePeriod = Duration.FromTimeSpan(_options.ShutdownGracePeriod) } });
                 await process.WaitForExitAsync(_options.ShutdownGracePeriod).ConfigureAwait(false);
+
+                // The process is gone, but what it wrote last may still be in the stream: read it to the end, so
+                // its shutdown logs are kept, before closing from this side.
+                await _channel.Closed.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                // the stream did not end with the process: closed below all the same
             }
             catch (ChildProcessException)
             {
