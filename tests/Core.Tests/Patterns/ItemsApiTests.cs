@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Portable.Core.Http;
 using Portable.Core.Patterns;
+using Portable.Core.Patterns.Items;
+using Portable.Core.Resilience;
 using Portable.Testing;
 using Portable.TestKit;
 
@@ -35,6 +37,23 @@ public sealed class ItemsApiTests : IDisposable
         Assert.Equal("Widget", body.GetProperty("name").GetString());
         Assert.Equal(9.99m, body.GetProperty("price").GetDecimal());
         Assert.Equal(_host.Clock.GetUtcNow(), body.GetProperty("createdAt").GetDateTimeOffset());
+    }
+
+    [Fact]
+    public async Task Create_InsertLandsButItsAnswerIsLost_TheRetryFindsItsOwnItemAndAnswers201()
+    {
+        AnswerLosingStateStore? losing = null;
+        using var host = new FunctionTestHost(PatternsApp.App, o =>
+            o.DecorateStore = s => new ResilientStateStore(losing = new AnswerLosingStateStore(s, (c, kind) => c == ItemsApi.Collection && kind == "insert"), AnswerLosingStateStore.RetryTransient));
+
+        var response = await host.SendAsync("POST", "/items", """{"name":"Widget","price":9.99}""");
+
+        Assert.Equal(1, losing!.Lost);
+        Assert.Equal(201, response.StatusCode);
+        var id = Json(response).GetProperty("id").GetString();
+        var read = await host.SendAsync("GET", $"/items/{id}");
+        Assert.Equal(200, read.StatusCode);
+        Assert.Equal(response.Headers["ETag"], read.Headers["ETag"]);
     }
 
     [Theory]

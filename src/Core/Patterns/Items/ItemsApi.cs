@@ -48,13 +48,9 @@ public sealed class ItemsApi(IStateStore store, TimeProvider timeProvider)
         }
 
         var item = new Item(SortableId.New(timeProvider), input.Name, input.Price, timeProvider.GetUtcNow());
-        var written = await store.InsertAsync(Collection, item.Id, Serialize(item), cancellationToken: cancellationToken).ConfigureAwait(false);
-        if (!written.Succeeded)
-        {
-            throw new InvalidOperationException($"Generated item id {item.Id} already exists.");
-        }
-
-        return ItemResponse(201, item, written.ETag!, location: $"/items/{item.Id}");
+        var etag = await store.InsertOrConfirmAsync(Collection, item.Id, Serialize(item), cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"Generated item id {item.Id} already exists.");
+        return ItemResponse(201, item, etag, location: $"/items/{item.Id}");
     }
 
     /// <summary><c>GET /items/{id}</c>: 200 with <c>ETag</c>, or 404.</summary>

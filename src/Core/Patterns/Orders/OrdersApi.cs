@@ -51,8 +51,7 @@ public sealed class OrdersApi(IStateStore store, TimeProvider timeProvider, ISag
         var total = await TotalAsync(input.Items, cancellationToken).ConfigureAwait(false);
         var order = new OrderRecord(id, input.Customer, input.Items, input.Card, input.ShippingCountry, total, now, now, SagaState.Start(id));
         var bytes = JsonSerializer.SerializeToUtf8Bytes(order, OrdersJsonContext.Default.OrderRecord);
-        var written = await store.InsertAsync(Collection, id, bytes, cancellationToken: cancellationToken).ConfigureAwait(false);
-        if (!written.Succeeded && !await IsThisOrderAsync(id, bytes, cancellationToken).ConfigureAwait(false))
+        if (await store.InsertOrConfirmAsync(Collection, id, bytes, cancellationToken).ConfigureAwait(false) is null)
         {
             throw new InvalidOperationException($"Generated order id {id} already exists.");
         }
@@ -89,9 +88,6 @@ public sealed class OrdersApi(IStateStore store, TimeProvider timeProvider, ISag
     // True when the order stored under the id just generated is this one: an insert retried after its answer was lost
     // (ResilientStateStore) meets its own write, which reads as a conflict; it must not fail the request, nor leave
     // the stored order without its saga.
-    private async ValueTask<bool> IsThisOrderAsync(string id, byte[] bytes, CancellationToken cancellationToken) =>
-        await store.GetAsync(Collection, id, cancellationToken).ConfigureAwait(false) is { } stored && stored.Value.Span.SequenceEqual(bytes);
-
     // The price of each line at the time of ordering; a SKU with no stock counts nothing (its reservation will fail).
     private async ValueTask<decimal> TotalAsync(IReadOnlyList<OrderLine> lines, CancellationToken cancellationToken)
     {
