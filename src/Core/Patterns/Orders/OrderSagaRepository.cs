@@ -17,7 +17,7 @@ public sealed class OrderSagaRepository(IStateStore store, TimeProvider timeProv
         }
 
         var order = JsonSerializer.Deserialize(entry.Value.Span, OrdersJsonContext.Default.OrderRecord)!;
-        return new SagaInstance(order.Saga, JsonSerializer.SerializeToUtf8Bytes(OrderSagaInput.From(order), OrdersJsonContext.Default.OrderSagaInput), entry.ETag);
+        return new SagaInstance(order.Saga, JsonSerializer.SerializeToUtf8Bytes(OrderSagaInput.From(order), OrdersJsonContext.Default.OrderSagaInput), entry.ETag) { Document = entry.Value };
     }
 
     /// <inheritdoc />
@@ -25,14 +25,24 @@ public sealed class OrderSagaRepository(IStateStore store, TimeProvider timeProv
     {
         ArgumentNullException.ThrowIfNull(instance);
         ArgumentNullException.ThrowIfNull(state);
-        var entry = await store.GetAsync(OrdersApi.Collection, state.SagaId, cancellationToken).ConfigureAwait(false);
-        if (entry is null || entry.ETag != instance.ETag)
+        var document = instance.Document;
+        if (document.IsEmpty)
         {
-            return null;
+            // An instance made elsewhere than LoadAsync: read the order it belongs to, at the version it was made from.
+            var entry = await store.GetAsync(OrdersApi.Collection, state.SagaId, cancellationToken).ConfigureAwait(false);
+            if (entry is null || entry.ETag != instance.ETag)
+            {
+                return null;
+            }
+
+            document = entry.Value;
         }
 
-        var order = JsonSerializer.Deserialize(entry.Value.Span, OrdersJsonContext.Default.OrderRecord)! with { Saga = state, UpdatedAt = timeProvider.GetUtcNow() };
-        var written = await store.ReplaceAsync(OrdersApi.Collection, state.SagaId, JsonSerializer.SerializeToUtf8Bytes(order, OrdersJsonContext.Default.OrderRecord), instance.ETag, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return written.Succeeded ? instance with { State = state, ETag = written.ETag! } : null;
+        // The rest of the order never changes after it is placed, so the loaded copy is the stored one at ETag: the
+        // conditional write fails if anything wrote in between.
+        var order = JsonSerializer.Deserialize(document.Span, OrdersJsonContext.Default.OrderRecord)! with { Saga = state, UpdatedAt = timeProvider.GetUtcNow() };
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(order, OrdersJsonContext.Default.OrderRecord);
+        var written = await store.ReplaceAsync(OrdersApi.Collection, state.SagaId, bytes, instance.ETag, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return written.Succeeded ? instance with { State = state, ETag = written.ETag!, Document = bytes } : null;
     }
 }
