@@ -6,6 +6,7 @@ using Portable.Core.Patterns.Orders;
 using Portable.Core.Sagas;
 using Portable.Testing;
 using Portable.TestKit;
+using static Portable.TestKit.OrderApi;
 
 namespace Portable.Core.Tests.Patterns;
 
@@ -18,17 +19,7 @@ public sealed class OrderReconcilerTests : IDisposable
 
     public void Dispose() => _host.Dispose();
 
-    private static JsonElement Json(PortableHttpResponse response) => JsonDocument.Parse(response.Body).RootElement;
-
-    private async Task<string> PlaceAsync(string customer = "ada")
-    {
-        var accepted = await _host.SendAsync("POST", "/orders", $$"""{"customer":"{{customer}}","items":[{"sku":"widget","quantity":2}],"card":"4242424242424242","shippingCountry":"GB"}""");
-        return Json(accepted).GetProperty("id").GetString()!;
-    }
-
-    private async Task<JsonElement> OrderAsync(string id) => Json(await _host.SendAsync("GET", $"/orders/{id}"));
-
-    private async Task<int> AvailableAsync() => Json(await _host.SendAsync("GET", "/inventory/widget")).GetProperty("available").GetInt32();
+    private Task<string> PlaceAsync(string customer = "ada") => _host.PlaceAsync(Order(customer));
 
     [Fact]
     public async Task PendingOrderPastTheDeadline_Compensated_WithTheReasonAndALogLineNamingIt()
@@ -43,13 +34,13 @@ public sealed class OrderReconcilerTests : IDisposable
         Assert.True((await _host.FireScheduleAsync(OrderReconciler.FunctionName)).Succeeded);
         await _host.DeliverPublishedAsync();
 
-        var order = await OrderAsync(stuck);
+        var order = await _host.GetOrderAsync(stuck);
         Assert.Equal(("compensated", "reconciled: pending for more than 5 minutes"), (order.GetProperty("status").GetString(), order.GetProperty("reason").GetString()));
         Assert.Equal(0, order.GetProperty("steps").GetArrayLength());
-        Assert.Equal("completed", (await OrderAsync(fresh)).GetProperty("status").GetString());
+        Assert.Equal("completed", (await _host.GetOrderAsync(fresh)).GetProperty("status").GetString());
         var logged = Assert.Single(_host.Logs.WithEventId(6001));
         Assert.Contains(stuck, logged.Message, StringComparison.Ordinal);
-        Assert.Equal(3, await AvailableAsync());
+        Assert.Equal(3, await _host.AvailableAsync());
     }
 
     [Fact]
@@ -58,7 +49,7 @@ public sealed class OrderReconcilerTests : IDisposable
         Assert.Equal(200, (await _host.SendAsync("PUT", "/inventory/widget", """{"available":5,"price":1}""")).StatusCode);
         var id = await PlaceAsync();
         await _host.DeliverPublishedAsync();
-        Assert.Equal("completed", (await OrderAsync(id)).GetProperty("status").GetString());
+        Assert.Equal("completed", (await _host.GetOrderAsync(id)).GetProperty("status").GetString());
 
         // A second order whose chain breaks after the charge: its create-shipment request is lost.
         var broken = await PlaceAsync("carol");
@@ -74,19 +65,19 @@ public sealed class OrderReconcilerTests : IDisposable
             await _host.DeliverOneAsync(OrderSaga.CoordinatorFunctionName, _host.Publisher.TakeNext()!);
         }
 
-        Assert.Equal("running", (await OrderAsync(broken)).GetProperty("status").GetString());
+        Assert.Equal("running", (await _host.GetOrderAsync(broken)).GetProperty("status").GetString());
         _host.Clock.Advance(TimeSpan.FromMinutes(6));
         await _host.FireScheduleAsync(OrderReconciler.FunctionName);
         await _host.DeliverPublishedAsync();
 
-        var order = await OrderAsync(broken);
+        var order = await _host.GetOrderAsync(broken);
         Assert.Equal("compensated", order.GetProperty("status").GetString());
         Assert.Equal(
             ["reserve-inventory:do:succeeded", "charge-payment:do:succeeded", "refund-payment:undo:succeeded", "release-inventory:undo:succeeded"],
             order.GetProperty("steps").EnumerateArray().Select(s => $"{s.GetProperty("step").GetString()}:{s.GetProperty("phase").GetString()}:{s.GetProperty("outcome").GetString()}"));
         var payment = await _host.Services.GetRequiredService<IPaymentService>().GetAsync(broken, default);
         Assert.Equal((2m, 2m), (payment.Charged, payment.Refunded));
-        Assert.Equal(3, await AvailableAsync()); // only the first order's two units stay out
+        Assert.Equal(3, await _host.AvailableAsync()); // only the first order's two units stay out
     }
 
     [Fact]
@@ -108,12 +99,12 @@ public sealed class OrderReconcilerTests : IDisposable
 
         _host.Clock.Advance(TimeSpan.FromMinutes(6));
         await _host.FireScheduleAsync(OrderReconciler.FunctionName);
-        var reconciled = (await OrderAsync(id)).GetRawText();
-        Assert.Equal("completed", (await OrderAsync(id)).GetProperty("status").GetString());
+        var reconciled = (await _host.GetOrderAsync(id)).GetRawText();
+        Assert.Equal("completed", (await _host.GetOrderAsync(id)).GetProperty("status").GetString());
 
         _host.Clock.Advance(TimeSpan.FromMinutes(6));
         await _host.FireScheduleAsync(OrderReconciler.FunctionName);
-        Assert.Equal(reconciled, (await OrderAsync(id)).GetRawText());
+        Assert.Equal(reconciled, (await _host.GetOrderAsync(id)).GetRawText());
         Assert.Single(_host.Logs.WithEventId(6001));
     }
 }

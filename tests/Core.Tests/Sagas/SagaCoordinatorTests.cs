@@ -10,6 +10,7 @@ using Portable.Core.Sagas;
 using Portable.Testing;
 using Portable.Testing.Messaging;
 using Portable.TestKit;
+using static Portable.TestKit.OrderApi;
 
 namespace Portable.Core.Tests.Sagas;
 
@@ -57,28 +58,6 @@ public sealed class SagaCoordinatorTests : IDisposable
                 : test._host.Publisher.PublishAsync(destination, message, cancellationToken);
     }
 
-    private static JsonElement Json(PortableHttpResponse response) => JsonDocument.Parse(response.Body).RootElement;
-
-    private static string Order(string customer = "ada", string card = "4242424242424242", string country = "GB", int quantity = 2) =>
-        $$"""{"customer":"{{customer}}","items":[{"sku":"widget","quantity":{{quantity}}}],"card":"{{card}}","shippingCountry":"{{country}}"}""";
-
-    private async Task StockAsync(int available) =>
-        Assert.Equal(200, (await _host.SendAsync("PUT", "/inventory/widget", $$"""{"available":{{available}},"price":1.5}""")).StatusCode);
-
-    private async Task<string> PlaceAsync(string json)
-    {
-        var accepted = await _host.SendAsync("POST", "/orders", json);
-        Assert.Equal(202, accepted.StatusCode);
-        return Json(accepted).GetProperty("id").GetString()!;
-    }
-
-    private async Task<JsonElement> OrderAsync(string id) => Json(await _host.SendAsync("GET", $"/orders/{id}"));
-
-    private static string[] Steps(JsonElement order) =>
-        [.. order.GetProperty("steps").EnumerateArray().Select(s => $"{s.GetProperty("step").GetString()}:{s.GetProperty("phase").GetString()}:{s.GetProperty("outcome").GetString()}")];
-
-    private async Task<int> AvailableAsync() => Json(await _host.SendAsync("GET", "/inventory/widget")).GetProperty("available").GetInt32();
-
     private Task<PaymentRecord> PaymentAsync(string id) => _host.Services.GetRequiredService<IPaymentService>().GetAsync(id, default).AsTask();
 
     [Theory]
@@ -90,15 +69,15 @@ public sealed class SagaCoordinatorTests : IDisposable
     [InlineData(OrderSteps.UnreachableCustomer, "4242424242424242", "GB", 2, "completed", 3, 0, "reserve-inventory:do:succeeded charge-payment:do:succeeded create-shipment:do:succeeded notify-customer:do:failed")]
     public async Task Coordinator_EveryPath_EndsAsTheInProcessRunnerDoes(string customer, string card, string country, int quantity, string status, int charged, int refunded, string steps)
     {
-        await StockAsync(5);
-        var id = await PlaceAsync(Order(customer, card, country, quantity));
+        await _host.StockAsync(5);
+        var id = await _host.PlaceAsync(Order(customer, card, country, quantity));
 
         var deliveries = await _host.DeliverPublishedAsync();
 
-        var order = await OrderAsync(id);
+        var order = await _host.GetOrderAsync(id);
         Assert.Equal(status, order.GetProperty("status").GetString());
         Assert.Equal(steps.Split(' '), Steps(order));
-        Assert.Equal(status == "completed" ? 3 : 5, await AvailableAsync());
+        Assert.Equal(status == "completed" ? 3 : 5, await _host.AvailableAsync());
         var payment = await PaymentAsync(id);
         Assert.Equal(((decimal)charged, (decimal)refunded), (payment.Charged, payment.Refunded));
         Assert.Equal(0, _host.Publisher.PendingCount);
@@ -108,23 +87,23 @@ public sealed class SagaCoordinatorTests : IDisposable
     [Fact]
     public async Task Coordinator_TransientPayment_RetriesAfterThePolicyWaitsOneMessageEach()
     {
-        await StockAsync(5);
-        var id = await PlaceAsync(Order(card: SimulatedPaymentService.TimeoutCard));
+        await _host.StockAsync(5);
+        var id = await _host.PlaceAsync(Order(card: SimulatedPaymentService.TimeoutCard));
 
         await _host.DeliverPublishedAsync();
 
         var charges = _host.Publisher.PublishedTo(OrderSaga.Queue).Select(m => Encoding.UTF8.GetString(m.Body.Span)).Where(b => b.Contains("charge-payment", StringComparison.Ordinal)).ToList();
         Assert.Equal([1, 2, 3], charges.Select(b => JsonDocument.Parse(b).RootElement.GetProperty("attempt").GetInt32()));
         Assert.Equal([1, 2], _waits.Select(w => w.TotalSeconds));
-        var charge = (await OrderAsync(id)).GetProperty("steps")[1];
+        var charge = (await _host.GetOrderAsync(id)).GetProperty("steps")[1];
         Assert.Equal((3, "failed"), (charge.GetProperty("attempts").GetInt32(), charge.GetProperty("outcome").GetString()));
     }
 
     [Fact]
     public async Task Coordinator_EveryStepRequestDeliveredTwice_RunsEachStepOnce()
     {
-        await StockAsync(5);
-        var id = await PlaceAsync(Order(country: "XX"));
+        await _host.StockAsync(5);
+        var id = await _host.PlaceAsync(Order(country: "XX"));
         var function = _host.MessageInvoker.FindByQueue(OrderSaga.Queue)!;
 
         // At-least-once: every request is delivered, then delivered again straight after.
@@ -138,11 +117,11 @@ public sealed class SagaCoordinatorTests : IDisposable
             }
         }
 
-        var order = await OrderAsync(id);
+        var order = await _host.GetOrderAsync(id);
         Assert.Equal("compensated", order.GetProperty("status").GetString());
         Assert.Equal(["reserve-inventory:do:succeeded", "charge-payment:do:succeeded", "create-shipment:do:failed", "refund-payment:undo:succeeded", "release-inventory:undo:succeeded"], Steps(order));
         Assert.Equal((3m, 3m), ((await PaymentAsync(id)).Charged, (await PaymentAsync(id)).Refunded));
-        Assert.Equal(5, await AvailableAsync());
+        Assert.Equal(5, await _host.AvailableAsync());
     }
 
     [Theory]
@@ -151,19 +130,19 @@ public sealed class SagaCoordinatorTests : IDisposable
     [InlineData(OrderSaga.NotifyCustomer)]
     public async Task Coordinator_KilledAfterRecordingBeforePublishing_RedeliveryPublishesTheNextStep(string lostStep)
     {
-        await StockAsync(5);
-        var id = await PlaceAsync(Order());
+        await _host.StockAsync(5);
+        var id = await _host.PlaceAsync(Order());
         var failed = false;
         _failPublish = (_, message) => !failed && Encoding.UTF8.GetString(message.Body.Span).Contains($"\"{lostStep}\"", StringComparison.Ordinal) && (failed = true);
 
         await _host.DeliverPublishedAsync();
 
         Assert.True(failed);
-        var order = await OrderAsync(id);
+        var order = await _host.GetOrderAsync(id);
         Assert.Equal("completed", order.GetProperty("status").GetString());
         Assert.Equal(4, order.GetProperty("steps").GetArrayLength());
         Assert.Equal(3m, (await PaymentAsync(id)).Charged);
-        Assert.Equal(3, await AvailableAsync());
+        Assert.Equal(3, await _host.AvailableAsync());
     }
 
     [Theory]
@@ -173,31 +152,31 @@ public sealed class SagaCoordinatorTests : IDisposable
     [InlineData(5)] // notify-customer's record, the last
     public async Task Coordinator_OrderWriteLandsButItsAnswerIsLost_TheSagaStillRunsToTheEndEachStepOnce(int lostReplace)
     {
-        await StockAsync(5);
-        var id = await PlaceAsync(Order());
+        await _host.StockAsync(5);
+        var id = await _host.PlaceAsync(Order());
         var replaces = 0;
         _loseAnswer = (collection, kind) => collection == OrdersApi.Collection && kind == "replace" && Interlocked.Increment(ref replaces) == lostReplace;
 
         await _host.DeliverPublishedAsync();
 
         Assert.Equal(1, _losing!.Lost);
-        var order = await OrderAsync(id);
+        var order = await _host.GetOrderAsync(id);
         Assert.Equal("completed", order.GetProperty("status").GetString());
         Assert.Equal(["reserve-inventory:do:succeeded", "charge-payment:do:succeeded", "create-shipment:do:succeeded", "notify-customer:do:succeeded"], Steps(order));
         Assert.All(order.GetProperty("steps").EnumerateArray(), s => Assert.Equal(1, s.GetProperty("attempts").GetInt32()));
         Assert.Equal((3m, 0m), ((await PaymentAsync(id)).Charged, (await PaymentAsync(id)).Refunded));
-        Assert.Equal(3, await AvailableAsync());
+        Assert.Equal(3, await _host.AvailableAsync());
         Assert.Equal(0, _host.Publisher.PendingCount);
     }
 
     [Fact]
     public async Task Coordinator_StaleAndUnknownRequests_AcknowledgedOrDeadLetteredWithoutRunning()
     {
-        await StockAsync(5);
-        var id = await PlaceAsync(Order());
+        await _host.StockAsync(5);
+        var id = await _host.PlaceAsync(Order());
         await _host.DeliverPublishedAsync();
         var function = _host.MessageInvoker.FindByQueue(OrderSaga.Queue)!.Name;
-        var before = (await OrderAsync(id)).GetRawText();
+        var before = (await _host.GetOrderAsync(id)).GetRawText();
 
         var stale = await _host.DeliverOneAsync(function, MessageBuilder.Json($$"""{"saga":"order","sagaId":"{{id}}","step":"refund-payment","phase":"undo","attempt":1}""").Build());
         var unknownSaga = await _host.DeliverOneAsync(function, MessageBuilder.Json("""{"saga":"order","sagaId":"nope","step":"reserve-inventory"}""").Build());
@@ -205,7 +184,7 @@ public sealed class SagaCoordinatorTests : IDisposable
         var notJson = await _host.DeliverOneAsync(function, MessageBuilder.Json("{").Build());
 
         Assert.Equal(MessageOutcome.Success, stale.Outcome);
-        Assert.Equal(before, (await OrderAsync(id)).GetRawText());
+        Assert.Equal(before, (await _host.GetOrderAsync(id)).GetRawText());
         Assert.Equal((MessageOutcome.DeadLetter, "Saga 'order/nope' is not stored."), (unknownSaga.Outcome, unknownSaga.Reason));
         Assert.Equal(MessageOutcome.DeadLetter, unknownStep.Outcome);
         Assert.Contains("has no handler 'launch-rocket'", unknownStep.Reason, StringComparison.Ordinal);
@@ -216,8 +195,8 @@ public sealed class SagaCoordinatorTests : IDisposable
     [Fact]
     public async Task Coordinator_TwoHundredConcurrentOrdersOfOneUnitAgainstStockOfOneHundred_ExactlyOneHundredComplete()
     {
-        await StockAsync(100);
-        var ids = await Task.WhenAll(Enumerable.Range(0, 200).Select(i => Task.Run(() => PlaceAsync(Order(customer: $"c{i}", quantity: 1)))));
+        await _host.StockAsync(100);
+        var ids = await Task.WhenAll(Enumerable.Range(0, 200).Select(i => Task.Run(() => _host.PlaceAsync(Order(customer: $"c{i}", quantity: 1)))));
 
         await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(async () => await _host.DeliverPublishedAsync())));
         while (_host.Publisher.PendingCount > 0)
@@ -225,10 +204,10 @@ public sealed class SagaCoordinatorTests : IDisposable
             await _host.DeliverPublishedAsync();
         }
 
-        var orders = await Task.WhenAll(ids.Select(OrderAsync));
+        var orders = await Task.WhenAll(ids.Select(_host.GetOrderAsync));
         var statuses = orders.GroupBy(o => o.GetProperty("status").GetString()!).ToDictionary(g => g.Key, g => g.Count());
         Assert.Equal(new Dictionary<string, int> { ["completed"] = 100, ["compensated"] = 100 }, statuses);
-        Assert.Equal(0, await AvailableAsync());
+        Assert.Equal(0, await _host.AvailableAsync());
         foreach (var order in orders)
         {
             var payment = await PaymentAsync(order.GetProperty("id").GetString()!);
@@ -240,8 +219,8 @@ public sealed class SagaCoordinatorTests : IDisposable
     [Fact]
     public async Task Executor_OrchestratorRequests_RunTheAwaitedHandlerAndAnswerDuplicatesFromTheRecord()
     {
-        await StockAsync(5);
-        var id = await PlaceAsync(Order(card: SimulatedPaymentService.DeclinedCard));
+        await _host.StockAsync(5);
+        var id = await _host.PlaceAsync(Order(card: SimulatedPaymentService.DeclinedCard));
         var executor = _host.Services.GetRequiredKeyedService<SagaExecutor>(OrderSaga.Definition.Name);
         SagaStepRequest Request(string step, SagaPhase phase) => new("order", id, step, phase, 1);
 
@@ -249,12 +228,12 @@ public sealed class SagaCoordinatorTests : IDisposable
         Assert.Equal(SagaStepResult.Succeeded(), await executor.RunAsync(Request(OrderSaga.ReserveInventory, SagaPhase.Do), default));
         Assert.Equal(SagaStepResult.Succeeded(), await executor.RunAsync(Request(OrderSaga.ReserveInventory, SagaPhase.Do), default));
         Assert.Equal(SagaStepResult.Failed("payment refused: card declined"), await executor.RunAsync(Request(OrderSaga.ChargePayment, SagaPhase.Do), default));
-        Assert.Equal("compensating", (await OrderAsync(id)).GetProperty("status").GetString());
+        Assert.Equal("compensating", (await _host.GetOrderAsync(id)).GetProperty("status").GetString());
         Assert.Equal(SagaStepResult.Succeeded(), await executor.RunAsync(Request(OrderSaga.ReleaseInventory, SagaPhase.Undo), default));
 
-        var order = await OrderAsync(id);
+        var order = await _host.GetOrderAsync(id);
         Assert.Equal(("compensated", "charge-payment: payment refused: card declined"), (order.GetProperty("status").GetString(), order.GetProperty("reason").GetString()));
-        Assert.Equal(5, await AvailableAsync());
+        Assert.Equal(5, await _host.AvailableAsync());
         Assert.Equal(SagaStepResult.Failed($"Saga 'order/{id}' is compensated; 'create-shipment' did not run in it."), await executor.RunAsync(Request(OrderSaga.CreateShipment, SagaPhase.Do), default));
     }
 }

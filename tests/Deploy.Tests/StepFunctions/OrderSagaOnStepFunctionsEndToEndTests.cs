@@ -6,6 +6,8 @@ using Portable.Deploy.StepFunctions;
 using Portable.Emulators.Aws;
 using Portable.Engines;
 
+using static Portable.TestKit.OrderApi;
+
 namespace Portable.Deploy.Tests.StepFunctions;
 
 /// <summary>
@@ -70,9 +72,6 @@ public sealed class OrderSagaOnStepFunctionsEndToEndTests(OrderSagaOnStepFunctio
         Assert.Equal("""{"outcome":"succeeded"}""", run.DuplicateAnswer);
         Assert.Equal(run.Orders["success"].GetRawText(), run.AfterDuplicate.GetRawText());
     }
-
-    private static string[] Steps(JsonElement order) =>
-        [.. order.GetProperty("steps").EnumerateArray().Select(s => $"{s.GetProperty("step").GetString()}:{s.GetProperty("phase").GetString()}:{s.GetProperty("outcome").GetString()}")];
 
     /// <summary>Starts everything, walks every path once, and keeps what each ended with.</summary>
     public sealed class Run : IAsyncLifetime

@@ -6,6 +6,7 @@ using Portable.Core.Sagas;
 using Portable.Deploy.StepFunctions;
 using Portable.Testing;
 using Portable.TestKit;
+using static Portable.TestKit.OrderApi;
 
 namespace Portable.Deploy.Tests.StepFunctions;
 
@@ -68,9 +69,6 @@ public sealed class OrderSagaStepFunctionExecutionTests(OrderSagaStepFunctionExe
 
     private List<int> Attempts(string path, string step) =>
         [.. run.Function.Requests.Where(r => r.SagaId == run.Ids[path] && r.Step == step).Select(r => r.Attempt)];
-
-    private static string[] Steps(JsonElement order) =>
-        [.. order.GetProperty("steps").EnumerateArray().Select(s => $"{s.GetProperty("step").GetString()}:{s.GetProperty("phase").GetString()}:{s.GetProperty("outcome").GetString()}")];
 
     /// <summary>Places an order per path, executes the machine for each, one node process for all.</summary>
     public sealed class Run : IAsyncLifetime

@@ -6,6 +6,7 @@ using Portable.Core.Patterns.Orders;
 using Portable.Core.Sagas;
 using Portable.Testing;
 using Portable.TestKit;
+using static Portable.TestKit.OrderApi;
 
 namespace Portable.Deploy.Tests.Workflows;
 
@@ -41,18 +42,18 @@ public sealed class WorkflowsStepFunctionTests : IDisposable
     [InlineData(OrderSteps.UnreachableCustomer, "4242424242424242", "GB", 2, "completed", 3, 0, "reserve-inventory:do:succeeded charge-payment:do:succeeded create-shipment:do:succeeded notify-customer:do:failed")]
     public async Task Workflow_EveryPath_EndsTheOrderAsTheCoordinatorDoes(string customer, string card, string country, int quantity, string status, int charged, int refunded, string steps)
     {
-        await StockAsync(5);
-        var id = await PlaceAsync(Order(customer, card, country, quantity));
+        await _host.StockAsync(5);
+        var id = await _host.PlaceAsync(Order(customer, card, country, quantity));
         var http = new StepFunctionHttp(_host, OrderSaga.Definition, OrderSagaWorkflow.StepFunction);
 
         var run = Execute(id, http);
 
-        var order = await OrderAsync(id);
+        var order = await _host.GetOrderAsync(id);
         var outcome = Assert.IsType<Dictionary<string, object?>>(run.Result);
         Assert.Equal((status, status), ((string)outcome["status"]!, order.GetProperty("status").GetString()));
         Assert.Equal(order.GetProperty("reason").GetString(), outcome["reason"]);
         Assert.Equal(steps.Split(' '), Steps(order));
-        Assert.Equal(status == "completed" ? 3 : 5, await AvailableAsync());
+        Assert.Equal(status == "completed" ? 3 : 5, await _host.AvailableAsync());
         var payment = await _host.Services.GetRequiredService<IPaymentService>().GetAsync(id, default);
         Assert.Equal(((decimal)charged, (decimal)refunded), (payment.Charged, payment.Refunded));
 
@@ -63,14 +64,14 @@ public sealed class WorkflowsStepFunctionTests : IDisposable
     [Fact]
     public async Task Workflow_PaymentTimesOutEveryAttempt_EachAttemptRecordedAndTheReasonSaysHowMany()
     {
-        await StockAsync(5);
-        var id = await PlaceAsync(Order(card: SimulatedPaymentService.TimeoutCard));
+        await _host.StockAsync(5);
+        var id = await _host.PlaceAsync(Order(card: SimulatedPaymentService.TimeoutCard));
         var http = new StepFunctionHttp(_host, OrderSaga.Definition, OrderSagaWorkflow.StepFunction);
 
         var run = Execute(id, http);
 
         Assert.Equal([1, 2, 3], http.Requests.Where(r => r.Step == OrderSaga.ChargePayment).Select(r => r.Attempt));
-        var order = await OrderAsync(id);
+        var order = await _host.GetOrderAsync(id);
         var charge = order.GetProperty("steps")[1];
         Assert.Equal((3, "failed"), (charge.GetProperty("attempts").GetInt32(), charge.GetProperty("outcome").GetString()));
         Assert.EndsWith("(after 3 attempts)", order.GetProperty("reason").GetString(), StringComparison.Ordinal);
@@ -80,8 +81,8 @@ public sealed class WorkflowsStepFunctionTests : IDisposable
     [Fact]
     public async Task Workflow_AnswerLostAfterTheChargeRan_RetryGetsTheRecordedOutcomeAndChargesOnce()
     {
-        await StockAsync(5);
-        var id = await PlaceAsync(Order());
+        await _host.StockAsync(5);
+        var id = await _host.PlaceAsync(Order());
         var http = new StepFunctionHttp(_host, OrderSaga.Definition, OrderSagaWorkflow.StepFunction)
         {
             LoseAnswer = r => r is { Step: OrderSaga.ChargePayment, Attempt: 1 },
@@ -92,7 +93,7 @@ public sealed class WorkflowsStepFunctionTests : IDisposable
         Assert.Equal(["do reserve-inventory #1", "do charge-payment #1", "do charge-payment #2", "do create-shipment #1", "do notify-customer #1"],
             http.Requests.Select(r => $"{(r.Phase == SagaPhase.Do ? "do" : "undo")} {r.Step} #{r.Attempt}"));
         Assert.Equal("completed", ((Dictionary<string, object?>)run.Result!)["status"]);
-        var order = await OrderAsync(id);
+        var order = await _host.GetOrderAsync(id);
         Assert.Equal(1, order.GetProperty("steps")[1].GetProperty("attempts").GetInt32());
         Assert.Equal(3m, (await _host.Services.GetRequiredService<IPaymentService>().GetAsync(id, default)).Charged);
     }
@@ -100,12 +101,12 @@ public sealed class WorkflowsStepFunctionTests : IDisposable
     [Fact]
     public async Task PlaceOrder_WithTheWorkflowAsStarter_HandsItTheOrderAndRunsNothingItself()
     {
-        await StockAsync(5);
+        await _host.StockAsync(5);
 
-        var id = await PlaceAsync(Order());
+        var id = await _host.PlaceAsync(Order());
 
         Assert.Equal([id], _started);
-        Assert.Equal("pending", (await OrderAsync(id)).GetProperty("status").GetString());
+        Assert.Equal("pending", (await _host.GetOrderAsync(id)).GetProperty("status").GetString());
     }
 
     private WorkflowRun Execute(string id, StepFunctionHttp http)
@@ -123,28 +124,6 @@ public sealed class WorkflowsStepFunctionTests : IDisposable
         _host.Clock.Advance(delay);
         return Task.CompletedTask;
     }
-
-    private static string Order(string customer = "ada", string card = "4242424242424242", string country = "GB", int quantity = 2) =>
-        $$"""{"customer":"{{customer}}","items":[{"sku":"widget","quantity":{{quantity}}}],"card":"{{card}}","shippingCountry":"{{country}}"}""";
-
-    private async Task StockAsync(int available) =>
-        Assert.Equal(200, (await _host.SendAsync("PUT", "/inventory/widget", $$"""{"available":{{available}},"price":1.5}""")).StatusCode);
-
-    private async Task<string> PlaceAsync(string json)
-    {
-        var accepted = await _host.SendAsync("POST", "/orders", json);
-        Assert.Equal(202, accepted.StatusCode);
-        return Json(accepted).GetProperty("id").GetString()!;
-    }
-
-    private async Task<JsonElement> OrderAsync(string id) => Json(await _host.SendAsync("GET", $"/orders/{id}"));
-
-    private async Task<int> AvailableAsync() => Json(await _host.SendAsync("GET", "/inventory/widget")).GetProperty("available").GetInt32();
-
-    private static JsonElement Json(PortableHttpResponse response) => JsonDocument.Parse(response.Body).RootElement;
-
-    private static string[] Steps(JsonElement order) =>
-        [.. order.GetProperty("steps").EnumerateArray().Select(s => $"{s.GetProperty("step").GetString()}:{s.GetProperty("phase").GetString()}:{s.GetProperty("outcome").GetString()}")];
 
     // What a Workflows host's starter does (create an execution with {"sagaId": id}); here the test runs it.
     private sealed class ExecutionStarter(List<string> started) : ISagaStarter
