@@ -1,107 +1,98 @@
+using System.Buffers;
+using System.Buffers.Text;
 using System.Globalization;
-using System.Net;
-using System.Net.Http.Headers;
+using System.Text;
 
 namespace Portable.Aws.Runtime;
 
 /// <summary>
-/// The Lambda Runtime API over plain <see cref="HttpClient"/>: <c>next</c>, <c>response</c>, <c>error</c> and
-/// <c>init/error</c> under <c>http://${AWS_LAMBDA_RUNTIME_API}/2018-06-01</c>. No client timeout is set, because the
-/// sandbox may be frozen between invocations for an unbounded time while <c>next</c> is outstanding.
+/// The Lambda Runtime API: <c>next</c>, <c>response</c>, <c>error</c> and <c>init/error</c> under
+/// <c>http://${AWS_LAMBDA_RUNTIME_API}/2018-06-01</c>, over one keep-alive HTTP/1.1 connection
+/// (<see cref="RuntimeApiConnection"/>). No timeout is set, because the sandbox may be frozen between invocations for
+/// an unbounded time while <c>next</c> is outstanding. Calls are made one at a time, as the runtime loop makes them.
 /// </summary>
 public sealed class RuntimeApiClient : IDisposable
 {
     /// <summary>The header naming the error type on <c>/error</c> and <c>/init/error</c>.</summary>
     public const string ErrorTypeHeader = "Lambda-Runtime-Function-Error-Type";
 
-    private readonly HttpClient _http;
-    private readonly Uri _next;
-    private readonly string _invocationPrefix;
+    private const string Version = "/2018-06-01/";
+
+    private readonly RuntimeApiConnection _connection;
+    private readonly byte[] _nextRequest;
+    private readonly string _host;
     private readonly Lock _gate = new();
+    private readonly ArrayBufferWriter<byte> _head = new(256);
     private CancellationToken _watched;
     private CancellationTokenRegistration _watch;
 
     /// <summary>Creates a client for <paramref name="runtimeApi"/>, the <c>host:port</c> in <c>AWS_LAMBDA_RUNTIME_API</c>.</summary>
-    public RuntimeApiClient(string runtimeApi, HttpMessageHandler? handler = null)
+    /// <exception cref="ArgumentException"><paramref name="runtimeApi"/> is not <c>host:port</c>.</exception>
+    public RuntimeApiClient(string runtimeApi)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(runtimeApi);
-        handler ??= new SocketsHttpHandler
+        var colon = runtimeApi.LastIndexOf(':');
+        if (colon <= 0 || !int.TryParse(runtimeApi.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
         {
-            UseProxy = false, // the Runtime API is on loopback inside the sandbox; a proxy variable must not divert it
-            UseCookies = false,
-            AllowAutoRedirect = false,
-            PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
-        };
-        _http = new HttpClient(handler, disposeHandler: true)
-        {
-            BaseAddress = new Uri($"http://{runtimeApi}/2018-06-01/", UriKind.Absolute),
-            Timeout = Timeout.InfiniteTimeSpan,
-        };
-        _next = new Uri(_http.BaseAddress, "runtime/invocation/next");
-        _invocationPrefix = _http.BaseAddress.AbsoluteUri + "runtime/invocation/";
+            throw new ArgumentException($"AWS_LAMBDA_RUNTIME_API '{runtimeApi}' is not host:port (for example 127.0.0.1:9001).", nameof(runtimeApi));
+        }
+
+        _host = runtimeApi;
+        _connection = new RuntimeApiConnection(runtimeApi[..colon].Trim('[', ']'), port);
+        _nextRequest = Encoding.ASCII.GetBytes($"GET {Version}runtime/invocation/next HTTP/1.1\r\nHost: {runtimeApi}\r\n\r\n");
     }
 
     /// <summary>Long-polls <c>GET /runtime/invocation/next</c> until the platform hands over an invocation.</summary>
     /// <exception cref="RuntimeApiException">The Runtime API answered with anything but 200; the runtime should exit.</exception>
     public async Task<RuntimeInvocation> GetNextAsync(CancellationToken cancellationToken)
     {
-        var token = Watch(cancellationToken);
-        using var response = await _http.GetAsync(_next, HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false);
-        if (response.StatusCode != HttpStatusCode.OK)
+        Watch(cancellationToken);
+        var response = await _connection.SendAsync(_nextRequest, ReadOnlyMemory<byte>.Empty).ConfigureAwait(false);
+        if (response.StatusCode != 200)
         {
-            throw new RuntimeApiException((int)response.StatusCode, $"GET next answered {(int)response.StatusCode}: {await ReadTextAsync(response, token).ConfigureAwait(false)}");
+            throw new RuntimeApiException(response.StatusCode, $"GET next answered {response.StatusCode}: {Excerpt(response.Body)}");
         }
 
-        var headers = new InvocationHeaders(response);
+        var headers = response.Headers;
         var requestId = headers.RequestId
             ?? throw new RuntimeApiException(200, "GET next answered without a Lambda-Runtime-Aws-Request-Id header.");
         DateTimeOffset? deadline = long.TryParse(headers.DeadlineMs, NumberStyles.None, CultureInfo.InvariantCulture, out var ms)
             ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
             : null;
-        var payload = await response.Content.ReadAsByteArrayAsync(token).ConfigureAwait(false);
-        return new RuntimeInvocation(requestId, deadline, headers.FunctionArn, headers.TraceId, headers.ClientContext, headers.CognitoIdentity, payload);
+        return new RuntimeInvocation(requestId, deadline, headers.FunctionArn, headers.TraceId, headers.ClientContext, headers.CognitoIdentity, response.Body);
     }
 
     /// <summary>Posts the invocation's result to <c>/runtime/invocation/{id}/response</c>.</summary>
-    public Task<RuntimeApiAnswer> PostResponseAsync(string requestId, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
-    {
-        var content = new ReadOnlyMemoryContent(payload);
-        content.Headers.TryAddWithoutValidation("Content-Type", "application/json"); // a constant: no header value to parse and validate
-        return PostAsync(InvocationUri(requestId, "/response"), content, errorType: null, cancellationToken);
-    }
+    public Task<RuntimeApiAnswer> PostResponseAsync(string requestId, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken) =>
+        PostAsync($"runtime/invocation/{Uri.EscapeDataString(requestId)}/response", "application/json", payload, errorType: null, cancellationToken);
 
     /// <summary>Reports a failed invocation to <c>/runtime/invocation/{id}/error</c>.</summary>
     public Task<RuntimeApiAnswer> PostErrorAsync(string requestId, LambdaError error, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(error);
-        return PostAsync(InvocationUri(requestId, "/error"), ErrorContent(error), error.ErrorType, cancellationToken);
+        return PostAsync($"runtime/invocation/{Uri.EscapeDataString(requestId)}/error", LambdaError.ContentType, error.ToJson(), error.ErrorType, cancellationToken);
     }
 
     /// <summary>Reports a failed initialisation to <c>/runtime/init/error</c>; the runtime exits afterwards.</summary>
     public Task<RuntimeApiAnswer> PostInitErrorAsync(LambdaError error, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(error);
-        return PostAsync(new Uri(_http.BaseAddress!, "runtime/init/error"), ErrorContent(error), error.ErrorType, cancellationToken);
+        return PostAsync("runtime/init/error", LambdaError.ContentType, error.ToJson(), error.ErrorType, cancellationToken);
     }
 
     /// <inheritdoc />
     public void Dispose()
     {
         _watch.Dispose();
-        _http.Dispose();
+        _connection.Dispose();
     }
 
-    // The absolute URI of an invocation's endpoint, parsed once (a relative one is parsed, then combined with the base).
-    private Uri InvocationUri(string requestId, string endpoint) =>
-        new(string.Concat(_invocationPrefix, Uri.EscapeDataString(requestId), endpoint), UriKind.Absolute);
-
     /// <summary>
-    /// The token to pass to <see cref="HttpClient"/>: none. Given a caller's token that can be cancelled, HttpClient
-    /// links it with its own for every request (a new source and two registrations, twice an invocation); instead the
-    /// caller's token, which is the bootstrap's one shutdown token for the process's life, is registered once to cancel
-    /// the client's pending requests, which ends an outstanding long poll of <c>next</c> just the same.
+    /// Registers the caller's token, which is the bootstrap's one shutdown token for the process's life, once: its
+    /// cancellation closes the connection, which ends an outstanding long poll of <c>next</c>. (A token passed to every
+    /// read would cost a registration per call, four an invocation.)
     /// </summary>
-    private CancellationToken Watch(CancellationToken cancellationToken)
+    private void Watch(CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         if (cancellationToken.CanBeCanceled && cancellationToken != _watched)
@@ -112,109 +103,63 @@ public sealed class RuntimeApiClient : IDisposable
                 {
                     _watch.Dispose();
                     _watched = cancellationToken;
-                    _watch = cancellationToken.UnsafeRegister(static client => ((HttpClient)client!).CancelPendingRequests(), _http);
+                    _watch = cancellationToken.UnsafeRegister(static connection => ((RuntimeApiConnection)connection!).Abort(), _connection);
                 }
             }
         }
-
-        return CancellationToken.None;
     }
 
-    private static ByteArrayContent ErrorContent(LambdaError error)
+    private async Task<RuntimeApiAnswer> PostAsync(string path, string contentType, ReadOnlyMemory<byte> body, string? errorType, CancellationToken cancellationToken)
     {
-        var content = new ByteArrayContent(error.ToJson());
-        content.Headers.ContentType = new MediaTypeHeaderValue(LambdaError.ContentType);
-        return content;
-    }
-
-    private async Task<RuntimeApiAnswer> PostAsync(Uri uri, HttpContent content, string? errorType, CancellationToken cancellationToken)
-    {
-        var token = Watch(cancellationToken);
-        using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = content };
+        Watch(cancellationToken);
+        _head.ResetWrittenCount();
+        Append(_head, "POST ");
+        Append(_head, Version);
+        Append(_head, path);
+        Append(_head, " HTTP/1.1\r\nHost: ");
+        Append(_head, _host);
+        Append(_head, "\r\nContent-Type: ");
+        Append(_head, contentType);
         if (errorType is not null)
         {
-            request.Headers.TryAddWithoutValidation(ErrorTypeHeader, errorType);
+            Append(_head, "\r\n");
+            Append(_head, ErrorTypeHeader);
+            Append(_head, ": ");
+            Append(_head, HeaderValue(errorType));
         }
 
-        using var response = await _http.SendAsync(request, token).ConfigureAwait(false);
+        Append(_head, "\r\nContent-Length: ");
+        Utf8Formatter.TryFormat(body.Length, _head.GetSpan(11), out var written);
+        _head.Advance(written);
+        Append(_head, "\r\n\r\n");
+
+        var response = await _connection.SendAsync(_head.WrittenMemory, body).ConfigureAwait(false);
 
         // 202's body is {"status":"OK"}: only a refusal's explanation is worth decoding.
-        var status = (int)response.StatusCode;
-        return new RuntimeApiAnswer(status, status is >= 200 and < 300 ? string.Empty : await ReadTextAsync(response, token).ConfigureAwait(false));
+        return new RuntimeApiAnswer(response.StatusCode, response.StatusCode is >= 200 and < 300 ? string.Empty : Excerpt(response.Body));
     }
 
-    /// <summary>
-    /// The Runtime API's headers on a <c>next</c> response, read in one pass over the raw values as sent (they are the
-    /// Runtime API's own, and parsing them as HTTP headers would only cost time); the first non-empty value of each.
-    /// </summary>
-    private readonly struct InvocationHeaders
+    private static void Append(ArrayBufferWriter<byte> head, string text)
     {
-        public InvocationHeaders(HttpResponseMessage response)
-        {
-            foreach (var (name, values) in response.Headers.NonValidated)
-            {
-                if (!name.StartsWith("Lambda-Runtime-", StringComparison.OrdinalIgnoreCase))
-                {
-                    continue;
-                }
-
-                var field = name.AsSpan("Lambda-Runtime-".Length);
-                if (field.Equals("Aws-Request-Id", StringComparison.OrdinalIgnoreCase))
-                {
-                    RequestId ??= First(values);
-                }
-                else if (field.Equals("Deadline-Ms", StringComparison.OrdinalIgnoreCase))
-                {
-                    DeadlineMs ??= First(values);
-                }
-                else if (field.Equals("Trace-Id", StringComparison.OrdinalIgnoreCase))
-                {
-                    TraceId ??= First(values);
-                }
-                else if (field.Equals("Invoked-Function-Arn", StringComparison.OrdinalIgnoreCase))
-                {
-                    FunctionArn ??= First(values);
-                }
-                else if (field.Equals("Client-Context", StringComparison.OrdinalIgnoreCase))
-                {
-                    ClientContext ??= First(values);
-                }
-                else if (field.Equals("Cognito-Identity", StringComparison.OrdinalIgnoreCase))
-                {
-                    CognitoIdentity ??= First(values);
-                }
-            }
-        }
-
-        public string? RequestId { get; }
-
-        public string? DeadlineMs { get; }
-
-        public string? TraceId { get; }
-
-        public string? FunctionArn { get; }
-
-        public string? ClientContext { get; }
-
-        public string? CognitoIdentity { get; }
-
-        private static string? First(HeaderStringValues values)
-        {
-            foreach (var value in values)
-            {
-                if (value.Length > 0)
-                {
-                    return value;
-                }
-            }
-
-            return null;
-        }
+        var span = head.GetSpan(Encoding.UTF8.GetMaxByteCount(text.Length));
+        head.Advance(Encoding.UTF8.GetBytes(text, span));
     }
 
-    private static async Task<string> ReadTextAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    // An error type is the handler's exception type name: printable ASCII only, so that it cannot end the header early.
+    private static string HeaderValue(string value) =>
+        value.AsSpan().ContainsAnyExceptInRange((char)0x20, (char)0x7E)
+            ? string.Create(value.Length, value, static (span, text) =>
+            {
+                for (var i = 0; i < text.Length; i++)
+                {
+                    span[i] = text[i] is >= (char)0x20 and <= (char)0x7E ? text[i] : '_';
+                }
+            })
+            : value;
+
+    private static string Excerpt(byte[] body)
     {
-        var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        var text = Encoding.UTF8.GetString(body);
         return text.Length > 512 ? text[..512] + "…" : text;
     }
 }
