@@ -2,7 +2,8 @@ using System.Net;
 using System.Net.Http.Headers;
 
 // The Lambda baseline: a bare custom runtime loop with no Portable code. GET next, read the event, POST a fixed
-// API Gateway v2 response for GET /items?limit=1. The HTTP client is set up exactly as src/Aws's RuntimeApiClient.
+// API Gateway v2 response for GET /items?limit=1, over HttpClient as a minimal .NET custom runtime (and
+// Amazon.Lambda.RuntimeSupport) calls the Runtime API. (src/Aws's RuntimeApiClient speaks HTTP/1.1 on a socket itself.)
 var runtimeApi = Environment.GetEnvironmentVariable("AWS_LAMBDA_RUNTIME_API");
 if (string.IsNullOrWhiteSpace(runtimeApi))
 {
