@@ -18,4 +18,4 @@ internal sealed record ChunkMessage(
     [property: JsonPropertyName("chunk")] int Chunk,
     [property: JsonPropertyName("line")] int Line,
     [property: JsonPropertyName("text")] string Text,
-    [property: JsonPropertyName("skipped"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<RejectedRow>? Skipped);
+    [property: JsonPropertyName("skipped"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<RejectedRow>? Skipped = null);
