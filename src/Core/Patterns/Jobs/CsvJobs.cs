@@ -296,6 +296,6 @@ public sealed partial class CsvJobs
     [LoggerMessage(EventId = 6101, Level = LogLevel.Information, Message = "Job {JobId} started with {Chunks} chunks")]
     private static partial void LogStarted(ILogger logger, string jobId, int chunks);
 
-    [LoggerMessage(EventId = 6102, Level = LogLevel.Warning, Message = "Job {JobId} was not marked published: its {Chunks} chunks were published again")]
+    [LoggerMessage(EventId = 6102, Level = LogLevel.Information, Message = "Job {JobId} was found not yet published (a start cut short, or its answer lost): its {Chunks} chunks were published")]
     private static partial void LogRepublished(ILogger logger, string jobId, int chunks);
 }

@@ -7,7 +7,7 @@ using Portable.Core.Settings;
 using Portable.Testing;
 using Portable.TestKit;
 
-namespace Portable.Core.Tests.Patterns;
+namespace Portable.Core.Tests.Patterns.Jobs;
 
 public sealed class CsvJobsTests
 {

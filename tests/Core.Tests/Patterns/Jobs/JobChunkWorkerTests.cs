@@ -6,7 +6,7 @@ using Portable.Core.State;
 using Portable.Testing;
 using Portable.TestKit;
 
-namespace Portable.Core.Tests.Patterns;
+namespace Portable.Core.Tests.Patterns.Jobs;
 
 public sealed class JobChunkWorkerTests
 {

@@ -5,7 +5,7 @@ using Portable.Core.Patterns.Jobs;
 using Portable.Testing;
 using Portable.TestKit;
 
-namespace Portable.Core.Tests.Patterns;
+namespace Portable.Core.Tests.Patterns.Jobs;
 
 public sealed class JobsApiTests : IDisposable
 {

@@ -8,7 +8,7 @@ using Portable.Core.Patterns.Jobs;
 using Portable.Testing;
 using Portable.TestKit;
 
-namespace Portable.Core.Tests.Patterns;
+namespace Portable.Core.Tests.Patterns.Jobs;
 
 /// <summary>The CSV job tests' host, requests and expected totals.</summary>
 internal static class JobsFixture
