@@ -1,0 +1,50 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Portable.Core.Functions;
+using Portable.Core.Messaging;
+using Portable.Core.Settings;
+using Portable.Core.State;
+
+namespace Portable.Core.Patterns.Jobs;
+
+/// <summary>Registers the CSV job pattern's functions and services.</summary>
+public static class JobsServiceCollectionExtensions
+{
+    /// <summary>Adds <see cref="CsvJobs"/>, <c>jobs-api</c> and <c>job-chunk-worker</c> with the options the environment sets (see <see cref="JobOptions.FromSettings"/>).</summary>
+    /// <exception cref="SettingsException">A <c>PORTABLE_JOBS_*</c> variable is out of its range.</exception>
+    public static IServiceCollection AddJobs(this IServiceCollection services) => services.AddJobs(HostSettings.Environment);
+
+    /// <summary>Adds <see cref="CsvJobs"/>, <c>jobs-api</c> and <c>job-chunk-worker</c> with the options <paramref name="settings"/> give.</summary>
+    /// <exception cref="SettingsException">A <c>PORTABLE_JOBS_*</c> variable is out of its range.</exception>
+    public static IServiceCollection AddJobs(this IServiceCollection services, HostSettings settings) =>
+        services.AddJobs(JobOptions.FromSettings(settings ?? throw new ArgumentNullException(nameof(settings))));
+
+    /// <summary>Adds <see cref="CsvJobs"/>, <c>jobs-api</c> and <c>job-chunk-worker</c> with <paramref name="options"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of its range.</exception>
+    public static IServiceCollection AddJobs(this IServiceCollection services, JobOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        // Built by factories, not by reflection over their constructors (see PortableDefaults).
+        services.AddSingleton(sp => new CsvJobs(
+            sp.GetRequiredService<IStateStore>(),
+            sp.GetRequiredService<IMessagePublisher>(),
+            sp.GetRequiredService<TimeProvider>(),
+            options,
+            sp.GetRequiredService<ILogger<CsvJobs>>()));
+        services.AddSingleton(sp => new JobsApi(sp.GetRequiredService<CsvJobs>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new JobChunkWorker(
+            sp.GetRequiredService<IStateStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<JobChunkWorker>>()));
+        return services;
+    }
+
+    /// <summary>Declares <c>jobs-api</c> (<c>POST /jobs</c>, <c>GET /jobs/{id}</c>) and <c>job-chunk-worker</c> (queue <c>job-chunks</c>) in a manifest.</summary>
+    public static FunctionManifestBuilder AddJobs(this FunctionManifestBuilder manifest)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        return manifest
+            .AddHttp(JobsApi.FunctionName, JobsApi.MapRoutes)
+            .AddQueue<JobChunkWorker>(JobChunkWorker.FunctionName, JobChunkWorker.Queue, JobChunkWorker.TriggerOptions);
+    }
+}
