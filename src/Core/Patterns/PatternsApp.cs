@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Portable.Core.Functions;
 using Portable.Core.Messaging;
 using Portable.Core.Patterns.Items;
+using Portable.Core.Patterns.Jobs;
 using Portable.Core.Patterns.Ledger;
 using Portable.Core.Patterns.Orders;
 using Portable.Core.State;
@@ -20,6 +21,7 @@ public static class PatternsApp
         .AddQueue<LedgerWriter>(LedgerWriter.FunctionName, LedgerWriter.Queue, LedgerWriter.TriggerOptions)
         .AddHttp(AccountsApi.FunctionName, AccountsApi.MapRoutes)
         .AddOrders()
+        .AddJobs()
         .Build();
 
     /// <summary>The app: the manifest and the patterns' handlers.</summary>
@@ -34,6 +36,7 @@ public static class PatternsApp
         services.AddSingleton(sp => new LedgerWriter(sp.GetRequiredService<IStateStore>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new AccountsApi(sp.GetRequiredService<IStateStore>()));
         services.AddOrders();
+        services.AddJobs();
         return services;
     }
 }
