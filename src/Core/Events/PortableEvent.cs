@@ -12,7 +12,7 @@ namespace Portable.Core.Events;
 public sealed record PortableEvent
 {
     private static readonly IReadOnlyDictionary<string, string> EmptyAttributes = new Dictionary<string, string>();
-    private static readonly JsonElement EmptyDetail = JsonDocument.Parse("{}").RootElement.Clone();
+    private static readonly JsonElement EmptyDetail = EmptyObject();
 
     /// <summary>The event's id, unique per event (EventBridge <c>id</c>, CloudEvents <c>id</c>).</summary>
     public required string Id { get; init; }
@@ -137,6 +137,12 @@ public sealed record PortableEvent
         {
             throw new FormatException($"The EventBridge event is not valid JSON: {ex.Message}", ex);
         }
+    }
+
+    private static JsonElement EmptyObject()
+    {
+        using var document = JsonDocument.Parse("{}");
+        return document.RootElement.Clone();
     }
 
     private static string RequiredString(JsonElement envelope, string name) =>
