@@ -179,13 +179,21 @@ public sealed class EventPatternTests
 
     // --- Numbers and other JSON types ---
 
+    [Fact]
+    public void Matches_NumberLiteral_ComparesItsJsonText_AsTheUserGuideSays()
+    {
+        Match("""{"detail": {"limit": [300]}}""", Detail("""{"limit": 300}"""));
+        NoMatch("""{"detail": {"limit": [300]}}""", Detail("""{"limit": 300.0}"""));
+        NoMatch("""{"detail": {"limit": [300]}}""", Detail("""{"limit": 3.0e2}"""));
+    }
+
     [Theory]
     [InlineData("300")]
     [InlineData("300.0")]
     [InlineData("3.0e2")]
     [InlineData("3E+2")]
-    public void Matches_NumberLiteral_ComparesByValue(string value) =>
-        Match("""{"detail": {"limit": [300]}}""", Detail($$"""{"limit": {{value}}}"""));
+    public void Matches_NumericOperator_ComparesByValue(string value) =>
+        Match("""{"detail": {"limit": [{"numeric": ["=", 300]}]}}""", Detail($$"""{"limit": {{value}}}"""));
 
     [Fact]
     public void Matches_NumberAndStringOfTheSameDigits_DoNotMatch()
@@ -268,8 +276,8 @@ public sealed class EventPatternTests
     [Theory]
     [InlineData("124", true)]
     [InlineData("123", false)]
-    [InlineData("123.0", false)]
-    public void Matches_DocumentedAnythingButNumber_ExcludesTheNumberByValue(string limit, bool expected) =>
+    [InlineData("123.0", true)] // another JSON text than the excluded 123: exact values compare as written
+    public void Matches_DocumentedAnythingButNumber_ExcludesThatNumber(string limit, bool expected) =>
         Assert.Equal(expected, Matches("""{"detail": {"x-limit": [{"anything-but": 123}]}}""", Detail($$"""{"x-limit": {{limit}}}""")));
 
     [Theory]
@@ -282,7 +290,7 @@ public sealed class EventPatternTests
     [Theory]
     [InlineData("301.8", true)]
     [InlineData("200", false)]
-    [InlineData("2e2", false)]
+    [InlineData("2e2", true)] // not the text 200
     public void Matches_DocumentedAnythingButNumberList_ExcludesEveryListedNumber(string limit, bool expected) =>
         Assert.Equal(expected, Matches("""{"detail": {"x-limit": [{"anything-but": [100, 200, 300]}]}}""", Detail($$"""{"x-limit": {{limit}}}""")));
 
