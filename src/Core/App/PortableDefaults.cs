@@ -14,7 +14,8 @@ public static class PortableDefaults
 {
     /// <summary>
     /// Registers the clock, the in-memory state store (unless a host registered another first), the middleware
-    /// pipeline and the front doors (<see cref="HttpInvoker"/>, <see cref="MessageInvoker"/>, <see cref="ScheduleInvoker"/>).
+    /// pipeline and the front doors (<see cref="HttpInvoker"/>, <see cref="MessageInvoker"/>, <see cref="ScheduleInvoker"/>,
+    /// <see cref="SagaStepInvoker"/>, <see cref="EventInvoker"/>).
     /// Logging is the host's to configure.
     /// </summary>
     public static IServiceCollection AddPortableDefaults(this IServiceCollection services, Action<PortableHostOptions> configure)
@@ -60,6 +61,7 @@ public static class PortableDefaults
         services.TryAddSingleton(sp => new MessageInvoker(sp.GetRequiredService<InvocationEngine>(), sp.GetRequiredService<IDeadLetterSink>()));
         services.TryAddSingleton(sp => new ScheduleInvoker(sp.GetRequiredService<InvocationEngine>()));
         services.TryAddSingleton(sp => new SagaStepInvoker(sp.GetRequiredService<InvocationEngine>()));
+        services.TryAddSingleton(sp => new EventInvoker(sp.GetRequiredService<InvocationEngine>(), sp.GetRequiredService<IDeadLetterSink>()));
         return services;
     }
 }
