@@ -15,8 +15,11 @@ namespace Portable.Core.Invocation;
 /// </summary>
 public sealed partial class InvocationEngine
 {
+    /// <summary>The name of <see cref="ActivitySource"/>, for an <see cref="ActivityListener"/> to match without touching the source itself.</summary>
+    public const string ActivitySourceName = "Portable.Functions";
+
     /// <summary>The activity source every invocation is traced under.</summary>
-    public static readonly ActivitySource ActivitySource = new("Portable.Functions");
+    public static readonly ActivitySource ActivitySource = new(ActivitySourceName);
 
     private readonly Dictionary<FunctionDefinition, Binding> _bindings;
     private readonly FunctionPipelineBuilder _pipeline;

@@ -91,7 +91,7 @@ public sealed class EventTriggerTests
         using var listener = new ActivityListener
         {
             // By name: touching InvocationEngine.ActivitySource here would run its static constructor inside this callback.
-            ShouldListenTo = source => source.Name == "Portable.Functions",
+            ShouldListenTo = source => source.Name == InvocationEngine.ActivitySourceName,
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
             ActivityStopped = spans.Add,
         };

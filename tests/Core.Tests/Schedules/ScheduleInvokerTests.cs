@@ -121,7 +121,9 @@ public sealed class ScheduleInvokerTests
         var spans = new ConcurrentBag<Activity>();
         using var listener = new ActivityListener
         {
-            ShouldListenTo = source => source.Name == InvocationEngine.ActivitySource.Name,
+            // A constant name: reading InvocationEngine.ActivitySource here would run its static constructor inside the
+            // listener's callback, and a source created there is never listened to by this or any later listener.
+            ShouldListenTo = source => source.Name == InvocationEngine.ActivitySourceName,
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
             ActivityStopped = spans.Add,
         };
