@@ -72,7 +72,7 @@ public sealed class CloudEventEchoTests(EchoHost host) : IClassFixture<EchoHost>
         Assert.NotNull(echo);
         Assert.Equal("objects/MyFile", echo["subject"]?.GetValue<string>());
         Assert.Equal("sample-bucket", echo["bucket"]?.GetValue<string>());
-        Assert.Equal("application/json; charset=utf-8", echo["datacontenttype"]?.GetValue<string>());
+        Assert.Equal("application/json", echo["datacontenttype"]?.GetValue<string>());
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse(data), echo["data"]));
     }
 
