@@ -21,8 +21,8 @@ internal enum CloudEventFormat
 /// <summary>
 /// Steps 1 and 2 for CloudEvent functions on Cloud Run: reads a request in any of the three forms the Functions
 /// Framework accepts (FF-dotnet <c>CloudEventAdapter</c>; conformance <c>docs/mapping.md</c>) into one
-/// <see cref="CloudEvent"/>: binary mode when <c>ce-specversion</c> is present, structured mode for
-/// <c>application/cloudevents+json</c>, and any other <c>application/json</c> body as a legacy event. Anything it cannot
+/// <see cref="CloudEvent"/>: structured mode for <c>application/cloudevents+json</c>, binary mode when
+/// <c>ce-specversion</c> is present, and any other <c>application/json</c> body as a legacy event. Anything it cannot
 /// read comes back as an error message fit for a 400 body; it never throws for what the client sent.
 /// </summary>
 internal static class CloudEventReader
@@ -40,17 +40,18 @@ internal static class CloudEventReader
         [NotNullWhen(false)] out string? error)
     {
         ArgumentNullException.ThrowIfNull(headers);
-        if (headers.ContainsKey("ce-specversion"))
-        {
-            format = CloudEventFormat.Binary;
-            return TryReadBinary(contentType, headers, body, out cloudEvent, out error);
-        }
-
+        // The structured media type wins over stray ce- headers (HTTP binding 3.1: the content type decides the mode).
         var mediaType = MediaType(contentType);
         if (string.Equals(mediaType, CloudEventJson.MediaType, StringComparison.OrdinalIgnoreCase))
         {
             format = CloudEventFormat.Structured;
             return TryReadStructured(body, out cloudEvent, out error);
+        }
+
+        if (headers.ContainsKey("ce-specversion"))
+        {
+            format = CloudEventFormat.Binary;
+            return TryReadBinary(contentType, headers, body, out cloudEvent, out error);
         }
 
         if (string.Equals(mediaType, "application/cloudevents-batch+json", StringComparison.OrdinalIgnoreCase))

@@ -54,6 +54,16 @@ public sealed class CloudEventReaderTests
     }
 
     [Fact]
+    public void StructuredContentType_WinsOverCeHeaders()
+    {
+        var (ok, cloudEvent, format, _) = Read("application/cloudevents+json", """{"specversion":"1.0","id":"from-body","source":"//s","type":"t"}""", "/",
+            ("ce-specversion", "1.0"), ("ce-id", "from-header"), ("ce-source", "//h"), ("ce-type", "h"));
+
+        Assert.True(ok);
+        Assert.Equal((CloudEventFormat.Structured, "from-body"), (format, cloudEvent!.Id));
+    }
+
+    [Fact]
     public void Structured_JsonDataWithoutContentType_IsJson()
     {
         var (ok, cloudEvent, _, _) = Read("application/cloudevents+json", """{"specversion":"1.0","id":"1","source":"//s","type":"t","data":"just a JSON string"}""");
