@@ -1,3 +1,4 @@
+using Portable.Gcp.Events;
 using Portable.Core.Patterns;
 using Portable.Core.Settings;
 
@@ -88,5 +89,32 @@ public sealed class CloudRunSettingsTests
     public void ShutdownTimeout_IsInsideCloudRunsTenSecondGrace()
     {
         Assert.InRange(CloudRunSettings.ShutdownTimeout, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(9.5));
+    }
+
+    private static readonly Portable.Core.Functions.FunctionManifest WithCloudEvent = new Portable.Core.Functions.FunctionManifestBuilder()
+        .AddHttp("api", routes => routes.Map("GET", "/", (_, _, _) => ValueTask.FromResult(Portable.Core.Http.PortableHttpResponse.Empty(204))))
+        .AddCloudEvent("echo", (_, _, _) => ValueTask.CompletedTask)
+        .Build();
+
+    [Theory]
+    [InlineData("cloudevent", "echo")]
+    [InlineData("http", "api")]
+    [InlineData("cloudevent", null)]
+    public void From_SignatureTypeMatchingTheTarget_IsAccepted(string signatureType, string? target)
+    {
+        var variables = target is null ? Env(("FUNCTION_SIGNATURE_TYPE", signatureType)) : Env(("FUNCTION_SIGNATURE_TYPE", signatureType), ("FUNCTION_TARGET", target));
+
+        Assert.Equal(target, CloudRunSettings.From(variables, WithCloudEvent).FunctionTarget);
+    }
+
+    [Theory]
+    [InlineData("cloudevent", "api", "FUNCTION_SIGNATURE_TYPE='cloudevent' is not valid: expected http, since function 'api' has a HttpTrigger, not a CloudEventTrigger.")]
+    [InlineData("http", "echo", "FUNCTION_SIGNATURE_TYPE='http' is not valid: expected cloudevent, since function 'echo' is a CloudEvent function.")]
+    [InlineData("event", "echo", "FUNCTION_SIGNATURE_TYPE='event' is not valid: expected http or cloudevent (legacy background functions are served as CloudEvent functions, which take legacy events converted).")]
+    public void From_SignatureTypeContradictingTheTarget_Throws(string signatureType, string target, string message)
+    {
+        var e = Assert.Throws<SettingsException>(() => CloudRunSettings.From(Env(("FUNCTION_SIGNATURE_TYPE", signatureType), ("FUNCTION_TARGET", target)), WithCloudEvent));
+
+        Assert.Equal(message, e.Message);
     }
 }
