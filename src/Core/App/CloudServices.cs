@@ -1,3 +1,4 @@
+using Portable.Core.Events;
 using Portable.Core.Messaging;
 using Portable.Core.State;
 
@@ -5,7 +6,7 @@ namespace Portable.Core.App;
 
 /// <summary>
 /// What a cloud host plugs into the one composition root (<see cref="PortableComposition"/>): its state store, its
-/// publisher, its dead-letter sink and which of its faults are transient. Each is optional; Core puts every one of
+/// publisher, its event bus, its dead-letter sink and which of its faults are transient. Each is optional; Core puts every one of
 /// them behind a resilience pipeline, in the same order on every host.
 /// </summary>
 public sealed class CloudServices
@@ -15,6 +16,12 @@ public sealed class CloudServices
 
     /// <summary>Builds the cloud's publisher over its raw client; null leaves none (publishing then throws).</summary>
     public Func<IServiceProvider, IMessagePublisher>? Publisher { get; init; }
+
+    /// <summary>
+    /// Builds the cloud's event publisher (its event bus) over its raw client; null leaves
+    /// <see cref="UnconfiguredEventPublisher"/>, which refuses to publish.
+    /// </summary>
+    public Func<IServiceProvider, IEventPublisher>? EventPublisher { get; init; }
 
     /// <summary>Builds the cloud's dead-letter sink over its raw client (not over the resilient publisher: Core wraps the sink itself).</summary>
     public Func<IServiceProvider, IDeadLetterSink>? DeadLetters { get; init; }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using Portable.Core.Events;
 using Portable.Core.Functions;
 using Portable.Core.Idempotency;
 using Portable.Core.Invocation;
@@ -13,7 +14,8 @@ namespace Portable.Core.App;
 public static class PortableDefaults
 {
     /// <summary>
-    /// Registers the clock, the in-memory state store (unless a host registered another first), the middleware
+    /// Registers the clock, the in-memory state store (unless a host registered another first), the refusing event
+    /// publisher (likewise: a host with a bus registers its own first), the middleware
     /// pipeline and the front doors (<see cref="HttpInvoker"/>, <see cref="MessageInvoker"/>, <see cref="ScheduleInvoker"/>,
     /// <see cref="SagaStepInvoker"/>, <see cref="EventInvoker"/>).
     /// Logging is the host's to configure.
@@ -58,6 +60,7 @@ public static class PortableDefaults
             sp.GetRequiredService<ILoggerFactory>()));
         services.TryAddSingleton(sp => new HttpInvoker(sp.GetRequiredService<InvocationEngine>()));
         services.TryAddSingleton<IDeadLetterSink>(_ => new UnconfiguredDeadLetterSink());
+        services.TryAddSingleton<IEventPublisher>(_ => new UnconfiguredEventPublisher());
         services.TryAddSingleton(sp => new MessageInvoker(sp.GetRequiredService<InvocationEngine>(), sp.GetRequiredService<IDeadLetterSink>()));
         services.TryAddSingleton(sp => new ScheduleInvoker(sp.GetRequiredService<InvocationEngine>()));
         services.TryAddSingleton(sp => new SagaStepInvoker(sp.GetRequiredService<InvocationEngine>()));

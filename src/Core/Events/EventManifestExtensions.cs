@@ -12,34 +12,35 @@ public static class EventManifestExtensions
     /// <param name="name">The function's name.</param>
     /// <param name="rule">The routing rule's name (see <see cref="EventTrigger.Rule"/>).</param>
     /// <param name="pattern">An EventBridge event pattern, such as <c>{"source": ["orders"], "detail-type": ["order.placed"]}</c>.</param>
+    /// <param name="options">Its idempotency key, or idempotency off; null keeps the defaults (keyed by event id).</param>
     /// <exception cref="EventPatternException">The pattern is not one EventBridge accepts.</exception>
-    public static FunctionManifestBuilder AddEventFunction<TFunction>(this FunctionManifestBuilder builder, string name, string rule, string pattern)
+    public static FunctionManifestBuilder AddEventFunction<TFunction>(this FunctionManifestBuilder builder, string name, string rule, string pattern, EventTriggerOptions? options = null)
         where TFunction : IEventFunction =>
-        builder.AddEventFunction<TFunction>(name, rule, EventPattern.Parse(pattern));
+        builder.AddEventFunction<TFunction>(name, rule, EventPattern.Parse(pattern), options);
 
     /// <summary>Declares a function for the events <paramref name="pattern"/> matches, handled by <typeparamref name="TFunction"/> from the host's services.</summary>
-    public static FunctionManifestBuilder AddEventFunction<TFunction>(this FunctionManifestBuilder builder, string name, string rule, EventPattern pattern)
+    public static FunctionManifestBuilder AddEventFunction<TFunction>(this FunctionManifestBuilder builder, string name, string rule, EventPattern pattern, EventTriggerOptions? options = null)
         where TFunction : IEventFunction =>
-        builder.AddEventFunction(name, rule, pattern, static services => services.GetRequiredService<TFunction>().HandleAsync);
+        builder.AddEventFunction(name, rule, pattern, static services => services.GetRequiredService<TFunction>().HandleAsync, options);
 
     /// <summary>Declares a function for the events <paramref name="pattern"/> matches, with a handler delegate.</summary>
     /// <exception cref="EventPatternException">The pattern is not one EventBridge accepts.</exception>
-    public static FunctionManifestBuilder AddEventFunction(this FunctionManifestBuilder builder, string name, string rule, string pattern, PortableEventHandler handler)
+    public static FunctionManifestBuilder AddEventFunction(this FunctionManifestBuilder builder, string name, string rule, string pattern, PortableEventHandler handler, EventTriggerOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(handler);
-        return builder.AddEventFunction(name, rule, EventPattern.Parse(pattern), _ => handler);
+        return builder.AddEventFunction(name, rule, EventPattern.Parse(pattern), _ => handler, options);
     }
 
     /// <summary>Declares a function for the events <paramref name="pattern"/> matches, with a handler delegate.</summary>
-    public static FunctionManifestBuilder AddEventFunction(this FunctionManifestBuilder builder, string name, string rule, EventPattern pattern, PortableEventHandler handler)
+    public static FunctionManifestBuilder AddEventFunction(this FunctionManifestBuilder builder, string name, string rule, EventPattern pattern, PortableEventHandler handler, EventTriggerOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(handler);
-        return builder.AddEventFunction(name, rule, pattern, _ => handler);
+        return builder.AddEventFunction(name, rule, pattern, _ => handler, options);
     }
 
     /// <summary>Declares a function for the events <paramref name="pattern"/> matches, with a handler resolved once per host.</summary>
     public static FunctionManifestBuilder AddEventFunction(
-        this FunctionManifestBuilder builder, string name, string rule, EventPattern pattern, Func<IServiceProvider, PortableEventHandler> bindHandler)
+        this FunctionManifestBuilder builder, string name, string rule, EventPattern pattern, Func<IServiceProvider, PortableEventHandler> bindHandler, EventTriggerOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(rule);
@@ -55,6 +56,6 @@ public static class EventManifestExtensions
                 nameof(rule));
         }
 
-        return builder.Add(new FunctionDefinition(name, new EventTrigger(rule, pattern, bindHandler)));
+        return builder.Add(new FunctionDefinition(name, new EventTrigger(rule, pattern, bindHandler) { Options = options ?? new EventTriggerOptions() }));
     }
 }

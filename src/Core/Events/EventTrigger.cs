@@ -21,6 +21,9 @@ public sealed record EventTrigger(string Rule, EventPattern Pattern, Func<IServi
     /// <inheritdoc />
     public override ActivityKind ActivityKind => ActivityKind.Consumer;
 
+    /// <summary>How the function takes its events: its idempotency key, or idempotency off.</summary>
+    public EventTriggerOptions Options { get; init; } = new();
+
     /// <summary>Whether the rule routes <paramref name="event"/> to this function.</summary>
     public bool Matches(PortableEvent @event)
     {

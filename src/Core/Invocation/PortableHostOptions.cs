@@ -24,7 +24,7 @@ public sealed class PortableHostOptions
     public double? TransientFaultRate { get; set; }
 
     /// <summary>
-    /// True turns message idempotency off for every queue function (as <c>QueueTriggerOptions.DisableIdempotency</c>
+    /// True turns message idempotency off for every queue and event function (as <c>QueueTriggerOptions.DisableIdempotency</c>
     /// does for one), false keeps it on. Null reads <c>PORTABLE_IDEMPOTENCY_DISABLED</c>; unset is on.
     /// </summary>
     public bool? MessageIdempotencyDisabled { get; set; }

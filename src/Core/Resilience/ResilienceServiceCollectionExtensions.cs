@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using Portable.Core.Events;
 using Portable.Core.Messaging;
 using Portable.Core.State;
 
@@ -61,6 +62,16 @@ public static class ResilienceServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(pipelineName);
         return Decorate<IMessagePublisher>(services, (sp, inner) => new ResilientMessagePublisher(inner, sp.GetRequiredService<PortableResilience>().Pipeline(pipelineName)));
+    }
+
+    /// <summary>
+    /// Wraps the <see cref="IEventPublisher"/> registered so far in a <see cref="ResilientEventPublisher"/> on the
+    /// pipeline <paramref name="pipelineName"/>. Call it after the event publisher is registered.
+    /// </summary>
+    public static IServiceCollection AddResilientEventPublisher(this IServiceCollection services, string pipelineName = PortableResilience.PublishPipeline)
+    {
+        ArgumentNullException.ThrowIfNull(pipelineName);
+        return Decorate<IEventPublisher>(services, (sp, inner) => new ResilientEventPublisher(inner, sp.GetRequiredService<PortableResilience>().Pipeline(pipelineName)));
     }
 
     private static IServiceCollection Decorate<TService>(IServiceCollection services, Func<IServiceProvider, TService, TService> decorate)

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Portable.Core.App;
+using Portable.Core.Events;
 using Portable.Core.Functions;
 using Portable.Core.Invocation;
 using Portable.Core.Messaging;
@@ -54,6 +55,29 @@ public sealed class PortableCompositionTests
         await using var provider = services.BuildServiceProvider();
         Assert.IsType<InMemoryStateStore>(provider.GetRequiredService<IStateStore>());
         Assert.IsType<UnconfiguredDeadLetterSink>(provider.GetRequiredService<IDeadLetterSink>());
+        var unconfigured = Assert.IsType<UnconfiguredEventPublisher>(provider.GetRequiredService<IEventPublisher>());
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => unconfigured.PublishAsync(Event("e-1")).AsTask());
+        Assert.StartsWith("This host has no event bus configured", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AddPortableHostAsync_EventPublisher_RetriedBehindThePublishPipeline()
+    {
+        var bus = new FlakyBus(failures: 1);
+        var services = Services();
+        await services.AddPortableHostAsync(App, new CloudServices
+        {
+            EventPublisher = _ => bus,
+            IsTransient = e => e is TimeoutException,
+        }, _ => { });
+        await using var provider = services.BuildServiceProvider();
+
+        var publisher = Assert.IsType<ResilientEventPublisher>(provider.GetRequiredService<IEventPublisher>());
+        var id = await publisher.PublishAsync(Event("e-7"));
+
+        Assert.Same(bus, publisher.Inner);
+        Assert.Equal("bus-e-7", id);
+        Assert.Equal(2, bus.Calls); // the first put was throttled and retried by the pipeline
     }
 
     [Fact]
@@ -88,6 +112,26 @@ public sealed class PortableCompositionTests
         Assert.Same(services, atApp);
         Assert.Contains(services, d => d.ServiceType == typeof(InvocationEngine));
         Assert.Contains(services, d => d.ServiceType == typeof(FunctionManifest));
+    }
+
+    private static PortableEvent Event(string id) => new()
+    {
+        Id = id,
+        Source = "orders",
+        DetailType = "order.placed",
+        Time = new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero),
+    };
+
+    private sealed class FlakyBus(int failures) : IEventPublisher
+    {
+        private int _calls;
+
+        public int Calls => _calls;
+
+        public ValueTask<IReadOnlyList<string>> PublishAsync(IReadOnlyList<PortableEvent> events, CancellationToken cancellationToken = default) =>
+            Interlocked.Increment(ref _calls) <= failures
+                ? throw new TimeoutException("event bus throttled")
+                : ValueTask.FromResult<IReadOnlyList<string>>([.. events.Select(e => "bus-" + e.Id)]);
     }
 
     private sealed class FlakySink(int failures) : IDeadLetterSink
