@@ -7,12 +7,14 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Portable.Core.App;
+using Portable.Core.Events;
 using Portable.Core.Functions;
 using Portable.Core.Invocation;
 using Portable.Core.Settings;
 using Portable.Core.Messaging;
 using Portable.Core.State;
 using Portable.Hosting;
+using Portable.Local.Events;
 using Portable.Local.Payments;
 using Portable.Local.Queues;
 using Portable.Local.Schedules;
@@ -22,7 +24,8 @@ namespace Portable.Local;
 
 /// <summary>
 /// The embedded default host: every HTTP function of the manifest on localhost, every queue function on a
-/// durable SQLite queue, state in the same SQLite file — no cloud, no emulator, no account.
+/// durable SQLite queue, every event function behind a durable event bus on the same queues, state in the same
+/// SQLite file — no cloud, no emulator, no account.
 /// </summary>
 public static class LocalHost
 {
@@ -64,9 +67,14 @@ public static class LocalHost
         builder.Services.AddSingleton<IMessagePublisher>(sp => sp.GetRequiredService<SqliteMessageQueue>());
         builder.Services.AddSingleton<IDeadLetterSink>(sp => sp.GetRequiredService<SqliteMessageQueue>());
         builder.Services.AddSingleton<QueueSignal>();
+        builder.Services.AddSingleton(sp => new LocalEventBus(sp.GetRequiredService<FunctionManifest>(), sp.GetRequiredService<SqliteMessageQueue>(), sp.GetRequiredService<QueueSignal>()));
+        builder.Services.AddSingleton<IEventPublisher>(sp => sp.GetRequiredService<LocalEventBus>());
+        builder.Services.AddSingleton(sp => new LocalEventEndpoints(sp.GetRequiredService<LocalEventBus>(), sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<LocalQueueEndpoints>();
         builder.Services.AddSingleton(sp => new LocalPaymentEndpoints(sp.GetRequiredService<IStateStore>()));
         builder.Services.AddHostedService(sp => ActivatorUtilities.CreateInstance<LocalQueueWorker>(
+            sp, DeliveryProfile.Local with { VisibilityTimeout = options.QueueVisibilityTimeout ?? DeliveryProfile.Local.VisibilityTimeout }));
+        builder.Services.AddHostedService(sp => ActivatorUtilities.CreateInstance<LocalEventWorker>(
             sp, DeliveryProfile.Local with { VisibilityTimeout = options.QueueVisibilityTimeout ?? DeliveryProfile.Local.VisibilityTimeout }));
         builder.Services.AddSingleton<LocalScheduler>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<LocalScheduler>());
@@ -80,9 +88,12 @@ public static class LocalHost
         var invoker = app.Services.GetRequiredService<HttpInvoker>();
         var queues = app.Services.GetRequiredService<LocalQueueEndpoints>();
         var payments = app.Services.GetRequiredService<LocalPaymentEndpoints>();
+        var events = app.Services.GetRequiredService<LocalEventEndpoints>();
         app.Run(async context =>
         {
-            if (!await queues.TryHandleAsync(context).ConfigureAwait(false) && !await payments.TryHandleAsync(context).ConfigureAwait(false))
+            if (!await queues.TryHandleAsync(context).ConfigureAwait(false)
+                && !await events.TryHandleAsync(context).ConfigureAwait(false)
+                && !await payments.TryHandleAsync(context).ConfigureAwait(false))
             {
                 await AspNetCoreBridge.HandleAsync(context, invoker, new InvocationInfo(TraceParent: context.Request.Headers.TraceParent)).ConfigureAwait(false);
             }
@@ -163,6 +174,11 @@ public static class LocalHost
         foreach (var (function, queue) in manifest.FunctionsOf<QueueTrigger>())
         {
             lines.Add($"  {function.Name,-14} {"QUEUE",-7} {queue.Queue}  (send: POST {LocalQueueEndpoints.Prefix}/{queue.Queue})");
+        }
+
+        foreach (var (function, trigger) in manifest.FunctionsOf<EventTrigger>())
+        {
+            lines.Add($"  {function.Name,-14} {"EVENT",-7} {trigger.Rule} {trigger.Pattern.Json}  (publish: POST {LocalEventEndpoints.Path})");
         }
 
         var tries = examples?.Invoke(baseAddress.ToString().TrimEnd('/')).ToList() ?? [];

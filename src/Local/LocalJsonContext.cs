@@ -11,4 +11,5 @@ namespace Portable.Local;
 [JsonSerializable(typeof(Queues.EnqueueResult))]
 [JsonSerializable(typeof(Queues.RedriveResult))]
 [JsonSerializable(typeof(Queues.QueueDepth))]
+[JsonSerializable(typeof(Events.PublishResult))]
 internal sealed partial class LocalJsonContext : JsonSerializerContext;

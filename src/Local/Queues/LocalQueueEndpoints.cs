@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http;
+using Portable.Core.Events;
 using Portable.Core.Functions;
 using Portable.Core.Http;
 using Portable.Core.Messaging;
@@ -13,7 +14,8 @@ namespace Portable.Local.Queues;
 /// The local host's queue operations over HTTP: <c>POST /_local/queues/{queue}</c> enqueues (optional
 /// <c>Message-Id</c> header), <c>GET /_local/queues/{queue}</c> counts what waits and what was dead-lettered,
 /// <c>GET …/dead-letters</c> lists dead letters, <c>POST …/dead-letters/redrive</c> moves them back. Only queues a
-/// function of the manifest consumes are accepted.
+/// function of the manifest consumes are accepted, and, for everything but enqueueing, the queue of each event rule
+/// (its deliveries from the local event bus, which <c>POST /_local/events</c> publishes to).
 /// </summary>
 public sealed class LocalQueueEndpoints(SqliteMessageQueue queue, QueueSignal signal, FunctionManifest manifest)
 {
@@ -49,10 +51,21 @@ public sealed class LocalQueueEndpoints(SqliteMessageQueue queue, QueueSignal si
     public IReadOnlyList<string> DeclaredQueues =>
         [.. manifest.Functions.Select(f => f.Trigger).OfType<QueueTrigger>().Select(t => t.Queue).Distinct(StringComparer.Ordinal)];
 
+    /// <summary>The queues that hold each event rule's deliveries (see <see cref="Events.LocalEventBus.QueueOf"/>).</summary>
+    public IReadOnlyList<string> EventRuleQueues =>
+        [.. manifest.Functions.Select(f => f.Trigger).OfType<EventTrigger>().Select(Events.LocalEventBus.QueueOf)];
+
     private PortableHttpResponse? Undeclared(string name) =>
         DeclaredQueues.Contains(name, StringComparer.Ordinal)
             ? null
-            : PortableHttpResponse.Error(404, $"Queue {name} is not declared in the manifest. Declared: {string.Join(", ", DeclaredQueues)}.");
+            : PortableHttpResponse.Error(404, EventRuleQueues.Contains(name, StringComparer.Ordinal)
+                ? $"{name} is an event rule's queue: publish events with POST {Events.LocalEventEndpoints.Path} instead."
+                : $"Queue {name} is not declared in the manifest. Declared: {string.Join(", ", DeclaredQueues)}.");
+
+    private PortableHttpResponse? Uninspectable(string name) =>
+        DeclaredQueues.Contains(name, StringComparer.Ordinal) || EventRuleQueues.Contains(name, StringComparer.Ordinal)
+            ? null
+            : PortableHttpResponse.Error(404, $"Queue {name} is not declared in the manifest. Declared: {string.Join(", ", DeclaredQueues.Concat(EventRuleQueues))}.");
 
     private async ValueTask<PortableHttpResponse> EnqueueAsync(HttpContext context, string name)
     {
@@ -87,7 +100,7 @@ public sealed class LocalQueueEndpoints(SqliteMessageQueue queue, QueueSignal si
 
     private async ValueTask<PortableHttpResponse> DepthAsync(string name, CancellationToken cancellationToken)
     {
-        if (Undeclared(name) is { } notFound)
+        if (Uninspectable(name) is { } notFound)
         {
             return notFound;
         }
@@ -99,7 +112,7 @@ public sealed class LocalQueueEndpoints(SqliteMessageQueue queue, QueueSignal si
 
     private async ValueTask<PortableHttpResponse> ListAsync(string name, CancellationToken cancellationToken)
     {
-        if (Undeclared(name) is { } notFound)
+        if (Uninspectable(name) is { } notFound)
         {
             return notFound;
         }
@@ -110,7 +123,7 @@ public sealed class LocalQueueEndpoints(SqliteMessageQueue queue, QueueSignal si
 
     private async ValueTask<PortableHttpResponse> RedriveAsync(string name, CancellationToken cancellationToken)
     {
-        if (Undeclared(name) is { } notFound)
+        if (Uninspectable(name) is { } notFound)
         {
             return notFound;
         }

@@ -72,6 +72,48 @@ public sealed class SqliteMessageQueue : IMessagePublisher, IDeadLetterSink
         return id;
     }
 
+    /// <summary>
+    /// Enqueues every message of <paramref name="messages"/> in one transaction — all of them or, on a failure, none —
+    /// and returns their ids in order (the sender's, or new ones). The local event bus enqueues an event's deliveries
+    /// to all its functions this way.
+    /// </summary>
+    public async ValueTask<IReadOnlyList<string>> PublishAllAsync(IReadOnlyList<(string Destination, OutgoingMessage Message)> messages, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        var ids = new string[messages.Count];
+        if (ids.Length == 0)
+        {
+            return ids;
+        }
+
+        var now = Now();
+        await using var connection = Open();
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "INSERT INTO queue_messages (queue, id, body, attributes, enqueued_at, visible_at) VALUES ($q, $id, $body, $attrs, $now, $now)";
+        var queue = command.Parameters.Add("$q", SqliteType.Text);
+        var id = command.Parameters.Add("$id", SqliteType.Text);
+        var body = command.Parameters.Add("$body", SqliteType.Blob);
+        var attributes = command.Parameters.Add("$attrs", SqliteType.Text);
+        command.Parameters.AddWithValue("$now", now);
+        for (var i = 0; i < ids.Length; i++)
+        {
+            var (destination, message) = messages[i];
+            ArgumentException.ThrowIfNullOrEmpty(destination, nameof(messages));
+            ArgumentNullException.ThrowIfNull(message, nameof(messages));
+            ids[i] = message.MessageId ?? Guid.NewGuid().ToString();
+            queue.Value = destination;
+            id.Value = ids[i];
+            body.Value = message.Body.ToArray();
+            attributes.Value = SerializeAttributes(message.Attributes);
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return ids;
+    }
+
     /// <summary>Leases up to <paramref name="max"/> visible messages, hiding them for <paramref name="visibilityTimeout"/>.</summary>
     public async ValueTask<IReadOnlyList<LeasedMessage>> LeaseAsync(string queue, int max, TimeSpan visibilityTimeout, CancellationToken cancellationToken = default)
     {

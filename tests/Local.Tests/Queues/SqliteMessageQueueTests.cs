@@ -26,6 +26,30 @@ public sealed class SqliteMessageQueueTests : IDisposable
         new(Encoding.UTF8.GetBytes(body), attributes, id);
 
     [Fact]
+    public async Task PublishAll_SeveralQueues_EnqueuesEachInOneGo()
+    {
+        var queue = Open();
+
+        var ids = await queue.PublishAllAsync([("rule-a", Message("one", "e-1")), ("rule-b", Message("one", "e-1")), ("rule-a", Message("two"))]);
+
+        Assert.Equal("e-1", ids[0]);
+        Assert.Equal("e-1", ids[1]);
+        Assert.True(Guid.TryParse(ids[2], out var generated), generated.ToString());
+        Assert.Equal(["e-1", ids[2]], (await queue.LeaseAsync("rule-a", 10, Visibility)).Select(l => l.Message.Id));
+        Assert.Equal(["one"], (await queue.LeaseAsync("rule-b", 10, Visibility)).Select(l => Encoding.UTF8.GetString(l.Message.Body.Span)));
+    }
+
+    [Fact]
+    public async Task PublishAll_OneBadEntry_EnqueuesNone()
+    {
+        var queue = Open();
+
+        await Assert.ThrowsAsync<ArgumentException>(() => queue.PublishAllAsync([("rule-a", Message("one")), ("", Message("two"))]).AsTask());
+
+        Assert.Equal(0, await queue.CountAsync("rule-a"));
+    }
+
+    [Fact]
     public async Task Publish_ThenLease_DeliversInOrderWithCountAndAttributes()
     {
         var queue = Open();
