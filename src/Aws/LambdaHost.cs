@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Portable.Aws.EventBridge;
 using Portable.Aws.Events;
 using Portable.Aws.Logging;
 using Portable.Aws.Messaging;
@@ -112,8 +113,9 @@ public static partial class LambdaHost
     /// The AWS pieces of the composition root, each only when the bootstrap was published with it
     /// (<see cref="AwsServices"/>): DynamoDB when <c>PORTABLE_DYNAMODB_TABLE</c> names a table (the in-memory default
     /// serves one instance only; the table is created only against an endpoint override, i.e. a local engine), SQS for
-    /// publishing and for the <c>&lt;queue&gt;-dlq</c> dead letters (the client is built on first use), throttling and
-    /// 5xx as transient faults.
+    /// publishing and for the <c>&lt;queue&gt;-dlq</c> dead letters (the client is built on first use), EventBridge
+    /// <c>PutEvents</c> for publishing events (to <c>PORTABLE_EVENTBRIDGE_BUS</c>, the default bus unless set),
+    /// throttling and 5xx as transient faults.
     /// </summary>
     /// <exception cref="SettingsException">A setting is unusable, or asks for a service the bootstrap was published without.</exception>
     internal static CloudServices Cloud(HostSettings settings)
@@ -122,18 +124,31 @@ public static partial class LambdaHost
 
         // Each guard is a feature switch read directly, so that when it is off the trimmer drops the branch and the SDK behind it.
         var stateStore = AwsServices.IsDynamoDbSupported ? DynamoDbStateStore(settings) : RefuseDynamoDbTable(settings);
-        if (!AwsServices.IsSqsSupported)
+        var events = AwsServices.IsEventBridgeSupported ? EventBridgePublisherOptions.From(settings) : RefuseEventBridgeBus(settings);
+        var sqs = AwsServices.IsSqsSupported ? SqsPublisherOptions.From(settings) : null;
+        if (sqs is null && events is null)
         {
             return new CloudServices { OpenStateStore = stateStore, IsTransient = AwsServices.IsDynamoDbSupported ? IsTransientFault : null };
         }
 
-        var sqs = SqsPublisherOptions.From(settings);
         return new CloudServices
         {
             OpenStateStore = stateStore,
-            Services = services => services.AddSingleton(_ => new SqsPublisher(sqs)),
-            Publisher = sp => sp.GetRequiredService<SqsPublisher>(),
-            DeadLetters = sp => new SqsDeadLetterSink(sp.GetRequiredService<SqsPublisher>()),
+            Services = services =>
+            {
+                if (AwsServices.IsSqsSupported && sqs is not null)
+                {
+                    services.AddSingleton(_ => new SqsPublisher(sqs));
+                }
+
+                if (AwsServices.IsEventBridgeSupported && events is not null)
+                {
+                    services.AddSingleton(sp => new EventBridgePublisher(events, sp.GetRequiredService<TimeProvider>()));
+                }
+            },
+            Publisher = AwsServices.IsSqsSupported && sqs is not null ? sp => sp.GetRequiredService<SqsPublisher>() : null,
+            DeadLetters = AwsServices.IsSqsSupported && sqs is not null ? sp => new SqsDeadLetterSink(sp.GetRequiredService<SqsPublisher>()) : null,
+            EventPublisher = AwsServices.IsEventBridgeSupported && events is not null ? sp => sp.GetRequiredService<EventBridgePublisher>() : null,
             IsTransient = IsTransientFault,
         };
     }
@@ -164,6 +179,13 @@ public static partial class LambdaHost
             ? throw new SettingsException(
                 $"{DynamoDbStateStoreOptions.TableVariable}='{table}' asks for the DynamoDB state store, but this bootstrap was published without it: "
                 + "publish with -p:PortableAwsServices=all (the default) or one that includes dynamodb, or unset the variable to use the in-memory store.")
+            : null;
+
+    private static EventBridgePublisherOptions? RefuseEventBridgeBus(HostSettings settings) =>
+        settings.Text(EventBridgePublisherOptions.BusVariable) is { } bus
+            ? throw new SettingsException(
+                $"{EventBridgePublisherOptions.BusVariable}='{bus}' asks for publishing to EventBridge, but this bootstrap was published without it: "
+                + "publish with -p:PortableAwsServices=all (the default) or one that includes events, or unset the variable.")
             : null;
 
     // Throttling and 5xx from any AWS service, and DynamoDB's own capacity faults when it is built in.
