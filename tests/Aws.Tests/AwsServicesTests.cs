@@ -1,4 +1,6 @@
+using Microsoft.Extensions.DependencyInjection;
 using Portable.Aws.State;
+using Portable.Core.App;
 using Portable.Core.Settings;
 
 namespace Portable.Aws.Tests;
@@ -16,30 +18,76 @@ public sealed class AwsServicesTests : IDisposable
     {
         AppContext.SetSwitch(AwsServices.DynamoDbSwitch, true);
         AppContext.SetSwitch(AwsServices.SqsSwitch, true);
+        AppContext.SetSwitch(AwsServices.EventBridgeSwitch, true);
     }
 
-    private static void AssertPieces(Portable.Core.App.CloudServices cloud, bool stateStore, bool sqs, bool transientFaults)
+    private static void AssertPieces(Portable.Core.App.CloudServices cloud, bool stateStore, bool sqs, bool transientFaults, bool events = false)
     {
         Assert.Equal(stateStore, cloud.OpenStateStore is not null);
-        Assert.Equal(sqs, cloud.Services is not null);
+        Assert.Equal(sqs || events, cloud.Services is not null);
         Assert.Equal(sqs, cloud.Publisher is not null);
         Assert.Equal(sqs, cloud.DeadLetters is not null);
+        Assert.Equal(events, cloud.EventPublisher is not null);
         Assert.Equal(transientFaults, cloud.IsTransient is not null);
     }
 
-    private static void Publish(bool dynamoDb, bool sqs)
+    private static void Publish(bool dynamoDb, bool sqs, bool events = false)
     {
         AppContext.SetSwitch(AwsServices.DynamoDbSwitch, dynamoDb);
         AppContext.SetSwitch(AwsServices.SqsSwitch, sqs);
+        AppContext.SetSwitch(AwsServices.EventBridgeSwitch, events);
+    }
+
+    private static async Task<ServiceProvider> ComposeAsync(Portable.Core.App.CloudServices cloud)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<Microsoft.Extensions.Logging.ILoggerFactory>(Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
+        await services.AddPortableHostAsync(new Portable.Core.Functions.FunctionApp(new Portable.Core.Functions.FunctionManifestBuilder().Build()), cloud, _ => { });
+        return services.BuildServiceProvider();
     }
 
     [Fact]
-    public void Cloud_Default_HasSqsPublisherDeadLettersAndTransientFaults()
+    public async Task Cloud_Default_HasSqsPublisherDeadLettersEventBridgeAndTransientFaults()
     {
         var cloud = LambdaHost.Cloud(NoSettings);
 
-        Assert.True(AwsServices.IsDynamoDbSupported && AwsServices.IsSqsSupported);
-        AssertPieces(cloud, stateStore: false, sqs: true, transientFaults: true); // no PORTABLE_DYNAMODB_TABLE: the in-memory store
+        Assert.True(AwsServices.IsDynamoDbSupported && AwsServices.IsSqsSupported && AwsServices.IsEventBridgeSupported);
+        AssertPieces(cloud, stateStore: false, sqs: true, transientFaults: true, events: true); // no PORTABLE_DYNAMODB_TABLE: the in-memory store
+        await using var provider = await ComposeAsync(cloud);
+        var publisher = Assert.IsType<Portable.Core.Resilience.ResilientEventPublisher>(provider.GetRequiredService<Portable.Core.Events.IEventPublisher>());
+        Assert.Equal("default", Assert.IsType<Portable.Aws.EventBridge.EventBridgePublisher>(publisher.Inner).Options.BusName);
+    }
+
+    [Fact]
+    public async Task Cloud_EventsOnly_PublishesEventsWithoutSqs()
+    {
+        Publish(dynamoDb: false, sqs: false, events: true);
+
+        var cloud = LambdaHost.Cloud(new HostSettings(name => name == "PORTABLE_EVENTBRIDGE_BUS" ? "orders-bus" : null));
+
+        AssertPieces(cloud, stateStore: false, sqs: false, transientFaults: true, events: true);
+        await using var provider = await ComposeAsync(cloud);
+        var publisher = Assert.IsType<Portable.Core.Resilience.ResilientEventPublisher>(provider.GetRequiredService<Portable.Core.Events.IEventPublisher>());
+        Assert.Equal("orders-bus", Assert.IsType<Portable.Aws.EventBridge.EventBridgePublisher>(publisher.Inner).Options.BusName);
+    }
+
+    [Fact]
+    public void Cloud_WithoutEventsButABusNamed_ThrowsSayingHowToPublish()
+    {
+        Publish(dynamoDb: true, sqs: true, events: false);
+
+        var e = Assert.Throws<SettingsException>(() => LambdaHost.Cloud(new HostSettings(name => name == "PORTABLE_EVENTBRIDGE_BUS" ? "orders-bus" : null)));
+
+        Assert.Contains("PORTABLE_EVENTBRIDGE_BUS='orders-bus'", e.Message, StringComparison.Ordinal);
+        Assert.Contains("includes events", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Cloud_BadEventBridgeEndpoint_Throws()
+    {
+        var e = Assert.Throws<SettingsException>(() => LambdaHost.Cloud(new HostSettings(name => name == "PORTABLE_EVENTBRIDGE_ENDPOINT" ? "ftp://bus" : null)));
+
+        Assert.Equal("PORTABLE_EVENTBRIDGE_ENDPOINT", e.Variable);
     }
 
     [Fact]

@@ -14,8 +14,8 @@ namespace Portable.Aws.EventBridge;
 /// Core's event publishing port on Amazon EventBridge: <c>PutEvents</c> over HTTPS in the AWS JSON 1.1 protocol
 /// (<c>X-Amz-Target: AWSEvents.PutEvents</c>), signed with Signature Version 4 by AWSSDK.Core's signer
 /// (<see cref="AwsRequestSigner"/>) since no EventBridge SDK is served. Events go in requests of at most
-/// <see cref="MaxEntriesPerRequest"/> entries and <see cref="MaxEntryBytes"/> bytes; an event whose entry alone is
-/// larger is refused before anything is sent. EventBridge takes or refuses each entry on its own
+/// <see cref="MaxEntriesPerRequest"/> entries and <see cref="EventBridgePublisherOptions.MaxEntryBytes"/> bytes (256 KB
+/// by default); an event whose entry alone is larger is refused before anything is sent. EventBridge takes or refuses each entry on its own
 /// (<c>FailedEntryCount</c>, a per-entry <c>ErrorCode</c>): entries refused as retryable (<c>ThrottlingException</c>,
 /// <c>InternalFailure</c>, the two codes the API reference calls retryable) are put again alone, with backoff, up to
 /// <see cref="EventBridgePublisherOptions.MaxEntryRetries"/> times; any other refusal fails the publish with an
@@ -32,7 +32,8 @@ public sealed class EventBridgePublisher : IEventPublisher, IDisposable
     public const int MaxEntriesPerRequest = 10;
 
     /// <summary>
-    /// 256 KB: the largest entry, and the largest total of a request's entries, as EventBridge counts them — 14 bytes
+    /// 256 KB, the default of <see cref="EventBridgePublisherOptions.MaxEntryBytes"/>: the largest entry, and the
+    /// largest total of a request's entries, the PutEvents reference documents, as EventBridge counts them — 14 bytes
     /// for the time, plus the UTF-8 bytes of the source, the detail-type, the detail and each resource
     /// (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-putevent-size.html).
     /// </summary>
@@ -111,7 +112,7 @@ public sealed class EventBridgePublisher : IEventPublisher, IDisposable
     }
 
     /// <inheritdoc />
-    /// <exception cref="ArgumentException">An event's entry is larger than <see cref="MaxEntryBytes"/>; nothing was sent.</exception>
+    /// <exception cref="ArgumentException">An event's entry is larger than <see cref="EventBridgePublisherOptions.MaxEntryBytes"/>; nothing was sent.</exception>
     /// <exception cref="EventBridgePublishException">EventBridge did not take every event; the exception says which it took.</exception>
     /// <exception cref="TransientException">The request failed before EventBridge took any event; publishing again is safe.</exception>
     public async ValueTask<IReadOnlyList<string>> PublishAsync(IReadOnlyList<PortableEvent> events, CancellationToken cancellationToken = default)
@@ -124,10 +125,10 @@ public sealed class EventBridgePublisher : IEventPublisher, IDisposable
             var @event = events[i] ?? throw new ArgumentException($"Event {i} of the batch is null.", nameof(events));
             entries[i] = ToEntry(@event, _options.BusName);
             sizes[i] = EntrySize(entries[i]);
-            if (sizes[i] > MaxEntryBytes)
+            if (sizes[i] > _options.MaxEntryBytes)
             {
                 throw new ArgumentException(
-                    $"Event {i} ('{@event.Id}', {@event.Source} / {@event.DetailType}) is {sizes[i].ToString("N0", CultureInfo.InvariantCulture)} bytes as a PutEvents entry; EventBridge takes at most {MaxEntryBytes.ToString("N0", CultureInfo.InvariantCulture)} (256 KB). Store a large payload elsewhere (S3) and put a reference to it in the detail.",
+                    $"Event {i} ('{@event.Id}', {@event.Source} / {@event.DetailType}) is {sizes[i].ToString("N0", CultureInfo.InvariantCulture)} bytes as a PutEvents entry; EventBridge takes at most {_options.MaxEntryBytes.ToString("N0", CultureInfo.InvariantCulture)}. Store a large payload elsewhere (S3) and put a reference to it in the detail.",
                     nameof(events));
             }
         }
@@ -136,10 +137,10 @@ public sealed class EventBridgePublisher : IEventPublisher, IDisposable
         var start = 0;
         while (start < entries.Length)
         {
-            // As many entries as one request takes: 10, and 256 KB in all.
+            // As many entries as one request takes: 10, and MaxEntryBytes in all.
             var end = start;
             var total = 0;
-            while (end < entries.Length && end - start < MaxEntriesPerRequest && total + sizes[end] <= MaxEntryBytes)
+            while (end < entries.Length && end - start < MaxEntriesPerRequest && total + sizes[end] <= _options.MaxEntryBytes)
             {
                 total += sizes[end++];
             }

@@ -50,6 +50,14 @@ public sealed record EventBridgePublisherOptions
     /// <summary>The wait before the first retry of such entries, doubled each time (full jitter). Default 100 ms.</summary>
     public TimeSpan EntryRetryDelay { get; init; } = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>
+    /// The largest entry, and the largest total of one request's entries, in EventBridge's count
+    /// (<see cref="EventBridgePublisher.EntrySize"/>). Default <see cref="EventBridgePublisher.MaxEntryBytes"/>, the
+    /// 256 KB the PutEvents API reference documents; raise it only where the account's quota is known to be larger
+    /// (protocols/README.md records a 1 MB payload for newer buses).
+    /// </summary>
+    public int MaxEntryBytes { get; init; } = EventBridgePublisher.MaxEntryBytes;
+
     /// <summary>How long one <c>PutEvents</c> call may take. Default 10 s.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
