@@ -38,6 +38,12 @@ public static class EventManifestExtensions
         return builder.AddEventFunction(name, rule, pattern, _ => handler, options);
     }
 
+    /// <summary>Declares a function for the events <paramref name="pattern"/> matches, with a handler resolved once per host (from the services it needs).</summary>
+    /// <exception cref="EventPatternException">The pattern is not one EventBridge accepts.</exception>
+    public static FunctionManifestBuilder AddEventFunction(
+        this FunctionManifestBuilder builder, string name, string rule, string pattern, Func<IServiceProvider, PortableEventHandler> bindHandler, EventTriggerOptions? options = null) =>
+        builder.AddEventFunction(name, rule, EventPattern.Parse(pattern), bindHandler, options);
+
     /// <summary>Declares a function for the events <paramref name="pattern"/> matches, with a handler resolved once per host.</summary>
     public static FunctionManifestBuilder AddEventFunction(
         this FunctionManifestBuilder builder, string name, string rule, EventPattern pattern, Func<IServiceProvider, PortableEventHandler> bindHandler, EventTriggerOptions? options = null)

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Portable.Core.App;
+using Portable.Core.Events;
 using Portable.Core.Functions;
 using Portable.Core.Http;
 using Portable.Core.Invocation;
@@ -45,6 +46,7 @@ public sealed class FunctionTestHost : IDisposable, IAsyncDisposable
         services.AddSingleton<IDeadLetterSink>(DeadLetters);
         Publisher = new InMemoryPublisher(Clock);
         services.AddSingleton<IMessagePublisher>(Publisher);
+        services.AddSingleton<IEventPublisher>(EventBus);
         services.AddFunctionApp(app, host =>
         {
             // Hermetic: what the machine's environment says must not change a test's outcome.
@@ -60,6 +62,7 @@ public sealed class FunctionTestHost : IDisposable, IAsyncDisposable
             MessageInvoker = _services.GetRequiredService<MessageInvoker>();
             ScheduleInvoker = _services.GetRequiredService<ScheduleInvoker>();
             SagaStepInvoker = _services.GetRequiredService<SagaStepInvoker>();
+            EventInvoker = _services.GetRequiredService<EventInvoker>();
         }
         catch
         {
@@ -100,6 +103,12 @@ public sealed class FunctionTestHost : IDisposable, IAsyncDisposable
 
     /// <summary>The saga-step front door, for code that takes one (an adapter under test).</summary>
     public SagaStepInvoker SagaStepInvoker { get; }
+
+    /// <summary>The event front door, for code that takes one (an adapter under test).</summary>
+    public EventInvoker EventInvoker { get; }
+
+    /// <summary>The events the functions published; <see cref="DeliverPublishedEventsAsync"/> routes them to the event functions.</summary>
+    public InMemoryEventBus EventBus { get; } = new();
 
     /// <summary>What the functions published; <see cref="DeliverPublishedAsync"/> delivers it.</summary>
     public InMemoryPublisher Publisher { get; }
@@ -184,6 +193,39 @@ public sealed class FunctionTestHost : IDisposable, IAsyncDisposable
         foreach (var message in skipped)
         {
             Publisher.Requeue(message with { DeliveryCount = message.DeliveryCount - 1 });
+        }
+
+        return delivered;
+    }
+
+    /// <summary>Delivers <paramref name="event"/> to every event function whose rule matches it; returns one delivery per function.</summary>
+    public ValueTask<IReadOnlyList<EventDelivery>> DeliverEventAsync(PortableEvent @event, int deliveryCount = 1, CancellationToken cancellationToken = default) =>
+        EventInvoker.RouteAsync(@event, default, deliveryCount, cancellationToken);
+
+    /// <summary>
+    /// Routes what the functions published on <see cref="EventBus"/> to the event functions whose rules match it, one
+    /// event at a time in the order published, until nothing is left — including what those deliveries publish in turn
+    /// (a choreography). A function that answers retry gets the event again, up to <paramref name="maxDeliveries"/>
+    /// times in all; the other functions it was routed to are not delivered it again. Returns how many deliveries were made.
+    /// </summary>
+    public async ValueTask<int> DeliverPublishedEventsAsync(int maxDeliveries = 5, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxDeliveries, 1);
+        var delivered = 0;
+        while (EventBus.TryTake(out var @event))
+        {
+            foreach (var function in EventInvoker.Router.Route(@event))
+            {
+                for (var count = 1; count <= maxDeliveries; count++)
+                {
+                    delivered++;
+                    var delivery = await EventInvoker.InvokeAsync(function, @event, default, count, cancellationToken).ConfigureAwait(false);
+                    if (delivery.Outcome != MessageOutcome.Retry)
+                    {
+                        break;
+                    }
+                }
+            }
         }
 
         return delivered;
