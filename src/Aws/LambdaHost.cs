@@ -57,11 +57,13 @@ public static partial class LambdaHost
             return await FailInitAsync(client, new LambdaError(InitFailedType, ex.Message), shutdown.Token).ConfigureAwait(false);
         }
 
-        // One provider behind a small factory rather than AddLogging: nothing resolves ILogger<T>, and the options, filter
-        // rules and open generics AddLogging brings cost every Native AOT cold start milliseconds of reflection and type loading.
+        // One provider behind a small factory rather than AddLogging, whose options and filter rules cost every Native
+        // AOT cold start milliseconds of reflection and type loading; ILogger<T> is still there for a user's handler that
+        // asks for one (Logger<T> over the same factory, made only when resolved).
         using var loggerFactory = new LambdaLoggerFactory(logs);
         var services = new ServiceCollection();
         services.AddSingleton<ILoggerFactory>(loggerFactory);
+        services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
         try
         {
             await services.AddPortableHostAsync(app, Cloud(HostSettings.Environment), o =>
