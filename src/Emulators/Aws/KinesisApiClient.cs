@@ -20,14 +20,19 @@ public sealed class KinesisApiClient : IDisposable
     private readonly HttpClient _http;
     private readonly Uri _endpoint;
     private readonly string _region;
+    private readonly TimeProvider _time;
 
-    /// <summary>A client for the Kinesis endpoint at <paramref name="endpoint"/>, signing for <paramref name="region"/>.</summary>
-    public KinesisApiClient(Uri endpoint, string region = "us-east-1")
+    /// <summary>
+    /// A client for the Kinesis endpoint at <paramref name="endpoint"/>, signing for <paramref name="region"/>, with
+    /// <paramref name="time"/> (the system clock when null) for request dates and the wait for a stream.
+    /// </summary>
+    public KinesisApiClient(Uri endpoint, string region = "us-east-1", TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
         ArgumentException.ThrowIfNullOrWhiteSpace(region);
         _endpoint = endpoint;
         _region = region;
+        _time = time ?? TimeProvider.System;
         _http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
     }
 
@@ -42,7 +47,7 @@ public sealed class KinesisApiClient : IDisposable
     /// <summary>Polls <c>DescribeStreamSummary</c> until the stream is <c>ACTIVE</c>; throws <see cref="TimeoutException"/> after <paramref name="timeout"/>.</summary>
     public async Task WaitForActiveAsync(string stream, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
-        var until = DateTimeOffset.UtcNow + timeout;
+        var until = _time.GetUtcNow() + timeout;
         while (true)
         {
             using var summary = await CallAsync("DescribeStreamSummary", w => w.WriteString("StreamName", stream), cancellationToken).ConfigureAwait(false);
@@ -52,12 +57,12 @@ public sealed class KinesisApiClient : IDisposable
                 return;
             }
 
-            if (DateTimeOffset.UtcNow > until)
+            if (_time.GetUtcNow() > until)
             {
                 throw new TimeoutException($"Kinesis stream {stream} is still {status} after {timeout.TotalSeconds:0} s.");
             }
 
-            await Task.Delay(TimeSpan.FromMilliseconds(20), cancellationToken).ConfigureAwait(false);
+            await Task.Delay(TimeSpan.FromMilliseconds(20), _time, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -142,7 +147,7 @@ public sealed class KinesisApiClient : IDisposable
             w.WriteEndObject();
         }
 
-        var now = DateTimeOffset.UtcNow;
+        var now = _time.GetUtcNow();
         using var request = new HttpRequestMessage(HttpMethod.Post, _endpoint) { Content = new ByteArrayContent(buffer.WrittenSpan.ToArray()) };
         request.Content.Headers.ContentType = AmzJson;
         request.Headers.TryAddWithoutValidation("X-Amz-Target", TargetPrefix + operation);
