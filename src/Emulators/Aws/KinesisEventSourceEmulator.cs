@@ -180,7 +180,7 @@ public sealed class KinesisEventSourceEmulator : IDisposable
 
         if (index > 0)
         {
-            position.MoveTo(delivered[index], attempts);
+            position.MoveTo(delivered[index]);
         }
 
         return new KinesisPollResult(shardId, delivered, committed, delivered[index], result);
@@ -253,11 +253,8 @@ public sealed class KinesisEventSourceEmulator : IDisposable
             (SequenceNumber, After, _failing, _attempts) = (sequenceNumber, true, null, 0);
         }
 
-        public void MoveTo(string sequenceNumber, int attempts)
-        {
-            (SequenceNumber, After) = (sequenceNumber, false);
-            _attempts = attempts;
-        }
+        /// <summary>Starts the next batch at <paramref name="sequenceNumber"/>, keeping the count of its failures.</summary>
+        public void MoveTo(string sequenceNumber) => (SequenceNumber, After) = (sequenceNumber, false);
 
         /// <summary>Counts a failed invocation at <paramref name="sequenceNumber"/>: the invocations that failed at that record in a row.</summary>
         public int Failed(string sequenceNumber)

@@ -46,7 +46,8 @@ public sealed class SqsFifoEventSourceEmulatorTests : IAsyncLifetime
             }, new QueueTriggerOptions { DisableIdempotency = true })
             .Build();
         _harness = new FunctionTestHost(manifest, configure: o => o.Host = h => h.Cloud = CloudProvider.Aws);
-        _lambda = await LambdaRuntimeApiEmulator.StartAsync();
+        // Deadlines on the host's clock, so they are ahead of the handler's now whatever the date.
+        _lambda = await LambdaRuntimeApiEmulator.StartAsync(new LambdaRuntimeApiEmulatorOptions { TimeProvider = _harness.Clock });
         _sqs = await SqsEventSourceEmulator.StartAsync(_lambda, new SqsEventSourceEmulatorOptions { QueueName = "orders.fifo", BatchSize = 10, MaxReceiveCount = 3, TimeProvider = _time });
         _client = new RuntimeApiClient(_lambda.RuntimeApi);
         var bootstrap = new LambdaBootstrap(_client, QueueTriggerMapper.Answer(_harness.MessageInvoker, _harness.MessageInvoker.GetFunction("orders"), NullLogger.Instance), NullLogger.Instance);

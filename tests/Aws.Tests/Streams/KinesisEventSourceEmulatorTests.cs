@@ -58,7 +58,8 @@ public sealed class KinesisEventSourceEmulatorTests(KinesaliteFixture kinesalite
             })
             .Build();
         _harness = new FunctionTestHost(manifest, configure: o => o.Host = h => h.Cloud = CloudProvider.Aws);
-        _lambda = await LambdaRuntimeApiEmulator.StartAsync(new LambdaRuntimeApiEmulatorOptions { FunctionName = "ledger-stream" });
+        // Deadlines on the host's clock, so they are ahead of the handler's now whatever the date.
+        _lambda = await LambdaRuntimeApiEmulator.StartAsync(new LambdaRuntimeApiEmulatorOptions { FunctionName = "ledger-stream", TimeProvider = _harness.Clock });
         _client = new RuntimeApiClient(_lambda.RuntimeApi);
         var invoker = _harness.Services.GetRequiredService<StreamInvoker>();
         var answer = StreamTriggerMapper.Answer(invoker, invoker.GetFunction("ledger-stream"), NullLogger.Instance);
