@@ -14,8 +14,8 @@ public static class PortableDefaults
 {
     /// <summary>
     /// Registers the clock, the in-memory state store (unless a host registered another first), the middleware
-    /// pipeline and the front doors (<see cref="HttpInvoker"/>, <see cref="MessageInvoker"/>, <see cref="ScheduleInvoker"/>,
-    /// <see cref="SagaStepInvoker"/>, <see cref="EventInvoker"/>).
+    /// pipeline and the front doors (<see cref="HttpInvoker"/>, <see cref="MessageInvoker"/>, <see cref="StreamInvoker"/>,
+    /// <see cref="ScheduleInvoker"/>, <see cref="SagaStepInvoker"/>, <see cref="EventInvoker"/>).
     /// Logging is the host's to configure.
     /// </summary>
     public static IServiceCollection AddPortableDefaults(this IServiceCollection services, Action<PortableHostOptions> configure)
@@ -59,6 +59,7 @@ public static class PortableDefaults
         services.TryAddSingleton(sp => new HttpInvoker(sp.GetRequiredService<InvocationEngine>()));
         services.TryAddSingleton<IDeadLetterSink>(_ => new UnconfiguredDeadLetterSink());
         services.TryAddSingleton(sp => new MessageInvoker(sp.GetRequiredService<InvocationEngine>(), sp.GetRequiredService<IDeadLetterSink>()));
+        services.TryAddSingleton(sp => new StreamInvoker(sp.GetRequiredService<InvocationEngine>(), sp.GetRequiredService<IDeadLetterSink>()));
         services.TryAddSingleton(sp => new ScheduleInvoker(sp.GetRequiredService<InvocationEngine>()));
         services.TryAddSingleton(sp => new SagaStepInvoker(sp.GetRequiredService<InvocationEngine>()));
         services.TryAddSingleton(sp => new EventInvoker(sp.GetRequiredService<InvocationEngine>(), sp.GetRequiredService<IDeadLetterSink>()));
