@@ -104,7 +104,8 @@ public sealed class StorageIdempotencyTests
         _answer = _ => new ValueTask<MessageResult>(release.Task);
 
         var first = host.DeliverObjectAsync("csv-upload", created).AsTask();
-        var racing = await host.DeliverObjectAsync("csv-upload", created);
+        // Bounded: were the second delivery run, it would wait on the same release as the first.
+        var racing = await host.DeliverObjectAsync("csv-upload", created).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
         release.SetResult(MessageResult.Success);
 
         Assert.Equal(MessageOutcome.Retry, racing.Outcome);
