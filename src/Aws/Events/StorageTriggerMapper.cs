@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Portable.Aws.Runtime;
 using Portable.Core.Functions;
+using Portable.Core.Idempotency;
 using Portable.Core.Invocation;
 using Portable.Core.Messaging;
 using Portable.Core.Storage;
@@ -20,7 +21,7 @@ namespace Portable.Aws.Events;
 /// when any object of the event needs a retry, the invocation fails on <c>/error</c> as
 /// <see cref="RetryErrorType"/>, naming them; the objects that succeeded are deduplicated on the retry by the
 /// idempotency records, and the permanently failed ones were dead-lettered at once and are not retried. Otherwise the
-/// answer is a tally. The S3 test event, records that are not object creations and keys outside the trigger's filter
+/// answer is a tally: <c>{"status":"succeeded","succeeded","duplicates","skipped","deadLettered"}</c>. The S3 test event, records that are not object creations and keys outside the trigger's filter
 /// succeed without running the handler; a keep-warm ping is answered before any work; an event that is not from S3
 /// is refused on <c>/error</c> naming the problem (Lambda's retries of it fail the same way, then it goes where failed
 /// events go).
@@ -118,6 +119,7 @@ public sealed partial class StorageTriggerMapper : LambdaTriggerMapper<StorageTr
     private sealed class Tally
     {
         private int _succeeded;
+        private int _duplicates;
         private int _skipped;
         private int _deadLettered;
 
@@ -130,6 +132,10 @@ public sealed partial class StorageTriggerMapper : LambdaTriggerMapper<StorageTr
             else if (result.Outcome == MessageOutcome.Success && string.Equals(result.Reason, StorageInvoker.SkippedReason, StringComparison.Ordinal))
             {
                 _skipped++;
+            }
+            else if (result.Outcome == MessageOutcome.Success && string.Equals(result.Reason, StorageIdempotencyMiddleware.DuplicateReason, StringComparison.Ordinal))
+            {
+                _duplicates++;
             }
             else if (result.Outcome == MessageOutcome.Success)
             {
@@ -145,6 +151,7 @@ public sealed partial class StorageTriggerMapper : LambdaTriggerMapper<StorageTr
                 writer.WriteStartObject();
                 writer.WriteString("status", "succeeded");
                 writer.WriteNumber("succeeded", _succeeded);
+                writer.WriteNumber("duplicates", _duplicates);
                 writer.WriteNumber("skipped", _skipped + ignored);
                 writer.WriteNumber("deadLettered", _deadLettered);
                 writer.WriteEndObject();

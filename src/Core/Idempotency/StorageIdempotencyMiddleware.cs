@@ -13,12 +13,15 @@ namespace Portable.Core.Idempotency;
 /// <see cref="ObjectCreated.DeduplicationKey"/> (bucket, key and version, else entity tag, else sequencer) in the same
 /// records as <see cref="MessageIdempotencyMiddleware"/>: the first delivery claims the key (in progress, expiring
 /// with the deadline so a crashed attempt can be retried), completes it on success (kept 24 h); a later delivery of a
-/// completed key succeeds without running; one racing an attempt in progress is retried later, never run twice. A
+/// completed key succeeds (with <see cref="DuplicateReason"/>) without running; one racing an attempt in progress is retried later, never run twice. A
 /// failed or dead-lettered attempt releases its claim, so the platform's retry runs again. An event without any of the
 /// three tags runs every time: it cannot be told from a new upload.
 /// </summary>
 public sealed class StorageIdempotencyMiddleware(IdempotencyRecords records) : IFunctionMiddleware
 {
+    /// <summary>The reason a suppressed duplicate succeeds with, so an adapter can tell it from a run.</summary>
+    public const string DuplicateReason = "Duplicate: this upload was already handled.";
+
     /// <summary>True for object-created invocations whose function has not turned idempotency off.</summary>
     public static bool AppliesTo(FunctionContext context) =>
         context is { Input: ObjectCreated, Function.Trigger: StorageTrigger { DisableIdempotency: false } };
@@ -55,7 +58,7 @@ public sealed class StorageIdempotencyMiddleware(IdempotencyRecords records) : I
             context.Result = existing switch
             {
                 null => MessageResult.Retry("The idempotency claim was released while this delivery arrived; retry."),
-                { State: IdempotencyRecord.Completed } => MessageResult.Success,
+                { State: IdempotencyRecord.Completed } => new MessageResult(MessageOutcome.Success, DuplicateReason),
                 _ => MessageResult.Retry($"Another delivery of {deduplicationKey} is in progress."),
             };
             if (context.Result is MessageResult { Outcome: MessageOutcome.Success })
