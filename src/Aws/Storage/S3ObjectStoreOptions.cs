@@ -10,14 +10,18 @@ namespace Portable.Aws.Storage;
 /// document (<c>AWS_ENDPOINT_URL_S3</c>, else <c>AWS_ENDPOINT_URL</c>: a local engine such as s3rver), path-style
 /// addressing (<c>PORTABLE_S3_FORCE_PATH_STYLE</c>; on by default with an endpoint override, since a local engine has
 /// no per-bucket host names), and the region from <c>AWS_REGION</c> (set by Lambda) or <c>AWS_DEFAULT_REGION</c>.
-/// Credentials come from the SDK's default chain (Lambda's role variables); with an endpoint override and no
-/// <c>AWS_ACCESS_KEY_ID</c>, placeholder credentials are used, since local engines accept any.
+/// Credentials are <c>AWS_ACCESS_KEY_ID</c>, <c>AWS_SECRET_ACCESS_KEY</c> and <c>AWS_SESSION_TOKEN</c> when set (on
+/// Lambda, the function role's), else the SDK's default chain; with an endpoint override and no access key, placeholder
+/// credentials are used, since local engines take any secret.
 /// </summary>
 /// <param name="ServiceUrl">An endpoint override, or null for the region's S3 endpoint.</param>
 /// <param name="ForcePathStyle">Address buckets as <c>{endpoint}/{bucket}/{key}</c> rather than <c>{bucket}.{endpoint}/{key}</c>.</param>
 /// <param name="Region">The region name, or null to let the SDK resolve it.</param>
 public sealed record S3ObjectStoreOptions(Uri? ServiceUrl = null, bool ForcePathStyle = false, string? Region = null)
 {
+    /// <summary>The credentials to sign with; the SDK's default chain (or, with an endpoint override, placeholders) when null.</summary>
+    public AWSCredentials? Credentials { get; init; }
+
     /// <summary>The AWS SDKs' S3 endpoint variable, read first.</summary>
     public const string EndpointVariable = "AWS_ENDPOINT_URL_S3";
 
@@ -36,22 +40,22 @@ public sealed record S3ObjectStoreOptions(Uri? ServiceUrl = null, bool ForcePath
         return new S3ObjectStoreOptions(
             serviceUrl,
             settings.Boolean(ForcePathStyleVariable) ?? serviceUrl is not null,
-            settings.Text("AWS_REGION") ?? settings.Text("AWS_DEFAULT_REGION"));
+            settings.Text("AWS_REGION") ?? settings.Text("AWS_DEFAULT_REGION"))
+        {
+            Credentials = Keys(settings),
+        };
     }
 
-    /// <summary>A client for these options; <paramref name="credentials"/> overrides the default chain (<paramref name="settings"/>: the process environment by default).</summary>
-    public AmazonS3Client CreateClient(AWSCredentials? credentials = null, HostSettings? settings = null)
+    /// <summary>A client for these options (the store builds it on first use).</summary>
+    public AmazonS3Client CreateClient()
     {
-        settings ??= HostSettings.Environment;
+        var credentials = Credentials;
         var config = new AmazonS3Config { ForcePathStyle = ForcePathStyle };
         if (ServiceUrl is not null)
         {
             config.ServiceURL = ServiceUrl.ToString();
             config.AuthenticationRegion = Region ?? "us-east-1";
-            if (credentials is null && settings.Text("AWS_ACCESS_KEY_ID") is null)
-            {
-                credentials = new BasicAWSCredentials("local", "local");
-            }
+            credentials ??= new BasicAWSCredentials("local", "local");
         }
         else if (Region is not null)
         {
@@ -59,5 +63,16 @@ public sealed record S3ObjectStoreOptions(Uri? ServiceUrl = null, bool ForcePath
         }
 
         return credentials is null ? new AmazonS3Client(config) : new AmazonS3Client(credentials, config);
+    }
+
+    private static AWSCredentials? Keys(HostSettings settings)
+    {
+        if (settings.Text("AWS_ACCESS_KEY_ID") is not { } accessKey)
+        {
+            return null;
+        }
+
+        var secret = settings.Required("AWS_SECRET_ACCESS_KEY", "the secret of AWS_ACCESS_KEY_ID");
+        return settings.Text("AWS_SESSION_TOKEN") is { } token ? new SessionAWSCredentials(accessKey, secret, token) : new BasicAWSCredentials(accessKey, secret);
     }
 }
