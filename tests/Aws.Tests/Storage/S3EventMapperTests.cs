@@ -66,7 +66,7 @@ public sealed class S3EventMapperTests
     [InlineData("in/a(1).csv", "in/a(1).csv")]
     public void Notification_Key_IsFormDecoded(string encoded, string key)
     {
-        var batch = Map(S3Events.Notification("uploads", ("ObjectCreated:Put", encoded, "abc")));
+        var batch = Map(S3Payloads.Notification("uploads", ("ObjectCreated:Put", encoded, "abc")));
 
         Assert.Equal(key, Assert.Single(batch.Objects).Key);
     }
@@ -84,7 +84,7 @@ public sealed class S3EventMapperTests
     [Fact]
     public void Notification_DeletesAmongCreations_AreIgnoredWithTheReason()
     {
-        var batch = Map(S3Events.Notification("uploads", ("ObjectRemoved:Delete", "old.csv", ""), ("ObjectCreated:Copy", "new.csv", "abc")));
+        var batch = Map(S3Payloads.Notification("uploads", ("ObjectRemoved:Delete", "old.csv", ""), ("ObjectCreated:Copy", "new.csv", "abc")));
 
         Assert.Equal("new.csv", Assert.Single(batch.Objects).Key);
         Assert.Contains("ObjectRemoved:Delete", Assert.Single(batch.Ignored), StringComparison.Ordinal);
@@ -93,7 +93,7 @@ public sealed class S3EventMapperTests
     [Fact]
     public void EventBridgeObjectCreated_FromTheDocs_KeyTakenAsItIs()
     {
-        var batch = Map(S3Events.EventBridgeObjectCreated);
+        var batch = Map(S3Payloads.EventBridgeObjectCreated);
 
         var created = Assert.Single(batch.Objects);
         Assert.Equal(CloudProvider.Aws, created.Cloud);
@@ -108,7 +108,7 @@ public sealed class S3EventMapperTests
     [Fact]
     public void EventBridgeObjectDeleted_IsIgnored()
     {
-        var batch = Map(S3Events.EventBridgeObjectCreated.Replace("\"Object Created\"", "\"Object Deleted\"", StringComparison.Ordinal));
+        var batch = Map(S3Payloads.EventBridgeObjectCreated.Replace("\"Object Created\"", "\"Object Deleted\"", StringComparison.Ordinal));
 
         Assert.Empty(batch.Objects);
         Assert.Contains("Object Deleted", Assert.Single(batch.Ignored), StringComparison.Ordinal);
@@ -117,7 +117,7 @@ public sealed class S3EventMapperTests
     [Fact]
     public void TestEvent_IsRecognised()
     {
-        var batch = Map(S3Events.TestEvent);
+        var batch = Map(S3Payloads.TestEvent);
 
         Assert.True(batch.IsTestEvent);
         Assert.Empty(batch.Objects);

@@ -80,7 +80,7 @@ public sealed class StorageBootstrapTests : IClassFixture<S3rverFixture>, IAsync
     }
 
     private string Notification() =>
-        S3Events.Notification(_bucket, ("ObjectCreated:Put", "in/q1+sales.csv", "e1"), ("ObjectCreated:CompleteMultipartUpload", "in/c%2B%2B+notes.csv", "e2"));
+        S3Payloads.Notification(_bucket, ("ObjectCreated:Put", "in/q1+sales.csv", "e1"), ("ObjectCreated:CompleteMultipartUpload", "in/c%2B%2B+notes.csv", "e2"));
 
     [Fact]
     public async Task S3Notification_EachObjectIsReadFromS3UnderItsDecodedKey()
@@ -107,7 +107,7 @@ public sealed class StorageBootstrapTests : IClassFixture<S3rverFixture>, IAsync
     [Fact]
     public async Task ObjectMissingFromTheBucket_IsDeadLetteredAndTheInvocationSucceeds()
     {
-        var result = await RunOneAsync(S3Events.Notification(_bucket, ("ObjectCreated:Put", "in/gone.csv", "e9")));
+        var result = await RunOneAsync(S3Payloads.Notification(_bucket, ("ObjectCreated:Put", "in/gone.csv", "e9")));
 
         Assert.True(result.IsSuccess, result.ErrorBodyText);
         Assert.Equal(1, JsonDocument.Parse(result.Payload).RootElement.GetProperty("deadLettered").GetInt32());
@@ -142,7 +142,7 @@ public sealed class StorageBootstrapTests : IClassFixture<S3rverFixture>, IAsync
         using var client = new RuntimeApiClient(emulator.RuntimeApi);
         var bootstrap = new LambdaBootstrap(client, StorageTriggerMapper.Answer(host.StorageInvoker, host.Clock, host.StorageInvoker.GetFunction("csv-upload"), NullLogger.Instance), NullLogger.Instance);
 
-        var invocation = emulator.InvokeAsync(Encoding.UTF8.GetBytes(S3Events.Notification(_bucket, ("ObjectCreated:Put", "a.csv", "e1"))), TimeSpan.FromSeconds(60));
+        var invocation = emulator.InvokeAsync(Encoding.UTF8.GetBytes(S3Payloads.Notification(_bucket, ("ObjectCreated:Put", "a.csv", "e1"))), TimeSpan.FromSeconds(60));
         await bootstrap.RunOnceAsync(CancellationToken.None);
         var result = await invocation;
 

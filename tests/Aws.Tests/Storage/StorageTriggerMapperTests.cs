@@ -56,7 +56,7 @@ public sealed class StorageTriggerMapperTests : IAsyncDisposable
     [Fact]
     public async Task Notification_EveryCreatedObjectRuns_InOrder()
     {
-        var answer = await InvokeAsync(S3Events.Notification("uploads-123", ("ObjectCreated:Put", "in/a+1.csv", "e1"), ("ObjectCreated:Post", "in/b.csv", "e2")));
+        var answer = await InvokeAsync(S3Payloads.Notification("uploads-123", ("ObjectCreated:Put", "in/a+1.csv", "e1"), ("ObjectCreated:Post", "in/b.csv", "e2")));
 
         var tally = Tally(answer);
         Assert.Equal(2, tally.GetProperty("succeeded").GetInt32());
@@ -67,7 +67,7 @@ public sealed class StorageTriggerMapperTests : IAsyncDisposable
     [Fact]
     public async Task SameEventDeliveredThreeTimes_EachObjectRunsOnce()
     {
-        var payload = S3Events.Notification("uploads", ("ObjectCreated:Put", "a.csv", "e1"), ("ObjectCreated:Put", "b.csv", "e2"));
+        var payload = S3Payloads.Notification("uploads", ("ObjectCreated:Put", "a.csv", "e1"), ("ObjectCreated:Put", "b.csv", "e2"));
 
         var answers = new List<LambdaAnswer>();
         for (var delivery = 0; delivery < 3; delivery++)
@@ -92,7 +92,7 @@ public sealed class StorageTriggerMapperTests : IAsyncDisposable
     [Fact]
     public async Task OneObjectToRetry_FailsTheInvocation_AndTheRetryRunsOnlyThatOne()
     {
-        var payload = S3Events.Notification("uploads", ("ObjectCreated:Put", "a.csv", "e1"), ("ObjectCreated:Put", "flaky.csv", "e2"), ("ObjectCreated:Put", "c.csv", "e3"));
+        var payload = S3Payloads.Notification("uploads", ("ObjectCreated:Put", "a.csv", "e1"), ("ObjectCreated:Put", "flaky.csv", "e2"), ("ObjectCreated:Put", "c.csv", "e3"));
 
         var first = await InvokeAsync(payload);
         Flaky = false;
@@ -109,7 +109,7 @@ public sealed class StorageTriggerMapperTests : IAsyncDisposable
     [Fact]
     public async Task BadData_IsDeadLetteredAndTheInvocationSucceeds()
     {
-        var answer = await InvokeAsync(S3Events.Notification("uploads", ("ObjectCreated:Put", "bad.csv", "e1"), ("ObjectCreated:Put", "ok.csv", "e2")));
+        var answer = await InvokeAsync(S3Payloads.Notification("uploads", ("ObjectCreated:Put", "bad.csv", "e1"), ("ObjectCreated:Put", "ok.csv", "e2")));
 
         var tally = Tally(answer);
         Assert.Equal((1, 1), (tally.GetProperty("succeeded").GetInt32(), tally.GetProperty("deadLettered").GetInt32()));
@@ -120,7 +120,7 @@ public sealed class StorageTriggerMapperTests : IAsyncDisposable
     [Fact]
     public async Task KeysOutsideTheFilterAndDeletes_SucceedWithoutRunning()
     {
-        var answer = await InvokeAsync(S3Events.Notification("uploads", ("ObjectCreated:Put", "notes.txt", "e1"), ("ObjectRemoved:Delete", "old.csv", "")));
+        var answer = await InvokeAsync(S3Payloads.Notification("uploads", ("ObjectCreated:Put", "notes.txt", "e1"), ("ObjectRemoved:Delete", "old.csv", "")));
 
         var tally = Tally(answer);
         Assert.Equal((0, 2), (tally.GetProperty("succeeded").GetInt32(), tally.GetProperty("skipped").GetInt32()));
@@ -139,7 +139,7 @@ public sealed class StorageTriggerMapperTests : IAsyncDisposable
     [Fact]
     public async Task TestEvent_IsAnsweredWithoutRunning()
     {
-        var answer = await InvokeAsync(S3Events.TestEvent);
+        var answer = await InvokeAsync(S3Payloads.TestEvent);
 
         Assert.Equal("test-event", Tally(answer).GetProperty("status").GetString());
         Assert.Empty(_runs);
@@ -157,7 +157,7 @@ public sealed class StorageTriggerMapperTests : IAsyncDisposable
     [Fact]
     public async Task DeadlineAlreadyPassed_NothingRuns_AndTheInvocationFailsForARetry()
     {
-        var answer = await InvokeAsync(S3Events.Notification("uploads", ("ObjectCreated:Put", "a.csv", "e1")), deadline: _host.Clock.GetUtcNow());
+        var answer = await InvokeAsync(S3Payloads.Notification("uploads", ("ObjectCreated:Put", "a.csv", "e1")), deadline: _host.Clock.GetUtcNow());
 
         Assert.Equal(StorageTriggerMapper.RetryErrorType, answer.Error?.ErrorType);
         Assert.Contains("deadline had passed", answer.Error!.ErrorMessage, StringComparison.Ordinal);

@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace Portable.Aws.Tests.Storage;
 
 /// <summary>S3 event payloads for the storage tests, in the documented shapes.</summary>
-internal static class S3Events
+internal static class S3Payloads
 {
     /// <summary>
     /// An EventBridge "Object Created" event from S3, with the fields and kinds of the example in
