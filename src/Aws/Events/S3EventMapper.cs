@@ -118,7 +118,7 @@ public static class S3EventMapper
                 return false;
             }
 
-            // S3 names them with and without the "s3:" of the notification configuration; the records carry none.
+            // A notification configuration names s3:ObjectCreated:*; its records carry the names without the "s3:".
             if (!eventName.StartsWith("ObjectCreated:", StringComparison.Ordinal))
             {
                 ignored.Add($"Records[{i}] is {eventName}, not an ObjectCreated event");

@@ -48,9 +48,9 @@ public sealed record ObjectCreated
     /// the first of <c>v:</c><see cref="Version"/> (a version names one upload exactly), <c>e:</c><see cref="ETag"/>
     /// (the content: in a bucket without versions the same bytes uploaded again under the same key are taken for the
     /// same upload, and their effect would be the same) and <c>s:</c><see cref="Sequencer"/>. An S3 version id of
-    /// <c>null</c> (what S3 reports for an object written while versioning was off) is no version. No tag contains
-    /// <c>#</c>, so the form is unambiguous read from its last <c>#</c>. Null when the event carries none of the three:
-    /// such an event cannot be told from a new upload, so it is never suppressed as a duplicate.
+    /// <c>null</c> (what S3 reports for an object written while versioning was off) is no version. The same upload
+    /// reaching a function by two routes (an S3 notification and EventBridge) has the same key. Null when the event
+    /// carries none of the three: such an event cannot be told from a new upload, so it is never suppressed as a duplicate.
     /// </summary>
     public string? DeduplicationKey => Tag() is { } tag ? $"{Bucket}/{Key}#{tag}" : null;
 
