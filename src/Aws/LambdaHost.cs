@@ -6,10 +6,12 @@ using Portable.Aws.Logging;
 using Portable.Aws.Messaging;
 using Portable.Aws.Runtime;
 using Portable.Aws.State;
+using Portable.Aws.Storage;
 using Portable.Core.App;
 using Portable.Core.Functions;
 using Portable.Core.Settings;
 using Portable.Core.State;
+using Portable.Core.Storage;
 
 namespace Portable.Aws;
 
@@ -114,8 +116,9 @@ public static partial class LambdaHost
     /// The AWS pieces of the composition root, each only when the bootstrap was published with it
     /// (<see cref="AwsServices"/>): DynamoDB when <c>PORTABLE_DYNAMODB_TABLE</c> names a table (the in-memory default
     /// serves one instance only; the table is created only against an endpoint override, i.e. a local engine), SQS for
-    /// publishing and for the <c>&lt;queue&gt;-dlq</c> dead letters (the client is built on first use), throttling and
-    /// 5xx as transient faults.
+    /// publishing and for the <c>&lt;queue&gt;-dlq</c> dead letters, S3 as the object store storage functions read
+    /// through (<see cref="S3ObjectStoreOptions"/>; both clients are built on first use), throttling and 5xx as
+    /// transient faults.
     /// </summary>
     /// <exception cref="SettingsException">A setting is unusable, or asks for a service the bootstrap was published without.</exception>
     internal static CloudServices Cloud(HostSettings settings)
@@ -124,20 +127,29 @@ public static partial class LambdaHost
 
         // Each guard is a feature switch read directly, so that when it is off the trimmer drops the branch and the SDK behind it.
         var stateStore = AwsServices.IsDynamoDbSupported ? DynamoDbStateStore(settings) : RefuseDynamoDbTable(settings);
+        var objectStore = AwsServices.IsS3Supported ? S3ObjectStore(settings) : null;
+        var anySdk = AwsServices.IsDynamoDbSupported || AwsServices.IsS3Supported;
         if (!AwsServices.IsSqsSupported)
         {
-            return new CloudServices { OpenStateStore = stateStore, IsTransient = AwsServices.IsDynamoDbSupported ? IsTransientFault : null };
+            return new CloudServices { OpenStateStore = stateStore, ObjectStore = objectStore, IsTransient = anySdk ? IsTransientFault : null };
         }
 
         var sqs = SqsPublisherOptions.From(settings);
         return new CloudServices
         {
             OpenStateStore = stateStore,
+            ObjectStore = objectStore,
             Services = services => services.AddSingleton(_ => new SqsPublisher(sqs)),
             Publisher = sp => sp.GetRequiredService<SqsPublisher>(),
             DeadLetters = sp => new SqsDeadLetterSink(sp.GetRequiredService<SqsPublisher>()),
             IsTransient = IsTransientFault,
         };
+    }
+
+    private static Func<IServiceProvider, IObjectStore> S3ObjectStore(HostSettings settings)
+    {
+        var s3 = S3ObjectStoreOptions.From(settings);
+        return _ => new S3ObjectStore(s3);
     }
 
     private static Func<TimeProvider, CancellationToken, Task<IStateStore>>? DynamoDbStateStore(HostSettings settings)

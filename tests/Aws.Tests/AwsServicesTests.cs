@@ -1,4 +1,5 @@
 using Portable.Aws.State;
+using Portable.Aws.Storage;
 using Portable.Core.Settings;
 
 namespace Portable.Aws.Tests;
@@ -16,21 +17,24 @@ public sealed class AwsServicesTests : IDisposable
     {
         AppContext.SetSwitch(AwsServices.DynamoDbSwitch, true);
         AppContext.SetSwitch(AwsServices.SqsSwitch, true);
+        AppContext.SetSwitch(AwsServices.S3Switch, true);
     }
 
-    private static void AssertPieces(Portable.Core.App.CloudServices cloud, bool stateStore, bool sqs, bool transientFaults)
+    private static void AssertPieces(Portable.Core.App.CloudServices cloud, bool stateStore, bool sqs, bool transientFaults, bool objectStore)
     {
         Assert.Equal(stateStore, cloud.OpenStateStore is not null);
+        Assert.Equal(objectStore, cloud.ObjectStore is not null);
         Assert.Equal(sqs, cloud.Services is not null);
         Assert.Equal(sqs, cloud.Publisher is not null);
         Assert.Equal(sqs, cloud.DeadLetters is not null);
         Assert.Equal(transientFaults, cloud.IsTransient is not null);
     }
 
-    private static void Publish(bool dynamoDb, bool sqs)
+    private static void Publish(bool dynamoDb, bool sqs, bool s3 = false)
     {
         AppContext.SetSwitch(AwsServices.DynamoDbSwitch, dynamoDb);
         AppContext.SetSwitch(AwsServices.SqsSwitch, sqs);
+        AppContext.SetSwitch(AwsServices.S3Switch, s3);
     }
 
     [Fact]
@@ -38,8 +42,8 @@ public sealed class AwsServicesTests : IDisposable
     {
         var cloud = LambdaHost.Cloud(NoSettings);
 
-        Assert.True(AwsServices.IsDynamoDbSupported && AwsServices.IsSqsSupported);
-        AssertPieces(cloud, stateStore: false, sqs: true, transientFaults: true); // no PORTABLE_DYNAMODB_TABLE: the in-memory store
+        Assert.True(AwsServices.IsDynamoDbSupported && AwsServices.IsSqsSupported && AwsServices.IsS3Supported);
+        AssertPieces(cloud, stateStore: false, sqs: true, transientFaults: true, objectStore: true); // no PORTABLE_DYNAMODB_TABLE: the in-memory store
     }
 
     [Fact]
@@ -49,17 +53,36 @@ public sealed class AwsServicesTests : IDisposable
 
         var cloud = LambdaHost.Cloud(new HostSettings(name => name == DynamoDbStateStoreOptions.TableVariable ? "Orders" : null));
 
-        AssertPieces(cloud, stateStore: true, sqs: false, transientFaults: true);
+        AssertPieces(cloud, stateStore: true, sqs: false, transientFaults: true, objectStore: false);
     }
 
     [Fact]
-    public void Cloud_None_HasNoAwsPieceAndIgnoresABadSqsEndpoint()
+    public void Cloud_None_HasNoAwsPieceAndIgnoresBadSqsAndS3Endpoints()
     {
         Publish(dynamoDb: false, sqs: false);
 
-        var cloud = LambdaHost.Cloud(new HostSettings(name => name == "AWS_ENDPOINT_URL_SQS" ? "not a url" : null));
+        var cloud = LambdaHost.Cloud(new HostSettings(name => name is "AWS_ENDPOINT_URL_SQS" or S3ObjectStoreOptions.EndpointVariable ? "not a url" : null));
 
-        AssertPieces(cloud, stateStore: false, sqs: false, transientFaults: false);
+        AssertPieces(cloud, stateStore: false, sqs: false, transientFaults: false, objectStore: false);
+    }
+
+    [Fact]
+    public void Cloud_S3Only_HasTheObjectStoreAndTransientFaults()
+    {
+        Publish(dynamoDb: false, sqs: false, s3: true);
+
+        var cloud = LambdaHost.Cloud(NoSettings);
+
+        AssertPieces(cloud, stateStore: false, sqs: false, transientFaults: true, objectStore: true);
+        Assert.IsType<S3ObjectStore>(cloud.ObjectStore!(null!));
+    }
+
+    [Fact]
+    public void Cloud_BadS3Endpoint_Throws()
+    {
+        var e = Assert.Throws<SettingsException>(() => LambdaHost.Cloud(new HostSettings(name => name == S3ObjectStoreOptions.EndpointVariable ? "s3rver" : null)));
+
+        Assert.Equal(S3ObjectStoreOptions.EndpointVariable, e.Variable);
     }
 
     [Fact]

@@ -11,8 +11,12 @@ namespace Portable.Aws.Events;
 /// </summary>
 public abstract class LambdaTriggerMapper
 {
-    /// <summary>The mappers the bootstrap chooses from: HTTP (API Gateway, Function URL), queue (SQS), stream (Kinesis, DynamoDB Streams), schedule (EventBridge), saga step (Step Functions).</summary>
-    public static IReadOnlyList<LambdaTriggerMapper> Default { get; } = [new HttpTriggerMapper(), new QueueTriggerMapper(), new StreamTriggerMapper(), new ScheduleTriggerMapper(), new SagaStepMapper()];
+    /// <summary>
+    /// The mappers the bootstrap chooses from: HTTP (API Gateway, Function URL), queue (SQS), stream (Kinesis, DynamoDB
+    /// Streams), schedule (EventBridge), saga step (Step Functions), storage (S3 notifications, EventBridge "Object Created").
+    /// </summary>
+    public static IReadOnlyList<LambdaTriggerMapper> Default { get; } =
+        [new HttpTriggerMapper(), new QueueTriggerMapper(), new StreamTriggerMapper(), new ScheduleTriggerMapper(), new SagaStepMapper(), new StorageTriggerMapper()];
 
     /// <summary>The trigger kind and the Lambda event sources it takes, in an operator's words (for errors).</summary>
     public abstract string Description { get; }
