@@ -7,10 +7,12 @@ using Portable.Aws.Logging;
 using Portable.Aws.Messaging;
 using Portable.Aws.Runtime;
 using Portable.Aws.State;
+using Portable.Aws.Storage;
 using Portable.Core.App;
 using Portable.Core.Functions;
 using Portable.Core.Settings;
 using Portable.Core.State;
+using Portable.Core.Storage;
 
 namespace Portable.Aws;
 
@@ -58,11 +60,13 @@ public static partial class LambdaHost
             return await FailInitAsync(client, new LambdaError(InitFailedType, ex.Message), shutdown.Token).ConfigureAwait(false);
         }
 
-        // One provider behind a small factory rather than AddLogging: nothing resolves ILogger<T>, and the options, filter
-        // rules and open generics AddLogging brings cost every Native AOT cold start milliseconds of reflection and type loading.
+        // One provider behind a small factory rather than AddLogging, whose options and filter rules cost every Native
+        // AOT cold start milliseconds of reflection and type loading; ILogger<T> is still there for a user's handler that
+        // asks for one (Logger<T> over the same factory, made only when resolved).
         using var loggerFactory = new LambdaLoggerFactory(logs);
         var services = new ServiceCollection();
         services.AddSingleton<ILoggerFactory>(loggerFactory);
+        services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
         try
         {
             await services.AddPortableHostAsync(app, Cloud(HostSettings.Environment), o =>
@@ -113,9 +117,10 @@ public static partial class LambdaHost
     /// The AWS pieces of the composition root, each only when the bootstrap was published with it
     /// (<see cref="AwsServices"/>): DynamoDB when <c>PORTABLE_DYNAMODB_TABLE</c> names a table (the in-memory default
     /// serves one instance only; the table is created only against an endpoint override, i.e. a local engine), SQS for
-    /// publishing and for the <c>&lt;queue&gt;-dlq</c> dead letters (the client is built on first use), EventBridge
-    /// <c>PutEvents</c> for publishing events (to <c>PORTABLE_EVENTBRIDGE_BUS</c>, the default bus unless set),
-    /// throttling and 5xx as transient faults.
+    /// publishing and for the <c>&lt;queue&gt;-dlq</c> dead letters, S3 as the object store storage functions read
+    /// through (<see cref="S3ObjectStoreOptions"/>; both clients are built on first use), EventBridge <c>PutEvents</c>
+    /// for publishing events (to <c>PORTABLE_EVENTBRIDGE_BUS</c>, the default bus unless set), throttling and 5xx as
+    /// transient faults.
     /// </summary>
     /// <exception cref="SettingsException">A setting is unusable, or asks for a service the bootstrap was published without.</exception>
     internal static CloudServices Cloud(HostSettings settings)
@@ -124,16 +129,19 @@ public static partial class LambdaHost
 
         // Each guard is a feature switch read directly, so that when it is off the trimmer drops the branch and the SDK behind it.
         var stateStore = AwsServices.IsDynamoDbSupported ? DynamoDbStateStore(settings) : RefuseDynamoDbTable(settings);
+        var objectStore = AwsServices.IsS3Supported ? S3ObjectStore(settings) : null;
         var events = AwsServices.IsEventBridgeSupported ? EventBridgePublisherOptions.From(settings) : RefuseEventBridgeBus(settings);
         var sqs = AwsServices.IsSqsSupported ? SqsPublisherOptions.From(settings) : null;
+        var anySdk = AwsServices.IsDynamoDbSupported || AwsServices.IsS3Supported || AwsServices.IsEventBridgeSupported;
         if (sqs is null && events is null)
         {
-            return new CloudServices { OpenStateStore = stateStore, IsTransient = AwsServices.IsDynamoDbSupported ? IsTransientFault : null };
+            return new CloudServices { OpenStateStore = stateStore, ObjectStore = objectStore, IsTransient = anySdk ? IsTransientFault : null };
         }
 
         return new CloudServices
         {
             OpenStateStore = stateStore,
+            ObjectStore = objectStore,
             Services = services =>
             {
                 if (AwsServices.IsSqsSupported && sqs is not null)
@@ -151,6 +159,12 @@ public static partial class LambdaHost
             EventPublisher = AwsServices.IsEventBridgeSupported && events is not null ? sp => sp.GetRequiredService<EventBridgePublisher>() : null,
             IsTransient = IsTransientFault,
         };
+    }
+
+    private static Func<IServiceProvider, IObjectStore> S3ObjectStore(HostSettings settings)
+    {
+        var s3 = S3ObjectStoreOptions.From(settings);
+        return _ => new S3ObjectStore(s3);
     }
 
     private static Func<TimeProvider, CancellationToken, Task<IStateStore>>? DynamoDbStateStore(HostSettings settings)

@@ -13,6 +13,7 @@ using Portable.Core.Invocation;
 using Portable.Core.Settings;
 using Portable.Core.Messaging;
 using Portable.Core.State;
+using Portable.Core.Storage;
 using Portable.Hosting;
 using Portable.Local.Events;
 using Portable.Local.Payments;
@@ -25,7 +26,7 @@ namespace Portable.Local;
 /// <summary>
 /// The embedded default host: every HTTP function of the manifest on localhost, every queue function on a
 /// durable SQLite queue, every event function behind a durable event bus on the same queues, state in the same
-/// SQLite file — no cloud, no emulator, no account.
+/// SQLite file, objects as files in the data folder — no cloud, no emulator, no account.
 /// </summary>
 public static class LocalHost
 {
@@ -63,6 +64,7 @@ public static class LocalHost
         }
 
         builder.Services.AddSingleton<IStateStore>(sp => new SqliteStateStore(options.DatabasePath, sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton<IObjectStore>(sp => new DirectoryObjectStore(options.ObjectsDirectory, sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton(sp => new SqliteMessageQueue(options.DatabasePath, sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<IMessagePublisher>(sp => sp.GetRequiredService<SqliteMessageQueue>());
         builder.Services.AddSingleton<IDeadLetterSink>(sp => sp.GetRequiredService<SqliteMessageQueue>());

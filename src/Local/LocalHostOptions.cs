@@ -17,6 +17,9 @@ public sealed record LocalHostOptions
     /// <summary>The SQLite database file inside <see cref="DataDirectory"/>.</summary>
     public string DatabasePath => Path.Combine(DataDirectory, "portable.db");
 
+    /// <summary>The folder the object store keeps buckets in (<c>{bucket}/{key}</c> files) inside <see cref="DataDirectory"/>.</summary>
+    public string ObjectsDirectory => Path.Combine(DataDirectory, "objects");
+
     /// <summary>How long a leased queue message stays hidden before it is delivered again (the local profile's 30 s when null).</summary>
     public TimeSpan? QueueVisibilityTimeout { get; init; }
 

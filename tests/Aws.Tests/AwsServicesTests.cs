@@ -1,6 +1,10 @@
 using Microsoft.Extensions.DependencyInjection;
+using Portable.Aws.EventBridge;
 using Portable.Aws.State;
+using Portable.Aws.Storage;
 using Portable.Core.App;
+using Portable.Core.Events;
+using Portable.Core.Resilience;
 using Portable.Core.Settings;
 
 namespace Portable.Aws.Tests;
@@ -18,12 +22,14 @@ public sealed class AwsServicesTests : IDisposable
     {
         AppContext.SetSwitch(AwsServices.DynamoDbSwitch, true);
         AppContext.SetSwitch(AwsServices.SqsSwitch, true);
+        AppContext.SetSwitch(AwsServices.S3Switch, true);
         AppContext.SetSwitch(AwsServices.EventBridgeSwitch, true);
     }
 
-    private static void AssertPieces(Portable.Core.App.CloudServices cloud, bool stateStore, bool sqs, bool transientFaults, bool events = false)
+    private static void AssertPieces(CloudServices cloud, bool stateStore, bool sqs, bool transientFaults, bool objectStore, bool events = false)
     {
         Assert.Equal(stateStore, cloud.OpenStateStore is not null);
+        Assert.Equal(objectStore, cloud.ObjectStore is not null);
         Assert.Equal(sqs || events, cloud.Services is not null);
         Assert.Equal(sqs, cloud.Publisher is not null);
         Assert.Equal(sqs, cloud.DeadLetters is not null);
@@ -31,14 +37,15 @@ public sealed class AwsServicesTests : IDisposable
         Assert.Equal(transientFaults, cloud.IsTransient is not null);
     }
 
-    private static void Publish(bool dynamoDb, bool sqs, bool events = false)
+    private static void Publish(bool dynamoDb, bool sqs, bool s3 = false, bool events = false)
     {
         AppContext.SetSwitch(AwsServices.DynamoDbSwitch, dynamoDb);
         AppContext.SetSwitch(AwsServices.SqsSwitch, sqs);
+        AppContext.SetSwitch(AwsServices.S3Switch, s3);
         AppContext.SetSwitch(AwsServices.EventBridgeSwitch, events);
     }
 
-    private static async Task<ServiceProvider> ComposeAsync(Portable.Core.App.CloudServices cloud)
+    private static async Task<ServiceProvider> ComposeAsync(CloudServices cloud)
     {
         var services = new ServiceCollection();
         services.AddSingleton<Microsoft.Extensions.Logging.ILoggerFactory>(Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
@@ -47,15 +54,15 @@ public sealed class AwsServicesTests : IDisposable
     }
 
     [Fact]
-    public async Task Cloud_Default_HasSqsPublisherDeadLettersEventBridgeAndTransientFaults()
+    public async Task Cloud_Default_HasSqsPublisherDeadLettersObjectStoreEventBridgeAndTransientFaults()
     {
         var cloud = LambdaHost.Cloud(NoSettings);
 
-        Assert.True(AwsServices.IsDynamoDbSupported && AwsServices.IsSqsSupported && AwsServices.IsEventBridgeSupported);
-        AssertPieces(cloud, stateStore: false, sqs: true, transientFaults: true, events: true); // no PORTABLE_DYNAMODB_TABLE: the in-memory store
+        Assert.True(AwsServices.IsDynamoDbSupported && AwsServices.IsSqsSupported && AwsServices.IsS3Supported && AwsServices.IsEventBridgeSupported);
+        AssertPieces(cloud, stateStore: false, sqs: true, transientFaults: true, objectStore: true, events: true); // no PORTABLE_DYNAMODB_TABLE: the in-memory store
         await using var provider = await ComposeAsync(cloud);
-        var publisher = Assert.IsType<Portable.Core.Resilience.ResilientEventPublisher>(provider.GetRequiredService<Portable.Core.Events.IEventPublisher>());
-        Assert.Equal("default", Assert.IsType<Portable.Aws.EventBridge.EventBridgePublisher>(publisher.Inner).Options.BusName);
+        var publisher = Assert.IsType<ResilientEventPublisher>(provider.GetRequiredService<IEventPublisher>());
+        Assert.Equal("default", Assert.IsType<EventBridgePublisher>(publisher.Inner).Options.BusName);
     }
 
     [Fact]
@@ -63,20 +70,20 @@ public sealed class AwsServicesTests : IDisposable
     {
         Publish(dynamoDb: false, sqs: false, events: true);
 
-        var cloud = LambdaHost.Cloud(new HostSettings(name => name == "PORTABLE_EVENTBRIDGE_BUS" ? "orders-bus" : null));
+        var cloud = LambdaHost.Cloud(new HostSettings(name => name == EventBridgePublisherOptions.BusVariable ? "orders-bus" : null));
 
-        AssertPieces(cloud, stateStore: false, sqs: false, transientFaults: true, events: true);
+        AssertPieces(cloud, stateStore: false, sqs: false, transientFaults: true, objectStore: false, events: true);
         await using var provider = await ComposeAsync(cloud);
-        var publisher = Assert.IsType<Portable.Core.Resilience.ResilientEventPublisher>(provider.GetRequiredService<Portable.Core.Events.IEventPublisher>());
-        Assert.Equal("orders-bus", Assert.IsType<Portable.Aws.EventBridge.EventBridgePublisher>(publisher.Inner).Options.BusName);
+        var publisher = Assert.IsType<ResilientEventPublisher>(provider.GetRequiredService<IEventPublisher>());
+        Assert.Equal("orders-bus", Assert.IsType<EventBridgePublisher>(publisher.Inner).Options.BusName);
     }
 
     [Fact]
     public void Cloud_WithoutEventsButABusNamed_ThrowsSayingHowToPublish()
     {
-        Publish(dynamoDb: true, sqs: true, events: false);
+        Publish(dynamoDb: true, sqs: true, s3: true, events: false);
 
-        var e = Assert.Throws<SettingsException>(() => LambdaHost.Cloud(new HostSettings(name => name == "PORTABLE_EVENTBRIDGE_BUS" ? "orders-bus" : null)));
+        var e = Assert.Throws<SettingsException>(() => LambdaHost.Cloud(new HostSettings(name => name == EventBridgePublisherOptions.BusVariable ? "orders-bus" : null)));
 
         Assert.Contains("PORTABLE_EVENTBRIDGE_BUS='orders-bus'", e.Message, StringComparison.Ordinal);
         Assert.Contains("includes events", e.Message, StringComparison.Ordinal);
@@ -85,9 +92,9 @@ public sealed class AwsServicesTests : IDisposable
     [Fact]
     public void Cloud_BadEventBridgeEndpoint_Throws()
     {
-        var e = Assert.Throws<SettingsException>(() => LambdaHost.Cloud(new HostSettings(name => name == "PORTABLE_EVENTBRIDGE_ENDPOINT" ? "ftp://bus" : null)));
+        var e = Assert.Throws<SettingsException>(() => LambdaHost.Cloud(new HostSettings(name => name == EventBridgePublisherOptions.EndpointVariable ? "ftp://bus" : null)));
 
-        Assert.Equal("PORTABLE_EVENTBRIDGE_ENDPOINT", e.Variable);
+        Assert.Equal(EventBridgePublisherOptions.EndpointVariable, e.Variable);
     }
 
     [Fact]
@@ -97,17 +104,36 @@ public sealed class AwsServicesTests : IDisposable
 
         var cloud = LambdaHost.Cloud(new HostSettings(name => name == DynamoDbStateStoreOptions.TableVariable ? "Orders" : null));
 
-        AssertPieces(cloud, stateStore: true, sqs: false, transientFaults: true);
+        AssertPieces(cloud, stateStore: true, sqs: false, transientFaults: true, objectStore: false);
     }
 
     [Fact]
-    public void Cloud_None_HasNoAwsPieceAndIgnoresABadSqsEndpoint()
+    public void Cloud_None_HasNoAwsPieceAndIgnoresBadSqsAndS3Endpoints()
     {
         Publish(dynamoDb: false, sqs: false);
 
-        var cloud = LambdaHost.Cloud(new HostSettings(name => name == "AWS_ENDPOINT_URL_SQS" ? "not a url" : null));
+        var cloud = LambdaHost.Cloud(new HostSettings(name => name is "AWS_ENDPOINT_URL_SQS" or S3ObjectStoreOptions.EndpointVariable ? "not a url" : null));
 
-        AssertPieces(cloud, stateStore: false, sqs: false, transientFaults: false);
+        AssertPieces(cloud, stateStore: false, sqs: false, transientFaults: false, objectStore: false);
+    }
+
+    [Fact]
+    public void Cloud_S3Only_HasTheObjectStoreAndTransientFaults()
+    {
+        Publish(dynamoDb: false, sqs: false, s3: true);
+
+        var cloud = LambdaHost.Cloud(NoSettings);
+
+        AssertPieces(cloud, stateStore: false, sqs: false, transientFaults: true, objectStore: true);
+        Assert.IsType<S3ObjectStore>(cloud.ObjectStore!(null!));
+    }
+
+    [Fact]
+    public void Cloud_BadS3Endpoint_Throws()
+    {
+        var e = Assert.Throws<SettingsException>(() => LambdaHost.Cloud(new HostSettings(name => name == S3ObjectStoreOptions.EndpointVariable ? "s3rver" : null)));
+
+        Assert.Equal(S3ObjectStoreOptions.EndpointVariable, e.Variable);
     }
 
     [Fact]

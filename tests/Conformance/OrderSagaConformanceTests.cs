@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Portable.Conformance.Hosts;
 using Portable.Conformance.Sagas;
 using Xunit.Abstractions;
 
@@ -52,46 +53,8 @@ public abstract class OrderSagaConformanceTests(OrderSagaHostFixture fixture, IT
     }
 }
 
-/// <summary>Starts one host for a class's tests, on first use, and disposes it after them.</summary>
-public abstract class OrderSagaHostFixture : IAsyncLifetime
-{
-    private Task<IOrderSagaHost>? _host;
-
-    /// <summary>How long the host took to start.</summary>
-    public TimeSpan Startup { get; private set; }
-
-    /// <summary>The host, started in <see cref="InitializeAsync"/>; throws what its start threw.</summary>
-    public Task<IOrderSagaHost> HostAsync() => _host ?? throw new InvalidOperationException("The fixture was not initialised.");
-
-    public Task InitializeAsync()
-    {
-        var clock = Stopwatch.StartNew();
-        _host = Task.Run(async () =>
-        {
-            var host = await StartAsync();
-            Startup = clock.Elapsed;
-            return host;
-        });
-        return Task.CompletedTask; // a start that fails fails each test with its own message
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_host is null)
-        {
-            return;
-        }
-
-        await Task.WhenAny(_host);
-        if (_host.IsCompletedSuccessfully)
-        {
-            await _host.Result.DisposeAsync();
-        }
-    }
-
-    /// <summary>Starts the host with empty state.</summary>
-    protected abstract Task<IOrderSagaHost> StartAsync();
-}
+/// <summary>Starts one saga host for a class's tests, on first use, and disposes it after them.</summary>
+public abstract class OrderSagaHostFixture : StartedHostFixture<IOrderSagaHost>;
 
 /// <summary>The local host: <c>portable run</c>, the coordinator on its durable SQLite queue.</summary>
 public sealed class LocalOrderSagaConformanceTests(LocalOrderSagaConformanceTests.Host host, ITestOutputHelper output)

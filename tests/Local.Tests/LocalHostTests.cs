@@ -32,6 +32,15 @@ public sealed class LocalHostTests : IDisposable
     }
 
     [Fact]
+    public async Task ObjectStore_IsTheObjectsFolderOfTheDataFolder()
+    {
+        await using var app = await StartAsync();
+        var store = Assert.IsType<Portable.Core.Storage.DirectoryObjectStore>(app.Services.GetService(typeof(Portable.Core.Storage.IObjectStore)));
+
+        Assert.Equal(Path.Combine(_dataDir, "nested", "data", "objects"), store.Root);
+    }
+
+    [Fact]
     public async Task Restart_SameDataFolder_KeepsItems()
     {
         string location;

@@ -126,22 +126,27 @@ public sealed partial class EventTriggerMapper : LambdaTriggerMapper<EventTrigge
             return LambdaAnswer.Fail(error);
         }
 
+        // A FIFO queue's message group stops at its first failure; the other groups go on.
         var settlements = new MessageSettlement[batch.Messages.Count];
-        var stopped = false;
+        var stopped = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < settlements.Length; i++)
         {
             var message = batch.Messages[i];
-            if (stopped)
+            var group = message.OrderingKey ?? string.Empty;
+            if (batch.IsFifo && stopped.Contains(group))
             {
-                settlements[i] = new MessageSettlement(message.Id, MessageOutcome.Retry, "Not attempted: an earlier message of this FIFO batch failed.");
+                settlements[i] = new MessageSettlement(message.Id, MessageOutcome.Retry, "Not attempted: an earlier message of its FIFO group failed.");
                 continue;
             }
 
             settlements[i] = await SettleAsync(invoker, deadLetters, function, message, info, cancellationToken).ConfigureAwait(false);
-            stopped = batch.IsFifo && settlements[i].Outcome != MessageOutcome.Success;
+            if (batch.IsFifo && settlements[i].Outcome != MessageOutcome.Success)
+            {
+                stopped.Add(group);
+            }
         }
 
-        return LambdaAnswer.Respond(SqsBatchResponseWriter.Write(settlements, batch.IsFifo));
+        return LambdaAnswer.Respond(SqsBatchResponseWriter.Write(batch.Messages, settlements, batch.IsFifo));
     }
 
     private static async ValueTask<MessageSettlement> SettleAsync(
@@ -177,6 +182,6 @@ public sealed partial class EventTriggerMapper : LambdaTriggerMapper<EventTrigge
         }
     }
 
-    [LoggerMessage(EventId = 3501, Level = LogLevel.Warning, Message = "Invocation {RequestId} is not a usable EventBridge event: {Error}")]
+    [LoggerMessage(EventId = 3701, Level = LogLevel.Warning, Message = "Invocation {RequestId} is not a usable EventBridge event: {Error}")]
     private static partial void LogUnsupported(ILogger logger, string requestId, string error);
 }

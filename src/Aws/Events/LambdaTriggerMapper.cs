@@ -12,11 +12,12 @@ namespace Portable.Aws.Events;
 public abstract class LambdaTriggerMapper
 {
     /// <summary>
-    /// The mappers the bootstrap chooses from: HTTP (API Gateway, Function URL), queue (SQS), schedule (EventBridge),
-    /// saga step (Step Functions), event (an EventBridge rule, directly or through SQS).
+    /// The mappers the bootstrap chooses from: HTTP (API Gateway, Function URL), queue (SQS), stream (Kinesis, DynamoDB
+    /// Streams), schedule (EventBridge), saga step (Step Functions), storage (S3 notifications, EventBridge "Object Created"),
+    /// event (an EventBridge rule, directly or through SQS).
     /// </summary>
     public static IReadOnlyList<LambdaTriggerMapper> Default { get; } =
-        [new HttpTriggerMapper(), new QueueTriggerMapper(), new ScheduleTriggerMapper(), new SagaStepMapper(), new EventTriggerMapper()];
+        [new HttpTriggerMapper(), new QueueTriggerMapper(), new StreamTriggerMapper(), new ScheduleTriggerMapper(), new SagaStepMapper(), new StorageTriggerMapper(), new EventTriggerMapper()];
 
     /// <summary>The trigger kind and the Lambda event sources it takes, in an operator's words (for errors).</summary>
     public abstract string Description { get; }

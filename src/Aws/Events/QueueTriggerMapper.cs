@@ -8,8 +8,8 @@ namespace Portable.Aws.Events;
 
 /// <summary>
 /// Queue functions on Lambda: SQS events in (<see cref="SqsEventMapper"/>), the batch through
-/// <see cref="MessageInvoker"/> (dead letters go to its sink), and <c>batchItemFailures</c> out
-/// (<see cref="SqsBatchResponseWriter"/>). An event that is not a usable SQS event is answered on <c>/error</c>, which
+/// <see cref="MessageInvoker"/> (dead letters go to its sink; a FIFO queue's batch in order per message group, a
+/// failure stopping its group), and <c>batchItemFailures</c> out (<see cref="SqsBatchResponseWriter"/>). An event that is not a usable SQS event is answered on <c>/error</c>, which
 /// makes SQS deliver the whole batch again.
 /// </summary>
 public sealed partial class QueueTriggerMapper : LambdaTriggerMapper<QueueTrigger>
@@ -37,13 +37,14 @@ public sealed partial class QueueTriggerMapper : LambdaTriggerMapper<QueueTrigge
             }
 
             var info = new InvocationInfo(invocation.RequestId, invocation.Deadline, null, invocation.TraceId);
-            var settlements = await invoker.InvokeAsync(function, batch.Messages, info, cancellationToken).ConfigureAwait(false);
+            var fifo = batch.IsFifo || trigger.Options.Fifo;
+            var settlements = await invoker.InvokeAsync(function, batch.Messages, fifo, info, cancellationToken).ConfigureAwait(false);
             if (logger.IsEnabled(LogLevel.Debug))
             {
                 LogSettled(logger, settlements);
             }
 
-            return LambdaAnswer.Respond(SqsBatchResponseWriter.Write(settlements, batch.IsFifo || trigger.Options.Fifo));
+            return LambdaAnswer.Respond(SqsBatchResponseWriter.Write(batch.Messages, settlements, fifo));
         };
     }
 

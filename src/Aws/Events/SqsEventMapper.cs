@@ -10,7 +10,9 @@ namespace Portable.Aws.Events;
 /// Step 2 for queues on AWS: turns an SQS event (<c>Records[].eventSource == "aws:sqs"</c>) into neutral
 /// <see cref="IncomingMessage"/>s — <c>messageId</c> → id, <c>body</c> → UTF-8 body, <c>messageAttributes.*.stringValue</c>
 /// → attributes, <c>ApproximateReceiveCount</c> → delivery count, <c>SentTimestamp</c> → enqueued at,
-/// <c>MessageGroupId</c> → ordering key, the queue name at the end of <c>eventSourceARN</c> → source.
+/// <c>MessageGroupId</c> → ordering key, <c>SequenceNumber</c> → sequence number, <c>MessageDeduplicationId</c> →
+/// deduplication id, the queue name at the end of <c>eventSourceARN</c> → source. A FIFO queue (its name ends with
+/// <c>.fifo</c>) makes the batch FIFO, and each of its records must carry a <c>MessageGroupId</c>.
 /// Parsing uses <see cref="SqsJsonContext"/> only (source-generated, AOT-safe).
 /// </summary>
 public static class SqsEventMapper
@@ -66,7 +68,7 @@ public static class SqsEventMapper
                 return false;
             }
 
-            fifo |= message.OrderingKey is not null || message.Source.EndsWith(".fifo", StringComparison.Ordinal);
+            fifo |= message.OrderingKey is not null || IsFifoQueue(message.Source);
             messages.Add(message);
         }
 
@@ -84,6 +86,13 @@ public static class SqsEventMapper
 
         var parts = arn.Split(':');
         return parts.Length == 6 && parts[0] == "arn" && parts[2] == "sqs" && parts[5].Length > 0 ? parts[5] : null;
+    }
+
+    /// <summary>True for a FIFO queue's name: SQS requires FIFO queue names to end with <c>.fifo</c>.</summary>
+    public static bool IsFifoQueue(string queue)
+    {
+        ArgumentNullException.ThrowIfNull(queue);
+        return queue.EndsWith(".fifo", StringComparison.Ordinal);
     }
 
     private static bool TryMapRecord(SqsRecord record, int index, out IncomingMessage message, out LambdaError error)
@@ -129,6 +138,20 @@ public static class SqsEventMapper
             enqueuedAt = DateTimeOffset.FromUnixTimeMilliseconds(ms);
         }
 
+        var group = system.GetValueOrDefault("MessageGroupId") is { Length: > 0 } id ? id : null;
+        if (group is null && IsFifoQueue(queue))
+        {
+            error = Invalid(index, $"(message {record.MessageId}) comes from FIFO queue {queue} but has no attributes.MessageGroupId");
+            return false;
+        }
+
+        var sequence = system.GetValueOrDefault("SequenceNumber");
+        if (sequence is not null && (sequence.Length == 0 || !sequence.All(char.IsAsciiDigit)))
+        {
+            error = Invalid(index, $"(message {record.MessageId}) has attributes.SequenceNumber {Quote(sequence)}, not a decimal number");
+            return false;
+        }
+
         var attributes = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (name, value) in record.MessageAttributes ?? [])
         {
@@ -147,7 +170,9 @@ public static class SqsEventMapper
             DeliveryCount = deliveryCount,
             EnqueuedAt = enqueuedAt,
             Source = queue,
-            OrderingKey = system.GetValueOrDefault("MessageGroupId") is { Length: > 0 } group ? group : null,
+            OrderingKey = group,
+            SequenceNumber = sequence,
+            DeduplicationId = system.GetValueOrDefault("MessageDeduplicationId") is { Length: > 0 } deduplication ? deduplication : null,
         };
         return true;
     }

@@ -14,8 +14,15 @@ public sealed class SqsDeadLetterSink(SqsPublisher publisher) : IDeadLetterSink
     /// <summary>The dead-letter queue's suffix.</summary>
     public const string Suffix = "-dlq";
 
-    /// <summary>The dead-letter queue of <paramref name="queue"/>.</summary>
-    public static string DeadLetterQueueOf(string queue) => queue + Suffix;
+    /// <summary>
+    /// The dead-letter queue of <paramref name="queue"/>: <c>{queue}-dlq</c>, or <c>{name}-dlq.fifo</c> for a FIFO queue
+    /// <c>{name}.fifo</c> (a FIFO queue's dead-letter queue must be FIFO too, and FIFO names end with <c>.fifo</c>).
+    /// </summary>
+    public static string DeadLetterQueueOf(string queue)
+    {
+        ArgumentNullException.ThrowIfNull(queue);
+        return queue.EndsWith(".fifo", StringComparison.Ordinal) ? queue[..^".fifo".Length] + Suffix + ".fifo" : queue + Suffix;
+    }
 
     /// <inheritdoc />
     public async ValueTask DeadLetterAsync(IncomingMessage message, string reason, CancellationToken cancellationToken = default)

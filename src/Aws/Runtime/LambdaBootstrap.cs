@@ -135,7 +135,19 @@ public sealed partial class LambdaBootstrap
 
     private async Task<RuntimeApiAnswer> AnswerAsync(RuntimeInvocation invocation, CancellationToken cancellationToken)
     {
-        var outcome = await _handler(invocation, cancellationToken).ConfigureAwait(false);
+        LambdaAnswer outcome;
+        try
+        {
+            outcome = await _handler(invocation, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
+        {
+            // What a handler's mapper did not turn into an answer (its services failed to build, say) fails this
+            // invocation, as Lambda's own runtimes report an unhandled exception; the environment serves the next one.
+            LogUnhandled(_log, invocation.RequestId, ex);
+            return await _client.PostErrorAsync(invocation.RequestId, new LambdaError(ex.GetType().Name, ex.Message), cancellationToken).ConfigureAwait(false);
+        }
+
         if (outcome.Error is { } error)
         {
             return await _client.PostErrorAsync(invocation.RequestId, error, cancellationToken).ConfigureAwait(false);
@@ -154,6 +166,9 @@ public sealed partial class LambdaBootstrap
 
         return answer;
     }
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Error, Message = "Invocation {RequestId} failed outside its function's pipeline")]
+    private static partial void LogUnhandled(ILogger logger, string requestId, Exception exception);
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "The Runtime API refused the answer to {RequestId} with {StatusCode}: {Body}")]
     private static partial void LogRefused(ILogger logger, string requestId, int statusCode, string body);

@@ -37,6 +37,6 @@ public sealed partial class PoisonQueueDeadLetterSink : IDeadLetterSink
         LogPoisoned(_log, message.Id, message.Source, poison, id, message.DeliveryCount, reason);
     }
 
-    [LoggerMessage(EventId = 3201, Level = LogLevel.Warning, Message = "Message {MessageId} from {Queue} moved to {PoisonQueue} as {PoisonMessageId} after {DeliveryCount} deliveries: {Reason}")]
+    [LoggerMessage(EventId = 3211, Level = LogLevel.Warning, Message = "Message {MessageId} from {Queue} moved to {PoisonQueue} as {PoisonMessageId} after {DeliveryCount} deliveries: {Reason}")]
     private static partial void LogPoisoned(ILogger logger, string messageId, string queue, string poisonQueue, string poisonMessageId, int deliveryCount, string reason);
 }

@@ -1,18 +1,22 @@
 using Portable.Core.Events;
 using Portable.Core.Messaging;
 using Portable.Core.State;
+using Portable.Core.Storage;
 
 namespace Portable.Core.App;
 
 /// <summary>
 /// What a cloud host plugs into the one composition root (<see cref="PortableComposition"/>): its state store, its
-/// publisher, its event bus, its dead-letter sink and which of its faults are transient. Each is optional; Core puts every one of
+/// object store, its publisher, its event bus, its dead-letter sink and which of its faults are transient. Each is optional; Core puts every one of
 /// them behind a resilience pipeline, in the same order on every host.
 /// </summary>
 public sealed class CloudServices
 {
     /// <summary>Opens the cloud's state store; null keeps the in-memory store (one instance only). Awaited before the container is built.</summary>
     public Func<TimeProvider, CancellationToken, Task<IStateStore>>? OpenStateStore { get; init; }
+
+    /// <summary>Builds the cloud's object store (S3, Cloud Storage, Blob Storage); null keeps the in-memory one (one instance only).</summary>
+    public Func<IServiceProvider, IObjectStore>? ObjectStore { get; init; }
 
     /// <summary>Builds the cloud's publisher over its raw client; null leaves none (publishing then throws).</summary>
     public Func<IServiceProvider, IMessagePublisher>? Publisher { get; init; }

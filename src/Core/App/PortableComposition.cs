@@ -17,8 +17,9 @@ public static class PortableComposition
 {
     /// <summary>
     /// Registers, in this order: the clock; the cloud's services; the state store (opened here, before the
-    /// container exists, so no async work blocks inside a DI factory) behind the state pipeline; the publisher, the
-    /// event publisher and the dead-letter sink behind the publish pipeline; the resilience pipelines with the cloud's transient faults;
+    /// container exists, so no async work blocks inside a DI factory) behind the state pipeline; the object store
+    /// behind the same pipeline; the publisher, the event publisher and
+    /// the dead-letter sink behind the publish pipeline; the resilience pipelines with the cloud's transient faults;
     /// Portable's defaults (middleware, the invocation engine and its front doors); and last the app's services.
     /// </summary>
     /// <exception cref="Settings.SettingsException">A setting the options read is unusable.</exception>
@@ -41,6 +42,12 @@ public static class PortableComposition
         {
             services.AddSingleton(await open(RegisteredClock(services), cancellationToken).ConfigureAwait(false));
             services.AddResilientStateStore();
+        }
+
+        if (cloud.ObjectStore is { } objectStore)
+        {
+            services.AddSingleton(objectStore);
+            services.AddResilientObjectStore();
         }
 
         if (cloud.Publisher is { } publisher)

@@ -7,6 +7,7 @@ using Portable.Core.Idempotency;
 using Portable.Core.Invocation;
 using Portable.Core.Messaging;
 using Portable.Core.State;
+using Portable.Core.Storage;
 
 namespace Portable.Core.App;
 
@@ -14,10 +15,11 @@ namespace Portable.Core.App;
 public static class PortableDefaults
 {
     /// <summary>
-    /// Registers the clock, the in-memory state store (unless a host registered another first), the refusing event
-    /// publisher (likewise: a host with a bus registers its own first), the middleware
-    /// pipeline and the front doors (<see cref="HttpInvoker"/>, <see cref="MessageInvoker"/>, <see cref="ScheduleInvoker"/>,
-    /// <see cref="SagaStepInvoker"/>, <see cref="EventInvoker"/>).
+    /// Registers the clock, the in-memory state store and object store (unless a host registered others first), the
+    /// refusing event publisher (likewise: a host with a bus registers its own first), the
+    /// middleware pipeline and the front doors (<see cref="HttpInvoker"/>, <see cref="MessageInvoker"/>,
+    /// <see cref="StreamInvoker"/>, <see cref="ScheduleInvoker"/>, <see cref="SagaStepInvoker"/>,
+    /// <see cref="EventInvoker"/>, <see cref="StorageInvoker"/>).
     /// Logging is the host's to configure.
     /// </summary>
     public static IServiceCollection AddPortableDefaults(this IServiceCollection services, Action<PortableHostOptions> configure)
@@ -29,15 +31,18 @@ public static class PortableDefaults
         services.AddSingleton(options);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IStateStore>(sp => new InMemoryStateStore(sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<IObjectStore>(sp => new InMemoryObjectStore(sp.GetRequiredService<TimeProvider>()));
         // Factories rather than registrations by type: the container then builds each service by a plain call, with
         // no constructor lookup by reflection, which in a Native AOT cold start costs more than the rest of DI.
         services.TryAddSingleton(sp => new IdempotencyRecords(sp.GetRequiredService<IStateStore>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp => new HttpIdempotencyMiddleware(sp.GetRequiredService<IdempotencyRecords>()));
         services.TryAddSingleton(sp => new MessageIdempotencyMiddleware(sp.GetRequiredService<IdempotencyRecords>()));
+        services.TryAddSingleton(sp => new StorageIdempotencyMiddleware(sp.GetRequiredService<IdempotencyRecords>()));
         services.TryAddSingleton(sp =>
         {
             var pipeline = new FunctionPipelineBuilder()
-                .UseWhen(HttpIdempotencyMiddleware.AppliesTo, sp.GetRequiredService<HttpIdempotencyMiddleware>());
+                .UseWhen(HttpIdempotencyMiddleware.AppliesTo, sp.GetRequiredService<HttpIdempotencyMiddleware>())
+                .UseWhen(StorageIdempotencyMiddleware.AppliesTo, sp.GetRequiredService<StorageIdempotencyMiddleware>());
             if (!(options.MessageIdempotencyDisabled ?? MessageIdempotencyMiddleware.DisabledByEnvironment(Environment.GetEnvironmentVariable)))
             {
                 pipeline = pipeline.UseWhen(MessageIdempotencyMiddleware.AppliesTo, sp.GetRequiredService<MessageIdempotencyMiddleware>());
@@ -62,9 +67,11 @@ public static class PortableDefaults
         services.TryAddSingleton<IDeadLetterSink>(_ => new UnconfiguredDeadLetterSink());
         services.TryAddSingleton<IEventPublisher>(_ => new UnconfiguredEventPublisher());
         services.TryAddSingleton(sp => new MessageInvoker(sp.GetRequiredService<InvocationEngine>(), sp.GetRequiredService<IDeadLetterSink>()));
+        services.TryAddSingleton(sp => new StreamInvoker(sp.GetRequiredService<InvocationEngine>(), sp.GetRequiredService<IDeadLetterSink>()));
         services.TryAddSingleton(sp => new ScheduleInvoker(sp.GetRequiredService<InvocationEngine>()));
         services.TryAddSingleton(sp => new SagaStepInvoker(sp.GetRequiredService<InvocationEngine>()));
         services.TryAddSingleton(sp => new EventInvoker(sp.GetRequiredService<InvocationEngine>(), sp.GetRequiredService<IDeadLetterSink>()));
+        services.TryAddSingleton(sp => new StorageInvoker(sp.GetRequiredService<InvocationEngine>(), sp.GetRequiredService<IDeadLetterSink>()));
         return services;
     }
 }

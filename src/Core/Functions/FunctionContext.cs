@@ -51,7 +51,7 @@ public sealed class FunctionContext
     /// <summary>
     /// The neutral input: a <see cref="Http.PortableHttpRequest"/> for HTTP functions, an
     /// <see cref="Messaging.IncomingMessage"/> for queue functions, a <see cref="Schedules.ScheduledInvocation"/> for
-    /// scheduled ones.
+    /// scheduled ones, a <see cref="Storage.ObjectCreated"/> for storage ones.
     /// </summary>
     public required object Input { get; init; }
 

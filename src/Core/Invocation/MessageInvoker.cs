@@ -8,7 +8,7 @@ namespace Portable.Core.Invocation;
 /// The queue front door of the <see cref="InvocationEngine"/>: runs a batch message by message (in order, or with a
 /// bounded degree of parallelism), classifies what happened (success, transient retry, permanent dead-letter —
 /// dead-lettered at once through the sink), and returns a settlement per message. For FIFO sources the first
-/// failure stops the batch and everything after it is reported failed. Adapters turn the settlements into
+/// failure of a message group stops that group, and it and everything after it in the group is reported failed. Adapters turn the settlements into
 /// <c>batchItemFailures</c>, a status code or an ack.
 /// </summary>
 public sealed partial class MessageInvoker
@@ -47,42 +47,108 @@ public sealed partial class MessageInvoker
         Manifest.Find<QueueTrigger>(name)?.Function
         ?? throw new ArgumentException($"'{name}' is not a queue-triggered function in the manifest.", nameof(name));
 
-    /// <summary>Processes a batch; returns one settlement per message, in the batch's order. Never throws for a handler's fault.</summary>
-    public async ValueTask<IReadOnlyList<MessageSettlement>> InvokeAsync(
+    /// <summary>
+    /// Processes a batch; returns one settlement per message, in the batch's order. Never throws for a handler's fault.
+    /// A function declared <see cref="QueueTriggerOptions.Fifo"/> runs it in order per group (see
+    /// <see cref="InvokeAsync(FunctionDefinition, IReadOnlyList{IncomingMessage}, bool, InvocationInfo, CancellationToken)"/>).
+    /// </summary>
+    public ValueTask<IReadOnlyList<MessageSettlement>> InvokeAsync(
         FunctionDefinition function, IReadOnlyList<IncomingMessage> batch, InvocationInfo info, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(function);
+        var trigger = function.Trigger as QueueTrigger
+            ?? throw new ArgumentException($"Function '{function.Name}' is not queue-triggered.", nameof(function));
+        return InvokeAsync(function, batch, trigger.Options.Fifo, info, cancellationToken);
+    }
+
+    /// <summary>
+    /// Processes a batch; returns one settlement per message, in the batch's order. Never throws for a handler's fault.
+    /// When <paramref name="fifo"/> (the function is declared FIFO, or the adapter read a FIFO source such as an SQS
+    /// <c>.fifo</c> queue), the messages of each group (<see cref="IncomingMessage.OrderingKey"/>; messages without one
+    /// form one group) run in order, and the first failure of a group (a retry or a dead letter) stops that group:
+    /// every later message of the group is settled as <see cref="MessageOutcome.Retry"/> without running, so the
+    /// platform delivers them again, in order, after the failed one. Other groups go on, several at once when the function allows parallelism.
+    /// </summary>
+    public async ValueTask<IReadOnlyList<MessageSettlement>> InvokeAsync(
+        FunctionDefinition function, IReadOnlyList<IncomingMessage> batch, bool fifo, InvocationInfo info, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(function);
         ArgumentNullException.ThrowIfNull(batch);
         var trigger = function.Trigger as QueueTrigger
             ?? throw new ArgumentException($"Function '{function.Name}' is not queue-triggered.", nameof(function));
         var settlements = new MessageSettlement[batch.Count];
+        var parallelism = trigger.Options.MaxDegreeOfParallelism;
 
-        if (trigger.Options.MaxDegreeOfParallelism <= 1)
+        if (fifo)
+        {
+            var groups = new List<List<int>>();
+            var byKey = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+            for (var i = 0; i < batch.Count; i++)
+            {
+                var key = batch[i].OrderingKey ?? string.Empty;
+                if (!byKey.TryGetValue(key, out var group))
+                {
+                    byKey[key] = group = [];
+                    groups.Add(group);
+                }
+
+                group.Add(i);
+            }
+
+            if (parallelism <= 1 || groups.Count == 1)
+            {
+                // One at a time, in batch order: a stopped group's later messages are passed over.
+                var stopped = new HashSet<string>(StringComparer.Ordinal);
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    var key = batch[i].OrderingKey ?? string.Empty;
+                    settlements[i] = stopped.Contains(key)
+                        ? NotAttempted(batch[i])
+                        : await SettleAsync(function, batch[i], info, cancellationToken).ConfigureAwait(false);
+                    if (settlements[i].Outcome != MessageOutcome.Success)
+                    {
+                        stopped.Add(key);
+                    }
+                }
+            }
+            else
+            {
+                await Parallel.ForEachAsync(
+                    groups,
+                    new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = CancellationToken.None },
+                    async (group, _) =>
+                    {
+                        var failed = false;
+                        foreach (var i in group)
+                        {
+                            settlements[i] = failed ? NotAttempted(batch[i]) : await SettleAsync(function, batch[i], info, cancellationToken).ConfigureAwait(false);
+                            failed |= settlements[i].Outcome != MessageOutcome.Success;
+                        }
+                    }).ConfigureAwait(false);
+            }
+        }
+        else if (parallelism <= 1)
         {
             for (var i = 0; i < batch.Count; i++)
             {
                 settlements[i] = await SettleAsync(function, batch[i], info, cancellationToken).ConfigureAwait(false);
-                if (trigger.Options.Fifo && settlements[i].Outcome != MessageOutcome.Success)
-                {
-                    for (var j = i + 1; j < batch.Count; j++)
-                    {
-                        settlements[j] = new MessageSettlement(batch[j].Id, MessageOutcome.Retry, "Not attempted: an earlier message of this FIFO batch failed.");
-                    }
-
-                    break;
-                }
             }
         }
         else
         {
             await Parallel.ForEachAsync(
                 Enumerable.Range(0, batch.Count),
-                new ParallelOptions { MaxDegreeOfParallelism = trigger.Options.MaxDegreeOfParallelism, CancellationToken = CancellationToken.None },
+                new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = CancellationToken.None },
                 async (i, _) => settlements[i] = await SettleAsync(function, batch[i], info, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
         }
 
         return settlements;
     }
+
+    private static MessageSettlement NotAttempted(IncomingMessage message) =>
+        new(message.Id, MessageOutcome.Retry, message.OrderingKey is { } group
+            ? $"Not attempted: an earlier message of FIFO group '{group}' failed."
+            : "Not attempted: an earlier message of this FIFO batch failed.");
 
     private async ValueTask<MessageSettlement> SettleAsync(FunctionDefinition function, IncomingMessage message, InvocationInfo info, CancellationToken hostToken)
     {

@@ -27,5 +27,11 @@ public sealed record IncomingMessage
     /// <summary>The FIFO group or ordering key, when the source is ordered.</summary>
     public string? OrderingKey { get; init; }
 
+    /// <summary>The message's place in its group, when the source numbers them (SQS FIFO <c>SequenceNumber</c>, a decimal string).</summary>
+    public string? SequenceNumber { get; init; }
+
+    /// <summary>The sender's deduplication id, when the source deduplicates by one (SQS FIFO <c>MessageDeduplicationId</c>).</summary>
+    public string? DeduplicationId { get; init; }
+
     private static readonly IReadOnlyDictionary<string, string> EmptyAttributes = new Dictionary<string, string>();
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Portable.Core.Events;
 using Portable.Core.Messaging;
 using Portable.Core.State;
+using Portable.Core.Storage;
 
 namespace Portable.Core.Resilience;
 
@@ -72,6 +73,16 @@ public static class ResilienceServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(pipelineName);
         return Decorate<IEventPublisher>(services, (sp, inner) => new ResilientEventPublisher(inner, sp.GetRequiredService<PortableResilience>().Pipeline(pipelineName)));
+    }
+
+    /// <summary>
+    /// Wraps the <see cref="IObjectStore"/> registered so far in a <see cref="ResilientObjectStore"/> on the pipeline
+    /// <paramref name="pipelineName"/> (the state pipeline by default). Call it after the store is registered.
+    /// </summary>
+    public static IServiceCollection AddResilientObjectStore(this IServiceCollection services, string pipelineName = PortableResilience.StatePipeline)
+    {
+        ArgumentNullException.ThrowIfNull(pipelineName);
+        return Decorate<IObjectStore>(services, (sp, inner) => new ResilientObjectStore(inner, sp.GetRequiredService<PortableResilience>().Pipeline(pipelineName)));
     }
 
     private static IServiceCollection Decorate<TService>(IServiceCollection services, Func<IServiceProvider, TService, TService> decorate)

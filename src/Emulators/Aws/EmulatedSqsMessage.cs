@@ -14,4 +14,13 @@ public sealed record EmulatedSqsMessage(string MessageId, string Body, IReadOnly
 
     /// <summary>The current receive's handle.</summary>
     public string? ReceiptHandle { get; set; }
+
+    /// <summary>The FIFO message group (<c>MessageGroupId</c>); null on a standard queue.</summary>
+    public string? GroupId { get; init; }
+
+    /// <summary>The FIFO deduplication id (<c>MessageDeduplicationId</c>); null on a standard queue.</summary>
+    public string? DeduplicationId { get; init; }
+
+    /// <summary>The FIFO sequence number SQS gave it (<c>SequenceNumber</c>, a decimal string); null on a standard queue.</summary>
+    public string? SequenceNumber { get; init; }
 }

@@ -21,6 +21,16 @@ namespace Portable.Emulators.Aws;
 /// <c>SendMessageBatch</c>) on <see cref="ServiceUrl"/>, so a function's own SQS publisher and dead-letter sink can
 /// send to these queues. Time comes from <see cref="SqsEventSourceEmulatorOptions.TimeProvider"/>: tests advance a
 /// fake clock instead of sleeping.
+/// <para>
+/// A queue whose name ends with <c>.fifo</c> is a FIFO queue, as SQS has them: every message has a group
+/// (<c>MessageGroupId</c>), a deduplication id (given, or the body's SHA-256 with
+/// <see cref="SqsEventSourceEmulatorOptions.ContentBasedDeduplication"/>) and a sequence number; a message sent again
+/// with a deduplication id seen in the last 5 minutes is accepted but not enqueued; a receive takes a group's messages in
+/// order and none of a group that still has a message in flight, so each group has at most one batch in flight and is
+/// delivered in order (a failed message blocks its group until it is visible again). Its dead-letter queue is
+/// <c>{name}-dlq.fifo</c>. Duplicate deliveries (<see cref="SqsEventSourceEmulatorOptions.DuplicateDeliveryRate"/>) are
+/// a standard queue's and never happen on a FIFO queue.
+/// </para>
 /// </summary>
 public sealed class SqsEventSourceEmulator : IAsyncDisposable
 {
@@ -34,6 +44,11 @@ public sealed class SqsEventSourceEmulator : IAsyncDisposable
     private readonly Random _random;
     private readonly HashSet<string> _duplicated = new(StringComparer.Ordinal);
     private readonly List<string> _duplicates = [];
+    private readonly Dictionary<string, (string MessageId, DateTimeOffset SentAt)> _deduplication = new(StringComparer.Ordinal);
+    private long _sequence;
+
+    /// <summary>How long a FIFO queue remembers a deduplication id: 5 minutes (SQS FIFO's deduplication interval).</summary>
+    public static readonly TimeSpan DeduplicationInterval = TimeSpan.FromMinutes(5);
 
     private SqsEventSourceEmulator(WebApplication app, LambdaRuntimeApiEmulator lambda, SqsEventSourceEmulatorOptions options)
     {
@@ -50,8 +65,11 @@ public sealed class SqsEventSourceEmulator : IAsyncDisposable
     /// <summary>The queue the function is mapped to.</summary>
     public string QueueName => _options.QueueName;
 
-    /// <summary>The redrive target: <c>{queue}-dlq</c>.</summary>
-    public string DeadLetterQueueName => _options.QueueName + "-dlq";
+    /// <summary>The redrive target: <c>{queue}-dlq</c>, or <c>{name}-dlq.fifo</c> for a FIFO queue <c>{name}.fifo</c>.</summary>
+    public string DeadLetterQueueName => IsFifo(_options.QueueName) ? _options.QueueName[..^FifoSuffix.Length] + "-dlq" + FifoSuffix : _options.QueueName + "-dlq";
+
+    /// <summary>True when the mapped queue is a FIFO queue (its name ends with <c>.fifo</c>).</summary>
+    public bool IsFifoQueue => IsFifo(_options.QueueName);
 
     /// <summary>The queue's ARN, as written in <c>eventSourceARN</c>.</summary>
     public string QueueArn => $"arn:aws:sqs:{_options.Region}:{_options.AccountId}:{_options.QueueName}";
@@ -83,17 +101,50 @@ public sealed class SqsEventSourceEmulator : IAsyncDisposable
         return emulator;
     }
 
-    /// <summary>Sends a message to the mapped queue (or <paramref name="queue"/>); returns its new message id.</summary>
-    public string Send(string body, IReadOnlyDictionary<string, string>? attributes = null, string? queue = null)
+    /// <summary>
+    /// Sends a message to the mapped queue (or <paramref name="queue"/>); returns its message id. A FIFO queue needs
+    /// <paramref name="groupId"/>, and <paramref name="deduplicationId"/> unless the queue deduplicates by content; a
+    /// deduplication id already sent in the last 5 minutes is accepted without enqueueing again, and the first message's
+    /// id is returned.
+    /// </summary>
+    /// <exception cref="ArgumentException">A FIFO send without a group, or without a deduplication id the queue needs.</exception>
+    public string Send(string body, IReadOnlyDictionary<string, string>? attributes = null, string? queue = null, string? groupId = null, string? deduplicationId = null) =>
+        SendCore(body, attributes, queue ?? QueueName, groupId, deduplicationId).MessageId;
+
+    private EmulatedSqsMessage SendCore(string body, IReadOnlyDictionary<string, string>? attributes, string queue, string? groupId, string? deduplicationId)
     {
         ArgumentNullException.ThrowIfNull(body);
-        var message = new EmulatedSqsMessage(Guid.NewGuid().ToString(), body, attributes ?? new Dictionary<string, string>(), _time.GetUtcNow());
+        var now = _time.GetUtcNow();
+        var message = new EmulatedSqsMessage(Guid.NewGuid().ToString(), body, attributes ?? new Dictionary<string, string>(), now);
         lock (_gate)
         {
-            Queue(queue ?? QueueName).Add(message);
-        }
+            var target = Queue(queue);
+            if (!IsFifo(queue))
+            {
+                target.Add(message);
+                return message;
+            }
 
-        return message.MessageId;
+            if (string.IsNullOrEmpty(groupId))
+            {
+                throw new ArgumentException($"The request must contain the parameter MessageGroupId: {queue} is a FIFO queue.", nameof(groupId));
+            }
+
+            var deduplication = deduplicationId is { Length: > 0 } given ? given
+                : _options.ContentBasedDeduplication ? Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(body)))
+                : throw new ArgumentException($"The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly: {queue} is a FIFO queue.", nameof(deduplicationId));
+            var key = queue + "\n" + deduplication;
+            if (_deduplication.TryGetValue(key, out var seen) && now - seen.SentAt < DeduplicationInterval)
+            {
+                return message with { MessageId = seen.MessageId };
+            }
+
+            _deduplication[key] = (message.MessageId, now);
+            // SQS FIFO sequence numbers are 20-digit decimals that grow within the queue.
+            message = message with { GroupId = groupId, DeduplicationId = deduplication, SequenceNumber = "1" + (++_sequence).ToString("D19", CultureInfo.InvariantCulture) };
+            target.Add(message);
+            return message;
+        }
     }
 
     /// <summary>The messages still in <paramref name="queue"/> (the mapped queue when null), visible or not, oldest first.</summary>
@@ -170,6 +221,13 @@ public sealed class SqsEventSourceEmulator : IAsyncDisposable
                 w.WriteString("SentTimestamp", message.SentAt.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture));
                 w.WriteString("SenderId", "AROAPORTABLELOCAL:sender");
                 w.WriteString("ApproximateFirstReceiveTimestamp", (message.FirstReceivedAt ?? message.SentAt).ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture));
+                if (message.GroupId is { } group)
+                {
+                    w.WriteString("SequenceNumber", message.SequenceNumber);
+                    w.WriteString("MessageGroupId", group);
+                    w.WriteString("MessageDeduplicationId", message.DeduplicationId);
+                }
+
                 w.WriteEndObject();
                 w.WriteStartObject("messageAttributes");
                 foreach (var (name, value) in message.Attributes)
@@ -212,14 +270,33 @@ public sealed class SqsEventSourceEmulator : IAsyncDisposable
         var now = _time.GetUtcNow();
         var batch = new List<EmulatedSqsMessage>();
         var redriven = new List<string>();
+        var fifo = IsFifoQueue;
+        var blocked = new HashSet<string>(StringComparer.Ordinal);
         lock (_gate)
         {
             var queue = Queue(QueueName);
-            foreach (var message in queue.Where(m => m.VisibleAt <= now).ToArray())
+            foreach (var message in queue.ToArray())
             {
                 if (batch.Count == _options.BatchSize)
                 {
                     break;
+                }
+
+                // FIFO: a group with a message in flight gives nothing more until it is deleted or visible again, and
+                // a group's messages are taken in order, so a group never has two batches in flight.
+                if (fifo && blocked.Contains(message.GroupId!))
+                {
+                    continue;
+                }
+
+                if (message.VisibleAt > now)
+                {
+                    if (fifo)
+                    {
+                        blocked.Add(message.GroupId!);
+                    }
+
+                    continue;
                 }
 
                 // Redrive policy: a message already received maxReceiveCount times moves to the DLQ instead of a new receive.
@@ -262,7 +339,7 @@ public sealed class SqsEventSourceEmulator : IAsyncDisposable
         {
             var queue = Queue(QueueName);
             queue.RemoveAll(m => batch.Contains(m) && !failed.Contains(m.MessageId));
-            if (_options.DuplicateDeliveryRate > 0)
+            if (_options.DuplicateDeliveryRate > 0 && !IsFifoQueue)
             {
                 // At-least-once: a deleted message comes back once more with the same id, as when a standard queue's
                 // delete misses a stored copy; it is visible again after the visibility timeout, with its receive count.
@@ -352,11 +429,25 @@ public sealed class SqsEventSourceEmulator : IAsyncDisposable
                 }
 
                 var body = root.GetProperty("MessageBody").GetString() ?? string.Empty;
-                var id = Send(body, ReadAttributes(root), queue);
+                EmulatedSqsMessage sent1;
+                try
+                {
+                    sent1 = SendCore(body, ReadAttributes(root), queue, OptionalString(root, "MessageGroupId"), OptionalString(root, "MessageDeduplicationId"));
+                }
+                catch (ArgumentException ex)
+                {
+                    await WriteErrorAsync(context, "MissingParameter", ex.Message).ConfigureAwait(false);
+                    return;
+                }
+
                 await WriteAsync(context, 200, w =>
                 {
-                    w.WriteString("MessageId", id);
+                    w.WriteString("MessageId", sent1.MessageId);
                     w.WriteString("MD5OfMessageBody", Md5Hex(body));
+                    if (sent1.SequenceNumber is { } sequence)
+                    {
+                        w.WriteString("SequenceNumber", sequence);
+                    }
                 }).ConfigureAwait(false);
                 return;
             case "AmazonSQS.SendMessageBatch":
@@ -366,27 +457,50 @@ public sealed class SqsEventSourceEmulator : IAsyncDisposable
                     return;
                 }
 
-                var sent = new List<(string EntryId, string MessageId, string Body)>();
+                var sent = new List<(string EntryId, EmulatedSqsMessage Message)>();
+                var refused = new List<(string EntryId, string Message)>();
                 foreach (var entry in root.GetProperty("Entries").EnumerateArray())
                 {
-                    var entryBody = entry.GetProperty("MessageBody").GetString() ?? string.Empty;
-                    sent.Add((entry.GetProperty("Id").GetString() ?? string.Empty, Send(entryBody, ReadAttributes(entry), batchQueue), entryBody));
+                    var entryId = entry.GetProperty("Id").GetString() ?? string.Empty;
+                    try
+                    {
+                        sent.Add((entryId, SendCore(entry.GetProperty("MessageBody").GetString() ?? string.Empty, ReadAttributes(entry), batchQueue, OptionalString(entry, "MessageGroupId"), OptionalString(entry, "MessageDeduplicationId"))));
+                    }
+                    catch (ArgumentException ex)
+                    {
+                        refused.Add((entryId, ex.Message));
+                    }
                 }
 
                 await WriteAsync(context, 200, w =>
                 {
                     w.WriteStartArray("Successful");
-                    foreach (var (entryId, messageId, entryBody) in sent)
+                    foreach (var (entryId, message) in sent)
                     {
                         w.WriteStartObject();
                         w.WriteString("Id", entryId);
-                        w.WriteString("MessageId", messageId);
-                        w.WriteString("MD5OfMessageBody", Md5Hex(entryBody));
+                        w.WriteString("MessageId", message.MessageId);
+                        w.WriteString("MD5OfMessageBody", Md5Hex(message.Body));
+                        if (message.SequenceNumber is { } sequence)
+                        {
+                            w.WriteString("SequenceNumber", sequence);
+                        }
+
                         w.WriteEndObject();
                     }
 
                     w.WriteEndArray();
                     w.WriteStartArray("Failed");
+                    foreach (var (entryId, reason) in refused)
+                    {
+                        w.WriteStartObject();
+                        w.WriteString("Id", entryId);
+                        w.WriteString("Code", "MissingParameter");
+                        w.WriteString("Message", reason);
+                        w.WriteBoolean("SenderFault", true);
+                        w.WriteEndObject();
+                    }
+
                     w.WriteEndArray();
                 }).ConfigureAwait(false);
                 return;
@@ -405,6 +519,13 @@ public sealed class SqsEventSourceEmulator : IAsyncDisposable
             return _queues.ContainsKey(queue);
         }
     }
+
+    private const string FifoSuffix = ".fifo";
+
+    private static bool IsFifo(string queue) => queue.EndsWith(FifoSuffix, StringComparison.Ordinal);
+
+    private static string? OptionalString(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
     private static Dictionary<string, string> ReadAttributes(JsonElement message)
     {

@@ -5,8 +5,14 @@ namespace Portable.Emulators.Aws;
 /// <summary>Settings of a <see cref="SqsEventSourceEmulator"/>; defaults from <see cref="DeliveryProfile.AwsSqs"/>.</summary>
 public sealed record SqsEventSourceEmulatorOptions
 {
-    /// <summary>The queue the function is mapped to.</summary>
+    /// <summary>The queue the function is mapped to; a name ending with <c>.fifo</c> makes it a FIFO queue.</summary>
     public required string QueueName { get; init; }
+
+    /// <summary>
+    /// For a FIFO queue: a message sent without a deduplication id is deduplicated by the SHA-256 of its body (the
+    /// queue attribute <c>ContentBasedDeduplication</c>). Without it such a send is refused, as SQS refuses it.
+    /// </summary>
+    public bool ContentBasedDeduplication { get; init; }
 
     /// <summary>Messages per invocation (the mapping's <c>BatchSize</c>; use the trigger's).</summary>
     public int BatchSize { get; init; } = DeliveryProfile.AwsSqs.BatchSize;

@@ -96,7 +96,11 @@ public static class SqsEvents
         if (message.OrderingKey is { } group)
         {
             w.WriteString("MessageGroupId", group);
-            w.WriteString("MessageDeduplicationId", message.Id);
+            w.WriteString("MessageDeduplicationId", message.DeduplicationId ?? message.Id);
+            if (message.SequenceNumber is { } sequence)
+            {
+                w.WriteString("SequenceNumber", sequence);
+            }
         }
 
         w.WriteEndObject();

@@ -9,15 +9,17 @@ using Portable.Core.Invocation;
 using Portable.Core.Messaging;
 using Portable.Core.Schedules;
 using Portable.Core.State;
+using Portable.Core.Storage;
 using Portable.Testing.Messaging;
 
 namespace Portable.Testing;
 
 /// <summary>
 /// Runs a <see cref="FunctionApp"/> in memory, composed as the hosts compose it (<see cref="PortableComposition.AddFunctionApp"/>:
-/// Portable's defaults, the middleware, the real invocation engine and its HTTP, queue and schedule front doors), with an
-/// in-memory state store, a fake clock, a recording dead-letter sink and a recording logger. Send it requests and
-/// deliver it messages as a platform would, then look at what it answered, stored, dead-lettered and logged — the
+/// Portable's defaults, the middleware, the real invocation engine and its HTTP, queue, schedule, saga-step and storage
+/// front doors), with an in-memory state store and object store, a fake clock, a recording dead-letter sink and a
+/// recording logger. Send it requests, deliver it messages and object-created events as a platform would, then look at
+/// what it answered, stored, dead-lettered and logged — the
 /// Functions Framework's <c>FunctionTestBase</c> is the model.
 /// <code>
 /// await using var host = new FunctionTestHost(MyApp.App);
@@ -38,11 +40,13 @@ public sealed class FunctionTestHost : IDisposable, IAsyncDisposable
         configure?.Invoke(options);
         Clock = TestClock.Create(options.StartTime);
         Store = new InMemoryStateStore(Clock);
+        Objects = new InMemoryObjectStore(Clock);
 
         var services = new ServiceCollection();
         services.AddSingleton<TimeProvider>(Clock);
         services.AddLogging(logging => logging.ClearProviders().AddProvider(Logs).SetMinimumLevel(options.MinimumLogLevel));
         services.AddSingleton<IStateStore>(options.DecorateStore?.Invoke(Store) ?? Store);
+        services.AddSingleton<IObjectStore>(Objects);
         services.AddSingleton<IDeadLetterSink>(DeadLetters);
         Publisher = new InMemoryPublisher(Clock);
         services.AddSingleton<IMessagePublisher>(Publisher);
@@ -63,6 +67,7 @@ public sealed class FunctionTestHost : IDisposable, IAsyncDisposable
             ScheduleInvoker = _services.GetRequiredService<ScheduleInvoker>();
             SagaStepInvoker = _services.GetRequiredService<SagaStepInvoker>();
             EventInvoker = _services.GetRequiredService<EventInvoker>();
+            StorageInvoker = _services.GetRequiredService<StorageInvoker>();
         }
         catch
         {
@@ -82,6 +87,9 @@ public sealed class FunctionTestHost : IDisposable, IAsyncDisposable
 
     /// <summary>The in-memory state store, holding what was really written (under any <see cref="FunctionTestHostOptions.DecorateStore"/> wrapper).</summary>
     public InMemoryStateStore Store { get; }
+
+    /// <summary>The in-memory object store the functions read through <see cref="IObjectStore"/>; <see cref="InMemoryObjectStore.Put"/> returns the event to deliver.</summary>
+    public InMemoryObjectStore Objects { get; }
 
     /// <summary>What was dead-lettered, with the reasons (unless a test registered another sink).</summary>
     public RecordingDeadLetterSink DeadLetters { get; } = new();
@@ -115,6 +123,9 @@ public sealed class FunctionTestHost : IDisposable, IAsyncDisposable
 
     /// <summary>The schedule front door, for code that takes one (an adapter under test).</summary>
     public ScheduleInvoker ScheduleInvoker { get; }
+
+    /// <summary>The storage front door, for code that takes one (an adapter under test).</summary>
+    public StorageInvoker StorageInvoker { get; }
 
     /// <summary>Sends a request through routing, the middleware and the handler; never throws for what the handler did.</summary>
     /// <param name="request">The neutral request.</param>
@@ -242,6 +253,19 @@ public sealed class FunctionTestHost : IDisposable, IAsyncDisposable
         return ScheduleInvoker.InvokeAsync(
             ScheduleInvoker.GetFunction(function), tick ?? new ScheduledInvocation { ScheduledTime = now, FiredAt = now }, info, cancellationToken);
     }
+
+    /// <summary>
+    /// Delivers an object-created event to the storage function <paramref name="function"/>, as a platform would (a
+    /// repeated delivery of the same upload is suppressed by the idempotency middleware). Never throws for what the
+    /// handler did.
+    /// </summary>
+    public ValueTask<MessageResult> DeliverObjectAsync(
+        string function, ObjectCreated created, InvocationInfo info = default, CancellationToken cancellationToken = default) =>
+        StorageInvoker.InvokeAsync(StorageInvoker.GetFunction(function), created, info, cancellationToken);
+
+    /// <summary>Uploads <paramref name="content"/> to <see cref="Objects"/> and delivers its event to <paramref name="function"/>.</summary>
+    public ValueTask<MessageResult> UploadAsync(string function, string bucket, string key, ReadOnlyMemory<byte> content, string? contentType = null) =>
+        DeliverObjectAsync(function, Objects.Put(bucket, key, content, contentType));
 
     /// <inheritdoc />
     public void Dispose() => _services.Dispose();

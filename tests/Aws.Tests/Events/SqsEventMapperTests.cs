@@ -49,7 +49,36 @@ public class SqsEventMapperTests
         var message = Assert.Single(batch.Messages);
         Assert.Equal("customer-7", message.OrderingKey);
         Assert.Equal("orders.fifo", message.Source);
+        Assert.Equal("1", message.SequenceNumber);
+        Assert.Null(message.DeduplicationId);
         Assert.True(batch.IsFifo);
+    }
+
+    [Fact]
+    public void TryMap_FifoRecord_ReadsSequenceNumberAndDeduplicationId()
+    {
+        var batch = Map("""{"Records":[{"eventSource":"aws:sqs","messageId":"m1","body":"{}","eventSourceARN":"arn:aws:sqs:us-east-1:123456789012:orders.fifo","attributes":{"MessageGroupId":"g","SequenceNumber":"18849496460467696128","MessageDeduplicationId":"order-42"}}]}""");
+
+        var message = Assert.Single(batch.Messages);
+        Assert.Equal("18849496460467696128", message.SequenceNumber);
+        Assert.Equal("order-42", message.DeduplicationId);
+    }
+
+    [Fact]
+    public void TryMap_FifoQueueRecordWithoutGroup_IsInvalid()
+    {
+        var error = Fail("""{"Records":[{"eventSource":"aws:sqs","messageId":"m1","body":"{}","eventSourceARN":"arn:aws:sqs:us-east-1:123456789012:orders.fifo","attributes":{"SequenceNumber":"1"}}]}""");
+
+        Assert.Equal("Runtime.InvalidEvent", error.ErrorType);
+        Assert.Contains("has no attributes.MessageGroupId", error.ErrorMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TryMap_FifoSequenceNumberNotDecimal_IsInvalid()
+    {
+        var error = Fail("""{"Records":[{"eventSource":"aws:sqs","messageId":"m1","body":"{}","eventSourceARN":"arn:aws:sqs:us-east-1:123456789012:orders.fifo","attributes":{"MessageGroupId":"g","SequenceNumber":"12a"}}]}""");
+
+        Assert.Contains("attributes.SequenceNumber \"12a\"", error.ErrorMessage, StringComparison.Ordinal);
     }
 
     [Fact]

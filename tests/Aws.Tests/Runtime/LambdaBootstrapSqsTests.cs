@@ -120,6 +120,34 @@ public class LambdaBootstrapSqsTests
     }
 
     [Fact]
+    public async Task RunOnce_FifoQueueTwoGroups_StopsOnlyTheFailedGroupAndListsItsRest()
+    {
+        // A function not declared FIFO still runs a .fifo queue's batch in order per group: the event says it is FIFO.
+        var seen = new List<string>();
+        var manifest = new FunctionManifestBuilder()
+            .AddQueue(
+                "probe",
+                "payments",
+                (message, _, _) =>
+                {
+                    var body = Encoding.UTF8.GetString(message.Body.Span);
+                    seen.Add(body);
+                    return body.StartsWith("ok", StringComparison.Ordinal) ? ValueTask.FromResult(MessageResult.Success) : throw new InvalidOperationException("downstream unavailable");
+                },
+                new QueueTriggerOptions { DisableIdempotency = true })
+            .Build();
+        using var harness = Host(manifest);
+        string[] groups = ["a", "b", "a", "b", "a"];
+        string[] bodies = ["ok-a1", "ok-b1", "flaky-a2", "ok-b2", "ok-a3"];
+        var payload = SqsEvents.Batch(bodies.Select((body, i) => MessageBuilder.Text(body, $"m{i}").From("payments.fifo").WithOrderingKey(groups[i]).Build()));
+
+        var result = await RunOneAsync(harness, Encoding.UTF8.GetString(payload));
+
+        Assert.Equal(["ok-a1", "ok-b1", "flaky-a2", "ok-b2"], seen); // a3 waits behind a2
+        Assert.Equal(["m2", "m4"], FailedIds(result));
+    }
+
+    [Fact]
     public async Task RunOnce_RecordMissingMessageId_PostsInvalidEventError()
     {
         using var harness = Host(Manifest());

@@ -175,6 +175,32 @@ public class LambdaBootstrapTests
     }
 
     [Fact]
+    public async Task RunOnce_HandlerThrowsOutsideThePipeline_PostsAnInvocationErrorAndServesTheNextInvocation()
+    {
+        await using var emulator = await LambdaRuntimeApiEmulator.StartAsync(new LambdaRuntimeApiEmulatorOptions { TimeProvider = new FakeTimeProvider(Start) });
+        using var client = new RuntimeApiClient(emulator.RuntimeApi);
+        var calls = 0;
+        var bootstrap = new LambdaBootstrap(
+            client,
+            (_, _) => ++calls == 1
+                ? throw new InvalidOperationException("No service for type 'ILogger<Reconciler>' has been registered.")
+                : ValueTask.FromResult(Portable.Aws.Events.LambdaAnswer.Respond("{}"u8.ToArray())),
+            NullLogger.Instance);
+
+        var first = emulator.InvokeAsync(Encoding.UTF8.GetBytes("{}"), TimeSpan.FromSeconds(10));
+        await bootstrap.RunOnceAsync(CancellationToken.None);
+        var second = emulator.InvokeAsync(Encoding.UTF8.GetBytes("{}"), TimeSpan.FromSeconds(10));
+        await bootstrap.RunOnceAsync(CancellationToken.None);
+
+        var failed = await first;
+        Assert.Equal(LambdaInvocationOutcome.FunctionError, failed.Outcome);
+        Assert.Equal("InvalidOperationException", failed.ErrorType);
+        using var json = JsonDocument.Parse(failed.ErrorBody);
+        Assert.Contains("ILogger<Reconciler>", json.RootElement.GetProperty("errorMessage").GetString(), StringComparison.Ordinal);
+        Assert.Equal(LambdaInvocationOutcome.Success, (await second).Outcome);
+    }
+
+    [Fact]
     public async Task RunOnce_DeadlineBeyondATimersReach_AnswersInsteadOfCrashing()
     {
         using var harness = new FunctionTestHost(Manifest((_, _, _) => ValueTask.FromResult(PortableHttpResponse.Empty(200))));

@@ -9,6 +9,7 @@ using Portable.Core.Invocation;
 using Portable.Core.Messaging;
 using Portable.Core.Resilience;
 using Portable.Core.State;
+using Portable.Core.Storage;
 
 namespace Portable.Core.Tests.App;
 
@@ -54,6 +55,7 @@ public sealed class PortableCompositionTests
         await services.AddPortableHostAsync(App, new CloudServices(), _ => { });
         await using var provider = services.BuildServiceProvider();
         Assert.IsType<InMemoryStateStore>(provider.GetRequiredService<IStateStore>());
+        Assert.IsType<InMemoryObjectStore>(provider.GetRequiredService<IObjectStore>());
         Assert.IsType<UnconfiguredDeadLetterSink>(provider.GetRequiredService<IDeadLetterSink>());
         var unconfigured = Assert.IsType<UnconfiguredEventPublisher>(provider.GetRequiredService<IEventPublisher>());
         var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => unconfigured.PublishAsync(Event("e-1")).AsTask());
@@ -102,6 +104,28 @@ public sealed class PortableCompositionTests
     }
 
     [Fact]
+    public async Task AddPortableHostAsync_ObjectStore_OpensRetriedBehindTheStatePipeline_NotFoundIsNot()
+    {
+        var memory = new InMemoryObjectStore(TimeProvider.System);
+        memory.Put("uploads", "a.csv", "x"u8.ToArray());
+        var store = new FlakyObjectStore(memory, failures: 1);
+        var services = Services();
+        await services.AddPortableHostAsync(App, new CloudServices { ObjectStore = _ => store, IsTransient = e => e is TimeoutException }, _ => { });
+        await using var provider = services.BuildServiceProvider();
+        var resolved = provider.GetRequiredService<IObjectStore>();
+
+        await using (var opened = await resolved.OpenReadAsync("uploads", "a.csv"))
+        {
+            Assert.Equal(1, opened.Length);
+        }
+
+        Assert.Same(store, Assert.IsType<ResilientObjectStore>(resolved).Inner);
+        Assert.Equal(2, store.Calls); // the first open timed out and was retried
+        await Assert.ThrowsAsync<ObjectNotFoundException>(async () => await resolved.OpenReadAsync("uploads", "missing.csv"));
+        Assert.Equal(3, store.Calls); // not found is an answer: opened once
+    }
+
+    [Fact]
     public async Task AddPortableHostAsync_RegistersTheAppLast_SoItsServicesSeePortables()
     {
         var services = Services();
@@ -132,6 +156,16 @@ public sealed class PortableCompositionTests
             Interlocked.Increment(ref _calls) <= failures
                 ? throw new TimeoutException("event bus throttled")
                 : ValueTask.FromResult<IReadOnlyList<string>>([.. events.Select(e => "bus-" + e.Id)]);
+    }
+
+    private sealed class FlakyObjectStore(IObjectStore inner, int failures) : IObjectStore
+    {
+        private int _calls;
+
+        public int Calls => _calls;
+
+        public ValueTask<StoredObject> OpenReadAsync(string bucket, string key, string? version = null, CancellationToken cancellationToken = default) =>
+            Interlocked.Increment(ref _calls) <= failures ? throw new TimeoutException("S3 throttled") : inner.OpenReadAsync(bucket, key, version, cancellationToken);
     }
 
     private sealed class FlakySink(int failures) : IDeadLetterSink

@@ -168,6 +168,66 @@ public sealed class MessageInvokerTests
         Assert.Equal("m1", Assert.Single(host.DeadLetters.Received).Message.Id);
     }
 
+    // Message i in group groups[i].
+    private static IncomingMessage[] Grouped(params string[] groups) =>
+        [.. groups.Select((group, i) => (Message($"m{i}", "{}") with { OrderingKey = group }))];
+
+    [Fact]
+    public async Task InvokeAsync_FifoTwoGroups_FailureStopsOnlyItsGroup()
+    {
+        var seen = new List<string>();
+        using var host = new FunctionTestHost(Queue(
+            (m, _, _) =>
+            {
+                seen.Add(m.Id);
+                return m.Id == "m1" ? throw new TimeoutException("store slow") : ValueTask.FromResult(MessageResult.Success);
+            },
+            new QueueTriggerOptions { Fifo = true }));
+
+        var settlements = await host.DeliverAsync("fn", Grouped("a", "a", "b", "a", "b"));
+
+        Assert.Equal(["m0", "m1", "m2", "m4"], seen); // m3 waits behind m1 in group a; group b goes on
+        Assert.Equal(
+            [MessageOutcome.Success, MessageOutcome.Retry, MessageOutcome.Success, MessageOutcome.Retry, MessageOutcome.Success],
+            settlements.Select(s => s.Outcome));
+        Assert.Contains("FIFO group 'a'", settlements[3].Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task InvokeAsync_FifoSourceWithParallelism_RunsGroupsAtOnceButEachInOrder()
+    {
+        // Not declared FIFO (so parallelism is allowed), but the adapter says the source is: groups run side by side.
+        var order = new ConcurrentQueue<string>();
+        var bothStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var started = 0;
+        using var host = new FunctionTestHost(Queue(
+            async (m, _, token) =>
+            {
+                if (m.Id is "m0" or "m1" && Interlocked.Increment(ref started) == 2)
+                {
+                    bothStarted.SetResult();
+                }
+
+                if (m.Id is "m0" or "m1")
+                {
+                    await bothStarted.Task.WaitAsync(TimeSpan.FromSeconds(10), token); // only when two groups run at once
+                }
+
+                order.Enqueue(m.Id);
+                return m.Id == "m2" ? MessageResult.Retry("no") : MessageResult.Success;
+            },
+            new QueueTriggerOptions { MaxDegreeOfParallelism = 2 }));
+        var invoker = host.MessageInvoker;
+
+        var settlements = await invoker.InvokeAsync(invoker.GetFunction("fn"), Grouped("a", "b", "a", "b", "a"), fifo: true, default, CancellationToken.None);
+
+        Assert.Equal(["m0", "m2"], order.Where(id => id is "m0" or "m2" or "m4")); // group a in order, m4 not run after m2 failed
+        Assert.Equal(["m1", "m3"], order.Where(id => id is "m1" or "m3"));
+        Assert.Equal(
+            [MessageOutcome.Success, MessageOutcome.Success, MessageOutcome.Retry, MessageOutcome.Success, MessageOutcome.Retry],
+            settlements.Select(s => s.Outcome));
+    }
+
     [Fact]
     public async Task InvokeAsync_NotFifo_FailureDoesNotStopTheBatch()
     {

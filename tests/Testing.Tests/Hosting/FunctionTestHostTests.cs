@@ -6,6 +6,7 @@ using Portable.Core.Http;
 using Portable.Core.Invocation;
 using Portable.Core.Messaging;
 using Portable.Core.State;
+using Portable.Core.Storage;
 
 namespace Portable.Testing.Tests.Hosting;
 
@@ -235,5 +236,37 @@ public sealed class FunctionTestHostTests
         public ValueTask<bool> DeleteAsync(string collection, string key, string? ifMatch = null, CancellationToken cancellationToken = default) => inner.DeleteAsync(collection, key, ifMatch, cancellationToken);
 
         public ValueTask<StatePage> ListAsync(string collection, int limit, string? afterKey = null, CancellationToken cancellationToken = default) => inner.ListAsync(collection, limit, afterKey, cancellationToken);
+    }
+    [Fact]
+    public async Task UploadAsync_HandlerReadsTheObjectThroughThePort_AndARedeliveryIsSuppressed()
+    {
+        var read = new List<string>();
+        await using var host = new FunctionTestHost(new FunctionManifestBuilder()
+            .AddStorageFunction("csv-upload", "uploads", async (created, context, ct) =>
+            {
+                await using var stored = await context.Services.GetRequiredService<IObjectStore>().OpenReadAsync(created.Bucket, created.Key, created.Version, ct);
+                using var reader = new StreamReader(stored.Content);
+                read.Add(await reader.ReadToEndAsync(ct));
+                return MessageResult.Success;
+            })
+            .Build());
+
+        var first = await host.UploadAsync("csv-upload", "uploads", "a.csv", "category,amount\n"u8.ToArray(), "text/csv");
+        var created = host.Objects.Put("uploads", "b.csv", "x"u8.ToArray());
+        var once = await host.DeliverObjectAsync("csv-upload", created);
+        var again = await host.DeliverObjectAsync("csv-upload", created);
+
+        Assert.All([first, once, again], r => Assert.Equal(MessageOutcome.Success, r.Outcome));
+        Assert.Equal(["category,amount\n", "x"], read);
+    }
+
+    [Fact]
+    public async Task DeliverObjectAsync_NotAStorageFunction_ThrowsNamingIt()
+    {
+        await using var host = new FunctionTestHost(Manifest());
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(async () => await host.DeliverObjectAsync("worker", new ObjectCreated { Cloud = CloudProvider.Local, Bucket = "uploads", Key = "a.csv" }));
+
+        Assert.Contains("'worker' is not a storage-triggered function", error.Message, StringComparison.Ordinal);
     }
 }

@@ -26,16 +26,17 @@ public static class JobsServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        // Built by factories, not by reflection over their constructors (see PortableDefaults).
+        // Built by factories, not by reflection over their constructors (see PortableDefaults); loggers from ILoggerFactory,
+        // since a host may register only that (the Lambda host does: no AddLogging, so no ILogger<T>).
         services.AddSingleton(sp => new CsvJobs(
             sp.GetRequiredService<IStateStore>(),
             sp.GetRequiredService<IMessagePublisher>(),
             sp.GetRequiredService<TimeProvider>(),
             options,
-            sp.GetRequiredService<ILogger<CsvJobs>>()));
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger<CsvJobs>()));
         services.AddSingleton(sp => new JobsApi(sp.GetRequiredService<CsvJobs>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new JobChunkWorker(
-            sp.GetRequiredService<IStateStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<JobChunkWorker>>()));
+            sp.GetRequiredService<IStateStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger<JobChunkWorker>()));
         return services;
     }
 

@@ -50,7 +50,7 @@ public static class OrdersServiceCollectionExtensions
             sp.GetRequiredService<IStateStore>(),
             sp.GetRequiredService<ISagaStarter>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<OrderReconciler>>()));
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger<OrderReconciler>()));
         services.AddSingleton(sp => new OrdersApi(sp.GetRequiredService<IStateStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetService<ISagaStarter>(), sp.GetService<ISagaStateSource>()));
         return services;
     }

@@ -1,10 +1,14 @@
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Portable.Core.Functions;
 using Portable.Core.Messaging;
 using Portable.Core.Patterns.Jobs;
 using Portable.Core.Settings;
+using Portable.Core.State;
 using Portable.Testing;
+using Portable.Testing.Messaging;
 using Portable.TestKit;
 
 namespace Portable.Core.Tests.Patterns.Jobs;
@@ -309,6 +313,23 @@ public sealed class CsvJobsTests
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new ServiceCollection().AddJobs(new JobOptions { ChunkRows = 0 }));
         Assert.Throws<ArgumentOutOfRangeException>(() => new ServiceCollection().AddJobs(new JobOptions { MaxCsvBytes = JobOptions.MaxCsvBytesLimit + 1 }));
+    }
+
+    [Fact]
+    public void AddJobs_ContainerWithOnlyALoggerFactory_AsTheLambdaHostBuildsIt_ResolvesTheApiAndTheWorker()
+    {
+        // The Lambda host registers ILoggerFactory alone (no AddLogging, so no ILogger<T>): resolving ILogger<T> there
+        // failed the first POST /jobs on AWS.
+        var services = new ServiceCollection()
+            .AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance)
+            .AddSingleton(TimeProvider.System)
+            .AddSingleton<IStateStore>(new InMemoryStateStore(TimeProvider.System))
+            .AddSingleton<IMessagePublisher>(new InMemoryPublisher(TimeProvider.System))
+            .AddJobs(new JobOptions());
+        using var provider = services.BuildServiceProvider();
+
+        Assert.NotNull(provider.GetRequiredService<JobsApi>());
+        Assert.NotNull(provider.GetRequiredService<JobChunkWorker>());
     }
 
     [Fact]

@@ -1,0 +1,53 @@
+using Portable.Conformance.Hosts;
+using Portable.Core.Patterns.Jobs;
+
+namespace Portable.Conformance.Jobs;
+
+/// <summary>
+/// The CSV job as an Azure Functions app (<see cref="AzureAppUnderTest"/>): one isolated worker under the Functions
+/// host emulator serving <c>jobs-api</c> through the host's front door, which publishes the chunk messages to the
+/// Storage queue <c>job-chunks</c> in the account (Azurite), and <c>job-chunk-worker</c> as its <c>queueTrigger</c>
+/// (host dead letters to <c>job-chunks-poison</c>); state in Table Storage. The host emulator's
+/// <see cref="Emulators.Azure.Isolated.IsolatedFunctionsHostOptions.QueueDuplicateDeliveryRate"/> is 1: every
+/// successful invocation's delete is lost, so each message is delivered once more, same id, as at-least-once allows.
+/// </summary>
+internal sealed class AzureCsvJobHost : ICsvJobHost
+{
+    private readonly AzureAppUnderTest _app;
+    private readonly int _batchSize;
+
+    private AzureCsvJobHost(AzureAppUnderTest app, int batchSize)
+    {
+        _app = app;
+        _batchSize = batchSize;
+    }
+
+    public string Name => "azure";
+
+    public string Wiring => $"one isolated worker under the Functions host emulator, job-chunk-worker's queueTrigger on the Storage queue {JobChunkWorker.Queue} (Azurite, {_batchSize} messages at once, every successful delivery's delete lost once: {_app.Host.Queues.DuplicatedCount} so far), state in Table Storage";
+
+    public HttpClient Jobs => _app.Client;
+
+    public string Output => _app.Output;
+
+    /// <summary>Starts Azurite, then the app with <paramref name="batchSize"/> queue messages processed at once, then the host's queue listener.</summary>
+    public static async Task<ICsvJobHost> StartAsync(int batchSize) =>
+        new AzureCsvJobHost(await AzureAppUnderTest.StartAsync("jobs", batchSize, o => o with { QueueDuplicateDeliveryRate = 1 }), batchSize);
+
+    public Task JobStartedAsync(string jobId, int chunks) => Task.CompletedTask; // the host's queue duplicates by itself
+
+    public Task<bool> IsQueueIdleAsync() => _app.IsQueueIdleAsync(JobChunkWorker.Queue);
+
+    public Task<int> DeadLetterCountAsync() => _app.DeadLetterCountAsync(JobChunkWorker.Queue);
+
+    /// <summary>The messages the worker's invocations succeeded with twice.</summary>
+    public Task<int> DeliveredTwiceAsync() =>
+        Task.FromResult(_app.Host.Queues.Deliveries
+            .Where(d => d.Queue == JobChunkWorker.Queue && d.StatusCode is >= 200 and < 300)
+            .GroupBy(d => d.MessageId, StringComparer.Ordinal)
+            .Count(g => g.Count() >= 2));
+
+    public void ThrowIfBroken() => _app.ThrowIfBroken();
+
+    public ValueTask DisposeAsync() => _app.DisposeAsync();
+}
