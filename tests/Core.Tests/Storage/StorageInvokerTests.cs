@@ -115,7 +115,7 @@ public sealed class StorageInvokerTests
 
         Assert.Equal(MessageOutcome.Retry, result.Outcome);
         Assert.Contains("dlq unreachable", result.Reason, StringComparison.Ordinal);
-        Assert.Single(host.Logs.WithEventId(8003));
+        Assert.Single(host.Logs.WithEventId(8103));
     }
 
     [Fact]
