@@ -13,8 +13,8 @@ namespace Portable.Gcp.Triggers;
 /// </summary>
 internal abstract class CloudRunTriggerMapper
 {
-    /// <summary>The mappers the host chooses from: HTTP requests, Pub/Sub push deliveries to queue functions and (with ordering keys) to stream functions, Cloud Scheduler calls to schedule functions, Workflows calls to saga step functions, Eventarc deliveries to CloudEvent functions.</summary>
-    public static IReadOnlyList<CloudRunTriggerMapper> Default { get; } = [new HttpRequestMapper(), new PubSubPushMapper(), new PubSubStreamMapper(), new CloudSchedulerMapper(), new SagaStepMapper(), new CloudEventMapper()];
+    /// <summary>The mappers the host chooses from: HTTP requests, Pub/Sub push deliveries to queue functions and (with ordering keys) to stream functions, Cloud Scheduler calls to schedule functions, Workflows calls to saga step functions, Eventarc deliveries to CloudEvent functions, Cloud Storage events (Eventarc or legacy) to storage functions.</summary>
+    public static IReadOnlyList<CloudRunTriggerMapper> Default { get; } = [new HttpRequestMapper(), new PubSubPushMapper(), new PubSubStreamMapper(), new CloudSchedulerMapper(), new SagaStepMapper(), new CloudEventMapper(), new StorageEventMapper()];
 
     /// <summary>The trigger kind and how requests carry it, in an operator's words (for errors).</summary>
     public abstract string Description { get; }
