@@ -38,7 +38,11 @@ internal static class JobsFixture
         return Json(response);
     }
 
-    /// <summary>Takes every chunk message waiting to be delivered, so the test delivers them as it likes.</summary>
+    /// <summary>
+    /// Takes every chunk message waiting to be delivered, in chunk order, so the test delivers them as it likes. (The
+    /// job publishes its chunks a few at a time in parallel, so they arrive in any order; a message's id ends with
+    /// its chunk's zero-padded index.)
+    /// </summary>
     public static List<IncomingMessage> TakeChunks(this FunctionTestHost host)
     {
         var messages = new List<IncomingMessage>();
@@ -48,7 +52,7 @@ internal static class JobsFixture
             messages.Add(message);
         }
 
-        return messages;
+        return [.. messages.OrderBy(m => m.Id, StringComparer.Ordinal)];
     }
 
     /// <summary>Category → (count, sum as the JSON must write it), from the job's <c>result</c>.</summary>
