@@ -143,7 +143,7 @@ public static class S3EventMapper
                 Cloud = CloudProvider.Aws,
                 Bucket = bucket,
                 Key = DecodeKey(encodedKey),
-                Version = item.VersionId,
+                Version = VersionOf(item.VersionId),
                 ETag = item.ETag?.Trim('"'),
                 Size = item.Size,
                 EventTime = record.EventTime,
@@ -189,7 +189,7 @@ public static class S3EventMapper
             Cloud = CloudProvider.Aws,
             Bucket = bucket,
             Key = key,
-            Version = item.VersionId,
+            Version = VersionOf(item.VersionId),
             ETag = item.ETag?.Trim('"'),
             Size = item.Size,
             EventTime = notification.Time,
@@ -203,4 +203,8 @@ public static class S3EventMapper
         new(ApiGatewayRequestMapper.InvalidEventType, $"The S3 event is malformed: {problem}.");
 
     private static string Quote(string? value) => value is null ? "missing" : $"\"{value}\"";
+
+    // S3 reports the version id "null" for an object written while the bucket's versioning was off: that is no version.
+    private static string? VersionOf(string? versionId) =>
+        versionId is { Length: > 0 } && !string.Equals(versionId, "null", StringComparison.Ordinal) ? versionId : null;
 }

@@ -7,7 +7,7 @@ namespace Portable.Core.Storage;
 /// <summary>
 /// An object store in a folder, for the local host: object <c>{key}</c> of bucket <c>{bucket}</c> is the file
 /// <c>{root}/{bucket}/{key}</c> (a <c>/</c> in a key is a subfolder), so a person can drop a file in and look at what
-/// is there. It keeps no versions (a version other than S3's <c>null</c> is not found) and no content types; entity
+/// is there. It keeps no versions (asked for any version, it finds none) and no content types; entity
 /// tags are the hex MD5 of the content, as S3 gives a single-part upload. A key that would leave the bucket's folder
 /// (<c>..</c> segments, a rooted path, a backslash) is refused.
 /// </summary>
@@ -58,7 +58,7 @@ public sealed class DirectoryObjectStore : IObjectStore
         ArgumentNullException.ThrowIfNull(bucket);
         ArgumentNullException.ThrowIfNull(key);
         cancellationToken.ThrowIfCancellationRequested();
-        if (version is not null && !string.Equals(version, "null", StringComparison.Ordinal))
+        if (version is not null)
         {
             throw new ObjectNotFoundException(bucket, key, version);
         }

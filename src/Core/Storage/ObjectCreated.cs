@@ -47,8 +47,7 @@ public sealed record ObjectCreated
     /// What identifies this upload across repeated deliveries of its event: <c>{bucket}/{key}#{tag}</c>, the tag being
     /// the first of <c>v:</c><see cref="Version"/> (a version names one upload exactly), <c>e:</c><see cref="ETag"/>
     /// (the content: in a bucket without versions the same bytes uploaded again under the same key are taken for the
-    /// same upload, and their effect would be the same) and <c>s:</c><see cref="Sequencer"/>. An S3 version id of
-    /// <c>null</c> (what S3 reports for an object written while versioning was off) is no version. The same upload
+    /// same upload, and their effect would be the same) and <c>s:</c><see cref="Sequencer"/>. The same upload
     /// reaching a function by two routes (an S3 notification and EventBridge) has the same key. Null when the event
     /// carries none of the three: such an event cannot be told from a new upload, so it is never suppressed as a duplicate.
     /// </summary>
@@ -56,7 +55,7 @@ public sealed record ObjectCreated
 
     private string? Tag()
     {
-        if (Version is { Length: > 0 } version && !string.Equals(version, "null", StringComparison.Ordinal))
+        if (Version is { Length: > 0 } version)
         {
             return "v:" + version;
         }

@@ -173,4 +173,15 @@ public sealed class S3EventMapperTests
 
         Assert.Equal(direct.DeduplicationKey, routed.DeduplicationKey);
     }
+
+    [Fact]
+    public void VersionIdNull_WrittenWhileVersioningWasOff_IsNoVersion_SoTheETagKeysTheUpload()
+    {
+        var direct = Assert.Single(Map("""{"Records":[{"eventSource":"aws:s3","eventName":"ObjectCreated:Put","s3":{"bucket":{"name":"uploads"},"object":{"key":"a.csv","eTag":"abc","versionId":"null"}}}]}""").Objects);
+        var routed = Assert.Single(Map("""{"source":"aws.s3","detail-type":"Object Created","detail":{"bucket":{"name":"uploads"},"object":{"key":"a.csv","etag":"abc","version-id":"null"}}}""").Objects);
+
+        Assert.Null(direct.Version);
+        Assert.Null(routed.Version);
+        Assert.Equal("uploads/a.csv#e:abc", direct.DeduplicationKey);
+    }
 }

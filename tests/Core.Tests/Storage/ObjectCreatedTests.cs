@@ -30,12 +30,6 @@ public sealed class ObjectCreatedTests
     }
 
     [Fact]
-    public void DeduplicationKey_TheS3NullVersion_IsNoVersion()
-    {
-        Assert.Equal("uploads/in/report #1.csv#e:abc", Created("null", "abc").DeduplicationKey);
-    }
-
-    [Fact]
     public void DeduplicationKey_OnlyASequencer_IsTheSequencer()
     {
         Assert.Equal("uploads/in/report #1.csv#s:0A1B2C3D4E5F678901", Created(sequencer: "0A1B2C3D4E5F678901").DeduplicationKey);

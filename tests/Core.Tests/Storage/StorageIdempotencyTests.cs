@@ -48,7 +48,7 @@ public sealed class StorageIdempotencyTests
         await using var host = Host();
         // An S3 notification (etag and sequencer, no version: the bucket is not versioned) and its EventBridge twin.
         var direct = new ObjectCreated { Cloud = CloudProvider.Aws, Bucket = "uploads", Key = "a.csv", ETag = "abc", Sequencer = "0A1B", Size = 1 };
-        var eventBridge = direct with { Version = "null", EventTime = DateTimeOffset.UnixEpoch };
+        var eventBridge = direct with { EventTime = DateTimeOffset.UnixEpoch };
 
         await host.DeliverObjectAsync("csv-upload", direct);
         await host.DeliverObjectAsync("csv-upload", eventBridge);
