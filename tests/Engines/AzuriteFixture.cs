@@ -38,6 +38,24 @@ public sealed class AzuriteFixture : IAsyncLifetime
     /// <inheritdoc />
     public async Task InitializeAsync()
     {
+        // A free port can be taken by another process between being picked and Azurite binding it (the test classes
+        // start their engines at once): on EADDRINUSE, start again on new ports, twice at most.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await StartAsync();
+                return;
+            }
+            catch (ChildProcessException ex) when (attempt < 3 && ex.Output.Contains("EADDRINUSE", StringComparison.Ordinal))
+            {
+                await DisposeAsync();
+            }
+        }
+    }
+
+    private async Task StartAsync()
+    {
         var script = NodeEngines.Script("azurite", Path.Combine("dist", "src", "azurite.js"));
         BlobPort = FreePort.Next();
         QueuePort = FreePort.Next();
@@ -76,11 +94,13 @@ public sealed class AzuriteFixture : IAsyncLifetime
         if (_process is not null)
         {
             await _process.DisposeAsync();
+            _process = null;
         }
 
         if (_workspace is not null)
         {
             Directory.Delete(_workspace, recursive: true);
+            _workspace = null;
         }
     }
 
