@@ -35,7 +35,7 @@ public sealed record EventTrigger(string Rule, EventPattern Pattern, Func<IServi
     public override FunctionExecutionDelegate Bind(IServiceProvider services)
     {
         var handler = BindHandler(services);
-        return context => SetResult(context, handler((PortableEvent)context.Input, context, context.CancellationToken));
+        return context => SetResultAsync(context, handler((PortableEvent)context.Input, context, context.CancellationToken));
     }
 
     /// <inheritdoc />
@@ -55,7 +55,4 @@ public sealed record EventTrigger(string Rule, EventPattern Pattern, Func<IServi
             activity.SetTag("messaging.message.delivery_count", context.DeliveryCount);
         }
     }
-
-    private static async ValueTask SetResult(FunctionContext context, ValueTask<MessageResult> pending) =>
-        context.Result = await pending.ConfigureAwait(false);
 }

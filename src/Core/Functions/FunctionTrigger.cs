@@ -21,6 +21,16 @@ public abstract record FunctionTrigger
     /// </summary>
     public abstract FunctionExecutionDelegate Bind(IServiceProvider services);
 
+    /// <summary>
+    /// The end of a bound handler that answers with a result: awaits <paramref name="pending"/> and sets it as the
+    /// invocation's <see cref="FunctionContext.Result"/>, where the trigger's front door reads it.
+    /// </summary>
+    protected static async ValueTask SetResultAsync<TResult>(FunctionContext context, ValueTask<TResult> pending)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        context.Result = await pending.ConfigureAwait(false);
+    }
+
     /// <summary>Adds the trigger's own tags (message id, destination, delivery count) to the invocation's span.</summary>
     public virtual void Tag(Activity activity, FunctionContext context)
     {

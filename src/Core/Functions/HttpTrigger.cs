@@ -30,14 +30,11 @@ public sealed record HttpTrigger(IReadOnlyList<HttpRoute> Routes) : FunctionTrig
             {
                 if (ReferenceEquals(routes[i], route))
                 {
-                    return SetResult(context, handlers[i]((PortableHttpRequest)context.Input, context, context.CancellationToken));
+                    return SetResultAsync(context, handlers[i]((PortableHttpRequest)context.Input, context, context.CancellationToken));
                 }
             }
 
             throw new InvalidOperationException($"Route {route.Method} {route.Template} is not one of function '{context.FunctionName}'.");
         };
     }
-
-    private static async ValueTask SetResult(FunctionContext context, ValueTask<PortableHttpResponse> pending) =>
-        context.Result = await pending.ConfigureAwait(false);
 }

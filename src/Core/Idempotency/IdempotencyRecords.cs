@@ -1,6 +1,9 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using Portable.Core.Functions;
+using Portable.Core.Invocation;
 using Portable.Core.Json;
+using Portable.Core.Messaging;
 using Portable.Core.State;
 
 namespace Portable.Core.Idempotency;
@@ -81,6 +84,50 @@ public sealed class IdempotencyRecords(IStateStore store, TimeProvider timeProvi
     /// <summary>Gives a claim up so the next attempt runs.</summary>
     public async ValueTask ReleaseAsync(string key, string claimETag) =>
         await store.DeleteAsync(Collection, key, claimETag, CancellationToken.None).ConfigureAwait(false);
+
+    /// <summary>
+    /// Runs <paramref name="next"/> under the claim <paramref name="claimETag"/> of <paramref name="key"/> for a delivery
+    /// settled by a <see cref="MessageResult"/> (a message, an event, an upload): completes the claim when the result is a
+    /// success, and releases it when the handler throws or the result is a retry or a dead letter, so the platform's next
+    /// delivery runs again.
+    /// </summary>
+    public async ValueTask RunClaimedAsync(string key, string claimETag, string requestHash, FunctionContext context, FunctionExecutionDelegate next)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(next);
+        try
+        {
+            await next(context).ConfigureAwait(false);
+        }
+        catch
+        {
+            await ReleaseAsync(key, claimETag).ConfigureAwait(false);
+            throw;
+        }
+
+        if (context.Result is MessageResult { Outcome: MessageOutcome.Success })
+        {
+            await CompleteAsync(key, claimETag, new IdempotencyRecord { State = IdempotencyRecord.Completed, RequestHash = requestHash }).ConfigureAwait(false);
+        }
+        else
+        {
+            await ReleaseAsync(key, claimETag).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Answers a delivery whose claim was refused with <paramref name="answer"/>, counting it in
+    /// <c>portable.duplicates_suppressed</c> when it is a success (a duplicate not run).
+    /// </summary>
+    public static void AnswerUnclaimed(FunctionContext context, MessageResult answer)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        context.Result = answer;
+        if (answer.Outcome == MessageOutcome.Success)
+        {
+            PortableMetrics.DuplicatesSuppressed.Add(1, new KeyValuePair<string, object?>("faas.name", context.FunctionName));
+        }
+    }
 
     private static byte[] Serialize(IdempotencyRecord record) =>
         JsonSerializer.SerializeToUtf8Bytes(record, CoreJsonContext.Default.IdempotencyRecord);

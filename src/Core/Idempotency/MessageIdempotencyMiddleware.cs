@@ -66,33 +66,11 @@ public sealed class MessageIdempotencyMiddleware(IdempotencyRecords records) : I
         var (claim, existing) = await records.TryClaimAsync(recordKey, hash, context.Deadline, context.CancellationToken).ConfigureAwait(false);
         if (claim is null)
         {
-            context.Result = Answer(existing, hash, payload.Span, key);
-            if (context.Result is MessageResult { Outcome: MessageOutcome.Success })
-            {
-                PortableMetrics.DuplicatesSuppressed.Add(1, new KeyValuePair<string, object?>("faas.name", context.FunctionName));
-            }
-
+            IdempotencyRecords.AnswerUnclaimed(context, Answer(existing, hash, payload.Span, key));
             return;
         }
 
-        try
-        {
-            await next(context).ConfigureAwait(false);
-        }
-        catch
-        {
-            await records.ReleaseAsync(recordKey, claim).ConfigureAwait(false);
-            throw;
-        }
-
-        if (context.Result is MessageResult { Outcome: MessageOutcome.Success })
-        {
-            await records.CompleteAsync(recordKey, claim, new IdempotencyRecord { State = IdempotencyRecord.Completed, RequestHash = hash }).ConfigureAwait(false);
-        }
-        else
-        {
-            await records.ReleaseAsync(recordKey, claim).ConfigureAwait(false);
-        }
+        await records.RunClaimedAsync(recordKey, claim, hash, context, next).ConfigureAwait(false);
     }
 
     // What makes two events the same event: everything the publisher chose, nothing the bus stamped on it.

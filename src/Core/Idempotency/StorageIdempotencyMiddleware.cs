@@ -55,37 +55,15 @@ public sealed class StorageIdempotencyMiddleware(IdempotencyRecords records) : I
         var (claim, existing) = await records.TryClaimAsync(recordKey, hash, context.Deadline, context.CancellationToken).ConfigureAwait(false);
         if (claim is null)
         {
-            context.Result = existing switch
+            IdempotencyRecords.AnswerUnclaimed(context, existing switch
             {
                 null => MessageResult.Retry("The idempotency claim was released while this delivery arrived; retry."),
                 { State: IdempotencyRecord.Completed } => new MessageResult(MessageOutcome.Success, DuplicateReason),
                 _ => MessageResult.Retry($"Another delivery of {deduplicationKey} is in progress."),
-            };
-            if (context.Result is MessageResult { Outcome: MessageOutcome.Success })
-            {
-                PortableMetrics.DuplicatesSuppressed.Add(1, new KeyValuePair<string, object?>("faas.name", context.FunctionName));
-            }
-
+            });
             return;
         }
 
-        try
-        {
-            await next(context).ConfigureAwait(false);
-        }
-        catch
-        {
-            await records.ReleaseAsync(recordKey, claim).ConfigureAwait(false);
-            throw;
-        }
-
-        if (context.Result is MessageResult { Outcome: MessageOutcome.Success })
-        {
-            await records.CompleteAsync(recordKey, claim, new IdempotencyRecord { State = IdempotencyRecord.Completed, RequestHash = hash }).ConfigureAwait(false);
-        }
-        else
-        {
-            await records.ReleaseAsync(recordKey, claim).ConfigureAwait(false);
-        }
+        await records.RunClaimedAsync(recordKey, claim, hash, context, next).ConfigureAwait(false);
     }
 }

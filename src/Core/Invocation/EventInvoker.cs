@@ -17,6 +17,7 @@ public sealed partial class EventInvoker
 {
     private readonly InvocationEngine _engine;
     private readonly IDeadLetterSink _deadLetters;
+    private readonly MessageResultSettler _settler;
 
     /// <summary>Creates the front door a host keeps for its whole life.</summary>
     /// <exception cref="ArgumentException">Two event functions declare the same rule name.</exception>
@@ -26,6 +27,8 @@ public sealed partial class EventInvoker
         ArgumentNullException.ThrowIfNull(deadLetters);
         _engine = engine;
         _deadLetters = deadLetters;
+        var log = engine.Log;
+        _settler = new MessageResultSettler("event", null, (context, exception) => LogTransient(log, exception, ((PortableEvent)context.Input).Id, context.FunctionName, context.DeliveryCount));
         Router = new EventRouter(engine.Manifest);
     }
 
@@ -103,8 +106,8 @@ public sealed partial class EventInvoker
             InvocationId = info.InvocationId is { } id ? $"{id}/{@event.Id}" : @event.Id,
             TraceParent = @event.Attributes.GetValueOrDefault("traceparent") ?? info.TraceParent,
         };
-        var result = await _engine.InvokeAsync<MessageResult, Settler>(
-            function, @event, eventInfo, deliveryCount, feature: null, new Settler(_engine.Log), hostToken).ConfigureAwait(false);
+        var result = await _engine.InvokeAsync<MessageResult, MessageResultSettler>(
+            function, @event, eventInfo, deliveryCount, feature: null, _settler, hostToken).ConfigureAwait(false);
         if (result.Outcome != MessageOutcome.DeadLetter)
         {
             return new EventDelivery(function.Name, result.Outcome, result.Reason);
@@ -120,48 +123,14 @@ public sealed partial class EventInvoker
             DeliveryCount = deliveryCount,
             EnqueuedAt = @event.Time,
         };
-        try
+        if (await DeadLetterStep.TrySendAsync(_deadLetters, letter, reason, function.Name, hostToken).ConfigureAwait(false) is { } failure)
         {
-            await _deadLetters.DeadLetterAsync(letter, reason, hostToken).ConfigureAwait(false);
-            PortableMetrics.DeadLettered.Add(1, new KeyValuePair<string, object?>("faas.name", function.Name));
-            LogDeadLettered(_engine.Log, @event.Id, function.Name, reason);
-            return new EventDelivery(function.Name, MessageOutcome.DeadLetter, reason);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !hostToken.IsCancellationRequested)
-        {
-            LogDeadLetterFailed(_engine.Log, ex, @event.Id, function.Name);
-            return new EventDelivery(function.Name, MessageOutcome.Retry, $"Could not dead-letter ({reason}): {ex.Message}");
-        }
-    }
-
-    private readonly struct Settler(ILogger log) : IInvocationSettler<MessageResult>
-    {
-        public MessageResult Completed(FunctionContext context) =>
-            context.Result is MessageResult result
-                ? result
-                : throw new InvalidOperationException($"Function '{context.FunctionName}' produced no event result.");
-
-        public MessageResult Faulted(FunctionContext context, Exception exception)
-        {
-            if (exception is PermanentFailureException)
-            {
-                return MessageResult.DeadLetter(exception.Message);
-            }
-
-            // Anything not marked permanent is transient: the platform delivers the event again.
-            var @event = (PortableEvent)context.Input;
-            LogTransient(log, exception, @event.Id, context.FunctionName, context.DeliveryCount);
-            return MessageResult.Retry($"{exception.GetType().Name}: {exception.Message}");
+            LogDeadLetterFailed(_engine.Log, failure, @event.Id, function.Name);
+            return new EventDelivery(function.Name, MessageOutcome.Retry, DeadLetterStep.CouldNotReason(reason, failure));
         }
 
-        public MessageResult TimedOut(FunctionContext context) => MessageResult.Retry("The function did not finish before its deadline.");
-
-        public string OutcomeOf(MessageResult result) => result.Outcome switch
-        {
-            MessageOutcome.Success => nameof(MessageOutcome.Success),
-            MessageOutcome.Retry => nameof(MessageOutcome.Retry),
-            _ => nameof(MessageOutcome.DeadLetter),
-        };
+        LogDeadLettered(_engine.Log, @event.Id, function.Name, reason);
+        return new EventDelivery(function.Name, MessageOutcome.DeadLetter, reason);
     }
 
     [LoggerMessage(EventId = 8001, Level = LogLevel.Warning, Message = "Event {EventId} failed in {FunctionName} (delivery {DeliveryCount}); it will be retried")]

@@ -15,6 +15,7 @@ public sealed partial class MessageInvoker
 {
     private readonly InvocationEngine _engine;
     private readonly IDeadLetterSink _deadLetters;
+    private readonly MessageResultSettler _settler;
 
     /// <summary>Creates the front door a host keeps for its whole life.</summary>
     public MessageInvoker(InvocationEngine engine, IDeadLetterSink deadLetters)
@@ -23,6 +24,8 @@ public sealed partial class MessageInvoker
         ArgumentNullException.ThrowIfNull(deadLetters);
         _engine = engine;
         _deadLetters = deadLetters;
+        var log = engine.Log;
+        _settler = new MessageResultSettler("message", null, (context, exception) => LogTransient(log, exception, ((IncomingMessage)context.Input).Id, context.FunctionName, context.DeliveryCount));
     }
 
     /// <summary>The functions this host serves.</summary>
@@ -163,56 +166,22 @@ public sealed partial class MessageInvoker
             InvocationId = info.InvocationId is { } id ? $"{id}/{message.Id}" : message.Id,
             TraceParent = message.Attributes.GetValueOrDefault("traceparent") ?? info.TraceParent,
         };
-        var result = await _engine.InvokeAsync<MessageResult, Settler>(
-            function, message, messageInfo, message.DeliveryCount, feature: null, new Settler(_engine.Log), hostToken).ConfigureAwait(false);
+        var result = await _engine.InvokeAsync<MessageResult, MessageResultSettler>(
+            function, message, messageInfo, message.DeliveryCount, feature: null, _settler, hostToken).ConfigureAwait(false);
         if (result.Outcome != MessageOutcome.DeadLetter)
         {
             return new MessageSettlement(message.Id, result.Outcome, result.Reason);
         }
 
         var reason = result.Reason ?? "Dead-lettered by the handler.";
-        try
+        if (await DeadLetterStep.TrySendAsync(_deadLetters, message, reason, function.Name, hostToken).ConfigureAwait(false) is { } failure)
         {
-            await _deadLetters.DeadLetterAsync(message, reason, hostToken).ConfigureAwait(false);
-            PortableMetrics.DeadLettered.Add(1, new KeyValuePair<string, object?>("faas.name", function.Name));
-            LogDeadLettered(_engine.Log, message.Id, function.Name, reason);
-            return new MessageSettlement(message.Id, MessageOutcome.DeadLetter, reason);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !hostToken.IsCancellationRequested)
-        {
-            LogDeadLetterFailed(_engine.Log, ex, message.Id, function.Name);
-            return new MessageSettlement(message.Id, MessageOutcome.Retry, $"Could not dead-letter ({reason}): {ex.Message}");
-        }
-    }
-
-    private readonly struct Settler(ILogger log) : IInvocationSettler<MessageResult>
-    {
-        public MessageResult Completed(FunctionContext context) =>
-            context.Result is MessageResult result
-                ? result
-                : throw new InvalidOperationException($"Function '{context.FunctionName}' produced no message result.");
-
-        public MessageResult Faulted(FunctionContext context, Exception exception)
-        {
-            if (exception is PermanentFailureException)
-            {
-                return MessageResult.DeadLetter(exception.Message);
-            }
-
-            // Anything not marked permanent is transient: the platform delivers it again.
-            var message = (IncomingMessage)context.Input;
-            LogTransient(log, exception, message.Id, context.FunctionName, message.DeliveryCount);
-            return MessageResult.Retry($"{exception.GetType().Name}: {exception.Message}");
+            LogDeadLetterFailed(_engine.Log, failure, message.Id, function.Name);
+            return new MessageSettlement(message.Id, MessageOutcome.Retry, DeadLetterStep.CouldNotReason(reason, failure));
         }
 
-        public MessageResult TimedOut(FunctionContext context) => MessageResult.Retry("The function did not finish before its deadline.");
-
-        public string OutcomeOf(MessageResult result) => result.Outcome switch
-        {
-            MessageOutcome.Success => nameof(MessageOutcome.Success),
-            MessageOutcome.Retry => nameof(MessageOutcome.Retry),
-            _ => nameof(MessageOutcome.DeadLetter),
-        };
+        LogDeadLettered(_engine.Log, message.Id, function.Name, reason);
+        return new MessageSettlement(message.Id, MessageOutcome.DeadLetter, reason);
     }
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Message {MessageId} failed in {FunctionName} (delivery {DeliveryCount}); it will be retried")]

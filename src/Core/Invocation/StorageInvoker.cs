@@ -22,6 +22,7 @@ public sealed partial class StorageInvoker
 
     private readonly InvocationEngine _engine;
     private readonly IDeadLetterSink _deadLetters;
+    private readonly MessageResultSettler _settler;
 
     /// <summary>Creates the front door a host keeps for its whole life.</summary>
     public StorageInvoker(InvocationEngine engine, IDeadLetterSink deadLetters)
@@ -30,6 +31,9 @@ public sealed partial class StorageInvoker
         ArgumentNullException.ThrowIfNull(deadLetters);
         _engine = engine;
         _deadLetters = deadLetters;
+        var log = engine.Log;
+        _settler = new MessageResultSettler("storage", static exception => exception is ObjectNotFoundException, (context, exception) => LogTransient(
+                log, exception, ((ObjectCreated)context.Input).Bucket, ((ObjectCreated)context.Input).Key, context.FunctionName, context.DeliveryCount));
     }
 
     /// <summary>The functions this host serves.</summary>
@@ -57,26 +61,23 @@ public sealed partial class StorageInvoker
             return new MessageResult(MessageOutcome.Success, SkippedReason);
         }
 
-        var result = await _engine.InvokeAsync<MessageResult, Settler>(
-            function, created, info, Math.Max(deliveryCount, 1), feature: null, new Settler(_engine.Log), cancellationToken).ConfigureAwait(false);
+        var result = await _engine.InvokeAsync<MessageResult, MessageResultSettler>(
+            function, created, info, Math.Max(deliveryCount, 1), feature: null, _settler, cancellationToken).ConfigureAwait(false);
         if (result.Outcome != MessageOutcome.DeadLetter)
         {
             return result;
         }
 
         var reason = result.Reason ?? "Dead-lettered by the handler.";
-        try
+        var letter = AsDeadLetter(function, created, deliveryCount);
+        if (await DeadLetterStep.TrySendAsync(_deadLetters, letter, reason, function.Name, cancellationToken).ConfigureAwait(false) is { } failure)
         {
-            await _deadLetters.DeadLetterAsync(AsDeadLetter(function, created, deliveryCount), reason, cancellationToken).ConfigureAwait(false);
-            PortableMetrics.DeadLettered.Add(1, new KeyValuePair<string, object?>("faas.name", function.Name));
-            LogDeadLettered(_engine.Log, created.Bucket, created.Key, function.Name, reason);
-            return result;
+            LogDeadLetterFailed(_engine.Log, failure, created.Bucket, created.Key, function.Name);
+            return MessageResult.Retry(DeadLetterStep.CouldNotReason(reason, failure));
         }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            LogDeadLetterFailed(_engine.Log, ex, created.Bucket, created.Key, function.Name);
-            return MessageResult.Retry($"Could not dead-letter ({reason}): {ex.Message}");
-        }
+
+        LogDeadLettered(_engine.Log, created.Bucket, created.Key, function.Name, reason);
+        return result;
     }
 
     /// <summary>
@@ -95,36 +96,6 @@ public sealed partial class StorageInvoker
             DeliveryCount = Math.Max(deliveryCount, 1),
             EnqueuedAt = created.EventTime,
             Source = function.Name,
-        };
-    }
-
-    private readonly struct Settler(ILogger log) : IInvocationSettler<MessageResult>
-    {
-        public MessageResult Completed(FunctionContext context) =>
-            context.Result is MessageResult result
-                ? result
-                : throw new InvalidOperationException($"Function '{context.FunctionName}' produced no storage result.");
-
-        public MessageResult Faulted(FunctionContext context, Exception exception)
-        {
-            if (exception is PermanentFailureException or ObjectNotFoundException)
-            {
-                return MessageResult.DeadLetter(exception.Message);
-            }
-
-            // Anything not marked permanent is transient: the platform delivers the event again.
-            var created = (ObjectCreated)context.Input;
-            LogTransient(log, exception, created.Bucket, created.Key, context.FunctionName, context.DeliveryCount);
-            return MessageResult.Retry($"{exception.GetType().Name}: {exception.Message}");
-        }
-
-        public MessageResult TimedOut(FunctionContext context) => MessageResult.Retry("The function did not finish before its deadline.");
-
-        public string OutcomeOf(MessageResult result) => result.Outcome switch
-        {
-            MessageOutcome.Success => nameof(MessageOutcome.Success),
-            MessageOutcome.Retry => nameof(MessageOutcome.Retry),
-            _ => nameof(MessageOutcome.DeadLetter),
         };
     }
 

@@ -114,18 +114,14 @@ public sealed partial class StreamInvoker
         }
 
         var reason = attempt.Reason ?? "Dead-lettered by the handler.";
-        try
+        if (await DeadLetterStep.TrySendAsync(_deadLetters, AsMessage(record), reason, function.Name, hostToken).ConfigureAwait(false) is { } failure)
         {
-            await _deadLetters.DeadLetterAsync(AsMessage(record), reason, hostToken).ConfigureAwait(false);
-            PortableMetrics.DeadLettered.Add(1, new KeyValuePair<string, object?>("faas.name", function.Name));
-            LogDeadLettered(_engine.Log, record.SequenceNumber, record.PartitionKey, function.Name, reason);
-            return new StreamRecordSettlement(record.PartitionKey, record.SequenceNumber, StreamRecordOutcome.DeadLettered, reason);
+            LogDeadLetterFailed(_engine.Log, failure, record.SequenceNumber, function.Name);
+            return new StreamRecordSettlement(record.PartitionKey, record.SequenceNumber, StreamRecordOutcome.Failed, DeadLetterStep.CouldNotReason(reason, failure));
         }
-        catch (Exception ex) when (ex is not OperationCanceledException || !hostToken.IsCancellationRequested)
-        {
-            LogDeadLetterFailed(_engine.Log, ex, record.SequenceNumber, function.Name);
-            return new StreamRecordSettlement(record.PartitionKey, record.SequenceNumber, StreamRecordOutcome.Failed, $"Could not dead-letter ({reason}): {ex.Message}");
-        }
+
+        LogDeadLettered(_engine.Log, record.SequenceNumber, record.PartitionKey, function.Name, reason);
+        return new StreamRecordSettlement(record.PartitionKey, record.SequenceNumber, StreamRecordOutcome.DeadLettered, reason);
     }
 
     /// <summary>

@@ -19,7 +19,7 @@ public sealed record QueueTrigger(string Queue, QueueTriggerOptions Options, Fun
     public override FunctionExecutionDelegate Bind(IServiceProvider services)
     {
         var handler = BindHandler(services);
-        return context => SetResult(context, handler((IncomingMessage)context.Input, context, context.CancellationToken));
+        return context => SetResultAsync(context, handler((IncomingMessage)context.Input, context, context.CancellationToken));
     }
 
     /// <inheritdoc />
@@ -34,7 +34,4 @@ public sealed record QueueTrigger(string Queue, QueueTriggerOptions Options, Fun
             activity.SetTag("messaging.message.delivery_count", message.DeliveryCount);
         }
     }
-
-    private static async ValueTask SetResult(FunctionContext context, ValueTask<MessageResult> pending) =>
-        context.Result = await pending.ConfigureAwait(false);
 }

@@ -18,7 +18,7 @@ public sealed record SagaStepTrigger(SagaDefinition Definition, Func<IServicePro
     public override FunctionExecutionDelegate Bind(IServiceProvider services)
     {
         var executor = BindExecutor(services);
-        return context => Run(context, executor.RunAsync((SagaStepRequest)context.Input, context.CancellationToken));
+        return context => SetResultAsync(context, executor.RunAsync((SagaStepRequest)context.Input, context.CancellationToken));
     }
 
     /// <inheritdoc />
@@ -33,7 +33,4 @@ public sealed record SagaStepTrigger(SagaDefinition Definition, Func<IServicePro
             activity.SetTag("portable.saga.step", request.Step);
         }
     }
-
-    private static async ValueTask Run(FunctionContext context, ValueTask<SagaStepResult> pending) =>
-        context.Result = await pending.ConfigureAwait(false);
 }

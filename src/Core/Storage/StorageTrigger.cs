@@ -39,7 +39,7 @@ public sealed record StorageTrigger(string Bucket, string? Prefix, string? Suffi
     public override FunctionExecutionDelegate Bind(IServiceProvider services)
     {
         var handler = BindHandler(services);
-        return context => SetResult(context, handler((ObjectCreated)context.Input, context, context.CancellationToken));
+        return context => SetResultAsync(context, handler((ObjectCreated)context.Input, context, context.CancellationToken));
     }
 
     /// <inheritdoc />
@@ -55,7 +55,4 @@ public sealed record StorageTrigger(string Bucket, string? Prefix, string? Suffi
             activity.SetTag("faas.document.operation", "insert");
         }
     }
-
-    private static async ValueTask SetResult(FunctionContext context, ValueTask<Messaging.MessageResult> pending) =>
-        context.Result = await pending.ConfigureAwait(false);
 }
