@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using Portable.Core.Patterns.Orders;
 using System.Text.RegularExpressions;
 using Portable.Core.Sagas;
 
@@ -56,9 +55,6 @@ public sealed partial class DurableSaga
 
     /// <summary>Every function the saga adds to the app: the orchestrator, one activity per handler, the save activity.</summary>
     public IReadOnlyList<string> FunctionNames { get; }
-
-    /// <summary>The order saga (<see cref="OrderSaga.Definition"/>) on the Durable runner.</summary>
-    public static DurableSaga Orders { get; } = new(OrderSaga.Definition);
 
     /// <summary>The saga's executor in <paramref name="services"/>: its handlers and its repository.</summary>
     /// <exception cref="InvalidOperationException">The app did not register the saga.</exception>

@@ -18,7 +18,7 @@ namespace Portable.Azure.Tests.Sagas;
 /// </summary>
 public sealed class DurableOrderSagaTests(DurableSagaHost saga, ITestOutputHelper output) : IClassFixture<DurableSagaHost>, IDisposable
 {
-    private static readonly string Orchestrator = DurableSaga.Orders.OrchestratorName;
+    private static readonly string Orchestrator = OrderDurableSaga.Instance.OrchestratorName;
     private readonly CancellationTokenSource _timeout = new(TimeSpan.FromSeconds(120));
 
     private CancellationToken Ct => _timeout.Token;
@@ -30,7 +30,7 @@ public sealed class DurableOrderSagaTests(DurableSagaHost saga, ITestOutputHelpe
     [Fact]
     public void Worker_ReportsTheSagasOrchestratorAndActivities_AndADurableClientOnManifestFunctions()
     {
-        var durable = DurableSaga.Orders;
+        var durable = OrderDurableSaga.Instance;
         Assert.Equal("order-saga-orchestrator", durable.OrchestratorName);
         Assert.Equal(DurableFunctionKind.Orchestrator, saga.Host.DurableKindOf(durable.OrchestratorName));
         foreach (var handler in OrderSaga.Definition.HandlerNames)
@@ -77,7 +77,7 @@ public sealed class DurableOrderSagaTests(DurableSagaHost saga, ITestOutputHelpe
         // The saga itself ended: each throw was a transient attempt, three of them, then nothing to undo.
         await using var clients = new DurableClientSource(Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
         clients.Use(Hub.DurableClientBindingJson(saga.Host.GrpcAddress));
-        var state = await new DurableSagaStateSource(DurableSaga.Orders, clients).GetAsync(id, Ct);
+        var state = await new DurableSagaStateSource(OrderDurableSaga.Instance, clients).GetAsync(id, Ct);
         Assert.NotNull(state);
         Assert.Equal(SagaStatus.Compensated, state.Status);
         var reservation = Assert.Single(state.Steps);
@@ -332,7 +332,7 @@ public sealed class DurableOrderSagaTests(DurableSagaHost saga, ITestOutputHelpe
         var executionId = Hub.GetStatus(id)!.ExecutionId;
         await using var clients = new DurableClientSource(Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
         clients.Use(Hub.DurableClientBindingJson(saga.Host.GrpcAddress));
-        var starter = new DurableSagaStarter(DurableSaga.Orders, clients, new OrderSagaRepository(saga.Store, TimeProvider.System));
+        var starter = new DurableSagaStarter(OrderDurableSaga.Instance, clients, new OrderSagaRepository(saga.Store, TimeProvider.System));
 
         // Started again once ended: left as it is (Durable's own default would start it over).
         await starter.StartAsync(id, Ct);
@@ -358,7 +358,7 @@ public sealed class DurableOrderSagaTests(DurableSagaHost saga, ITestOutputHelpe
     {
         await using var clients = new DurableClientSource(Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
         clients.Use(Hub.DurableClientBindingJson(saga.Host.GrpcAddress));
-        var states = new DurableSagaStateSource(DurableSaga.Orders, clients);
+        var states = new DurableSagaStateSource(OrderDurableSaga.Instance, clients);
 
         Assert.Null(await states.GetAsync("no-such-order", Ct));
     }

@@ -20,7 +20,7 @@ public sealed class DurableSagaRunnerTests
     [Fact]
     public void DurableSaga_OrderSaga_DerivesOneOrchestratorAndAnActivityPerHandlerPlusTheWriteBack()
     {
-        var saga = DurableSaga.Orders;
+        var saga = OrderDurableSaga.Instance;
 
         Assert.Equal("order-saga-orchestrator", saga.OrchestratorName);
         Assert.Equal("order-saga-charge-payment", saga.ActivityName(OrderSaga.ChargePayment));
@@ -70,9 +70,9 @@ public sealed class DurableSagaRunnerTests
     [Fact]
     public void SagasIn_FindsWhatAddDurableSagaAdded()
     {
-        var services = new ServiceCollection().AddDurableSaga(DurableSaga.Orders);
+        var services = new ServiceCollection().AddDurableSaga(OrderDurableSaga.Instance);
 
-        Assert.Same(DurableSaga.Orders, Assert.Single(DurableSagaRunner.SagasIn(services)));
+        Assert.Same(OrderDurableSaga.Instance, Assert.Single(DurableSagaRunner.SagasIn(services)));
         Assert.Empty(DurableSagaRunner.SagasIn(new ServiceCollection()));
     }
 
@@ -83,12 +83,12 @@ public sealed class DurableSagaRunnerTests
         builder.Services.AddSingleton<ISagaStarter>(new NoStarter());
         await builder.Services.AddPortableHostAsync(PatternsApp.App, new Core.App.CloudServices(), _ => { });
 
-        DurableSagaRunner.AddTo(builder, [DurableSaga.Orders], PatternsApp.Manifest);
+        DurableSagaRunner.AddTo(builder, [OrderDurableSaga.Instance], PatternsApp.Manifest);
         using var host = builder.Build();
 
         var registry = host.Services.GetRequiredService<IOptions<DurableTaskRegistry>>().Value;
         Assert.Equal(["order-saga-orchestrator"], registry.GetOrchestrators().Select(o => o.Key.Name));
-        Assert.Equal(DurableSaga.Orders.FunctionNames.Skip(1).Order(StringComparer.Ordinal), registry.GetActivities().Select(a => a.Key.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(OrderDurableSaga.Instance.FunctionNames.Skip(1).Order(StringComparer.Ordinal), registry.GetActivities().Select(a => a.Key.Name).Order(StringComparer.Ordinal));
         Assert.IsType<SagaOrchestrator>(registry.GetOrchestrators().Single().Value(host.Services));
         Assert.IsType<DurableSagaStarter>(host.Services.GetRequiredService<ISagaStarter>());
         Assert.IsType<DurableSagaStateSource>(host.Services.GetRequiredService<ISagaStateSource>());
@@ -103,7 +103,7 @@ public sealed class DurableSagaRunnerTests
             .AddHttp("order-saga-orchestrator", routes => routes.Map("GET", "/x", (_, _, _) => ValueTask.FromResult(Core.Http.PortableHttpResponse.Empty(204))))
             .Build();
 
-        var ex = Assert.Throws<InvalidOperationException>(() => DurableSagaRunner.AddTo(builder, [DurableSaga.Orders], manifest));
+        var ex = Assert.Throws<InvalidOperationException>(() => DurableSagaRunner.AddTo(builder, [OrderDurableSaga.Instance], manifest));
 
         Assert.Contains("'order-saga-orchestrator'", ex.Message, StringComparison.Ordinal);
     }
@@ -113,7 +113,7 @@ public sealed class DurableSagaRunnerTests
     {
         var other = new DurableSaga(SagaDefinition.Create("trip").Step("book").Build());
 
-        Assert.Throws<NotSupportedException>(() => DurableSagaRunner.AddTo(FunctionsApplication.CreateBuilder([]), [DurableSaga.Orders, other], PatternsApp.Manifest));
+        Assert.Throws<NotSupportedException>(() => DurableSagaRunner.AddTo(FunctionsApplication.CreateBuilder([]), [OrderDurableSaga.Instance, other], PatternsApp.Manifest));
     }
 
     [Fact]
