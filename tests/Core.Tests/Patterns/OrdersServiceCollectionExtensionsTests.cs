@@ -80,4 +80,24 @@ public sealed class OrdersServiceCollectionExtensionsTests
         Assert.Equal($"PORTABLE_PAYMENTS_URL='{value}' is not valid: expected an absolute http:// or https:// URL.", fault.Message);
         Assert.Equal((HttpPaymentService.UrlVariable, value), (fault.Variable, fault.Value));
     }
+
+    [Theory]
+    [InlineData(null, typeof(Portable.Core.Sagas.SagaCoordinator))]
+    [InlineData("orchestrated", typeof(Portable.Core.Sagas.SagaCoordinator))]
+    [InlineData("choreographed", typeof(Portable.Core.Patterns.Choreography.SagaChoreography))]
+    public void AddOrders_OrdersSagaSetting_PicksTheStarter(string? mode, Type starter)
+    {
+        using var provider = Build(new() { [Portable.Core.Patterns.Choreography.OrderChoreography.ModeVariable] = mode }, services => services.AddSingleton<Portable.Core.Messaging.IMessagePublisher>(new Portable.Testing.Messaging.InMemoryPublisher(TimeProvider.System)).AddSingleton<Portable.Core.Events.IEventPublisher>(new Portable.Testing.Messaging.InMemoryEventBus()));
+
+        Assert.IsType(starter, provider.GetRequiredService<Portable.Core.Sagas.ISagaStarter>());
+    }
+
+    [Fact]
+    public void AddOrders_UnknownOrdersSaga_RefusedNamingTheSetting()
+    {
+        var error = Assert.Throws<SettingsException>(() => Build(new() { [Portable.Core.Patterns.Choreography.OrderChoreography.ModeVariable] = "choreography" }));
+
+        Assert.Contains("PORTABLE_ORDERS_SAGA", error.Message, StringComparison.Ordinal);
+        Assert.Contains("choreographed", error.Message, StringComparison.Ordinal);
+    }
 }

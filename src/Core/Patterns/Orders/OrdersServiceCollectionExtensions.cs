@@ -1,7 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using Portable.Core.Events;
 using Portable.Core.Functions;
+using Portable.Core.Patterns.Choreography;
 using Portable.Core.Resilience;
 using Portable.Core.Schedules;
 using Portable.Core.Sagas;
@@ -25,10 +27,13 @@ public static class OrdersServiceCollectionExtensions
     /// is, unless one is registered already: an <see cref="HttpPaymentService"/> when
     /// <see cref="HttpPaymentService.UrlVariable"/> is set in <paramref name="settings"/>, otherwise the
     /// <see cref="SimulatedPaymentService"/> over the state store. Orders are run by Portable's queue-driven
-    /// coordinator unless the host registered another <see cref="ISagaStarter"/> first (a Durable orchestration); <c>reconcile-orders</c>
-    /// gives up on orders left unfinished.
+    /// coordinator unless the host registered another <see cref="ISagaStarter"/> first (a Durable orchestration), or, with
+    /// <see cref="OrderChoreography.ModeVariable"/> = <c>choreographed</c>, by the choreography's event functions
+    /// (<see cref="SagaChoreography"/>, which then replaces any other starter; the manifest must declare them with
+    /// <see cref="OrderChoreography.AddOrderChoreography"/>); <c>reconcile-orders</c> gives up on orders left unfinished.
     /// </summary>
-    /// <exception cref="SettingsException"><c>PORTABLE_PAYMENTS_URL</c> is set but is not an absolute http(s) URL.</exception>
+    /// <exception cref="SettingsException"><c>PORTABLE_PAYMENTS_URL</c> is set but is not an absolute http(s) URL, or
+    /// <c>PORTABLE_ORDERS_SAGA</c> is neither <c>orchestrated</c> nor <c>choreographed</c>.</exception>
     public static IServiceCollection AddOrders(this IServiceCollection services, HostSettings settings)
     {
         ArgumentNullException.ThrowIfNull(services);
@@ -36,6 +41,23 @@ public static class OrdersServiceCollectionExtensions
         if (settings.HttpUri(HttpPaymentService.UrlVariable) is { } paymentsUrl)
         {
             services.AddHttpPaymentService(paymentsUrl);
+        }
+
+        var choreographed = settings.Text(OrderChoreography.ModeVariable) switch
+        {
+            null or OrderChoreography.Orchestrated => false,
+            OrderChoreography.Choreographed => true,
+            var other => throw new SettingsException(OrderChoreography.ModeVariable, other, $"{OrderChoreography.Orchestrated} (the default) or {OrderChoreography.Choreographed}"),
+        };
+        services.AddKeyedSingleton(OrderSaga.Definition.Name, (sp, _) => new SagaChoreography(
+            sp.GetRequiredKeyedService<SagaExecutor>(OrderSaga.Definition.Name),
+            OrderChoreography.Events,
+            sp.GetRequiredService<IEventPublisher>(),
+            sp.GetRequiredService<TimeProvider>()));
+        if (choreographed)
+        {
+            services.RemoveAll<ISagaStarter>();
+            services.AddSingleton<ISagaStarter>(sp => sp.GetRequiredKeyedService<SagaChoreography>(OrderSaga.Definition.Name));
         }
 
         services.TryAddSingleton<IPaymentService>(sp => new SimulatedPaymentService(sp.GetRequiredService<IStateStore>()));

@@ -1,0 +1,78 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Portable.Core.Events;
+using Portable.Core.Functions;
+using Portable.Core.Patterns.Choreography;
+using Portable.Core.Patterns.Orders;
+using Portable.Deploy.EventBridge;
+
+namespace Portable.Deploy.Tests.EventBridge;
+
+/// <summary>
+/// The EventBridge rules the choreographed order saga exports (what <c>deploy/aws/event-rules.sam.json</c> holds once
+/// the app's manifest declares <see cref="OrderChoreography.AddOrderChoreography"/>): one function and rule per
+/// handler, each rule matching exactly its trigger from <c>portable.orders</c> with an order id, so every event of the
+/// chain reaches one function, and the end-of-order facts none.
+/// </summary>
+public sealed class OrderChoreographyRulesTests
+{
+    private static readonly FunctionManifest Manifest = new FunctionManifestBuilder().AddOrders().AddOrderChoreography().Build();
+
+    [Fact]
+    public void Generate_Choreography_OneRulePerHandlerOnItsTrigger()
+    {
+        var template = JsonNode.Parse(Assert.Single(EventBridgeRulesGenerator.Generate(Manifest)).Content)!;
+
+        var rules = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var handler in OrderChoreography.Handlers)
+        {
+            var name = OrderChoreography.FunctionName(handler);
+            var function = template["Resources"]![EventBridgeRulesGenerator.LogicalId(name) + "Function"]!;
+            Assert.Equal(name, function["Properties"]!["Handler"]!.GetValue<string>());
+            var rule = function["Properties"]!["Events"]![EventBridgeRulesGenerator.LogicalId(name)]!["Properties"]!;
+            Assert.Equal(name, rule["RuleName"]!.GetValue<string>());
+            rules[handler] = rule["Pattern"]!.ToJsonString();
+        }
+
+        Assert.Equal(
+            """{"source":["portable.orders"],"detail-type":["inventory.reserved"],"detail":{"orderId":[{"exists":true}]}}""",
+            rules[OrderSaga.ChargePayment]);
+        Assert.Equal(7, rules.Values.Distinct(StringComparer.Ordinal).Count());
+    }
+
+    [Theory]
+    [InlineData(OrderChoreography.OrderPlaced, OrderSaga.ReserveInventory)]
+    [InlineData(OrderChoreography.InventoryReserved, OrderSaga.ChargePayment)]
+    [InlineData(OrderChoreography.PaymentCharged, OrderSaga.CreateShipment)]
+    [InlineData(OrderChoreography.ShipmentCreated, OrderSaga.NotifyCustomer)]
+    [InlineData(OrderChoreography.InventoryReleaseRequested, OrderSaga.ReleaseInventory)]
+    [InlineData(OrderChoreography.PaymentRefundRequested, OrderSaga.RefundPayment)]
+    [InlineData(OrderChoreography.ShipmentCancelRequested, OrderSaga.CancelShipment)]
+    [InlineData(OrderChoreography.PaymentDeclined, null)]
+    [InlineData(OrderChoreography.ShipmentFailed, null)]
+    [InlineData(OrderChoreography.CustomerNotified, null)]
+    [InlineData(OrderChoreography.OrderCompleted, null)]
+    [InlineData(OrderChoreography.OrderCompensated, null)]
+    public void ExportedPatterns_RouteEachEventOfTheChain_ToAtMostItsOneHandler(string type, string? handler)
+    {
+        var template = JsonNode.Parse(Assert.Single(EventBridgeRulesGenerator.Generate(Manifest)).Content)!;
+        var @event = new PortableEvent
+        {
+            Id = "e1",
+            Source = OrderChoreography.Source,
+            DetailType = type,
+            Time = DateTimeOffset.UnixEpoch,
+            Detail = JsonDocument.Parse("""{"orderId":"o-1"}""").RootElement.Clone(),
+        };
+        using var envelope = JsonDocument.Parse(@event.ToEnvelopeUtf8());
+
+        var matched = OrderChoreography.Handlers.Where(h =>
+        {
+            var name = OrderChoreography.FunctionName(h);
+            var pattern = template["Resources"]![EventBridgeRulesGenerator.LogicalId(name) + "Function"]!["Properties"]!["Events"]![EventBridgeRulesGenerator.LogicalId(name)]!["Properties"]!["Pattern"]!;
+            return Core.Events.Routing.EventPattern.Parse(pattern.ToJsonString()).Matches(envelope.RootElement);
+        }).ToList();
+
+        Assert.Equal(handler is null ? [] : [handler], matched);
+    }
+}
