@@ -20,13 +20,15 @@ using Portable.Local.Payments;
 using Portable.Local.Queues;
 using Portable.Local.Schedules;
 using Portable.Local.State;
+using Portable.Local.Storage;
 
 namespace Portable.Local;
 
 /// <summary>
 /// The embedded default host: every HTTP function of the manifest on localhost, every queue function on a
 /// durable SQLite queue, every event function behind a durable event bus on the same queues, state in the same
-/// SQLite file, objects as files in the data folder — no cloud, no emulator, no account.
+/// SQLite file, objects as files in the data folder (uploaded with <c>PUT /_local/buckets/…</c>, their events
+/// delivered to the storage functions on the same queues) — no cloud, no emulator, no account.
 /// </summary>
 public static class LocalHost
 {
@@ -64,7 +66,8 @@ public static class LocalHost
         }
 
         builder.Services.AddSingleton<IStateStore>(sp => new SqliteStateStore(options.DatabasePath, sp.GetRequiredService<TimeProvider>()));
-        builder.Services.AddSingleton<IObjectStore>(sp => new DirectoryObjectStore(options.ObjectsDirectory, sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton(sp => new DirectoryObjectStore(options.ObjectsDirectory, sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton<IObjectStore>(sp => sp.GetRequiredService<DirectoryObjectStore>());
         builder.Services.AddSingleton(sp => new SqliteMessageQueue(options.DatabasePath, sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<IMessagePublisher>(sp => sp.GetRequiredService<SqliteMessageQueue>());
         builder.Services.AddSingleton<IDeadLetterSink>(sp => sp.GetRequiredService<SqliteMessageQueue>());
@@ -72,11 +75,15 @@ public static class LocalHost
         builder.Services.AddSingleton(sp => new LocalEventBus(sp.GetRequiredService<FunctionManifest>(), sp.GetRequiredService<SqliteMessageQueue>(), sp.GetRequiredService<QueueSignal>()));
         builder.Services.AddSingleton<IEventPublisher>(sp => sp.GetRequiredService<LocalEventBus>());
         builder.Services.AddSingleton(sp => new LocalEventEndpoints(sp.GetRequiredService<LocalEventBus>(), sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton(sp => new LocalObjectDelivery(sp.GetRequiredService<FunctionManifest>(), sp.GetRequiredService<SqliteMessageQueue>(), sp.GetRequiredService<QueueSignal>()));
+        builder.Services.AddSingleton(sp => new LocalObjectEndpoints(sp.GetRequiredService<DirectoryObjectStore>(), sp.GetRequiredService<LocalObjectDelivery>(), options.MaxObjectBytes));
         builder.Services.AddSingleton<LocalQueueEndpoints>();
         builder.Services.AddSingleton(sp => new LocalPaymentEndpoints(sp.GetRequiredService<IStateStore>()));
         builder.Services.AddHostedService(sp => ActivatorUtilities.CreateInstance<LocalQueueWorker>(
             sp, DeliveryProfile.Local with { VisibilityTimeout = options.QueueVisibilityTimeout ?? DeliveryProfile.Local.VisibilityTimeout }));
         builder.Services.AddHostedService(sp => ActivatorUtilities.CreateInstance<LocalEventWorker>(
+            sp, DeliveryProfile.Local with { VisibilityTimeout = options.QueueVisibilityTimeout ?? DeliveryProfile.Local.VisibilityTimeout }));
+        builder.Services.AddHostedService(sp => ActivatorUtilities.CreateInstance<LocalStorageWorker>(
             sp, DeliveryProfile.Local with { VisibilityTimeout = options.QueueVisibilityTimeout ?? DeliveryProfile.Local.VisibilityTimeout }));
         builder.Services.AddSingleton<LocalScheduler>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<LocalScheduler>());
@@ -91,10 +98,12 @@ public static class LocalHost
         var queues = app.Services.GetRequiredService<LocalQueueEndpoints>();
         var payments = app.Services.GetRequiredService<LocalPaymentEndpoints>();
         var events = app.Services.GetRequiredService<LocalEventEndpoints>();
+        var objects = app.Services.GetRequiredService<LocalObjectEndpoints>();
         app.Run(async context =>
         {
             if (!await queues.TryHandleAsync(context).ConfigureAwait(false)
                 && !await events.TryHandleAsync(context).ConfigureAwait(false)
+                && !await objects.TryHandleAsync(context).ConfigureAwait(false)
                 && !await payments.TryHandleAsync(context).ConfigureAwait(false))
             {
                 await AspNetCoreBridge.HandleAsync(context, invoker, new InvocationInfo(TraceParent: context.Request.Headers.TraceParent)).ConfigureAwait(false);
@@ -181,6 +190,11 @@ public static class LocalHost
         foreach (var (function, trigger) in manifest.FunctionsOf<EventTrigger>())
         {
             lines.Add($"  {function.Name,-14} {"EVENT",-7} {trigger.Rule} {trigger.Pattern.Json}  (publish: POST {LocalEventEndpoints.Path})");
+        }
+
+        foreach (var (function, trigger) in manifest.FunctionsOf<StorageTrigger>())
+        {
+            lines.Add($"  {function.Name,-14} {"STORAGE",-7} {trigger.Bucket}/{trigger.Prefix}*{trigger.Suffix}  (upload: PUT {LocalObjectEndpoints.BucketsPrefix}/{trigger.Bucket}/{trigger.Prefix}{{key}}{trigger.Suffix})");
         }
 
         var tries = examples?.Invoke(baseAddress.ToString().TrimEnd('/')).ToList() ?? [];

@@ -20,6 +20,12 @@ public sealed record LocalHostOptions
     /// <summary>The folder the object store keeps buckets in (<c>{bucket}/{key}</c> files) inside <see cref="DataDirectory"/>.</summary>
     public string ObjectsDirectory => Path.Combine(DataDirectory, "objects");
 
+    /// <summary>32 MiB, the largest object <c>PUT /_local/buckets/{bucket}/{key}</c> takes when nothing else is set.</summary>
+    public const int DefaultMaxObjectBytes = 32 * 1024 * 1024;
+
+    /// <summary>The largest object an upload to the local host may be (a larger one is answered 413).</summary>
+    public int MaxObjectBytes { get; init; } = DefaultMaxObjectBytes;
+
     /// <summary>How long a leased queue message stays hidden before it is delivered again (the local profile's 30 s when null).</summary>
     public TimeSpan? QueueVisibilityTimeout { get; init; }
 

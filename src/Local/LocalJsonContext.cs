@@ -12,4 +12,5 @@ namespace Portable.Local;
 [JsonSerializable(typeof(Queues.RedriveResult))]
 [JsonSerializable(typeof(Queues.QueueDepth))]
 [JsonSerializable(typeof(Events.PublishResult))]
+[JsonSerializable(typeof(Storage.UploadResult))]
 internal sealed partial class LocalJsonContext : JsonSerializerContext;

@@ -4,6 +4,7 @@ using Portable.Core.Messaging;
 using Portable.Local;
 using Portable.Local.Compare;
 using Portable.Local.Queues;
+using Portable.Local.Storage;
 using Portable.Core.Patterns;
 
 // `portable` — the embedded default host and the project's command line.
@@ -48,6 +49,7 @@ static IEnumerable<string> PatternExamples(string root) =>
     $"curl -s {root}/items",
     $"curl -si -X POST {root}{LocalQueueEndpoints.Prefix}/payments -H 'Message-Id: pay-1' -d '{{\"paymentId\":\"pay-1\",\"account\":\"acc-1\",\"amount\":12.50,\"currency\":\"EUR\"}}'",
     $"curl -s {root}/accounts/acc-1",
+    $"curl -si -X PUT {root}{LocalObjectEndpoints.BucketsPrefix}/uploads/sales.csv -H 'Content-Type: text/csv' --data-binary $'category,amount\\nbooks,12.50\\nfood,3.25\\n'   # starts a CSV job: the log names it (GET /jobs/{{id}})",
 ];
 
 static string Usage() => $"""

@@ -43,6 +43,33 @@ public sealed class LocalProcessTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_BannersUploadCurlLine_PastedIntoBash_StartsAJobTheLogNames()
+    {
+        var port = FreePort.Next();
+        await using var process = Start("--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--data", _dataDir);
+        await process.WaitForLineAsync("Ctrl+C", Patience);
+        var line = process.OutputLines.Single(l => l.Contains("curl -si -X PUT", StringComparison.Ordinal)).Trim();
+
+        await using var curl = ChildProcess.Start(new ChildProcessOptions { Name = "bash", FileName = "bash", Arguments = ["-c", line] });
+        Assert.Equal(0, await curl.WaitForExitAsync(Patience));
+        Assert.Contains("HTTP/1.1 201 Created", curl.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("\"functions\":[\"job-upload-starter\"]", curl.StandardOutput, StringComparison.Ordinal);
+
+        var started = await process.WaitForLineAsync(l => l.Contains("Upload uploads/sales.csv started job", StringComparison.Ordinal), Patience);
+        var path = started[(started.LastIndexOf("GET ", StringComparison.Ordinal) + 4)..].Trim();
+        using var client = new HttpClient { BaseAddress = new Uri($"http://localhost:{port}") };
+        string job = string.Empty;
+        for (var clock = System.Diagnostics.Stopwatch.StartNew(); clock.Elapsed < Patience && !job.Contains("\"completed\"", StringComparison.Ordinal); await Task.Delay(50))
+        {
+            job = await client.GetStringAsync(new Uri(path, UriKind.Relative));
+        }
+
+        Assert.Contains("\"result\":{\"books\":{\"count\":1,\"sum\":12.50},\"food\":{\"count\":1,\"sum\":3.25}}", job, StringComparison.Ordinal);
+        process.Interrupt();
+        Assert.Equal(0, await process.WaitForExitAsync(Patience));
+    }
+
+    [Fact]
     public async Task Run_BadPort_ExitsWithClearError()
     {
         await using var process = Start("--port", "nope");

@@ -15,7 +15,8 @@ namespace Portable.Local.Queues;
 /// <c>Message-Id</c> header), <c>GET /_local/queues/{queue}</c> counts what waits and what was dead-lettered,
 /// <c>GET …/dead-letters</c> lists dead letters, <c>POST …/dead-letters/redrive</c> moves them back. Only queues a
 /// function of the manifest consumes are accepted, and, for everything but enqueueing, the queue of each event rule
-/// (its deliveries from the local event bus, which <c>POST /_local/events</c> publishes to).
+/// (its deliveries from the local event bus, which <c>POST /_local/events</c> publishes to) and of each storage function
+/// (the object-created events of uploads to <c>/_local/buckets/…</c>).
 /// </summary>
 public sealed class LocalQueueEndpoints(SqliteMessageQueue queue, QueueSignal signal, FunctionManifest manifest)
 {
@@ -55,17 +56,23 @@ public sealed class LocalQueueEndpoints(SqliteMessageQueue queue, QueueSignal si
     public IReadOnlyList<string> EventRuleQueues =>
         [.. manifest.Functions.Select(f => f.Trigger).OfType<EventTrigger>().Select(Events.LocalEventBus.QueueOf)];
 
+    /// <summary>The queues that hold each storage function's object-created deliveries (see <see cref="Storage.LocalObjectDelivery.QueueOf"/>).</summary>
+    public IReadOnlyList<string> StorageQueues =>
+        [.. manifest.FunctionsOf<Core.Storage.StorageTrigger>().Select(f => Storage.LocalObjectDelivery.QueueOf(f.Function))];
+
     private PortableHttpResponse? Undeclared(string name) =>
         DeclaredQueues.Contains(name, StringComparer.Ordinal)
             ? null
             : PortableHttpResponse.Error(404, EventRuleQueues.Contains(name, StringComparer.Ordinal)
                 ? $"{name} is an event rule's queue: publish events with POST {Events.LocalEventEndpoints.Path} instead."
-                : $"Queue {name} is not declared in the manifest. Declared: {string.Join(", ", DeclaredQueues)}.");
+                : StorageQueues.Contains(name, StringComparer.Ordinal)
+                    ? $"{name} is a storage function's queue: upload with PUT {Storage.LocalObjectEndpoints.BucketsPrefix}/{{bucket}}/{{key}}, or deliver an event again with POST {Storage.LocalObjectEndpoints.EventsPath}."
+                    : $"Queue {name} is not declared in the manifest. Declared: {string.Join(", ", DeclaredQueues)}.");
 
     private PortableHttpResponse? Uninspectable(string name) =>
-        DeclaredQueues.Contains(name, StringComparer.Ordinal) || EventRuleQueues.Contains(name, StringComparer.Ordinal)
+        DeclaredQueues.Contains(name, StringComparer.Ordinal) || EventRuleQueues.Contains(name, StringComparer.Ordinal) || StorageQueues.Contains(name, StringComparer.Ordinal)
             ? null
-            : PortableHttpResponse.Error(404, $"Queue {name} is not declared in the manifest. Declared: {string.Join(", ", DeclaredQueues.Concat(EventRuleQueues))}.");
+            : PortableHttpResponse.Error(404, $"Queue {name} is not declared in the manifest. Declared: {string.Join(", ", DeclaredQueues.Concat(EventRuleQueues).Concat(StorageQueues))}.");
 
     private async ValueTask<PortableHttpResponse> EnqueueAsync(HttpContext context, string name)
     {

@@ -36,6 +36,9 @@ internal sealed class AwsAppUnderTest : IAsyncDisposable
     /// <summary>The table every function keeps its state in, for the test to read.</summary>
     public DynamoDbStateStore Store { get; }
 
+    /// <summary>The variables the HTTP functions got (the table, the queue's SQS endpoint), for a function the test starts beside them.</summary>
+    public IReadOnlyDictionary<string, string?> FunctionEnvironment { get; private init; } = new Dictionary<string, string?>();
+
     /// <summary>Every function's output, HTTP functions first (in the order given), each under its name.</summary>
     public string Output => string.Join('\n', _http.Select(h => $"{h.Key}:\n{h.Value.Function.Output}").Append($"{Queue.Functions.Count} × {QueueFunction}:\n{Queue.Output}"));
 
@@ -102,7 +105,7 @@ internal sealed class AwsAppUnderTest : IAsyncDisposable
             }
 
             var store = await DynamoDbStateStoreOptions.CreateAsync(new DynamoDbStateStoreOptions(table, dynalite.ServiceUrl), TimeProvider.System);
-            var app = new AwsAppUnderTest(owned, worker, http, store) { QueueFunction = queueFunction };
+            var app = new AwsAppUnderTest(owned, worker, http, store) { QueueFunction = queueFunction, FunctionEnvironment = withQueue };
             worker.StartPolling(app.Observe);
             return app;
         }

@@ -58,6 +58,9 @@ public static class CsvJobScenario
     /// <summary>What every host must end with, computed here from the rows with <see cref="decimal"/>.</summary>
     public static IReadOnlyList<string> ExpectedTranscript { get; } = BuildExpected();
 
+    /// <summary>The job's own lines of <see cref="ExpectedTranscript"/> (status, chunks, rows, rejected rows, totals), without what its deliveries did.</summary>
+    public static IReadOnlyList<string> ExpectedJob => [.. ExpectedTranscript.Take(ExpectedTranscript.Count - 2)];
+
     /// <summary>What one run saw and how long its parts took, from the POST.</summary>
     /// <param name="Transcript">The job as it ended, and what its deliveries did.</param>
     /// <param name="JobId">The job.</param>
