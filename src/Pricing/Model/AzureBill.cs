@@ -28,9 +28,7 @@ internal static class AzureBill
         {
             var instanceMb = FlexInstanceMb(workload.MemoryMb);
             var gbSeconds = executions * FlexBilledMs(workload.DurationMs, executions) / 1000m / workload.Concurrency * instanceMb / 1024m;
-            var timeNote = executions / Workload.SecondsPerMonth < 1
-                ? "under one execution a second each opens its own active period: at least 1 s"
-                : "100 ms steps of the instance's active time";
+            var timeNote = $"{FlexBilledMs(workload.DurationMs, executions).ToString("0.#", System.Globalization.CultureInfo.InvariantCulture)} ms billed an execution: 100 ms steps, 1 s at least an active period";
             if (plan == HostingPlan.FlexOnDemand)
             {
                 bill.Metered(CostCategory.Compute, "Flex on-demand executions", executions, "executions", PriceKeys.FlexOnDemandExecutions);
@@ -97,12 +95,14 @@ internal static class AzureBill
     internal static decimal FlexInstanceMb(int memoryMb) => memoryMb <= 512 ? 512 : memoryMb <= 2048 ? 2048 : 4096;
 
     /// <summary>
-    /// Billed milliseconds an execution: 100 ms steps; below one execution a second each execution opens its own
-    /// active period, which is billed at least 1,000 ms (FLEX-DOC).
+    /// Billed milliseconds an execution: 100 ms steps, and an active period is billed at least 1,000 ms (FLEX-DOC). With
+    /// arrivals spread at random over the month, an execution finds no other in the second before it, and so opens its
+    /// own period, with probability e^(-executions a second); such an execution is topped up to 1 s.
     /// </summary>
     internal static decimal FlexBilledMs(decimal durationMs, decimal monthlyExecutions)
     {
         var stepped = Math.Ceiling(durationMs / 100m) * 100m;
-        return monthlyExecutions / Workload.SecondsPerMonth < 1 ? Math.Max(1000m, stepped) : stepped;
+        var opensPeriod = (decimal)Math.Exp(-(double)(monthlyExecutions / Workload.SecondsPerMonth));
+        return stepped + opensPeriod * Math.Max(0, 1000m - stepped);
     }
 }
