@@ -41,12 +41,12 @@ public static class CostCommand
             case CostMode.Detail:
                 var chosen = Chosen(patterns, options.Pattern, patterns.Patterns.Where(p => p.Name == PatternCatalog.BareFunction));
                 var estimates = chosen
-                    .SelectMany(pattern => options.Clouds.SelectMany(HostingPlans.For).Select(plan => model.Estimate(pattern, plan, options.Workload)))
+                    .SelectMany(pattern => options.Variants(options.Workload).Select(variant => model.Estimate(pattern, variant.Plan, variant.Workload)))
                     .ToList();
                 output.Write(CostReport.Detail(estimates, prices));
                 break;
             default:
-                output.Write(CostReport.Summary(model, Chosen(patterns, options.Pattern, patterns.RepositoryPatterns), options.Clouds, options.Workload));
+                output.Write(CostReport.Summary(model, Chosen(patterns, options.Pattern, patterns.RepositoryPatterns), options));
                 break;
         }
 

@@ -25,7 +25,7 @@ public sealed record CostOptions
           --pattern NAME    function, items, ledger, saga, choreography, schedule, fanout, events, streams, or all
           --cloud C         aws, gcp, azure or all (default all)
           --free-tier on    subtract the always-free monthly grants (default off: they are shared by the account)
-          --arch            Lambda's architecture, x86 (default) or arm64
+          --arch            Lambda's architecture, x86 or arm64 (default: both)
           --front           what fronts HTTP functions on AWS: http (API Gateway HTTP API, default), rest, none (Function URL)
           --concurrency N   requests one Cloud Run or Flex instance serves at once (default 1)
           --prices          print every price with its unit, region, as-of date, source and status ([U] = unverified)
@@ -43,8 +43,17 @@ public sealed record CostOptions
     /// <summary>The pattern named by <c>--pattern</c>, <c>all</c>, or <see langword="null"/> for the mode's default.</summary>
     public string? Pattern { get; init; }
 
+    /// <summary>Lambda's architectures to print: both unless <c>--arch</c> names one.</summary>
+    public IReadOnlyList<Architecture> Architectures { get; init; } = [Architecture.X86, Architecture.Arm64];
+
     /// <summary>The clouds to print.</summary>
     public IReadOnlyList<Cloud> Clouds { get; init; } = [Cloud.Aws, Cloud.Gcp, Cloud.Azure];
+
+    /// <summary>Each plan of <see cref="Clouds"/> with its workload: Lambda once per architecture in <see cref="Architectures"/>.</summary>
+    public IEnumerable<(HostingPlan Plan, Workload Workload)> Variants(Workload workload) =>
+        Clouds.SelectMany(HostingPlans.For).SelectMany(plan => plan == HostingPlan.Lambda
+            ? Architectures.Select(architecture => (plan, workload with { Architecture = architecture }))
+            : [(plan, workload)]);
 
     /// <summary>Parses <paramref name="args"/> (the arguments after <c>cost</c>); pattern names are checked against <paramref name="patternNames"/>.</summary>
     /// <exception cref="CostUsageException">A flag is unknown, repeated, missing its value, or has a value it does not accept.</exception>
@@ -164,12 +173,14 @@ public sealed record CostOptions
             workload = workload with { FreeTier = freeTier switch { "on" => true, "off" => false, _ => throw Bad("--free-tier", freeTier) } };
         }
 
+        IReadOnlyList<Architecture> architectures = [Architecture.X86, Architecture.Arm64];
         if (values.TryGetValue("--arch", out var arch))
         {
             workload = workload with
             {
                 Architecture = arch switch { "x86" or "x86_64" => Architecture.X86, "arm64" => Architecture.Arm64, _ => throw Bad("--arch", arch) },
             };
+            architectures = [workload.Architecture];
         }
 
         if (values.TryGetValue("--front", out var front))
@@ -207,6 +218,7 @@ public sealed record CostOptions
             Workload = workload,
             Pattern = pattern,
             Clouds = clouds,
+            Architectures = architectures,
         };
     }
 

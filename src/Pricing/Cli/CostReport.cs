@@ -53,8 +53,9 @@ public static class CostReport
         }
 
         var workload = estimates[0].Workload;
+        var architectures = estimates.Where(e => e.Plan == HostingPlan.Lambda).Select(e => e.Workload.Architecture).Distinct().ToList();
         text.AppendLine(Invariant,
-            $"Workload: {Count(workload.MonthlyInvocations)} invocations a month ({Count(workload.MonthlyInvocations / Workload.DaysPerMonth)} a day), {Describe(workload)}.");
+            $"Workload: {Count(workload.MonthlyInvocations)} invocations a month ({Count(workload.MonthlyInvocations / Workload.DaysPerMonth)} a day), {Describe(workload, architectures.Count > 0 ? architectures : null)}.");
         text.AppendLine(PriceDates(prices, estimates.SelectMany(e => e.Lines.Select(l => l.Price.Key).Concat(e.BreakEven.AlwaysOn.PriceKeys))));
         foreach (var estimate in estimates)
         {
@@ -81,12 +82,12 @@ public static class CostReport
     }
 
     /// <summary>Each pattern's monthly total at the four daily rates, per cloud and plan, with the break-even.</summary>
-    public static string Summary(CostModel model, IEnumerable<PatternProfile> patterns, IReadOnlyList<Cloud> clouds, Workload workload)
+    public static string Summary(CostModel model, IEnumerable<PatternProfile> patterns, CostOptions options)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(patterns);
-        ArgumentNullException.ThrowIfNull(clouds);
-        ArgumentNullException.ThrowIfNull(workload);
+        ArgumentNullException.ThrowIfNull(options);
+        var workload = options.Workload;
         var text = new StringBuilder();
         var keys = new HashSet<string>(StringComparer.Ordinal);
         var body = new StringBuilder();
@@ -97,21 +98,21 @@ public static class CostReport
             body.AppendLine();
             body.AppendLine("| cloud, plan | 1K/day | 10K/day | 100K/day | 1M/day | break-even (compute + front door) |");
             body.AppendLine("|---|---:|---:|---:|---:|---|");
-            foreach (var plan in clouds.SelectMany(HostingPlans.For))
+            foreach (var (plan, variant) in options.Variants(workload))
             {
-                var cells = CostModel.DailyRates.Select(rate => model.Estimate(pattern, plan, workload.AtDailyRate(rate))).ToList();
+                var cells = CostModel.DailyRates.Select(rate => model.Estimate(pattern, plan, variant.AtDailyRate(rate))).ToList();
                 foreach (var key in cells.SelectMany(c => c.Lines.Select(l => l.Price.Key).Concat(c.BreakEven.AlwaysOn.PriceKeys)))
                 {
                     keys.Add(key);
                 }
 
                 var totals = string.Join(" | ", cells.Select(c => Money(c.Total) + (c.UsesUnverifiedPrice ? " [U]" : "")));
-                body.AppendLine(Invariant, $"| {plan.Label(workload, pattern)} | {totals} | {BreakEvenCell(cells[0].BreakEven)} |");
+                body.AppendLine(Invariant, $"| {plan.Label(variant, pattern)} | {totals} | {BreakEvenCell(cells[0].BreakEven)} |");
             }
         }
 
         text.AppendLine(Invariant,
-            $"Monthly cost in USD at 1K, 10K, 100K and 1M invocations a day (a month is 730 h, {Workload.DaysPerMonth.ToString("0.##", Invariant)} days); {Describe(workload)}.");
+            $"Monthly cost in USD at 1K, 10K, 100K and 1M invocations a day (a month is 730 h, {Workload.DaysPerMonth.ToString("0.##", Invariant)} days); {Describe(workload, options.Architectures)}.");
         text.AppendLine(PriceDates(model.Prices, keys));
         text.AppendLine("Break-even: the invocations a day at which compute and front door cost what the cloud's always-on host costs");
         text.AppendLine("(the queue, orchestrator, state store and logs are paid either way). [U]: the total uses an unverified price.");
@@ -119,9 +120,9 @@ public static class CostReport
         return text.ToString();
     }
 
-    private static string Describe(Workload workload) =>
+    private static string Describe(Workload workload, IReadOnlyList<Architecture>? architectures = null) =>
         $"{workload.MemoryMb} MB, {workload.DurationMs.ToString("0.###", Invariant)} ms an execution, "
-        + $"{(workload.Architecture == Architecture.X86 ? "x86" : "arm64")}, "
+        + $"{string.Join(" and ", (architectures ?? [workload.Architecture]).Select(a => a == Architecture.X86 ? "x86" : "arm64"))}, "
         + $"front door {workload.FrontDoor.ToString().ToLowerInvariant()}, free tier {(workload.FreeTier ? "on" : "off")}, concurrency {workload.Concurrency}";
 
     private static string PriceDates(PriceBook prices, IEnumerable<string> keys)

@@ -24,6 +24,7 @@ public class CostCommandTests
         Assert.Contains("| Lambda requests | 10,000,000 requests | 0.2 USD per 1M requests | $2.00 |", output, StringComparison.Ordinal);
         Assert.Contains("| Lambda duration x86, first 6B GB-s | 500,000 GB-s | 0.0000166667 USD per GB-second | $8.33 |", output, StringComparison.Ordinal);
         Assert.Contains("| **total** | | | **$10.33** | |", output, StringComparison.Ordinal);
+        Assert.Contains("| **total** | | | **$8.67** | |", output, StringComparison.Ordinal); // arm64: $2.00 + 500,000 x $0.0000133334
         Assert.Contains("Break-even against EC2 t3.medium on demand, 730 h ($30.37/month): 29,38", output, StringComparison.Ordinal);
         Assert.DoesNotContain("Cloud Run", output, StringComparison.Ordinal);
     }
@@ -55,7 +56,8 @@ public class CostCommandTests
         Assert.Contains("| Step Functions standard state transitions |", output, StringComparison.Ordinal);
         Assert.Contains("| Workflows internal steps |", output, StringComparison.Ordinal);
         Assert.Contains("| Durable task hub table transactions |", output, StringComparison.Ordinal);
-        Assert.Equal(6, Regex.Count(output, @"\| \*\*total\*\* \|"));
+        Assert.Contains("### saga: AWS Lambda arm64 + HTTP API (us-east-1)", output, StringComparison.Ordinal);
+        Assert.Equal(7, Regex.Count(output, @"\| \*\*total\*\* \|"));
     }
 
     [Fact]
@@ -69,7 +71,9 @@ public class CostCommandTests
         foreach (var section in sections)
         {
             var rows = section.Split('\n').Where(line => line.StartsWith("| ", StringComparison.Ordinal) && !line.StartsWith("| cloud", StringComparison.Ordinal)).ToList();
-            Assert.Equal(Enum.GetValues<HostingPlan>().Length, rows.Count);
+            Assert.Equal(Enum.GetValues<HostingPlan>().Length + 1, rows.Count); // Lambda x86 and arm64
+            Assert.StartsWith("| AWS Lambda x86", rows[0], StringComparison.Ordinal);
+            Assert.StartsWith("| AWS Lambda arm64", rows[1], StringComparison.Ordinal);
             Assert.All(rows, row => Assert.Equal(4, Regex.Count(row, @"\| \$[\d,]+\.\d\d( \[U\])? ")));
         }
 
@@ -81,7 +85,7 @@ public class CostCommandTests
     {
         // items at 1M a day on Lambda x86 + HTTP API: 30,416,667 invocations, per million $0.20 + $0.833335 + $1.00
         // + DynamoDB $0.75, and 1 KB of log each (30,416,667 KiB = 29.0076 GiB x $0.50).
-        var (_, output, _) = Run("--pattern", "items", "--cloud", "aws");
+        var (_, output, _) = Run("--pattern", "items", "--cloud", "aws", "--arch", "x86");
         var expected = 30_416_666.666666m / 1_000_000m * (0.2m + 0.833335m + 1m + 0.75m) + 30_416_666.666666m * 1024m / (1024m * 1024m * 1024m) * 0.5m;
         Assert.Contains($"| ${Math.Round(expected, 2):#,0.00} |", output, StringComparison.Ordinal);
     }

@@ -20,6 +20,8 @@ public class CostOptionsTests
         Assert.False(options.Workload.FreeTier);
         Assert.Null(options.Pattern);
         Assert.Equal([Cloud.Aws, Cloud.Gcp, Cloud.Azure], options.Clouds);
+        Assert.Equal([Architecture.X86, Architecture.Arm64], options.Architectures);
+        Assert.Equal(7, options.Variants(options.Workload).Count());
     }
 
     [Theory]
@@ -44,6 +46,7 @@ public class CostOptionsTests
         var options = Parse("--requests=5", "--free-tier", "on", "--arch", "arm64", "--front=rest", "--cloud", "gcp", "--pattern", "items", "--concurrency", "8");
         Assert.True(options.Workload.FreeTier);
         Assert.Equal(Architecture.Arm64, options.Workload.Architecture);
+        Assert.Equal([Architecture.Arm64], options.Architectures);
         Assert.Equal(FrontDoor.Rest, options.Workload.FrontDoor);
         Assert.Equal([Cloud.Gcp], options.Clouds);
         Assert.Equal("items", options.Pattern);
