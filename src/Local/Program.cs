@@ -6,6 +6,7 @@ using Portable.Local.Compare;
 using Portable.Local.Queues;
 using Portable.Local.Storage;
 using Portable.Core.Patterns;
+using Portable.Pricing.Cli;
 
 // `portable` — the embedded default host and the project's command line.
 var command = args.Length > 0 && !args[0].StartsWith('-') ? args[0] : "run";
@@ -31,6 +32,8 @@ switch (command)
     case "compare":
         Console.Write(DeliveryComparison.Render(DeliveryProfile.All));
         return 0;
+    case "cost":
+        return CostCommand.Run(rest, Console.Out, Console.Error);
     case "queue":
         return await QueueCommand.RunAsync(rest, PatternsApp.Manifest, Console.In, Console.Out, Console.Error, TimeProvider.System);
     case "help" or "--help" or "-h":
@@ -57,6 +60,7 @@ static string Usage() => $"""
            portable manifest
            portable queue send|dead-letters|redrive QUEUE [--data DIR]
            portable compare
+           portable cost [--requests N --per month|day|second --memory MB --duration 200ms ...] | --prices
 
       run        serve every HTTP function on http://localhost:8080 (the default command)
                  --port N   listen on port N (or set PORT)
@@ -66,5 +70,6 @@ static string Usage() => $"""
                             (default: the simulated one, also served at /_local/payments)
       manifest   list the functions and their triggers
       compare    how each cloud delivers, retries and dead-letters queue messages, side by side
+      cost       each pattern's monthly cost per cloud, or one workload's bill line by line (portable cost --help)
     {QueueCommand.Usage}
     """;
