@@ -14,7 +14,7 @@ namespace Portable.Gcp.Messaging;
 /// the receiving host matches rules against exactly what EventBridge would. Its attributes carry <c>source</c> and
 /// <c>detail-type</c> (which an Eventarc or Pub/Sub subscription filter can match exactly), the W3C
 /// <c>traceparent</c> (the event's own, else the current activity's) and the event's other attributes. Every Eventarc
-/// trigger of the app listens on this topic (one per rule, <c>deploy/gcp/eventarc-triggers.yaml</c>); the rule's
+/// trigger of the app listens on this topic (one per rule, <c>deploy/gcp/eventarc-triggers.sh</c>); the rule's
 /// pattern is applied by the receiving host. Events are published one message each, in order.
 /// </summary>
 public sealed class PubSubEventPublisher : IEventPublisher
