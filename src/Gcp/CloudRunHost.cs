@@ -7,6 +7,7 @@ using Portable.Gcp.Http;
 using Portable.Gcp.Logging;
 using Portable.Gcp.Messaging;
 using Portable.Gcp.State;
+using Portable.Gcp.Storage;
 using Portable.Gcp.Triggers;
 
 namespace Portable.Gcp;
@@ -81,13 +82,18 @@ public static class CloudRunHost
     /// <summary>
     /// The Google pieces of the composition root: PostgreSQL (Cloud SQL) when <c>PORTABLE_POSTGRES_CONNECTION</c> is
     /// set (the in-memory default serves one instance only), Pub/Sub for publishing and for the
-    /// <c>&lt;topic&gt;-dead-letter</c> dead letters. Npgsql marks its own transient faults.
+    /// <c>&lt;topic&gt;-dead-letter</c> dead letters, the event bus on the Pub/Sub topic <c>PORTABLE_EVENTS_TOPIC</c>
+    /// (<see cref="PubSubEventPublisher"/>), and Cloud Storage as the object store storage functions read through
+    /// (<see cref="GcsObjectStore"/>, JSON API; <c>STORAGE_EMULATOR_HOST</c> for an emulator). Nothing connects before the
+    /// first use. Npgsql marks its own transient faults.
     /// </summary>
-    /// <exception cref="SettingsException">A Postgres or Pub/Sub variable is set to a value that cannot be used.</exception>
+    /// <exception cref="SettingsException">A Postgres, Pub/Sub or Cloud Storage variable is set to a value that cannot be used.</exception>
     internal static CloudServices Cloud(HostSettings settings)
     {
         var postgres = PostgresStateStoreOptions.From(settings);
         var pubSub = PubSubPublisherOptions.From(settings);
+        var events = PubSubEventPublisherOptions.From(settings);
+        var storage = GcsObjectStoreOptions.From(settings);
         return new CloudServices
         {
             OpenStateStore = postgres is null
@@ -105,6 +111,8 @@ public static class CloudRunHost
                 },
             Services = services => services.AddPubSubClients(pubSub),
             Publisher = sp => sp.GetRequiredService<PubSubPublisher>(),
+            EventPublisher = sp => new PubSubEventPublisher(sp.GetRequiredService<PubSubPublisher>(), events),
+            ObjectStore = sp => new GcsObjectStore(sp.GetRequiredService<PubSubServiceCollectionExtensions.PubSubHttpClient>().Client, storage, sp.GetRequiredService<MetadataServer>()),
             DeadLetters = sp => new Core.Messaging.PublishingDeadLetterSink(sp.GetRequiredService<PubSubPublisher>(), PubSubServiceCollectionExtensions.DeadLetterSuffix),
         };
     }

@@ -12,12 +12,12 @@ public sealed class CloudRunProcess : IAsyncDisposable
 {
     /// <summary>
     /// Unset in the child: what Cloud Run does not set (the function, project, ASP.NET Core's own URLs and environment)
-    /// and what would send a test's traffic to Google (the Pub/Sub emulator and metadata hosts), unless given again.
+    /// and what would send a test's traffic to Google (the Pub/Sub, Cloud Storage emulator and metadata hosts, the events topic), unless given again.
     /// </summary>
     public static readonly IReadOnlyList<string> ClearedVariables =
     [
         "FUNCTION_TARGET", "GOOGLE_CLOUD_PROJECT", "ASPNETCORE_URLS", "ASPNETCORE_HTTP_PORTS", "ASPNETCORE_HTTPS_PORTS",
-        "ASPNETCORE_ENVIRONMENT", "DOTNET_ENVIRONMENT", "PUBSUB_EMULATOR_HOST", "GCE_METADATA_HOST",
+        "ASPNETCORE_ENVIRONMENT", "DOTNET_ENVIRONMENT", "PUBSUB_EMULATOR_HOST", "GCE_METADATA_HOST", "STORAGE_EMULATOR_HOST", "PORTABLE_EVENTS_TOPIC",
     ];
 
     private CloudRunProcess(ChildProcess process, int port)

@@ -21,11 +21,10 @@ namespace Portable.Deploy.EventBridge;
 /// retries within 6 hours. Event functions may publish events themselves, so each gets <c>PORTABLE_EVENTBRIDGE_BUS</c>
 /// and <c>events:PutEvents</c> on the bus. A manifest without event functions generates no file.
 /// <para>
-/// Not generated yet, for a later change: Google's Eventarc triggers, whose filters match CloudEvent attributes
-/// exactly (a rule that needs more — prefix, numeric, anything-but, a match inside <c>detail</c> — has to go through a
-/// Portable router function that runs <see cref="EventRouter"/> and say so in the file), and Azure's Event Grid
-/// subscriptions, whose advanced filters cover more of the pattern language. Both would be generated from the same
-/// <see cref="EventTrigger"/>s, as this file is.
+/// Google's Eventarc triggers come from the same <see cref="EventTrigger"/>s (<c>Eventarc/EventarcTriggersGenerator</c>),
+/// with the patterns applied by Portable's router in the service, since Eventarc's filters match attributes exactly.
+/// Not generated yet, for a later change: Azure's Event Grid subscriptions, whose advanced filters cover more of the
+/// pattern language.
 /// </para>
 /// </summary>
 public static class EventBridgeRulesGenerator

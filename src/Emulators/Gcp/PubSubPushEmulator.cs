@@ -18,6 +18,8 @@ namespace Portable.Emulators.Gcp;
 /// <c>projects.topics.publish</c> call on loopback, so a host started with <c>PUBSUB_EMULATOR_HOST</c> =
 /// <see cref="EmulatorHost"/> publishes (and dead-letters) into it. Time comes from the options' clock and nothing runs
 /// in the background: the caller says when to push with <see cref="DeliverDueAsync"/>, so tests never sleep.
+/// More push subscriptions on the topic can be added (<see cref="AddPushSubscription"/>), one per Eventarc trigger, and
+/// pushes can be made as Eventarc delivers them (<see cref="PushFormat.EventarcBinary"/>).
 /// Not modelled: ordering keys hold no order, there is no flow control and no retention limit.
 /// </summary>
 public sealed class PubSubPushEmulator : IAsyncDisposable
@@ -48,6 +50,7 @@ public sealed class PubSubPushEmulator : IAsyncDisposable
     private readonly List<PushAttempt> _attempts = [];
     private readonly Random _random;
     private readonly HashSet<string> _duplicated = new(StringComparer.Ordinal);
+    private readonly List<Subscriber> _subscribers = [];
     private WebApplication? _app;
     private long _nextId = 4_102_184_774_039_362;
 
@@ -56,6 +59,7 @@ public sealed class PubSubPushEmulator : IAsyncDisposable
         _options = options;
         _backoff = DeliveryProfile.GcpPubSubPush with { RetryDelay = options.MinimumBackoff, MaxRetryDelay = options.MaximumBackoff };
         _random = new Random(options.RandomSeed);
+        _subscribers.Add(new Subscriber(SubscriptionName, options.PushEndpoint));
         CreateTopic(options.Topic);
         if (options.DeadLetterTopic is { Length: > 0 } deadLetters)
         {
@@ -95,6 +99,21 @@ public sealed class PubSubPushEmulator : IAsyncDisposable
         return emulator;
     }
 
+    /// <summary>
+    /// Adds another push subscription named <paramref name="name"/> to the topic (as each Eventarc trigger on a topic
+    /// has its own): every message published from now on is pushed to <paramref name="pushEndpoint"/> too, acked,
+    /// retried and dead-lettered on its own.
+    /// </summary>
+    public void AddPushSubscription(string name, Uri pushEndpoint)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(pushEndpoint);
+        lock (_gate)
+        {
+            _subscribers.Add(new Subscriber($"projects/{_options.ProjectId}/subscriptions/{name}", pushEndpoint));
+        }
+    }
+
     /// <summary>Makes a topic known (publishing to an unknown topic is refused with NOT_FOUND, as Pub/Sub does).</summary>
     public void CreateTopic(string topic)
     {
@@ -131,7 +150,10 @@ public sealed class PubSubPushEmulator : IAsyncDisposable
             log.Add(message);
             if (topic == _options.Topic)
             {
-                _queue.Add(new PendingMessage(message, 0, message.PublishTime));
+                foreach (var subscriber in _subscribers)
+                {
+                    _queue.Add(new PendingMessage(message, 0, message.PublishTime, subscriber));
+                }
             }
 
             return message.MessageId;
@@ -182,9 +204,13 @@ public sealed class PubSubPushEmulator : IAsyncDisposable
     }
 
     /// <summary>The envelope pushed for <paramref name="message"/> on delivery <paramref name="deliveryAttempt"/>.</summary>
-    public byte[] BuildEnvelope(PublishedMessage message, int deliveryAttempt)
+    public byte[] BuildEnvelope(PublishedMessage message, int deliveryAttempt) => BuildEnvelope(message, deliveryAttempt, SubscriptionName);
+
+    /// <summary>The envelope <paramref name="subscription"/> pushes for <paramref name="message"/> on delivery <paramref name="deliveryAttempt"/>.</summary>
+    public byte[] BuildEnvelope(PublishedMessage message, int deliveryAttempt, string subscription)
     {
         ArgumentNullException.ThrowIfNull(message);
+        ArgumentException.ThrowIfNullOrEmpty(subscription);
         var buffer = new ArrayBufferWriter<byte>(256 + message.Data.Length * 4 / 3);
         using (var json = new Utf8JsonWriter(buffer))
         {
@@ -217,7 +243,7 @@ public sealed class PubSubPushEmulator : IAsyncDisposable
             }
 
             json.WriteEndObject();
-            json.WriteString("subscription", SubscriptionName);
+            json.WriteString("subscription", subscription);
             if (_options.DeadLetterTopic is not null)
             {
                 json.WriteNumber("deliveryAttempt", deliveryAttempt);
@@ -250,11 +276,20 @@ public sealed class PubSubPushEmulator : IAsyncDisposable
         {
             try
             {
-                using var request = new HttpRequestMessage(HttpMethod.Post, _options.PushEndpoint)
+                using var request = new HttpRequestMessage(HttpMethod.Post, pending.Subscriber.PushEndpoint)
                 {
-                    Content = new ByteArrayContent(BuildEnvelope(pending.Message, attempt)),
+                    Content = new ByteArrayContent(BuildEnvelope(pending.Message, attempt, pending.Subscriber.Name)),
                 };
                 request.Content.Headers.ContentType = new("application/json");
+                if (_options.Format == PushFormat.EventarcBinary)
+                {
+                    request.Headers.TryAddWithoutValidation("ce-specversion", "1.0");
+                    request.Headers.TryAddWithoutValidation("ce-id", pending.Message.MessageId);
+                    request.Headers.TryAddWithoutValidation("ce-source", $"//pubsub.googleapis.com/projects/{_options.ProjectId}/topics/{_options.Topic}");
+                    request.Headers.TryAddWithoutValidation("ce-type", "google.cloud.pubsub.topic.v1.messagePublished");
+                    request.Headers.TryAddWithoutValidation("ce-time", pending.Message.PublishTime.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
+                }
+
                 request.Headers.TryAddWithoutValidation("User-Agent", "APIs-Google; (+https://developers.google.com/webmasters/APIs-Google.html)");
                 request.Headers.TryAddWithoutValidation("From", "noreply@google.com");
                 using var response = await _push.SendAsync(request, linked.Token).ConfigureAwait(false);
@@ -304,14 +339,14 @@ public sealed class PubSubPushEmulator : IAsyncDisposable
             var attributes = new Dictionary<string, string>(message.Attributes, StringComparer.Ordinal)
             {
                 [DeadLetterDeliveryCountAttribute] = attempt.ToString(CultureInfo.InvariantCulture),
-                [DeadLetterSubscriptionAttribute] = _options.Subscription ?? _options.Topic + "-push",
+                [DeadLetterSubscriptionAttribute] = pending.Subscriber.Name[(pending.Subscriber.Name.LastIndexOf('/') + 1)..],
                 [DeadLetterSubscriptionProjectAttribute] = _options.ProjectId,
                 [DeadLetterPublishTimeAttribute] = message.PublishTime.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
             };
             Publish(_options.DeadLetterTopic!, message.Data, attributes, message.OrderingKey);
         }
 
-        var result = new PushAttempt(pending.Message.MessageId, attempt, status, outcome, error, now) { Duplicated = duplicated };
+        var result = new PushAttempt(pending.Message.MessageId, attempt, status, outcome, error, now) { Duplicated = duplicated, Subscription = pending.Subscriber.Name };
         lock (_gate)
         {
             _attempts.Add(result);
@@ -423,5 +458,7 @@ public sealed class PubSubPushEmulator : IAsyncDisposable
         await context.Response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted).ConfigureAwait(false);
     }
 
-    private sealed record PendingMessage(PublishedMessage Message, int Nacks, DateTimeOffset DueAt);
+    private sealed record PendingMessage(PublishedMessage Message, int Nacks, DateTimeOffset DueAt, Subscriber Subscriber);
+
+    private sealed record Subscriber(string Name, Uri PushEndpoint);
 }

@@ -60,6 +60,9 @@ public sealed record PubSubPushEmulatorOptions
     /// <summary>The seed of the random choice of duplicates, so a run can be repeated.</summary>
     public int RandomSeed { get; init; }
 
+    /// <summary>How each push is put on the wire: Pub/Sub's wrapped envelope (the default) or Eventarc's binary-mode CloudEvent.</summary>
+    public PushFormat Format { get; init; } = PushFormat.Wrapped;
+
     /// <summary>Throws naming the first value out of its documented range.</summary>
     public void Validate()
     {

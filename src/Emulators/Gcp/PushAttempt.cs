@@ -11,4 +11,7 @@ public sealed record PushAttempt(string MessageId, int DeliveryAttempt, int? Sta
 {
     /// <summary>True when the ack was taken but the message was queued for one more push (<see cref="PubSubPushEmulatorOptions.DuplicateDeliveryRate"/>).</summary>
     public bool Duplicated { get; init; }
+
+    /// <summary>The subscription that pushed it, <c>projects/P/subscriptions/S</c>.</summary>
+    public string Subscription { get; init; } = string.Empty;
 }

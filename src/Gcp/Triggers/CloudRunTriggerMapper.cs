@@ -13,8 +13,8 @@ namespace Portable.Gcp.Triggers;
 /// </summary>
 internal abstract class CloudRunTriggerMapper
 {
-    /// <summary>The mappers the host chooses from: HTTP requests, Pub/Sub push deliveries to queue functions and (with ordering keys) to stream functions, Cloud Scheduler calls to schedule functions, Workflows calls to saga step functions, Eventarc deliveries to CloudEvent functions, Cloud Storage events (Eventarc or legacy) to storage functions.</summary>
-    public static IReadOnlyList<CloudRunTriggerMapper> Default { get; } = [new HttpRequestMapper(), new PubSubPushMapper(), new PubSubStreamMapper(), new CloudSchedulerMapper(), new SagaStepMapper(), new CloudEventMapper(), new StorageEventMapper()];
+    /// <summary>The mappers the host chooses from: HTTP requests, Pub/Sub push deliveries to queue functions and (with ordering keys) to stream functions, Cloud Scheduler calls to schedule functions, Workflows calls to saga step functions, Eventarc deliveries to CloudEvent functions, Cloud Storage events (Eventarc or legacy) to storage functions, Eventarc deliveries of routed events to event functions.</summary>
+    public static IReadOnlyList<CloudRunTriggerMapper> Default { get; } = [new HttpRequestMapper(), new PubSubPushMapper(), new PubSubStreamMapper(), new CloudSchedulerMapper(), new SagaStepMapper(), new CloudEventMapper(), new StorageEventMapper(), new EventTriggerMapper()];
 
     /// <summary>The trigger kind and how requests carry it, in an operator's words (for errors).</summary>
     public abstract string Description { get; }
@@ -63,7 +63,8 @@ internal delegate Task CloudRunEndpoint(HttpContext context, InvocationInfo info
 
 /// <summary>Where a bound endpoint answers.</summary>
 /// <param name="FunctionName">
-/// The function addressed by path: <c>/{FunctionName}</c>, or every path when <c>FUNCTION_TARGET</c> names it (as the
+/// The path that addresses the function, without its leading slash: <c>/{FunctionName}</c> (the function's name, or
+/// for an event function <c>_portable/events/{rule}</c>), or every path when <c>FUNCTION_TARGET</c> names it (as the
 /// Functions Framework serves event functions). Null for HTTP functions, which their own routes address.
 /// </param>
 /// <param name="Endpoint">What answers there.</param>
@@ -72,6 +73,13 @@ internal sealed record CloudRunRoute(string? FunctionName, CloudRunEndpoint Endp
     /// <summary>An endpoint at <c>/{function}</c>.</summary>
     public static CloudRunRoute AtFunctionPath(FunctionDefinition function, CloudRunEndpoint endpoint) =>
         new((function ?? throw new ArgumentNullException(nameof(function))).Name, endpoint);
+
+    /// <summary>An endpoint at <c>/{path}</c> (one or more segments, no leading slash), such as <c>/_portable/events/{rule}</c>.</summary>
+    public static CloudRunRoute AtPath(string path, CloudRunEndpoint endpoint)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        return path[0] == '/' || path[^1] == '/' ? throw new ArgumentException($"'{path}' must not start or end with a slash.", nameof(path)) : new(path, endpoint);
+    }
 
     /// <summary>The endpoint of the HTTP functions, for every request no function path claims.</summary>
     public static CloudRunRoute ByHttpRoutes(CloudRunEndpoint endpoint) => new(null, endpoint);

@@ -25,7 +25,7 @@ public sealed class PubSubPushEmulatorTests
         var attempts = await emulator.DeliverDueAsync();
 
         var attempt = Assert.Single(attempts);
-        Assert.Equal(new PushAttempt(id, 1, 204, PushOutcome.Acked, null, Start), attempt);
+        Assert.Equal(new PushAttempt(id, 1, 204, PushOutcome.Acked, null, Start) { Subscription = "projects/local-project/subscriptions/payments-push" }, attempt);
         Assert.Equal(0, emulator.PendingCount);
         var request = Assert.Single(endpoint.Requests);
         Assert.Equal("POST", request.Method);
@@ -42,6 +42,42 @@ public sealed class PubSubPushEmulatorTests
         Assert.Equal("key-1", message.GetProperty("orderingKey").GetString());
         Assert.Equal("projects/local-project/subscriptions/payments-push", body.RootElement.GetProperty("subscription").GetString());
         Assert.Equal(1, body.RootElement.GetProperty("deliveryAttempt").GetInt32());
+    }
+
+    [Fact]
+    public async Task DeliverDueAsync_EventarcFormat_MoreSubscriptions_PushesABinaryCloudEventToEach()
+    {
+        await using var endpoint = new RecordingHttpServer(_ => new RecordedResponse(204, "text/plain", string.Empty));
+        await using var emulator = await PubSubPushEmulator.StartAsync(new PubSubPushEmulatorOptions
+        {
+            Topic = "portable-events",
+            Subscription = "eventarc-first",
+            PushEndpoint = new Uri(endpoint.BaseUri, "_portable/events/first"),
+            Format = PushFormat.EventarcBinary,
+            TimeProvider = new FakeTimeProvider(Start),
+        });
+        emulator.AddPushSubscription("eventarc-second", new Uri(endpoint.BaseUri, "_portable/events/second"));
+
+        var id = emulator.Publish("portable-events", "{\"a\":1}"u8.ToArray(), new Dictionary<string, string> { ["source"] = "orders" });
+        var attempts = await emulator.DeliverDueAsync();
+
+        Assert.Equal(
+            [("projects/local-project/subscriptions/eventarc-first", PushOutcome.Acked), ("projects/local-project/subscriptions/eventarc-second", PushOutcome.Acked)],
+            attempts.Select(a => (a.Subscription, a.Outcome)));
+        Assert.Equal(["/_portable/events/first", "/_portable/events/second"], endpoint.Requests.Select(r => r.PathAndQuery));
+        foreach (var request in endpoint.Requests)
+        {
+            Assert.Equal("1.0", request.Headers["ce-specversion"]);
+            Assert.Equal(id, request.Headers["ce-id"]);
+            Assert.Equal("google.cloud.pubsub.topic.v1.messagePublished", request.Headers["ce-type"]);
+            Assert.Equal("//pubsub.googleapis.com/projects/local-project/topics/portable-events", request.Headers["ce-source"]);
+            Assert.Equal("2026-03-01T12:00:00.000Z", request.Headers["ce-time"]);
+            using var body = JsonDocument.Parse(request.Body);
+            Assert.Equal(id, body.RootElement.GetProperty("message").GetProperty("messageId").GetString());
+            Assert.False(body.RootElement.TryGetProperty("deliveryAttempt", out _)); // no dead-letter policy
+        }
+
+        Assert.EndsWith("eventarc-second", JsonDocument.Parse(endpoint.Requests[1].Body).RootElement.GetProperty("subscription").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]
