@@ -50,17 +50,6 @@ public sealed class BlobObjectStoreTests(AzuriteFixture azurite) : IClassFixture
     }
 
     [Fact]
-    public async Task OpenRead_AVersionTheBlobDoesNotHave_ObjectNotFound()
-    {
-        var (container, _) = await UploadAsync("versioned.txt", "x");
-        var store = new BlobObjectStore(_service);
-
-        var ex = await Assert.ThrowsAsync<ObjectNotFoundException>(() => store.OpenReadAsync(container, "versioned.txt", "2020-01-01T00:00:00.0000000Z").AsTask());
-
-        Assert.Equal("2020-01-01T00:00:00.0000000Z", ex.Version);
-    }
-
-    [Fact]
     public async Task Describe_TheBlobAsItIsNow_OrNullWhenGone()
     {
         var (container, etag) = await UploadAsync("a b/c.csv", "k,v\n1,2\n", "text/csv");

@@ -74,12 +74,14 @@ public sealed partial class IsolatedFunctionsHost
                         continue;
                     }
 
-                    if (!await TryCreateReceiptAsync(receipts, function, path.Container, item.Name, etag.ToString(), cancellationToken).ConfigureAwait(false))
+                    // A listing gives the entity tag bare, a Get Blob Properties quoted: the host's is the quoted one.
+                    var tag = Quoted(etag.ToString());
+                    if (!await TryCreateReceiptAsync(receipts, function, path.Container, item.Name, tag, cancellationToken).ConfigureAwait(false))
                     {
                         continue; // already triggered for this entity tag
                     }
 
-                    delivered.Add(await DeliverBlobAsync(function, source, item.Name, etag.ToString(), cancellationToken).ConfigureAwait(false));
+                    delivered.Add(await DeliverBlobAsync(function, source, item.Name, tag, cancellationToken).ConfigureAwait(false));
                 }
             }
         }
@@ -120,8 +122,10 @@ public sealed partial class IsolatedFunctionsHost
             throw new InvalidOperationException($"Blob {container}/{blobName} does not exist: there is nothing to deliver again.", ex);
         }
 
-        return await DeliverBlobAsync(function, source with { Path = source.Path with { Container = container } }, blobName, properties.ETag.ToString(), cancellationToken).ConfigureAwait(false);
+        return await DeliverBlobAsync(function, source with { Path = source.Path with { Container = container } }, blobName, Quoted(properties.ETag.ToString()), cancellationToken).ConfigureAwait(false);
     }
+
+    private static string Quoted(string etag) => etag.StartsWith('"') ? etag : $"\"{etag}\"";
 
     /// <summary>The host's function id of <paramref name="functionName"/> in receipts and blob-trigger messages (<c>Host.Functions.{name}</c>).</summary>
     public static string HostFunctionId(string functionName) => "Host.Functions." + functionName;
@@ -243,7 +247,7 @@ public sealed partial class IsolatedFunctionsHost
                 return Record(new BlobDelivery(function.Name, path.Container, blobName, etag, attempt - 1, BlobDeliveryOutcome.Dropped, ids, "The blob no longer exists."));
             }
 
-            if (!string.Equals(properties.ETag.ToString(), etag, StringComparison.Ordinal))
+            if (!string.Equals(Quoted(properties.ETag.ToString()), etag, StringComparison.Ordinal))
             {
                 return Record(new BlobDelivery(function.Name, path.Container, blobName, etag, attempt - 1, BlobDeliveryOutcome.Dropped, ids, $"The blob changed: its entity tag is now {properties.ETag}."));
             }
