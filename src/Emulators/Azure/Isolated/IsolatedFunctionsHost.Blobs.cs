@@ -63,25 +63,13 @@ public sealed partial class IsolatedFunctionsHost
         {
             foreach (var function in Functions.Where(IsBlobTrigger))
             {
-                var source = BlobSource(function);
-                var path = source.Path;
-                var container = source.Service.GetBlobContainerClient(path.Container);
-                var receipts = source.Service.GetBlobContainerClient(HostsContainer);
-                await foreach (var item in container.GetBlobsAsync(BlobTraits.None, BlobStates.None, path.Prefix, cancellationToken).ConfigureAwait(false))
+                try
                 {
-                    if (path.Match(item.Name) is null || item.Properties.ETag is not { } etag)
-                    {
-                        continue;
-                    }
-
-                    // A listing gives the entity tag bare, a Get Blob Properties quoted: the host's is the quoted one.
-                    var tag = Quoted(etag.ToString());
-                    if (!await TryCreateReceiptAsync(receipts, function, path.Container, item.Name, tag, cancellationToken).ConfigureAwait(false))
-                    {
-                        continue; // already triggered for this entity tag
-                    }
-
-                    delivered.Add(await DeliverBlobAsync(function, source, item.Name, tag, cancellationToken).ConfigureAwait(false));
+                    await ScanFunctionAsync(function, delivered, cancellationToken).ConfigureAwait(false);
+                }
+                catch (RequestFailedException ex) when (ex.Status == 404 && ex.ErrorCode == "ContainerNotFound")
+                {
+                    // No container yet: nothing to trigger on, as the host's listener finds nothing there.
                 }
             }
         }
@@ -91,6 +79,30 @@ public sealed partial class IsolatedFunctionsHost
         }
 
         return delivered;
+    }
+
+    private async Task ScanFunctionAsync(WorkerFunction function, List<BlobDelivery> delivered, CancellationToken cancellationToken)
+    {
+        var source = BlobSource(function);
+        var path = source.Path;
+        var container = source.Service.GetBlobContainerClient(path.Container);
+        var receipts = source.Service.GetBlobContainerClient(HostsContainer);
+        await foreach (var item in container.GetBlobsAsync(BlobTraits.None, BlobStates.None, path.Prefix, cancellationToken).ConfigureAwait(false))
+        {
+            if (path.Match(item.Name) is null || item.Properties.ETag is not { } etag)
+            {
+                continue;
+            }
+
+            // A listing gives the entity tag bare, a Get Blob Properties quoted: the host's is the quoted one.
+            var tag = Quoted(etag.ToString());
+            if (!await TryCreateReceiptAsync(receipts, function, path.Container, item.Name, tag, cancellationToken).ConfigureAwait(false))
+            {
+                continue; // already triggered for this entity tag
+            }
+
+            delivered.Add(await DeliverBlobAsync(function, source, item.Name, tag, cancellationToken).ConfigureAwait(false));
+        }
     }
 
     /// <summary>
