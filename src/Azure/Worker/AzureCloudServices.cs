@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Portable.Azure.Messaging;
 using Portable.Azure.State;
+using Portable.Azure.Storage;
 using Portable.Core.App;
 
 namespace Portable.Azure.Worker;
@@ -10,7 +11,8 @@ namespace Portable.Azure.Worker;
 /// The Azure pieces of the isolated worker's composition root: state in Table
 /// Storage when a storage account is configured (<c>PORTABLE_TABLES_CONNECTION</c>, else the host's
 /// <c>AzureWebJobsStorage</c>; without one the in-memory default serves a single instance), Storage queues for
-/// publishing and the <c>&lt;queue&gt;-poison</c> dead letters, and throttling and 5xx as transient faults.
+/// publishing and the <c>&lt;queue&gt;-poison</c> dead letters, Blob Storage as the object store storage functions read
+/// through (<see cref="BlobObjectStore"/>, same account), and throttling and 5xx as transient faults.
 /// </summary>
 internal static class AzureCloudServices
 {
@@ -38,7 +40,13 @@ internal static class AzureCloudServices
                         throw new Core.State.StateStoreUnreachableException($"The Table Storage state store (table {tables.TableName}) could not be reached: {ex.Message}", ex);
                     }
                 },
-            Services = storage is null ? null : services => services.AddSingleton(_ => new StorageQueuePublisher(StorageQueuePublisher.CreateService(storage))),
+            Services = storage is null ? null : services =>
+            {
+                services.AddSingleton(_ => new StorageQueuePublisher(StorageQueuePublisher.CreateService(storage)));
+                // The blob trigger's worker side reads entity tags through the raw store; handlers get Core's resilient one.
+                services.AddSingleton(_ => new BlobObjectStore(BlobObjectStore.CreateService(storage)));
+            },
+            ObjectStore = storage is null ? null : sp => sp.GetRequiredService<BlobObjectStore>(),
             Publisher = storage is null ? null : sp => sp.GetRequiredService<StorageQueuePublisher>(),
             DeadLetters = storage is null ? null : sp => new PoisonQueueDeadLetterSink(sp.GetRequiredService<StorageQueuePublisher>(), sp.GetRequiredService<ILogger<PoisonQueueDeadLetterSink>>()),
             IsTransient = e => e is global::Azure.RequestFailedException { Status: 408 or 429 or >= 500 },

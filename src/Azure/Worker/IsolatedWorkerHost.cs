@@ -93,6 +93,7 @@ public static class IsolatedWorkerHost
         await builder.Services.AddPortableHostAsync(app, AzureCloudServices.For(options.StorageConnection), o => o.Cloud = CloudProvider.Azure).ConfigureAwait(false);
         DurableSagaRunner.AddTo(builder, durableSagas, app.Manifest);
         builder.Services.TryAddSingleton(sp => new QueueInvocationHandler(sp.GetRequiredService<MessageInvoker>(), sp.GetRequiredService<ILogger<QueueInvocationHandler>>()));
+        builder.Services.TryAddSingleton<Storage.BlobTriggerHandler>();
         builder.Services.TryAddSingleton<ManifestFunctionDispatcher>();
 
         // CreateBuilder has run the SDK's generated startups by now: the last registrations are the generated

@@ -6,6 +6,8 @@ using CoreFunction = Portable.Core.Functions.FunctionDefinition;
 using Portable.Core.Invocation;
 using Portable.Core.Messaging;
 using Portable.Core.Schedules;
+using Portable.Core.Storage;
+using Portable.Azure.Storage;
 
 namespace Portable.Azure.Worker;
 
@@ -33,14 +35,18 @@ public sealed partial class ManifestFunctionDispatcher
     private readonly FrozenDictionary<string, CoreFunction> _scheduleFunctions;
     private readonly ILogger _log;
     private readonly DurableClientSource? _durableClients;
+    private readonly BlobTriggerHandler? _blobs;
+    private readonly FrozenDictionary<string, CoreFunction> _storageFunctions;
 
     /// <summary>
     /// Creates the dispatcher for the invokers' manifest. With <paramref name="durableClients"/> (the Durable saga
     /// runner), each invocation's <c>durableClient</c> binding value is handed to it before the function runs.
+    /// Storage functions run through <paramref name="blobs"/> (without it their invocations fail).
     /// </summary>
-    public ManifestFunctionDispatcher(HttpInvoker http, QueueInvocationHandler queues, ScheduleInvoker schedules, TimeProvider time, IsolatedWorkerOptions options, ILogger<ManifestFunctionDispatcher> log, DurableClientSource? durableClients = null)
+    public ManifestFunctionDispatcher(HttpInvoker http, QueueInvocationHandler queues, ScheduleInvoker schedules, TimeProvider time, IsolatedWorkerOptions options, ILogger<ManifestFunctionDispatcher> log, DurableClientSource? durableClients = null, BlobTriggerHandler? blobs = null)
     {
         _durableClients = durableClients;
+        _blobs = blobs;
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(queues);
         ArgumentNullException.ThrowIfNull(schedules);
@@ -57,6 +63,7 @@ public sealed partial class ManifestFunctionDispatcher
         // metadata has none, is simply never invoked.
         _httpFunctions = http.Manifest.HttpFunctions.Select(f => f.Function.Name).Append(AzureHttpRoutes.FallbackFunctionName).ToFrozenSet(StringComparer.OrdinalIgnoreCase);
         _queueFunctions = http.Manifest.FunctionsOf<QueueTrigger>().ToFrozenDictionary(f => f.Function.Name, StringComparer.OrdinalIgnoreCase);
+        _storageFunctions = http.Manifest.FunctionsOf<StorageTrigger>().ToFrozenDictionary(f => f.Function.Name, f => f.Function, StringComparer.OrdinalIgnoreCase);
     }
 
     /// <summary>True when <paramref name="definition"/> is one of the manifest's functions (or the catch-all) loaded at <see cref="ManifestFunction.EntryPoint"/>.</summary>
@@ -64,7 +71,7 @@ public sealed partial class ManifestFunctionDispatcher
     {
         ArgumentNullException.ThrowIfNull(definition);
         return string.Equals(definition.EntryPoint, ManifestFunction.EntryPoint, StringComparison.Ordinal)
-            && (_httpFunctions.Contains(definition.Name) || _queueFunctions.ContainsKey(definition.Name) || _scheduleFunctions.ContainsKey(definition.Name));
+            && (_httpFunctions.Contains(definition.Name) || _queueFunctions.ContainsKey(definition.Name) || _scheduleFunctions.ContainsKey(definition.Name) || _storageFunctions.ContainsKey(definition.Name));
     }
 
     /// <summary>Runs the invocation; throws only for what the host must see as a failed invocation.</summary>
@@ -100,6 +107,11 @@ public sealed partial class ManifestFunctionDispatcher
         if (_scheduleFunctions.TryGetValue(name, out var scheduled))
         {
             return InvokeScheduleAsync(context, scheduled);
+        }
+
+        if (_storageFunctions.TryGetValue(name, out var storage))
+        {
+            return InvokeStorageAsync(context, storage);
         }
 
         return _httpFunctions.Contains(name)
@@ -163,6 +175,45 @@ public sealed partial class ManifestFunctionDispatcher
             throw new InvalidOperationException($"Schedule function '{function.Name}' failed: {result.Reason}");
         }
     }
+
+    // A blob trigger: the blob named by the binding data (else by the deferred-binding value), run through Core's
+    // storage invoker. A retry fails the invocation: the host's blob-trigger queue message is dequeued again, and after
+    // maxDequeueCount (5) it goes to webjobs-blobtrigger-poison; a dead letter is already recorded, so it succeeds.
+    private async Task InvokeStorageAsync(FunctionContext context, CoreFunction function)
+    {
+        var blobs = _blobs ?? throw new InvalidOperationException($"Function '{function.Name}' is storage-triggered but the worker has no {nameof(BlobTriggerHandler)}.");
+        ReadOnlyMemory<byte>? modelBinding = null;
+        if (!context.BindingContext.BindingData.ContainsKey("BlobTrigger")
+            && context.FunctionDefinition.InputBindings.TryGetValue(ManifestFunctionMetadataProvider.BlobTriggerBindingName, out var binding))
+        {
+            var input = await context.BindInputAsync<Microsoft.Azure.Functions.Worker.Core.ModelBindingData>(binding).ConfigureAwait(false);
+            modelBinding = input.Value is { Source: BlobTriggerMapping.ModelBindingSource } data ? data.Content.ToMemory() : null;
+        }
+
+        if (!BlobTriggerMapping.TryRead(context.BindingContext.BindingData, modelBinding, out var created, out var error))
+        {
+            LogBadBlob(_log, function.Name, context.InvocationId, error);
+            throw new InvalidOperationException($"Function '{function.Name}' (invocation {context.InvocationId}): {error}");
+        }
+
+        var result = await blobs.RunAsync(function, created, new InvocationInfo(InvocationId: context.InvocationId, TraceParent: context.TraceContext?.TraceParent), context.CancellationToken).ConfigureAwait(false);
+        switch (result.Outcome)
+        {
+            case MessageOutcome.Success:
+                return;
+            case MessageOutcome.DeadLetter:
+                LogBlobDeadLettered(_log, created.Bucket, created.Key, function.Name, result.Reason);
+                return;
+            default:
+                throw new QueueMessageRetryException($"Blob {created.Bucket}/{created.Key} failed in {function.Name} and will be retried: {result.Reason}");
+        }
+    }
+
+    [LoggerMessage(EventId = 3204, Level = LogLevel.Error, Message = "Blob invocation of {FunctionName} (invocation {InvocationId}) is malformed: {Error}")]
+    private static partial void LogBadBlob(ILogger logger, string functionName, string invocationId, string error);
+
+    [LoggerMessage(EventId = 3205, Level = LogLevel.Information, Message = "Blob {Container}/{BlobName} dead-lettered by {FunctionName}: {Reason}")]
+    private static partial void LogBlobDeadLettered(ILogger logger, string container, string blobName, string functionName, string? reason);
 
     [LoggerMessage(EventId = 3203, Level = LogLevel.Error, Message = "Timer invocation of {FunctionName} (invocation {InvocationId}) is malformed: {Error}")]
     private static partial void LogBadTimer(ILogger logger, string functionName, string invocationId, string error);

@@ -8,6 +8,7 @@ using Portable.Core.Http;
 using Portable.Core.Messaging;
 using Portable.Core.Sagas;
 using Portable.Core.Schedules;
+using Portable.Core.Storage;
 
 namespace Portable.Azure.Worker;
 
@@ -16,7 +17,8 @@ namespace Portable.Azure.Worker;
 /// driven by the manifest so that the manifest stays the one source of truth: every manifest function under its own
 /// name — HTTP functions as <c>httpTrigger</c> at the route <see cref="AzureHttpRoutes.Of"/> gives them, with
 /// their methods, anonymous, answering through an <c>http</c> <c>$return</c>; queue functions as <c>queueTrigger</c>
-/// on their queue over <c>AzureWebJobsStorage</c>; schedule functions as <c>timerTrigger</c> on their NCRONTAB schedule — plus the catch-all <see cref="AzureHttpRoutes.FallbackFunctionName"/>
+/// on their queue over <c>AzureWebJobsStorage</c>; storage functions as <c>blobTrigger</c> on <c>{container}/{prefix}{name}</c>
+/// over the same account, with deferred binding; schedule functions as <c>timerTrigger</c> on their NCRONTAB schedule — plus the catch-all <see cref="AzureHttpRoutes.FallbackFunctionName"/>
 /// function, then whatever <paramref name="attributed"/> reports: the SDK's source-generated provider, which lists the
 /// app's own <c>[Function]</c> methods (a Durable orchestrator written the Azure way, say). The worker's metadata
 /// transformers (Durable's among them) run over the combined list afterwards.
@@ -33,6 +35,9 @@ public sealed class ManifestFunctionMetadataProvider(IReadOnlyList<IFunctionMeta
 
     /// <summary>The binding name of a queue function's trigger.</summary>
     public const string QueueTriggerBindingName = "message";
+
+    /// <summary>The binding name of a storage function's trigger.</summary>
+    public const string BlobTriggerBindingName = "blob";
 
     /// <summary>The binding name of a schedule function's trigger.</summary>
     public const string TimerTriggerBindingName = "timer";
@@ -110,6 +115,7 @@ public sealed class ManifestFunctionMetadataProvider(IReadOnlyList<IFunctionMeta
                 HttpTrigger => HttpBindings(routes[function.Name]),
                 QueueTrigger queue => [QueueBinding(queue.Queue)],
                 ScheduleTrigger schedule => [TimerBinding(Ncrontab.From(schedule.Schedule).Expression)],
+                StorageTrigger storage => [BlobBinding(storage)],
                 var other => throw new NotSupportedException(
                     $"Function '{function.Name}': the isolated worker has no Azure trigger for {other.GetType().Name} yet. Add a case to {nameof(ManifestFunctionMetadataProvider)}.{nameof(Describe)}."),
             };
@@ -173,6 +179,24 @@ public sealed class ManifestFunctionMetadataProvider(IReadOnlyList<IFunctionMeta
         w.WriteString("queueName", queue);
         w.WriteString("connection", IsolatedWorkerOptions.StorageConnectionSetting);
         w.WriteString("dataType", "String");
+    });
+
+    // As the SDK emits [BlobTrigger("…", Connection = "AzureWebJobsStorage")] BlobClient: deferred binding, so the host
+    // sends model_binding_data naming the blob instead of its bytes (Worker.Extensions.Storage.Blobs 6.8.2), and the
+    // handler reads it through the object store. The prefix goes in the path (the host lists and matches by it); a
+    // brace would start a binding expression there, so such a prefix stays out and Core's filter alone applies it,
+    // as it applies the suffix (StorageTrigger.Matches).
+    private static string BlobBinding(StorageTrigger trigger) => Json(w =>
+    {
+        var prefix = trigger.Prefix is { } p && p.IndexOfAny(['{', '}']) < 0 ? p : string.Empty;
+        w.WriteString("name", BlobTriggerBindingName);
+        w.WriteString("type", "blobTrigger");
+        w.WriteString("direction", "In");
+        w.WriteString("path", $"{trigger.Bucket}/{prefix}{{name}}");
+        w.WriteString("connection", IsolatedWorkerOptions.StorageConnectionSetting);
+        w.WriteStartObject("properties");
+        w.WriteString("supportsDeferredBinding", "True");
+        w.WriteEndObject();
     });
 
     // As the SDK emits [TimerTrigger("…")] TimerInfo: the schedule in NCRONTAB's six fields (seconds first). An app's

@@ -85,6 +85,23 @@ public sealed class ManifestFunctionMetadataProviderTests : IDisposable
     }
 
     [Fact]
+    public void Describe_StorageFunctions_BlobTriggerOnContainerAndPrefixWithDeferredBinding()
+    {
+        var described = ManifestFunctionMetadataProvider.Describe(Portable.BlobWorkerApp.BlobApp.Manifest, "Portable.Azure.dll");
+
+        var reader = Assert.Single(Bindings(described.Single(m => m.Name == Portable.BlobWorkerApp.BlobApp.Reader)));
+        var failing = Assert.Single(Bindings(described.Single(m => m.Name == Portable.BlobWorkerApp.BlobApp.Failing)));
+        Assert.Equal("blobTrigger", reader.GetProperty("type").GetString());
+        Assert.Equal("In", reader.GetProperty("direction").GetString());
+        Assert.Equal(ManifestFunctionMetadataProvider.BlobTriggerBindingName, reader.GetProperty("name").GetString());
+        // The suffix (.txt) is not in the path: Core's StorageInvoker applies it.
+        Assert.Equal("blob-inbox/in/{name}", reader.GetProperty("path").GetString());
+        Assert.Equal("AzureWebJobsStorage", reader.GetProperty("connection").GetString());
+        Assert.Equal("True", reader.GetProperty("properties").GetProperty("supportsDeferredBinding").GetString());
+        Assert.Equal("blob-fail/{name}", failing.GetProperty("path").GetString());
+    }
+
+    [Fact]
     public void Describe_Apps_CoverBothShapesOfHttpFunction()
     {
         // The drift test above sees a function with prefixed routes (patterns) and one that takes the catch-all (sample).

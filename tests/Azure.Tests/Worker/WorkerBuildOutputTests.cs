@@ -49,6 +49,17 @@ public class WorkerBuildOutputTests
     }
 
     [Fact]
+    public void BuildOutput_Extensions_HoldTheBlobsHostExtensionForStorageFunctions()
+    {
+        // Portable.Azure.BlobsExtension's implicit registration: the manifest's blobTrigger functions carry no attribute.
+        var extensions = ReadJson("extensions.json").GetProperty("extensions").EnumerateArray().ToList();
+
+        var blobs = Assert.Single(extensions, e => e.GetProperty("name").GetString() == "AzureStorageBlobs");
+        var hint = blobs.GetProperty("hintPath").GetString()!;
+        Assert.True(File.Exists(Path.Combine(Path.GetDirectoryName(RepoPaths.BuildOutput("src/Azure", "extensions.json"))!, hint)), hint);
+    }
+
+    [Fact]
     public void BuildOutput_FunctionsMetadata_PresentAndEmptyBecauseTheWorkerIndexesTheManifest()
     {
         // The SDK writes it from [Function] attributes; the host reads it only without worker indexing.

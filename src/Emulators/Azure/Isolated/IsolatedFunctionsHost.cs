@@ -153,6 +153,7 @@ public sealed partial class IsolatedFunctionsHost : IAsyncDisposable
             await host.IndexAndLoadAsync(cancellationToken).ConfigureAwait(false);
             host.FunctionsLoadedTimestamp = Stopwatch.GetTimestamp();
             host.StartTimerSchedules();
+            host.StartBlobPolling();
             return host;
         }
         catch
@@ -314,6 +315,8 @@ public sealed partial class IsolatedFunctionsHost : IAsyncDisposable
         {
             await timer.DisposeAsync().ConfigureAwait(false);
         }
+
+        await StopBlobPollingAsync().ConfigureAwait(false);
 
         await StopDurableAsync().ConfigureAwait(false);
 

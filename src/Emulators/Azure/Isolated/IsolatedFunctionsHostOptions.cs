@@ -63,6 +63,19 @@ public sealed record IsolatedFunctionsHostOptions
     /// </summary>
     public bool RunTimerSchedules { get; init; }
 
+    /// <summary>
+    /// How often each <c>blobTrigger</c> function's container is scanned in Azurite (through the binding's
+    /// <c>connection</c> app setting, from <see cref="Environment"/>), as the host's blob listener polls; null (the
+    /// default) scans only through <see cref="IsolatedFunctionsHost.ScanBlobsAsync"/>, as timers fire only when asked.
+    /// </summary>
+    public TimeSpan? BlobPollingInterval { get; init; }
+
+    /// <summary>How many failed invocations of one blob's trigger message before it goes to <c>webjobs-blobtrigger-poison</c> (the host's <c>maxDequeueCount</c>, 5).</summary>
+    public int BlobMaxDequeueCount { get; init; } = 5;
+
+    /// <summary>The host id in the blob receipts' names (<c>blobreceipts/{hostId}/…</c>); the host derives it from the app's name.</summary>
+    public string HostId { get; init; } = "portable-emulator";
+
     /// <summary>The delivery numbers of the emulated Storage queues (the host's defaults: 5 dequeues, then <c>-poison</c>).</summary>
     public DeliveryProfile QueueProfile { get; init; } = DeliveryProfile.AzureStorageQueue;
 

@@ -1,0 +1,4 @@
+using Portable.Azure.Worker;
+using Portable.BlobWorkerApp;
+
+return await IsolatedWorkerHost.RunAsync(BlobApp.App, args);
