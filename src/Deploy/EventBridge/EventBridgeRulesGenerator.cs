@@ -19,7 +19,9 @@ namespace Portable.Deploy.EventBridge;
 /// that did not get through ends up, as the event itself, in one queue per rule. Retries are the platforms' defaults,
 /// written out: EventBridge's <c>RetryPolicy</c> 185 attempts within 24 hours, Lambda's <c>EventInvokeConfig</c> 2
 /// retries within 6 hours. Event functions may publish events themselves, so each gets <c>PORTABLE_EVENTBRIDGE_BUS</c>
-/// and <c>events:PutEvents</c> on the bus. A manifest without event functions generates no file.
+/// and <c>events:PutEvents</c> on the bus. A function whose trigger sets <see cref="EventTriggerOptions.Timeout"/> (a
+/// choreographed saga step retrying within one delivery) gets that <c>Timeout</c>, rounded up to whole seconds; the
+/// others the template's 30 s. A manifest without event functions generates no file.
 /// <para>
 /// Google's Eventarc triggers come from the same <see cref="EventTrigger"/>s (<c>Eventarc/EventarcTriggersGenerator</c>),
 /// with the patterns applied by Portable's router in the service, since Eventarc's filters match attributes exactly.
@@ -46,6 +48,12 @@ public static class EventBridgeRulesGenerator
 
     /// <summary>Lambda's default age limit of an asynchronous event: 6 hours, in seconds.</summary>
     public const int LambdaMaximumEventAgeSeconds = 6 * 60 * 60;
+
+    /// <summary>The function timeout written when the trigger sets none: 30 s (an event function's deliveries are short).</summary>
+    public const int DefaultFunctionTimeoutSeconds = 30;
+
+    /// <summary>Lambda's longest function timeout: 900 s (https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html).</summary>
+    public const int MaxFunctionTimeoutSeconds = 900;
 
     private static readonly JsonWriterOptions WriterOptions = new()
     {
@@ -105,7 +113,7 @@ public static class EventBridgeRulesGenerator
             w.WriteStartObject("Function");
             w.WriteString("Runtime", "provided.al2023");
             w.WriteString("CodeUri", "out/aws");
-            w.WriteNumber("Timeout", 30);
+            w.WriteNumber("Timeout", DefaultFunctionTimeoutSeconds);
             w.WriteStartObject("Environment");
             w.WriteStartObject("Variables");
             w.WritePropertyName("PORTABLE_EVENTBRIDGE_BUS");
@@ -135,6 +143,11 @@ public static class EventBridgeRulesGenerator
         w.WriteString("Type", "AWS::Serverless::Function");
         w.WriteStartObject("Properties");
         w.WriteString("Handler", function.Name);
+        if (trigger.Options.Timeout is { } timeout)
+        {
+            w.WriteNumber("Timeout", FunctionTimeoutSeconds(function, timeout));
+        }
+
         w.WriteStartObject("EventInvokeConfig");
         w.WriteNumber("MaximumRetryAttempts", LambdaMaximumRetryAttempts);
         w.WriteNumber("MaximumEventAgeInSeconds", LambdaMaximumEventAgeSeconds);
@@ -194,6 +207,15 @@ public static class EventBridgeRulesGenerator
         w.WriteEndObject();
         w.WriteEndObject();
         w.WriteEndObject();
+    }
+
+    // Whole seconds, rounded up, within Lambda's limit.
+    private static int FunctionTimeoutSeconds(FunctionDefinition function, TimeSpan timeout)
+    {
+        var seconds = (int)Math.Ceiling(timeout.TotalSeconds);
+        return seconds <= MaxFunctionTimeoutSeconds
+            ? seconds
+            : throw new InvalidOperationException($"Function '{function.Name}' needs {seconds} s per delivery; a Lambda function may run at most {MaxFunctionTimeoutSeconds} s.");
     }
 
     // The rule's dead-letter queue, {rule}-dlq, and the policy that lets the rule (on the template's bus) send to it.

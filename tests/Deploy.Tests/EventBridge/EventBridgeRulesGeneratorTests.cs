@@ -155,6 +155,33 @@ public sealed class EventBridgeRulesGeneratorTests
         Assert.Throws<ArgumentException>(() => EventBridgeRulesGenerator.Generate(manifest));
     }
 
+    [Fact]
+    public void Generate_TriggerWithATimeout_TheFunctionGetsItRoundedUpAndTheOthersTheTemplates()
+    {
+        var manifest = new FunctionManifestBuilder()
+            .AddEventFunction("slow", "on-slow", """{"source": ["orders"]}""", (_, _, _) => ValueTask.FromResult(MessageResult.Success), new EventTriggerOptions { Timeout = TimeSpan.FromSeconds(42.2) })
+            .AddEventFunction("quick", "on-quick", """{"source": ["orders"]}""", (_, _, _) => ValueTask.FromResult(MessageResult.Success))
+            .Build();
+
+        var template = JsonNode.Parse(Assert.Single(EventBridgeRulesGenerator.Generate(manifest)).Content)!;
+
+        Assert.Equal(43, Resource(template, "SlowFunction")["Properties"]!["Timeout"]!.GetValue<int>());
+        Assert.False(Resource(template, "QuickFunction")["Properties"]!.AsObject().ContainsKey("Timeout"));
+        Assert.Equal(EventBridgeRulesGenerator.DefaultFunctionTimeoutSeconds, template["Globals"]!["Function"]!["Timeout"]!.GetValue<int>());
+        Assert.Empty(Validate(template));
+    }
+
+    [Fact]
+    public void Generate_TriggerTimeoutOverLambdasLimit_Refused()
+    {
+        var manifest = new FunctionManifestBuilder()
+            .AddEventFunction("slow", "on-slow", """{"source": ["orders"]}""", (_, _, _) => ValueTask.FromResult(MessageResult.Success), new EventTriggerOptions { Timeout = TimeSpan.FromSeconds(901) })
+            .Build();
+
+        var refused = Assert.Throws<InvalidOperationException>(() => EventBridgeRulesGenerator.Generate(manifest));
+        Assert.Contains("at most 900 s", refused.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("on-inventory-reserved", "OnInventoryReserved")]
     [InlineData("charge-payment", "ChargePayment")]

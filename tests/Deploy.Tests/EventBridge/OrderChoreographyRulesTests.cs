@@ -40,6 +40,26 @@ public sealed class OrderChoreographyRulesTests
         Assert.Equal(7, rules.Values.Distinct(StringComparer.Ordinal).Count());
     }
 
+    // Regression: every function ran with the template's 30 s, less than a step's attempts within one delivery (three
+    // attempts of 10 s and the waits of 1 and 2 s), so Lambda would stop a slow step between attempts.
+    [Theory]
+    [InlineData(OrderSaga.ReserveInventory, 38)] // 3 × 10 s + 1 s + 2 s, and the 5 s backstop
+    [InlineData(OrderSaga.ChargePayment, 38)]
+    [InlineData(OrderSaga.CreateShipment, 38)]
+    [InlineData(OrderSaga.NotifyCustomer, 49)] // 4 × 10 s + 0.5 + 1 + 2 s + 5 s = 48.5 s, rounded up
+    [InlineData(OrderSaga.ReleaseInventory, 38)] // a compensation takes its step's policy
+    [InlineData(OrderSaga.RefundPayment, 38)]
+    [InlineData(OrderSaga.CancelShipment, 38)]
+    public void Generate_Choreography_EachFunctionTimeoutCoversItsStepsAttemptsInOneDelivery(string handler, int seconds)
+    {
+        var template = JsonNode.Parse(Assert.Single(EventBridgeRulesGenerator.Generate(Manifest)).Content)!;
+
+        var function = template["Resources"]![EventBridgeRulesGenerator.LogicalId(OrderChoreography.FunctionName(handler)) + "Function"]!["Properties"]!;
+
+        Assert.Equal(seconds, function["Timeout"]!.GetValue<int>());
+        Assert.True(seconds > template["Globals"]!["Function"]!["Timeout"]!.GetValue<int>());
+    }
+
     [Theory]
     [InlineData(OrderChoreography.OrderPlaced, OrderSaga.ReserveInventory)]
     [InlineData(OrderChoreography.InventoryReserved, OrderSaga.ChargePayment)]

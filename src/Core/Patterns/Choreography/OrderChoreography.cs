@@ -148,13 +148,13 @@ public static class OrderChoreography
 
     /// <summary>
     /// Declares the choreography's seven event functions, <c>orders-reserve-inventory</c> … <c>orders-cancel-shipment</c>,
-    /// each with its rule (<see cref="SagaEventMap.PatternOf"/>) and keyed for idempotency by order id and event type.
+    /// each with its rule (<see cref="SagaEventMap.PatternOf"/>), keyed for idempotency by order id and event type, and
+    /// with the timeout one delivery needs to run its step's every attempt (<see cref="SagaChoreography.DeliveryTimeout"/>).
     /// Their handlers come from the <see cref="SagaChoreography"/> that <c>AddOrders</c> registers.
     /// </summary>
     public static FunctionManifestBuilder AddOrderChoreography(this FunctionManifestBuilder manifest)
     {
         ArgumentNullException.ThrowIfNull(manifest);
-        var options = new EventTriggerOptions { IdempotencyKey = static e => SagaChoreography.IdempotencyKey(e, IdField) };
         foreach (var handler in Handlers)
         {
             manifest.AddEventFunction(
@@ -162,7 +162,11 @@ public static class OrderChoreography
                 FunctionName(handler),
                 Events.PatternOf(handler),
                 services => services.GetRequiredKeyedService<SagaChoreography>(OrderSaga.Definition.Name).HandlerFor(handler),
-                options);
+                new EventTriggerOptions
+                {
+                    IdempotencyKey = static e => SagaChoreography.IdempotencyKey(e, IdField),
+                    Timeout = SagaChoreography.DeliveryTimeout(OrderSaga.Definition, handler),
+                });
         }
 
         return manifest;

@@ -80,6 +80,37 @@ public sealed class SagaChoreography : ISagaStarter
         return SagaIdOf(@event, idField) is { } id ? $"{id}/{@event.DetailType}" : null;
     }
 
+    /// <summary>
+    /// What <see cref="DeliveryTimeout"/> adds to a handler's attempts and waits: reading the saga, recording each
+    /// result with a conditional write and publishing what follows (the same backstop the Step Functions export puts
+    /// above a step's timeout).
+    /// </summary>
+    public static readonly TimeSpan DeliveryBackstop = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// The longest one delivery of <paramref name="handler"/>'s function may take, since a transient result is retried
+    /// within the delivery: every attempt its step's timeout, the waits between the attempts, and
+    /// <see cref="DeliveryBackstop"/>. A platform that stops the function sooner (Lambda's default 30 s) cuts a step off
+    /// between attempts, and the bus's redelivery finds the event's idempotency claim still held.
+    /// </summary>
+    /// <exception cref="ArgumentException">The saga has no such handler.</exception>
+    public static TimeSpan DeliveryTimeout(SagaDefinition definition, string handler)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        if (!definition.TryFindHandler(handler, out var step, out _))
+        {
+            throw new ArgumentException($"Saga '{definition.Name}' has no handler '{handler}'.", nameof(handler));
+        }
+
+        var total = step.Timeout * step.Retry.MaxAttempts + DeliveryBackstop;
+        for (var made = 1; made < step.Retry.MaxAttempts; made++)
+        {
+            total += step.Retry.DelayAfter(made);
+        }
+
+        return total;
+    }
+
     /// <summary>Publishes the event calling for what saga <paramref name="sagaId"/> does next (its first step's trigger for a new saga); nothing when it has ended.</summary>
     public async ValueTask StartAsync(string sagaId, CancellationToken cancellationToken)
     {

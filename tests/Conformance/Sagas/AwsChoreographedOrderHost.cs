@@ -1,0 +1,276 @@
+using System.Globalization;
+using System.Text.Json;
+using Amazon.Runtime;
+using Portable.Aws.EventBridge;
+using Portable.Aws.State;
+using Portable.ChoreographedOrdersApp;
+using Portable.Conformance.Hosts;
+using Portable.Conformance.Queues;
+using Portable.Core.Events;
+using Portable.Core.Events.Routing;
+using Portable.Core.Patterns.Choreography;
+using Portable.Core.Patterns.Orders;
+using Portable.Deploy.EventBridge;
+using Portable.Emulators.Aws;
+using Portable.Emulators.Processes;
+using Portable.Engines;
+using Portable.HostsUnderTest;
+
+namespace Portable.Conformance.Sagas;
+
+/// <summary>
+/// The choreographed order saga on AWS, deployed as <c>aws/event-rules.sam.json</c> (src/Deploy's
+/// <see cref="EventBridgeRulesGenerator"/>) declares it: each of the seven handlers its own Lambda function
+/// <c>orders-{handler}</c> (the real bootstrap, <see cref="HostBuilds.ChoreographedOrdersApp"/>, with
+/// <c>_HANDLER</c> the function's name, polling its own Runtime API emulator), targeted by its EventBridge rule on the
+/// emulated bus with the template's pattern, retry policy and function timeout, and its <c>{rule}-dlq</c> SQS queue as
+/// both the rule's dead-letter queue and the function's dead-letter sink (<c>AWS_ENDPOINT_URL_SQS</c>).
+/// <c>inventory-api</c> and <c>orders-api</c> run the same bootstrap behind API Gateway HTTP API (v2) emulators. Every
+/// function runs with <c>PORTABLE_ORDERS_SAGA=choreographed</c> and publishes with <see cref="EventBridgePublisher"/>
+/// (SigV4-signed <c>PutEvents</c>, which the bus verifies) to <c>PORTABLE_EVENTBRIDGE_ENDPOINT</c>; their only shared
+/// state is one DynamoDB table on dynalite, which payments are read from.
+/// </summary>
+internal sealed class AwsChoreographedOrderHost : IAsyncDisposable
+{
+    private const string Table = "PortableChoreographedOrders";
+
+    private readonly List<IAsyncDisposable> _owned;
+    private readonly Dictionary<string, LambdaHttpHost> _http;
+    private readonly Dictionary<string, (ChildProcess Process, SqsEventSourceEmulator DeadLetters)> _events;
+    private readonly EventBridgePublisher _publisher;
+
+    private AwsChoreographedOrderHost(
+        List<IAsyncDisposable> owned,
+        EventBridgeEmulator bus,
+        IReadOnlyList<DeployedRule> rules,
+        Dictionary<string, LambdaHttpHost> http,
+        Dictionary<string, (ChildProcess, SqsEventSourceEmulator)> events,
+        DynamoDbStateStore store)
+    {
+        _owned = owned;
+        _http = http;
+        _events = events;
+        Bus = bus;
+        Rules = rules;
+        Store = store;
+        _publisher = new EventBridgePublisher(
+            new EventBridgePublisherOptions { ServiceUrl = bus.ServiceUrl, Region = LocalAws.Credentials["AWS_REGION"], Credentials = new BasicAWSCredentials(LocalAws.Credentials["AWS_ACCESS_KEY_ID"], LocalAws.Credentials["AWS_SECRET_ACCESS_KEY"]) },
+            TimeProvider.System);
+        Inventory = http[InventoryApi.FunctionName].CreateClient(HostDefaults.RequestTimeout);
+        Orders = http[OrdersApi.FunctionName].CreateClient(HostDefaults.RequestTimeout);
+    }
+
+    /// <summary>The bus.</summary>
+    public EventBridgeEmulator Bus { get; }
+
+    /// <summary>The rules as the generated template declares them.</summary>
+    public IReadOnlyList<DeployedRule> Rules { get; }
+
+    /// <summary>The table every function keeps its state in.</summary>
+    public DynamoDbStateStore Store { get; }
+
+    /// <summary>A client on <c>inventory-api</c>'s gateway.</summary>
+    public HttpClient Inventory { get; }
+
+    /// <summary>A client on <c>orders-api</c>'s gateway.</summary>
+    public HttpClient Orders { get; }
+
+    /// <summary>How the functions, the bus and the store are wired, for the test output.</summary>
+    public string Wiring => $"inventory-api and orders-api behind API Gateway (HTTP API v2), {Rules.Count} EventBridge rules from {EventBridgeRulesGenerator.Path} each targeting its Lambda function (timeouts {string.Join(" / ", Rules.Select(r => r.FunctionTimeout.TotalSeconds).Distinct())} s, {Rules[0].Retries.MaximumRetryAttempts} retries within {Rules[0].Retries.MaximumEventAge.TotalHours:0} h, DLQ {{rule}}-dlq), one DynamoDB table on dynalite";
+
+    /// <summary>Every bootstrap's output, each under its function's name.</summary>
+    public string Output => string.Join('\n', _http.Select(h => $"{h.Key}:\n{h.Value.Function.Output}").Concat(_events.Select(e => $"{e.Key}:\n{e.Value.Process.Output}")));
+
+    /// <summary>What each rule's dead-letter queue holds (EventBridge's undeliverable events and the function's own dead letters).</summary>
+    public IReadOnlyDictionary<string, int> DeadLetters => _events.ToDictionary(e => e.Key, e => e.Value.DeadLetters.DeadLetters.Count, StringComparer.Ordinal);
+
+    /// <summary>Starts dynalite, the bus, the seven event functions with their rules, then both APIs.</summary>
+    public static async Task<AwsChoreographedOrderHost> StartAsync()
+    {
+        var owned = new List<IAsyncDisposable>();
+        try
+        {
+            var dynalite = new DynaliteFixture();
+            owned.Add(new AsyncDisposable(dynalite.DisposeAsync));
+            await dynalite.InitializeAsync();
+            var storage = await DynamoDbOnDynalite.CreateTableAsync(dynalite, Table);
+
+            var bus = await EventBridgeEmulator.StartAsync(new EventBridgeEmulatorOptions
+            {
+                // Signatures are recomputed and must match: the functions sign with the SDK's SigV4 signer.
+                Credentials = new Dictionary<string, string> { [LocalAws.Credentials["AWS_ACCESS_KEY_ID"]!] = LocalAws.Credentials["AWS_SECRET_ACCESS_KEY"]! },
+            });
+            owned.Add(bus);
+            var common = new Dictionary<string, string?>(storage, StringComparer.Ordinal)
+            {
+                [EventBridgePublisherOptions.EndpointVariable] = bus.ServiceUrl.ToString(),
+                [OrderChoreography.ModeVariable] = OrderChoreography.Choreographed,
+            };
+
+            var rules = DeployedRule.From(EventBridgeRulesGenerator.Generate(ChoreographedPatternsApp.Manifest));
+            var events = new Dictionary<string, (ChildProcess, SqsEventSourceEmulator)>(StringComparer.Ordinal);
+            var starting = new List<(DeployedRule Rule, LambdaRuntimeApiEmulator RuntimeApi, ChildProcess Process)>();
+            foreach (var rule in rules)
+            {
+                var runtimeApi = await LambdaRuntimeApiEmulator.StartAsync(new LambdaRuntimeApiEmulatorOptions { FunctionName = rule.FunctionName });
+                owned.Add(runtimeApi);
+
+                // The queue is named after the rule so its companion is {rule}-dlq; nothing polls it, it only holds dead letters.
+                var queues = await SqsEventSourceEmulator.StartAsync(runtimeApi, new SqsEventSourceEmulatorOptions { QueueName = rule.Rule });
+                owned.Add(queues);
+                var process = LambdaFunctionProcess.Start(new LambdaFunctionProcessOptions
+                {
+                    BootstrapPath = HostBuilds.ChoreographedOrdersApp,
+                    RuntimeApi = runtimeApi.RuntimeApi,
+                    Handler = rule.HandlerName,
+                    Environment = Merge(LocalAws.Credentials, common, new Dictionary<string, string?> { ["AWS_ENDPOINT_URL_SQS"] = queues.ServiceUrl.ToString() }),
+                });
+                owned.Add(process);
+                events[rule.FunctionName] = (process, queues);
+                starting.Add((rule, runtimeApi, process));
+                bus.AddRule(rule.Rule, rule.EventPattern, [EventBridgeTarget.Lambda(rule.FunctionName, runtimeApi) with
+                {
+                    FunctionTimeout = rule.FunctionTimeout,
+                    RetryPolicy = rule.Retries,
+                    DeadLetterQueue = (queues, queues.DeadLetterQueueName),
+                }]);
+            }
+
+            var httpStarting = new[] { InventoryApi.FunctionName, OrdersApi.FunctionName }
+                .Select(f => (Name: f, Start: LambdaHttpHost.StartAsync(f, environment: common, bootstrap: HostBuilds.ChoreographedOrdersApp)))
+                .ToList();
+            var http = new Dictionary<string, LambdaHttpHost>(StringComparer.Ordinal);
+            try
+            {
+                foreach (var (rule, runtimeApi, process) in starting)
+                {
+                    await process.WaitUntilPollingAsync(runtimeApi, HostDefaults.StartupTimeout);
+                }
+
+                await Task.WhenAll(httpStarting.Select(s => s.Start));
+            }
+            finally
+            {
+                foreach (var (name, start) in httpStarting)
+                {
+                    await Task.WhenAny(start);
+                    if (start.IsCompletedSuccessfully)
+                    {
+                        owned.Add(start.Result);
+                        http[name] = start.Result;
+                    }
+                }
+            }
+
+            var store = await DynamoDbStateStoreOptions.CreateAsync(new DynamoDbStateStoreOptions(Table, dynalite.ServiceUrl), TimeProvider.System);
+            return new AwsChoreographedOrderHost(owned, bus, rules, http, events, store);
+        }
+        catch
+        {
+            await DisposeAllAsync(owned);
+            throw;
+        }
+    }
+
+    /// <summary>Puts one event (EventBridge JSON: <c>source</c>, <c>detail-type</c>, <c>detail</c>) on the bus with a signed <c>PutEvents</c>, as a function does.</summary>
+    public async Task PublishAsync(string json)
+    {
+        using var parsed = JsonDocument.Parse(json);
+        var root = parsed.RootElement;
+        await _publisher.PublishAsync(
+            [new PortableEvent
+            {
+                Id = "assigned-by-the-bus", // PutEvents entries carry no id: EventBridge gives each accepted entry its own
+                Source = root.GetProperty("source").GetString()!,
+                DetailType = root.GetProperty("detail-type").GetString()!,
+                Time = TimeProvider.System.GetUtcNow(),
+                Detail = root.GetProperty("detail").Clone(),
+            }],
+            CancellationToken.None);
+    }
+
+    /// <summary>The simulated payment service's record of <paramref name="orderId"/>.</summary>
+    public async Task<PaymentRecord> PaymentAsync(string orderId) => await new SimulatedPaymentService(Store).GetAsync(orderId, CancellationToken.None);
+
+    /// <summary>Throws when a bootstrap exited.</summary>
+    public void ThrowIfBroken()
+    {
+        foreach (var (name, (process, _)) in _events)
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"The {name} bootstrap exited with code {process.ExitCode}.");
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Inventory.Dispose();
+        Orders.Dispose();
+        _publisher.Dispose();
+        await DisposeAllAsync(_owned);
+    }
+
+    private static Dictionary<string, string?> Merge(params IReadOnlyDictionary<string, string?>[] layers)
+    {
+        var merged = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var (name, value) in layers.SelectMany(l => l))
+        {
+            merged[name] = value;
+        }
+
+        return merged;
+    }
+
+    private static async Task DisposeAllAsync(List<IAsyncDisposable> owned)
+    {
+        for (var i = owned.Count - 1; i >= 0; i--)
+        {
+            await owned[i].DisposeAsync();
+        }
+    }
+
+    /// <summary>One event function of the generated template: its handler, its rule (name, pattern, retry policy) and its timeout.</summary>
+    internal sealed record DeployedRule(string FunctionName, string HandlerName, string Rule, EventPattern EventPattern, EventBridgeRetryPolicy Retries, TimeSpan FunctionTimeout)
+    {
+        /// <summary>Reads every <c>AWS::Serverless::Function</c> with an <c>EventBridgeRule</c> event from the template.</summary>
+        public static IReadOnlyList<DeployedRule> From(IReadOnlyList<Portable.Deploy.DeployFile> files)
+        {
+            var file = Assert.Single(files);
+            Assert.Equal(EventBridgeRulesGenerator.Path, file.Path);
+            using var template = JsonDocument.Parse(file.Content);
+            var globals = template.RootElement.GetProperty("Globals").GetProperty("Function");
+            var rules = new List<DeployedRule>();
+            foreach (var resource in template.RootElement.GetProperty("Resources").EnumerateObject())
+            {
+                if (resource.Value.GetProperty("Type").GetString() != "AWS::Serverless::Function")
+                {
+                    continue;
+                }
+
+                var function = resource.Value.GetProperty("Properties");
+                var timeout = (function.TryGetProperty("Timeout", out var own) ? own : globals.GetProperty("Timeout")).GetInt32();
+                var handler = function.GetProperty("Handler").GetString()!;
+                var rule = Assert.Single(function.GetProperty("Events").EnumerateObject()).Value;
+                Assert.Equal("EventBridgeRule", rule.GetProperty("Type").GetString());
+                var properties = rule.GetProperty("Properties");
+                var retry = properties.GetProperty("RetryPolicy");
+                rules.Add(new DeployedRule(
+                    properties.GetProperty("Target").GetProperty("Id").GetString()!,
+                    handler,
+                    properties.GetProperty("RuleName").GetString()!,
+                    EventPattern.Parse(properties.GetProperty("Pattern")),
+                    new EventBridgeRetryPolicy(
+                        retry.GetProperty("MaximumRetryAttempts").GetInt32(),
+                        TimeSpan.FromSeconds(retry.GetProperty("MaximumEventAgeInSeconds").GetInt32()),
+                        EventBridgeRetryPolicy.AwsDefault.FirstDelay),
+                    TimeSpan.FromSeconds(timeout)));
+            }
+
+            return rules;
+        }
+
+        public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Rule} → {FunctionName} ({FunctionTimeout.TotalSeconds} s)");
+    }
+}
