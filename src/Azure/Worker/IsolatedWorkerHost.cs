@@ -6,7 +6,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Portable.Azure.Events;
 using Portable.Azure.Sagas;
+using Portable.Core.Events;
 using Portable.Core.App;
 using Portable.Core.Functions;
 using Portable.Core.Invocation;
@@ -93,6 +95,11 @@ public static class IsolatedWorkerHost
         await builder.Services.AddPortableHostAsync(app, AzureCloudServices.For(options.StorageConnection), o => o.Cloud = CloudProvider.Azure).ConfigureAwait(false);
         DurableSagaRunner.AddTo(builder, durableSagas, app.Manifest);
         builder.Services.TryAddSingleton(sp => new QueueInvocationHandler(sp.GetRequiredService<MessageInvoker>(), sp.GetRequiredService<ILogger<QueueInvocationHandler>>()));
+        if (app.Manifest.FunctionsOf<EventTrigger>().Any())
+        {
+            builder.Services.TryAddSingleton<EventQueueHandler>();
+        }
+
         builder.Services.TryAddSingleton<ManifestFunctionDispatcher>();
 
         // CreateBuilder has run the SDK's generated startups by now: the last registrations are the generated
