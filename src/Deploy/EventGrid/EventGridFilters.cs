@@ -164,7 +164,14 @@ public static class EventGridFilters
 
                             break;
                         default:
-                            refusal ??= $"{name}: Event Grid has no filter that lets through every event it matches.";
+                            refusal ??= name switch
+                            {
+                                "anything-but" => "anything-but: Event Grid's StringNotIn ignores case (it would hold back \"Drone\", which anything-but \"drone\" routes) and its NumberNotIn compares by value, not by text.",
+                                "exists" => "exists: EventBridge counts a null as present and an object as absent, Event Grid's IsNotNull and IsNullOrUndefined do not.",
+                                "wildcard" => "wildcard: Event Grid has no wildcard filter.",
+                                "cidr" => "cidr: Event Grid has no address-range filter.",
+                                _ => $"{name}: Event Grid has no filter that lets through every event it matches.",
+                            };
                             break;
                     }
 
