@@ -20,6 +20,7 @@ namespace Portable.Azure.Tests.Events;
 /// </summary>
 public sealed class EventRoutingOnStorageQueuesTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>, IAsyncLifetime
 {
+    private const string FlakyRule = "on-flaky"; // tests/AzureEventsApp: its handler always fails transiently
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
     private static int _tables;
 
@@ -51,7 +52,7 @@ public sealed class EventRoutingOnStorageQueuesTests(AzuriteFixture azurite) : I
     public void Worker_DeclaresTheRouterAndOneQueueTriggerPerRule()
     {
         Assert.Equal(
-            [RuleQueue(RoutingScenario.BigOrderAuditRule), RuleQueue(RoutingScenario.ChargePaymentRule), RuleQueue(RoutingScenario.NotifyShippingRule), EventQueues.RouterQueue],
+            [RuleQueue(RoutingScenario.BigOrderAuditRule), RuleQueue(FlakyRule), RuleQueue(RoutingScenario.ChargePaymentRule), RuleQueue(RoutingScenario.NotifyShippingRule), EventQueues.RouterQueue],
             _host.Queues.TriggeredQueues.Order(StringComparer.Ordinal));
         Assert.NotNull(_host.FindFunction(EventQueues.RouterFunctionName));
     }
@@ -89,6 +90,24 @@ public sealed class EventRoutingOnStorageQueuesTests(AzuriteFixture azurite) : I
 
         Assert.All(_host.Queues.Deliveries.Where(d => d.Queue == RuleQueue(RoutingScenario.BigOrderAuditRule)), d => Assert.Equal((1, QueueDeliveryOutcome.Completed), (d.DequeueCount, d.Outcome)));
         Assert.Empty(_host.Queues.PoisonMessages(RuleQueue(RoutingScenario.BigOrderAuditRule)));
+    }
+
+    [Fact]
+    public async Task TransientFailure_EveryTime_RetriedUpToMaxDequeueCountThenPoisonedByTheHost()
+    {
+        var envelope = Envelope("flaky-1", "flaky", "thing.happened", """{"ref": "f1"}""");
+        await _queues.SendAsync(EventQueues.RouterQueue, envelope);
+
+        await _queues.PumpUntilIdleAsync(Patience);
+
+        var deliveries = _host.Queues.Deliveries.Where(d => d.Queue == RuleQueue(FlakyRule)).ToList();
+        Assert.Equal([1, 2, 3, 4, 5], deliveries.Select(d => d.DequeueCount));
+        Assert.Equal(
+            [QueueDeliveryOutcome.Retried, QueueDeliveryOutcome.Retried, QueueDeliveryOutcome.Retried, QueueDeliveryOutcome.Retried, QueueDeliveryOutcome.Poisoned],
+            deliveries.Select(d => d.Outcome));
+        Assert.Equal(envelope, Assert.Single(_host.Queues.PoisonMessages(RuleQueue(FlakyRule))).Text);
+        Assert.All(deliveries, d => Assert.Contains("always unavailable for flaky-1", d.Error, StringComparison.Ordinal));
+        Assert.Contains(_host.Logs, l => l.Message.StartsWith("Event flaky-1 failed in always-unavailable (delivery 5)", StringComparison.Ordinal));
     }
 
     [Fact]
