@@ -25,17 +25,20 @@ namespace Portable.Azure.Events;
 public sealed partial class EventQueueHandler
 {
     private readonly EventInvoker _invoker;
-    private readonly IMessagePublisher _queues;
+    private readonly IMessagePublisher? _queues;
     private readonly IDeadLetterSink _deadLetters;
     private readonly TimeProvider _time;
     private readonly ILogger _log;
 
-    /// <summary>Creates the handler over the host's engine, publisher (the Storage queues) and dead-letter sink (their <c>-poison</c> queues).</summary>
+    /// <summary>
+    /// Creates the handler over the host's engine, publisher (the Storage queues; null without a storage account, when
+    /// the router cannot forward and its invocations fail for the host to retry) and dead-letter sink (their
+    /// <c>-poison</c> queues).
+    /// </summary>
     /// <exception cref="ArgumentException">Two event functions declare the same rule, or a rule's queue name is not valid on Azure.</exception>
-    public EventQueueHandler(InvocationEngine engine, IMessagePublisher queues, IDeadLetterSink deadLetters, TimeProvider time, ILogger<EventQueueHandler> log)
+    public EventQueueHandler(InvocationEngine engine, IMessagePublisher? queues, IDeadLetterSink deadLetters, TimeProvider time, ILogger<EventQueueHandler> log)
     {
         ArgumentNullException.ThrowIfNull(engine);
-        ArgumentNullException.ThrowIfNull(queues);
         ArgumentNullException.ThrowIfNull(deadLetters);
         ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(log);
@@ -69,6 +72,12 @@ public sealed partial class EventQueueHandler
         {
             LogUnrouted(_log, @event.Id, @event.Source, @event.DetailType);
             return MessageResult.Success;
+        }
+
+        if (_queues is null)
+        {
+            throw new InvalidOperationException(
+                $"Event {@event.Id} cannot be forwarded to its rules' queues: the worker has no storage account (set AzureWebJobsStorage).");
         }
 
         foreach (var function in functions)

@@ -97,7 +97,12 @@ public static class IsolatedWorkerHost
         builder.Services.TryAddSingleton(sp => new QueueInvocationHandler(sp.GetRequiredService<MessageInvoker>(), sp.GetRequiredService<ILogger<QueueInvocationHandler>>()));
         if (app.Manifest.FunctionsOf<EventTrigger>().Any())
         {
-            builder.Services.TryAddSingleton<EventQueueHandler>();
+            builder.Services.TryAddSingleton(sp => new EventQueueHandler(
+                sp.GetRequiredService<InvocationEngine>(),
+                sp.GetService<Core.Messaging.IMessagePublisher>(),
+                sp.GetRequiredService<Core.Messaging.IDeadLetterSink>(),
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILogger<EventQueueHandler>>()));
         }
 
         builder.Services.TryAddSingleton<ManifestFunctionDispatcher>();
