@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Portable.Azure.Events;
 using Portable.Azure.Messaging;
 using Portable.Azure.State;
 using Portable.Azure.Storage;
@@ -11,7 +12,8 @@ namespace Portable.Azure.Worker;
 /// The Azure pieces of the isolated worker's composition root: state in Table
 /// Storage when a storage account is configured (<c>PORTABLE_TABLES_CONNECTION</c>, else the host's
 /// <c>AzureWebJobsStorage</c>; without one the in-memory default serves a single instance), Storage queues for
-/// publishing and the <c>&lt;queue&gt;-poison</c> dead letters, Blob Storage as the object store storage functions read
+/// publishing, for events (the <c>portable-events</c> queue the router function reads) and the
+/// <c>&lt;queue&gt;-poison</c> dead letters, Blob Storage as the object store storage functions read
 /// through (<see cref="BlobObjectStore"/>, same account), and throttling and 5xx as transient faults.
 /// </summary>
 internal static class AzureCloudServices
@@ -48,6 +50,7 @@ internal static class AzureCloudServices
             },
             ObjectStore = storage is null ? null : sp => sp.GetRequiredService<BlobObjectStore>(),
             Publisher = storage is null ? null : sp => sp.GetRequiredService<StorageQueuePublisher>(),
+            EventPublisher = storage is null ? null : sp => new StorageQueueEventPublisher(sp.GetRequiredService<StorageQueuePublisher>()),
             DeadLetters = storage is null ? null : sp => new PoisonQueueDeadLetterSink(sp.GetRequiredService<StorageQueuePublisher>(), sp.GetRequiredService<ILogger<PoisonQueueDeadLetterSink>>()),
             IsTransient = e => e is global::Azure.RequestFailedException { Status: 408 or 429 or >= 500 },
         };

@@ -6,7 +6,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Portable.Azure.Events;
 using Portable.Azure.Sagas;
+using Portable.Core.Events;
 using Portable.Core.App;
 using Portable.Core.Functions;
 using Portable.Core.Invocation;
@@ -94,6 +96,16 @@ public static class IsolatedWorkerHost
         DurableSagaRunner.AddTo(builder, durableSagas, app.Manifest);
         builder.Services.TryAddSingleton(sp => new QueueInvocationHandler(sp.GetRequiredService<MessageInvoker>(), sp.GetRequiredService<ILogger<QueueInvocationHandler>>()));
         builder.Services.TryAddSingleton<Storage.BlobTriggerHandler>();
+        if (app.Manifest.FunctionsOf<EventTrigger>().Any())
+        {
+            builder.Services.TryAddSingleton(sp => new EventQueueHandler(
+                sp.GetRequiredService<InvocationEngine>(),
+                sp.GetService<Core.Messaging.IMessagePublisher>(),
+                sp.GetRequiredService<Core.Messaging.IDeadLetterSink>(),
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILogger<EventQueueHandler>>()));
+        }
+
         builder.Services.TryAddSingleton<ManifestFunctionDispatcher>();
 
         // CreateBuilder has run the SDK's generated startups by now: the last registrations are the generated

@@ -1,7 +1,9 @@
 using System.Collections.Frozen;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
+using Portable.Azure.Events;
 using Portable.Azure.Sagas;
+using Portable.Core.Events;
 using CoreFunction = Portable.Core.Functions.FunctionDefinition;
 using Portable.Core.Invocation;
 using Portable.Core.Messaging;
@@ -18,7 +20,8 @@ namespace Portable.Azure.Worker;
 /// as the function's <c>$return</c>. A queue function maps the trigger's message text and binding data to a neutral
 /// message and settles it through <see cref="QueueInvocationHandler"/>: success and
 /// dead-letter (recorded in <c>&lt;queue&gt;-poison</c> with its reason) complete the invocation; a transient failure
-/// throws <see cref="QueueMessageRetryException"/> so that the host fails the invocation and the queue redelivers. A
+/// throws <see cref="QueueMessageRetryException"/> so that the host fails the invocation and the queue redelivers.
+/// An event function (or the event router) takes its Storage queue the same way, through <see cref="EventQueueHandler"/>. A
 /// schedule function maps the timer's <c>TimerInfo</c> to a neutral tick and runs it through Core's
 /// <see cref="ScheduleInvoker"/>; a failed run fails the invocation, which the host records.
 /// Logs go through the worker's logger factory, so the host receives them as <c>RpcLog</c> with the invocation id.
@@ -37,16 +40,20 @@ public sealed partial class ManifestFunctionDispatcher
     private readonly DurableClientSource? _durableClients;
     private readonly BlobTriggerHandler? _blobs;
     private readonly FrozenDictionary<string, CoreFunction> _storageFunctions;
+    private readonly EventQueueHandler? _events;
+    private readonly FrozenDictionary<string, CoreFunction> _eventFunctions;
 
     /// <summary>
     /// Creates the dispatcher for the invokers' manifest. With <paramref name="durableClients"/> (the Durable saga
     /// runner), each invocation's <c>durableClient</c> binding value is handed to it before the function runs.
-    /// Storage functions run through <paramref name="blobs"/> (without it their invocations fail).
+    /// Storage functions run through <paramref name="blobs"/> (without it their invocations fail). With
+    /// <paramref name="events"/>, the event functions and the event router run on their Storage queues.
     /// </summary>
-    public ManifestFunctionDispatcher(HttpInvoker http, QueueInvocationHandler queues, ScheduleInvoker schedules, TimeProvider time, IsolatedWorkerOptions options, ILogger<ManifestFunctionDispatcher> log, DurableClientSource? durableClients = null, BlobTriggerHandler? blobs = null)
+    public ManifestFunctionDispatcher(HttpInvoker http, QueueInvocationHandler queues, ScheduleInvoker schedules, TimeProvider time, IsolatedWorkerOptions options, ILogger<ManifestFunctionDispatcher> log, DurableClientSource? durableClients = null, BlobTriggerHandler? blobs = null, EventQueueHandler? events = null)
     {
         _durableClients = durableClients;
         _blobs = blobs;
+        _events = events;
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(queues);
         ArgumentNullException.ThrowIfNull(schedules);
@@ -64,14 +71,20 @@ public sealed partial class ManifestFunctionDispatcher
         _httpFunctions = http.Manifest.HttpFunctions.Select(f => f.Function.Name).Append(AzureHttpRoutes.FallbackFunctionName).ToFrozenSet(StringComparer.OrdinalIgnoreCase);
         _queueFunctions = http.Manifest.FunctionsOf<QueueTrigger>().ToFrozenDictionary(f => f.Function.Name, StringComparer.OrdinalIgnoreCase);
         _storageFunctions = http.Manifest.FunctionsOf<StorageTrigger>().ToFrozenDictionary(f => f.Function.Name, f => f.Function, StringComparer.OrdinalIgnoreCase);
+        _eventFunctions = events is null
+            ? FrozenDictionary<string, CoreFunction>.Empty
+            : http.Manifest.FunctionsOf<EventTrigger>().ToFrozenDictionary(f => f.Function.Name, f => f.Function, StringComparer.OrdinalIgnoreCase);
     }
+
+    private bool RoutesEvents => _eventFunctions.Count > 0;
 
     /// <summary>True when <paramref name="definition"/> is one of the manifest's functions (or the catch-all) loaded at <see cref="ManifestFunction.EntryPoint"/>.</summary>
     public bool Handles(FunctionDefinition definition)
     {
         ArgumentNullException.ThrowIfNull(definition);
         return string.Equals(definition.EntryPoint, ManifestFunction.EntryPoint, StringComparison.Ordinal)
-            && (_httpFunctions.Contains(definition.Name) || _queueFunctions.ContainsKey(definition.Name) || _scheduleFunctions.ContainsKey(definition.Name) || _storageFunctions.ContainsKey(definition.Name));
+            && (_httpFunctions.Contains(definition.Name) || _queueFunctions.ContainsKey(definition.Name) || _scheduleFunctions.ContainsKey(definition.Name)
+                || _storageFunctions.ContainsKey(definition.Name) || _eventFunctions.ContainsKey(definition.Name) || (RoutesEvents && IsRouter(definition.Name)));
     }
 
     /// <summary>Runs the invocation; throws only for what the host must see as a failed invocation.</summary>
@@ -114,6 +127,17 @@ public sealed partial class ManifestFunctionDispatcher
             return InvokeStorageAsync(context, storage);
         }
 
+        if (_eventFunctions.TryGetValue(name, out var eventFunction))
+        {
+            var rule = ((EventTrigger)eventFunction.Trigger).Rule;
+            return InvokeEventQueueAsync(context, name, EventQueues.OfRule(rule), (message, ct) => _events!.DeliverAsync(eventFunction, message, context.InvocationId, ct));
+        }
+
+        if (RoutesEvents && IsRouter(name))
+        {
+            return InvokeEventQueueAsync(context, name, EventQueues.RouterQueue, (message, ct) => _events!.RouteAsync(message, ct));
+        }
+
         return _httpFunctions.Contains(name)
             ? InvokeHttpAsync(context)
             : throw new InvalidOperationException($"Function '{name}' is not a function of the manifest.");
@@ -154,6 +178,34 @@ public sealed partial class ManifestFunctionDispatcher
                 return;
             default:
                 throw new QueueMessageRetryException(QueueInvocationHandler.RetryLine(message, function.Name, settlement.Reason));
+        }
+    }
+
+    private static bool IsRouter(string name) => string.Equals(name, EventQueues.RouterFunctionName, StringComparison.OrdinalIgnoreCase);
+
+    // An event function on its rule's queue, or the router on portable-events: read as any queue message, then
+    // settled as one (success and dead-letter complete the invocation, a transient failure fails it for the host to redeliver).
+    private async Task InvokeEventQueueAsync(FunctionContext context, string name, string queue, Func<IncomingMessage, CancellationToken, Task<MessageResult>> handle)
+    {
+        var binding = context.FunctionDefinition.InputBindings.GetValueOrDefault(ManifestFunctionMetadataProvider.QueueTriggerBindingName)
+            ?? throw new InvalidOperationException($"Function '{name}' (invocation {context.InvocationId}) has no queueTrigger binding.");
+        var input = await context.BindInputAsync<string>(binding).ConfigureAwait(false);
+        if (!WorkerQueueMapping.TryReadMessage(input.Value, context.BindingContext.BindingData, queue, context.InvocationId, out var message, out var error))
+        {
+            LogBadMessage(_log, name, context.InvocationId, error);
+            throw new InvalidOperationException($"Function '{name}' (invocation {context.InvocationId}): {error}");
+        }
+
+        var result = await handle(message, context.CancellationToken).ConfigureAwait(false);
+        switch (result.Outcome)
+        {
+            case MessageOutcome.Success:
+                return;
+            case MessageOutcome.DeadLetter:
+                LogDeadLettered(_log, message.Id, name, result.Reason);
+                return;
+            default:
+                throw new QueueMessageRetryException(QueueInvocationHandler.RetryLine(message, name, result.Reason));
         }
     }
 

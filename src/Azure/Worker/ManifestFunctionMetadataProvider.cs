@@ -3,6 +3,8 @@ using System.Collections.Immutable;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Azure.Functions.Worker.Core.FunctionMetadata;
+using Portable.Azure.Events;
+using Portable.Core.Events;
 using Portable.Core.Functions;
 using Portable.Core.Http;
 using Portable.Core.Messaging;
@@ -18,8 +20,10 @@ namespace Portable.Azure.Worker;
 /// name — HTTP functions as <c>httpTrigger</c> at the route <see cref="AzureHttpRoutes.Of"/> gives them, with
 /// their methods, anonymous, answering through an <c>http</c> <c>$return</c>; queue functions as <c>queueTrigger</c>
 /// on their queue over <c>AzureWebJobsStorage</c>; storage functions as <c>blobTrigger</c> on <c>{container}/{prefix}{name}</c>
-/// over the same account, with deferred binding; schedule functions as <c>timerTrigger</c> on their NCRONTAB schedule — plus the catch-all <see cref="AzureHttpRoutes.FallbackFunctionName"/>
-/// function, then whatever <paramref name="attributed"/> reports: the SDK's source-generated provider, which lists the
+/// over the same account, with deferred binding; schedule functions as <c>timerTrigger</c> on their NCRONTAB schedule;
+/// event functions as <c>queueTrigger</c> on their rule's queue <c>events-{rule}</c>, with the event router
+/// (<see cref="EventQueues.RouterFunctionName"/>, a <c>queueTrigger</c> on <see cref="EventQueues.RouterQueue"/>) when
+/// there is any — plus the catch-all <see cref="AzureHttpRoutes.FallbackFunctionName"/> function, then whatever <paramref name="attributed"/> reports: the SDK's source-generated provider, which lists the
 /// app's own <c>[Function]</c> methods (a Durable orchestrator written the Azure way, say). The worker's metadata
 /// transformers (Durable's among them) run over the combined list afterwards.
 /// </summary>
@@ -114,12 +118,23 @@ public sealed class ManifestFunctionMetadataProvider(IReadOnlyList<IFunctionMeta
             {
                 HttpTrigger => HttpBindings(routes[function.Name]),
                 QueueTrigger queue => [QueueBinding(queue.Queue)],
+                EventTrigger events => [QueueBinding(EventQueues.OfRule(events.Rule))],
                 ScheduleTrigger schedule => [TimerBinding(Ncrontab.From(schedule.Schedule).Expression)],
                 StorageTrigger storage => [BlobBinding(storage)],
                 var other => throw new NotSupportedException(
                     $"Function '{function.Name}': the isolated worker has no Azure trigger for {other.GetType().Name} yet. Add a case to {nameof(ManifestFunctionMetadataProvider)}.{nameof(Describe)}."),
             };
             described.Add(Metadata(function.Name, scriptFile, WithDurableClient(bindings, durableClient)));
+        }
+
+        if (manifest.FunctionsOf<EventTrigger>().Any())
+        {
+            if (manifest.Functions.Any(f => string.Equals(f.Name, EventQueues.RouterFunctionName, StringComparison.OrdinalIgnoreCase)))
+            {
+                throw new NotSupportedException($"'{EventQueues.RouterFunctionName}' is the name of the event router the worker declares for the manifest's event functions: rename the manifest function.");
+            }
+
+            described.Add(Metadata(EventQueues.RouterFunctionName, scriptFile, WithDurableClient([QueueBinding(EventQueues.RouterQueue)], durableClient)));
         }
 
         if (routes.TryGetValue(AzureHttpRoutes.FallbackFunctionName, out var fallback))

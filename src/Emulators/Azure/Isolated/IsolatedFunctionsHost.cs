@@ -672,7 +672,9 @@ public sealed partial class IsolatedFunctionsHost : IAsyncDisposable
     // PopReceipt, plus a JSON object body's top-level fields.
     private async Task<QueueInvocationOutcome> DeliverQueueMessageAsync(string functionName, string binding, EmulatedQueueMessage message, CancellationToken cancellationToken)
     {
-        var metadata = new Dictionary<string, TypedData>(StringComparer.Ordinal);
+        // Binding data names are case-insensitive (the worker keys them so, and fails on two that differ by case): a
+        // body field such as an event's "id" gives way to the trigger's own Id, set below, as the host's contract wins.
+        var metadata = new Dictionary<string, TypedData>(StringComparer.OrdinalIgnoreCase);
         if (message.Text.TrimStart().StartsWith('{'))
         {
             try
