@@ -22,6 +22,7 @@ public static class DeployGenerator
         {
             CloudFormationGenerator.Generate(manifest, options),
             LambdaToolsDefaultsGenerator.Generate(manifest, options),
+            Bicep.AzureBicepGenerator.Generate(manifest, options),
         };
         foreach (var (function, trigger) in manifest.FunctionsOf<SagaStepTrigger>())
         {
