@@ -5,6 +5,7 @@ using Portable.Local;
 using Portable.Local.Compare;
 using Portable.Local.Queues;
 using Portable.Core.Patterns;
+using Portable.Deploy;
 
 // `portable` — the embedded default host and the project's command line.
 var command = args.Length > 0 && !args[0].StartsWith('-') ? args[0] : "run";
@@ -32,6 +33,8 @@ switch (command)
         return 0;
     case "queue":
         return await QueueCommand.RunAsync(rest, PatternsApp.Manifest, Console.In, Console.Out, Console.Error, TimeProvider.System);
+    case "deploy":
+        return DeployCommand.Run(rest, PatternsApp.Manifest, PatternsDeployment.Options, Console.Out, Console.Error);
     case "help" or "--help" or "-h":
         Console.WriteLine(Usage());
         return 0;
@@ -55,6 +58,7 @@ static string Usage() => $"""
            portable manifest
            portable queue send|dead-letters|redrive QUEUE [--data DIR]
            portable compare
+           portable deploy [--out DIR]
 
       run        serve every HTTP function on http://localhost:8080 (the default command)
                  --port N   listen on port N (or set PORT)
@@ -65,4 +69,5 @@ static string Usage() => $"""
       manifest   list the functions and their triggers
       compare    how each cloud delivers, retries and dead-letters queue messages, side by side
     {QueueCommand.Usage}
+    {DeployCommand.Usage}
     """;
