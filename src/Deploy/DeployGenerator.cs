@@ -24,6 +24,7 @@ public static class DeployGenerator
             LambdaToolsDefaultsGenerator.Generate(manifest, options),
             Bicep.AzureBicepGenerator.Generate(manifest, options),
         };
+        files.AddRange(CloudRun.CloudRunGenerator.Generate(manifest, options));
         foreach (var (function, trigger) in manifest.FunctionsOf<SagaStepTrigger>())
         {
             files.Add(StepFunctionsGenerator.Generate(trigger.Definition));
@@ -44,6 +45,10 @@ public static class DeployGenerator
             var path = System.IO.Path.GetFullPath(System.IO.Path.Combine(deployFolder, file.Path));
             Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
             File.WriteAllText(path, file.Content);
+            if (path.EndsWith(".sh", StringComparison.Ordinal) && !OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(path, File.GetUnixFileMode(path) | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+            }
             written.Add(path);
         }
 
