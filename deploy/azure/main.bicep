@@ -25,8 +25,8 @@ param plan string = 'FlexConsumption'
 ])
 param instanceMemoryMB int = 512
 
-@description('The most instances Flex Consumption scales out to.')
-@minValue(1)
+@description('The most instances Flex Consumption scales out to (40-1000).')
+@minValue(40)
 @maxValue(1000)
 param maximumInstanceCount int = 40
 

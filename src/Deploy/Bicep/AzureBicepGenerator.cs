@@ -73,8 +73,8 @@ public static class AzureBicepGenerator
             ])
             param instanceMemoryMB int = {{flexMemory}}
 
-            @description('The most instances Flex Consumption scales out to.')
-            @minValue(1)
+            @description('The most instances Flex Consumption scales out to (40-1000).')
+            @minValue(40)
             @maxValue(1000)
             param maximumInstanceCount int = {{Math.Max(maxInstances, 40)}}
 
