@@ -6,6 +6,7 @@ using Portable.Local.Compare;
 using Portable.Local.Queues;
 using Portable.Local.Storage;
 using Portable.Core.Patterns;
+using Portable.Deploy;
 using Portable.Pricing.Cli;
 
 // `portable` — the embedded default host and the project's command line.
@@ -36,6 +37,8 @@ switch (command)
         return CostCommand.Run(rest, Console.Out, Console.Error);
     case "queue":
         return await QueueCommand.RunAsync(rest, PatternsApp.Manifest, Console.In, Console.Out, Console.Error, TimeProvider.System);
+    case "deploy":
+        return DeployCommand.Run(rest, PatternsApp.Manifest, PatternsDeployment.Options, Console.Out, Console.Error);
     case "help" or "--help" or "-h":
         Console.WriteLine(Usage());
         return 0;
@@ -61,6 +64,7 @@ static string Usage() => $"""
            portable queue send|dead-letters|redrive QUEUE [--data DIR]
            portable compare
            portable cost [--requests N --per month|day|second --memory MB --duration 200ms ...] | --prices
+           portable deploy [--out DIR]
 
       run        serve every HTTP function on http://localhost:8080 (the default command)
                  --port N   listen on port N (or set PORT)
@@ -72,4 +76,5 @@ static string Usage() => $"""
       compare    how each cloud delivers, retries and dead-letters queue messages, side by side
       cost       each pattern's monthly cost per cloud, or one workload's bill line by line (portable cost --help)
     {QueueCommand.Usage}
+    {DeployCommand.Usage}
     """;

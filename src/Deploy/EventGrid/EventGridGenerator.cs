@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 using Portable.Core.Events;
 using Portable.Core.Events.Routing;
 using Portable.Core.Functions;
-using Portable.Deploy.EventBridge;
+using Portable.Deploy.CloudFormation;
 
 namespace Portable.Deploy.EventGrid;
 
@@ -96,7 +96,7 @@ public static class EventGridGenerator
 
     private static void WriteRule(StringBuilder b, FunctionDefinition function, EventTrigger trigger)
     {
-        var id = EventBridgeRulesGenerator.LogicalId(trigger.Rule);
+        var id = Cfn.LogicalId(trigger.Rule);
         var queue = RuleQueue(trigger.Rule);
         var translation = EventGridFilters.Translate(trigger.Pattern);
         b.Append('\n');

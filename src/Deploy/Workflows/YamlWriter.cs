@@ -93,8 +93,9 @@ internal static partial class YamlWriter
         }
     }
 
+    // A name, or a plain-safe key such as Kubernetes' annotation keys (autoscaling.knative.dev/minScale); anything else is quoted.
     private static string Key(string key) =>
-        IsName(key) ? key : throw new InvalidOperationException($"The YAML key '{key}' is not a plain name.");
+        IsName(key) || (IsPlainSafe(key) && !key.Contains(':', StringComparison.Ordinal)) ? key : String(key);
 
     private static string Scalar(object? value, string key) => value switch
     {

@@ -10,7 +10,7 @@ using Portable.Core.Events;
 using Portable.Core.Events.Routing;
 using Portable.Core.Patterns.Choreography;
 using Portable.Core.Patterns.Orders;
-using Portable.Deploy.EventBridge;
+using Portable.Deploy.CloudFormation;
 using Portable.Emulators.Aws;
 using Portable.Emulators.Processes;
 using Portable.Engines;
@@ -19,8 +19,8 @@ using Portable.HostsUnderTest;
 namespace Portable.Conformance.Sagas;
 
 /// <summary>
-/// The choreographed order saga on AWS, deployed as <c>aws/event-rules.sam.json</c> (src/Deploy's
-/// <see cref="EventBridgeRulesGenerator"/>) declares it: each of the seven handlers its own Lambda function
+/// The choreographed order saga on AWS, deployed as <c>aws/template.json</c> (src/Deploy's
+/// <see cref="CloudFormationGenerator"/>) declares it: each of the seven handlers its own Lambda function
 /// <c>orders-{handler}</c> (the real bootstrap, <see cref="HostBuilds.ChoreographedOrdersApp"/>, with
 /// <c>_HANDLER</c> the function's name, polling its own Runtime API emulator), targeted by its EventBridge rule on the
 /// emulated bus with the template's pattern, retry policy and function timeout, and its <c>{rule}-dlq</c> SQS queue as
@@ -76,7 +76,7 @@ internal sealed class AwsChoreographedOrderHost : IAsyncDisposable
     public HttpClient Orders { get; }
 
     /// <summary>How the functions, the bus and the store are wired, for the test output.</summary>
-    public string Wiring => $"inventory-api and orders-api behind API Gateway (HTTP API v2), {Rules.Count} EventBridge rules from {EventBridgeRulesGenerator.Path} each targeting its Lambda function (timeouts {string.Join(" / ", Rules.Select(r => r.FunctionTimeout.TotalSeconds).Distinct())} s, {Rules[0].Retries.MaximumRetryAttempts} retries within {Rules[0].Retries.MaximumEventAge.TotalHours:0} h, DLQ {{rule}}-dlq), one DynamoDB table on dynalite";
+    public string Wiring => $"inventory-api and orders-api behind API Gateway (HTTP API v2), {Rules.Count} EventBridge rules from {CloudFormationGenerator.Path} each targeting its Lambda function (timeouts {string.Join(" / ", Rules.Select(r => r.FunctionTimeout.TotalSeconds).Distinct())} s, {Rules[0].Retries.MaximumRetryAttempts} retries within {Rules[0].Retries.MaximumEventAge.TotalHours:0} h, DLQ {{rule}}-dlq), one DynamoDB table on dynalite";
 
     /// <summary>Every bootstrap's output, each under its function's name.</summary>
     public string Output => string.Join('\n', _http.Select(h => $"{h.Key}:\n{h.Value.Function.Output}").Concat(_events.Select(e => $"{e.Key}:\n{e.Value.Process.Output}")));
@@ -107,7 +107,7 @@ internal sealed class AwsChoreographedOrderHost : IAsyncDisposable
                 [OrderChoreography.ModeVariable] = OrderChoreography.Choreographed,
             };
 
-            var rules = DeployedRule.From(EventBridgeRulesGenerator.Generate(ChoreographedPatternsApp.Manifest));
+            var rules = DeployedRule.From(CloudFormationGenerator.Generate(ChoreographedPatternsApp.Manifest));
             var events = new Dictionary<string, (ChildProcess, SqsEventSourceEmulator)>(StringComparer.Ordinal);
             var starting = new List<(DeployedRule Rule, LambdaRuntimeApiEmulator RuntimeApi, ChildProcess Process)>();
             foreach (var rule in rules)
@@ -234,38 +234,35 @@ internal sealed class AwsChoreographedOrderHost : IAsyncDisposable
     /// <summary>One event function of the generated template: its handler, its rule (name, pattern, retry policy) and its timeout.</summary>
     internal sealed record DeployedRule(string FunctionName, string HandlerName, string Rule, EventPattern EventPattern, EventBridgeRetryPolicy Retries, TimeSpan FunctionTimeout)
     {
-        /// <summary>Reads every <c>AWS::Serverless::Function</c> with an <c>EventBridgeRule</c> event from the template.</summary>
-        public static IReadOnlyList<DeployedRule> From(IReadOnlyList<Portable.Deploy.DeployFile> files)
+        /// <summary>Reads every <c>AWS::Events::Rule</c> of the CloudFormation template, with its target function's handler and timeout.</summary>
+        public static IReadOnlyList<DeployedRule> From(Portable.Deploy.DeployFile file)
         {
-            var file = Assert.Single(files);
-            Assert.Equal(EventBridgeRulesGenerator.Path, file.Path);
+            Assert.Equal(CloudFormationGenerator.Path, file.Path);
             using var template = JsonDocument.Parse(file.Content);
-            var globals = template.RootElement.GetProperty("Globals").GetProperty("Function");
+            var resources = template.RootElement.GetProperty("Resources");
             var rules = new List<DeployedRule>();
-            foreach (var resource in template.RootElement.GetProperty("Resources").EnumerateObject())
+            foreach (var resource in resources.EnumerateObject())
             {
-                if (resource.Value.GetProperty("Type").GetString() != "AWS::Serverless::Function")
+                if (resource.Value.GetProperty("Type").GetString() != "AWS::Events::Rule")
                 {
                     continue;
                 }
 
-                var function = resource.Value.GetProperty("Properties");
-                var timeout = (function.TryGetProperty("Timeout", out var own) ? own : globals.GetProperty("Timeout")).GetInt32();
-                var handler = function.GetProperty("Handler").GetString()!;
-                var rule = Assert.Single(function.GetProperty("Events").EnumerateObject()).Value;
-                Assert.Equal("EventBridgeRule", rule.GetProperty("Type").GetString());
-                var properties = rule.GetProperty("Properties");
-                var retry = properties.GetProperty("RetryPolicy");
+                var properties = resource.Value.GetProperty("Properties");
+                var target = Assert.Single(properties.GetProperty("Targets").EnumerateArray());
+                var functionName = target.GetProperty("Id").GetString()!;
+                var function = resources.GetProperty(CloudFormationGenerator.FunctionId(functionName)).GetProperty("Properties");
+                var retry = target.GetProperty("RetryPolicy");
                 rules.Add(new DeployedRule(
-                    properties.GetProperty("Target").GetProperty("Id").GetString()!,
-                    handler,
-                    properties.GetProperty("RuleName").GetString()!,
-                    EventPattern.Parse(properties.GetProperty("Pattern")),
+                    functionName,
+                    function.GetProperty("Handler").GetString()!,
+                    properties.GetProperty("Name").GetString()!,
+                    EventPattern.Parse(properties.GetProperty("EventPattern")),
                     new EventBridgeRetryPolicy(
                         retry.GetProperty("MaximumRetryAttempts").GetInt32(),
                         TimeSpan.FromSeconds(retry.GetProperty("MaximumEventAgeInSeconds").GetInt32()),
                         EventBridgeRetryPolicy.AwsDefault.FirstDelay),
-                    TimeSpan.FromSeconds(timeout)));
+                    TimeSpan.FromSeconds(function.GetProperty("Timeout").GetInt32())));
             }
 
             return rules;

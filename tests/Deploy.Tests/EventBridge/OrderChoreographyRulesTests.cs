@@ -4,12 +4,13 @@ using Portable.Core.Events;
 using Portable.Core.Functions;
 using Portable.Core.Patterns.Choreography;
 using Portable.Core.Patterns.Orders;
+using Portable.Deploy.CloudFormation;
 using Portable.Deploy.EventBridge;
 
 namespace Portable.Deploy.Tests.EventBridge;
 
 /// <summary>
-/// The EventBridge rules the choreographed order saga exports (what <c>deploy/aws/event-rules.sam.json</c> holds once
+/// The EventBridge rules the choreographed order saga exports (what <c>deploy/aws/template.json</c> holds once
 /// the app's manifest declares <see cref="OrderChoreography.AddOrderChoreography"/>): one function and rule per
 /// handler, each rule matching exactly its trigger from <c>portable.orders</c> with an order id, so every event of the
 /// chain reaches one function, and the end-of-order facts none.
@@ -21,17 +22,18 @@ public sealed class OrderChoreographyRulesTests
     [Fact]
     public void Generate_Choreography_OneRulePerHandlerOnItsTrigger()
     {
-        var template = JsonNode.Parse(Assert.Single(EventBridgeRulesGenerator.Generate(Manifest)).Content)!;
+        var template = JsonNode.Parse(CloudFormationGenerator.Generate(Manifest).Content)!;
 
         var rules = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var handler in OrderChoreography.Handlers)
         {
             var name = OrderChoreography.FunctionName(handler);
-            var function = template["Resources"]![EventBridgeRulesGenerator.LogicalId(name) + "Function"]!;
+            var function = template["Resources"]![CloudFormationGenerator.FunctionId(name)]!;
             Assert.Equal(name, function["Properties"]!["Handler"]!.GetValue<string>());
-            var rule = function["Properties"]!["Events"]![EventBridgeRulesGenerator.LogicalId(name)]!["Properties"]!;
-            Assert.Equal(name, rule["RuleName"]!.GetValue<string>());
-            rules[handler] = rule["Pattern"]!.ToJsonString();
+            var rule = template["Resources"]![EventBridgeRules.RuleId(name)]!["Properties"]!;
+            Assert.Equal(name, rule["Name"]!.GetValue<string>());
+            Assert.Equal(name, rule["Targets"]![0]!["Id"]!.GetValue<string>());
+            rules[handler] = rule["EventPattern"]!.ToJsonString();
         }
 
         Assert.Equal(
@@ -52,12 +54,12 @@ public sealed class OrderChoreographyRulesTests
     [InlineData(OrderSaga.CancelShipment, 38)]
     public void Generate_Choreography_EachFunctionTimeoutCoversItsStepsAttemptsInOneDelivery(string handler, int seconds)
     {
-        var template = JsonNode.Parse(Assert.Single(EventBridgeRulesGenerator.Generate(Manifest)).Content)!;
+        var template = JsonNode.Parse(CloudFormationGenerator.Generate(Manifest).Content)!;
 
-        var function = template["Resources"]![EventBridgeRulesGenerator.LogicalId(OrderChoreography.FunctionName(handler)) + "Function"]!["Properties"]!;
+        var function = template["Resources"]![CloudFormationGenerator.FunctionId(OrderChoreography.FunctionName(handler))]!["Properties"]!;
 
         Assert.Equal(seconds, function["Timeout"]!.GetValue<int>());
-        Assert.True(seconds > template["Globals"]!["Function"]!["Timeout"]!.GetValue<int>());
+        Assert.True(seconds > DeploymentOptions.StandardDefaults.TimeoutSeconds);
     }
 
     [Theory]
@@ -75,7 +77,7 @@ public sealed class OrderChoreographyRulesTests
     [InlineData(OrderChoreography.OrderCompensated, null)]
     public void ExportedPatterns_RouteEachEventOfTheChain_ToAtMostItsOneHandler(string type, string? handler)
     {
-        var template = JsonNode.Parse(Assert.Single(EventBridgeRulesGenerator.Generate(Manifest)).Content)!;
+        var template = JsonNode.Parse(CloudFormationGenerator.Generate(Manifest).Content)!;
         var @event = new PortableEvent
         {
             Id = "e1",
@@ -89,7 +91,7 @@ public sealed class OrderChoreographyRulesTests
         var matched = OrderChoreography.Handlers.Where(h =>
         {
             var name = OrderChoreography.FunctionName(h);
-            var pattern = template["Resources"]![EventBridgeRulesGenerator.LogicalId(name) + "Function"]!["Properties"]!["Events"]![EventBridgeRulesGenerator.LogicalId(name)]!["Properties"]!["Pattern"]!;
+            var pattern = template["Resources"]![EventBridgeRules.RuleId(name)]!["Properties"]!["EventPattern"]!;
             return Core.Events.Routing.EventPattern.Parse(pattern.ToJsonString()).Matches(envelope.RootElement);
         }).ToList();
 
