@@ -11,6 +11,8 @@ namespace Portable.Deploy.Tests;
 /// </summary>
 public sealed class DeployDriftTests
 {
+    private static readonly HashSet<string> CopiedFromSrc = new(StringComparer.Ordinal) { "azure/host.json", "azure/local.settings.json" };
+
     public static TheoryData<string> Paths => [.. DeployGenerator.Generate(PatternsApp.Manifest, PatternsDeployment.Options).Select(f => f.Path)];
 
     [Theory]
@@ -27,6 +29,23 @@ public sealed class DeployDriftTests
 
         Assert.True(File.Exists(committed), $"deploy/{file.Path} is missing: {how}");
         Assert.True(File.ReadAllText(committed).ReplaceLineEndings("\n") == file.Content, $"deploy/{file.Path} has drifted from the manifest: {how}");
+    }
+
+    [Fact]
+    public void DeployFolder_HoldsNoGeneratedFileTheManifestNoLongerMakes()
+    {
+        // Hand-written notes (README.md, payment-service.md) and the two Azure files copied from src/Azure (which
+        // Azure.Tests.Worker.DeployAzureDriftTests keeps equal) stay; anything else under deploy/ must come from the generator,
+        // so a file left from a function or rule since removed (an Event Grid or Eventarc file of a manifest without event
+        // functions, say) fails here.
+        var generated = DeployGenerator.Generate(PatternsApp.Manifest, PatternsDeployment.Options).Select(f => f.Path).ToHashSet(StringComparer.Ordinal);
+        var deploy = Path.Combine(RepoPaths.Root, "deploy");
+        var stale = Directory.EnumerateFiles(deploy, "*", SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(deploy, f).Replace('\\', '/'))
+            .Where(f => !f.EndsWith(".md", StringComparison.Ordinal) && !generated.Contains(f) && !CopiedFromSrc.Contains(f))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        Assert.True(stale.Count == 0, $"deploy/ holds files the manifest no longer generates: {string.Join(", ", stale)}; delete them.");
     }
 
     [Fact]
