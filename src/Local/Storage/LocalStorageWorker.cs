@@ -27,48 +27,25 @@ public sealed partial class LocalStorageWorker(
     TimeProvider timeProvider,
     ILogger<LocalStorageWorker> logger) : BackgroundService
 {
-    private static readonly TimeSpan IdlePoll = TimeSpan.FromMilliseconds(200);
+    private readonly LocalQueueConsumer _consumer = new(profile, queue, signal, timeProvider, logger);
 
     /// <summary>The numbers the worker applies: <see cref="DeliveryProfile.Local"/> unless the host changed them.</summary>
-    public DeliveryProfile Profile { get; } = profile;
+    public DeliveryProfile Profile => _consumer.Profile;
 
     /// <inheritdoc />
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(invoker.Manifest.FunctionsOf<StorageTrigger>()
             .Select(f => Task.Run(() => ConsumeAsync(f.Function, stoppingToken), CancellationToken.None)));
 
-    private async Task ConsumeAsync(FunctionDefinition function, CancellationToken stoppingToken)
-    {
-        var name = LocalObjectDelivery.QueueOf(function);
-        while (!stoppingToken.IsCancellationRequested)
+    private Task ConsumeAsync(FunctionDefinition function, CancellationToken stoppingToken) =>
+        _consumer.RunAsync(LocalObjectDelivery.QueueOf(function), Profile.BatchSize, async (leased, info, token) =>
         {
-            try
+            foreach (var delivery in leased)
             {
-                var leased = await queue.LeaseAsync(name, Profile.BatchSize, Profile.VisibilityTimeout, stoppingToken).ConfigureAwait(false);
-                if (leased.Count == 0)
-                {
-                    await signal.WaitAsync(name, IdlePoll, stoppingToken).ConfigureAwait(false);
-                    continue;
-                }
-
-                foreach (var delivery in leased)
-                {
-                    var info = new InvocationInfo(Deadline: timeProvider.GetUtcNow() + Profile.VisibilityTimeout, TraceParent: delivery.Message.Attributes.GetValueOrDefault("traceparent"));
-                    await DeliverAsync(function, delivery, info, stoppingToken).ConfigureAwait(false);
-                }
+                var traced = info with { TraceParent = delivery.Message.Attributes.GetValueOrDefault("traceparent") };
+                await DeliverAsync(function, delivery, traced, token).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex) when (ex is SqliteException or IOException)
-            {
-                // The leases expire and the deliveries come back; wait a moment rather than spin.
-                LogQueueFault(logger, ex, name);
-                await Task.Delay(IdlePoll, timeProvider, stoppingToken).ConfigureAwait(false);
-            }
-        }
-    }
+        }, stoppingToken);
 
     private async ValueTask DeliverAsync(FunctionDefinition function, LeasedMessage leased, InvocationInfo info, CancellationToken stoppingToken)
     {
@@ -81,29 +58,16 @@ public sealed partial class LocalStorageWorker(
         }
         catch (JsonException ex)
         {
-            await queue.DeadLetterAsync(message, $"Not an object-created event: {ex.Message}", CancellationToken.None).ConfigureAwait(false);
-            await queue.AckAsync(leased, CancellationToken.None).ConfigureAwait(false);
+            await _consumer.RejectAsync(leased, $"Not an object-created event: {ex.Message}").ConfigureAwait(false);
             return;
         }
 
         var result = await invoker.InvokeAsync(function, created, info, stoppingToken, message.DeliveryCount).ConfigureAwait(false);
-
-        // Settle even while stopping: the work is done, and an unsettled lease would only cause a redelivery.
-        if (result.Outcome is MessageOutcome.Success or MessageOutcome.DeadLetter)
-        {
-            await queue.AckAsync(leased, CancellationToken.None).ConfigureAwait(false);
-            return;
-        }
-
-        var delay = Profile.BackoffAfter(message.DeliveryCount);
-        if (await queue.RetryAsync(leased, result.Reason ?? "retry", delay, Profile.MaxDeliveries ?? int.MaxValue, CancellationToken.None).ConfigureAwait(false))
+        if (await _consumer.SettleAsync(leased, result.Outcome, result.Reason).ConfigureAwait(false))
         {
             LogExhausted(logger, created.Bucket, created.Key, function.Name, message.DeliveryCount);
         }
     }
-
-    [LoggerMessage(EventId = 3131, Level = LogLevel.Error, Message = "The local object-event queue of {FunctionName} could not be read; retrying")]
-    private static partial void LogQueueFault(ILogger logger, Exception exception, string functionName);
 
     [LoggerMessage(EventId = 3132, Level = LogLevel.Warning, Message = "Object {Bucket}/{Key} for {FunctionName} dead-lettered after {Deliveries} deliveries")]
     private static partial void LogExhausted(ILogger logger, string bucket, string key, string functionName, int deliveries);
