@@ -77,3 +77,16 @@ public sealed class GcpUploadJobConformanceTests(GcpUploadJobConformanceTests.Ho
         protected override Task<IUploadJobHost> StartAsync() => GcpUploadJobHost.StartAsync(Pushes);
     }
 }
+
+/// <summary>Azure: a blob upload to Azurite, delivered by the Functions host emulator's blob scan to the blobTrigger and redelivered twice; the worker's queueTrigger on Storage queues, state in Table Storage.</summary>
+public sealed class AzureUploadJobConformanceTests(AzureUploadJobConformanceTests.Host host, ITestOutputHelper output)
+    : UploadJobConformanceTests(host, output), IClassFixture<AzureUploadJobConformanceTests.Host>
+{
+    /// <summary>Queue messages processed at once.</summary>
+    public const int BatchSize = 16;
+
+    public sealed class Host : UploadJobHostFixture
+    {
+        protected override Task<IUploadJobHost> StartAsync() => AzureUploadJobHost.StartAsync(BatchSize);
+    }
+}
