@@ -45,7 +45,6 @@ public abstract class EventRoutingConformanceTests : IAsyncLifetime
     [Fact]
     public async Task PublishedEvents_ReachTheSameFunctionsAsEverywhere_RetriedAndDeadLetteredAlike_AMalformedEventRefused()
     {
-        _output.WriteLine($"{_host.Name}: {_host.Wiring}");
         using var published = await _host.Publisher.PostAsync(new Uri("/publish", UriKind.Relative), new StringContent(RoutingScenario.Events, System.Text.Encoding.UTF8, "application/json"));
         Assert.Equal(System.Net.HttpStatusCode.Accepted, published.StatusCode);
 
@@ -58,6 +57,7 @@ public abstract class EventRoutingConformanceTests : IAsyncLifetime
             Assert.Fail($"[{_host.Name}] not settled after {Patience.TotalSeconds:0} s. Attempts: {string.Join("; ", _scenario.Attempts)}");
         }
 
+        _output.WriteLine($"{_host.Name}: {_host.Wiring}");
         var transcript = new List<string>();
         transcript.AddRange(_scenario.Handled.Select(h => "handled " + h));
         transcript.AddRange(_scenario.Failed.Select(f => "failed once, then retried " + f));
@@ -101,6 +101,22 @@ public sealed class GcpEventRoutingConformanceTests(ITestOutputHelper output) : 
     protected override Task<IRoutingHost> StartAsync(RoutingScenario scenario) => GcpRoutingHost.StartAsync(scenario);
 }
 
-// AWS (EventBridge emulator → Lambda targets and an SQS target, as tests/Aws.Tests/Events/EventBridgeRoutingEndToEndTests
-// wires it) joins with an AwsRoutingHost over that setup, moved where both can use it; Azure (Storage queues, the
-// azure-events branch) joins with an AzureRoutingHost and a class here: queued, so its malformed event is dead-lettered.
+/// <summary>AWS: EventBridge rules to Lambda targets and an SQS target; the SQS-queued rule dead-letters a malformed event.</summary>
+[Collection(AwsRoutingCollection.Name)] // the bootstrap loops set _X_AMZN_TRACE_ID in this process
+public sealed class AwsEventRoutingConformanceTests(ITestOutputHelper output) : EventRoutingConformanceTests(output)
+{
+    protected override Func<string, bool> MalformedAnswerIsRight => a => a.StartsWith("dead-lettered: Not an EventBridge event", StringComparison.Ordinal);
+
+    protected override Task<IRoutingHost> StartAsync(RoutingScenario scenario) => AwsRoutingHost.StartAsync(scenario);
+}
+
+/// <summary>The tests that run Lambda bootstrap loops in this process, one at a time.</summary>
+[CollectionDefinition(Name)]
+public sealed class AwsRoutingCollection
+{
+    /// <summary>The collection's name.</summary>
+    public const string Name = "in-process Lambda bootstrap loops";
+}
+
+// Azure (Storage queues, the azure-events branch) joins with an AzureRoutingHost over its own delivery and a class here,
+// AzureEventRoutingConformanceTests: queued, so its malformed event is dead-lettered.

@@ -26,8 +26,8 @@ public interface IRoutingHost : IAsyncDisposable
     Task<IReadOnlyList<string>> DeadLettersAsync();
 
     /// <summary>
-    /// Delivers a malformed event to <see cref="RoutingScenario.ChargePaymentRule"/>'s function as the platform
-    /// delivers events there, and says what became of it: <c>4xx …</c> on an HTTP-delivered host, <c>dead-lettered: …</c> on a queued one.
+    /// Delivers a malformed event to one rule's function as the platform delivers events there (a queued rule's where
+    /// the host has one), and says what became of it: <c>4xx …</c> on an HTTP-delivered host, <c>dead-lettered: …</c> on a queued one.
     /// </summary>
     Task<string> DeliverMalformedAsync();
 }
