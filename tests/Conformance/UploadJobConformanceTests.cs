@@ -64,3 +64,29 @@ public sealed class AwsUploadJobConformanceTests(AwsUploadJobConformanceTests.Ho
         protected override Task<IUploadJobHost> StartAsync() => AwsUploadJobHost.StartAsync(WorkerEnvironments);
     }
 }
+
+/// <summary>Google: a simple upload to the loopback Cloud Storage JSON API, its Eventarc finalized CloudEvent (binary mode) POSTed three times to the Cloud Run service; the worker behind Pub/Sub push, state in PostgreSQL.</summary>
+public sealed class GcpUploadJobConformanceTests(GcpUploadJobConformanceTests.Host host, ITestOutputHelper output)
+    : UploadJobConformanceTests(host, output), IClassFixture<GcpUploadJobConformanceTests.Host>
+{
+    /// <summary>Pushes in flight at most.</summary>
+    public const int Pushes = 4;
+
+    public sealed class Host : UploadJobHostFixture
+    {
+        protected override Task<IUploadJobHost> StartAsync() => GcpUploadJobHost.StartAsync(Pushes);
+    }
+}
+
+/// <summary>Azure: a blob upload to Azurite, delivered by the Functions host emulator's blob scan to the blobTrigger and redelivered twice; the worker's queueTrigger on Storage queues, state in Table Storage.</summary>
+public sealed class AzureUploadJobConformanceTests(AzureUploadJobConformanceTests.Host host, ITestOutputHelper output)
+    : UploadJobConformanceTests(host, output), IClassFixture<AzureUploadJobConformanceTests.Host>
+{
+    /// <summary>Queue messages processed at once.</summary>
+    public const int BatchSize = 16;
+
+    public sealed class Host : UploadJobHostFixture
+    {
+        protected override Task<IUploadJobHost> StartAsync() => AzureUploadJobHost.StartAsync(BatchSize);
+    }
+}

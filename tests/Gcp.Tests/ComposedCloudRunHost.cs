@@ -27,7 +27,7 @@ internal sealed class ComposedCloudRunHost : IAsyncDisposable
     {
         _web = web;
         Port = port;
-        Client = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = GcpHostProcess.Patience };
+        Client = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
     }
 
     public int Port { get; }

@@ -1,17 +1,8 @@
 using System.Net;
 using System.Text;
-using Amazon.Runtime;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
-using Portable.Aws.EventBridge;
 using Portable.Aws.Events;
-using Portable.Aws.Messaging;
-using Portable.Aws.Runtime;
-using Portable.Core.App;
 using Portable.Core.Events;
-using Portable.Core.Functions;
 using Portable.Core.Messaging;
-using Portable.Core.Settings;
 using Portable.Emulators.Aws;
 using Portable.TestKit;
 
@@ -29,65 +20,19 @@ namespace Portable.Aws.Tests.Events;
 [Collection(ProcessEnvironmentCollection.Name)] // the bootstrap loops set _X_AMZN_TRACE_ID
 public sealed class EventBridgeRoutingEndToEndTests : IAsyncLifetime
 {
-    private const string KeyId = "AKIDLOCAL";
-    private const string Secret = "local-secret";
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
-
     private readonly RoutingScenario _scenario = new();
-    private readonly CancellationTokenSource _stop = new();
-    private readonly List<IAsyncDisposable> _owned = [];
-    private readonly List<Task> _loops = [];
-    private readonly Dictionary<string, LambdaRuntimeApiEmulator> _functions = [];
+    private EventBridgeRoutingApp _routing = null!;
     private EventBridgeEmulator _bus = null!;
     private SqsEventSourceEmulator _auditQueue = null!;
     private ApiGatewayEmulator _gateway = null!;
 
     public async Task InitializeAsync()
     {
-        _bus = await EventBridgeEmulator.StartAsync(new EventBridgeEmulatorOptions { Credentials = new Dictionary<string, string> { [KeyId] = Secret } });
-        foreach (var function in _scenario.Manifest.Functions)
-        {
-            _functions[function.Name] = await LambdaRuntimeApiEmulator.StartAsync(new LambdaRuntimeApiEmulatorOptions { FunctionName = function.Name });
-        }
-
-        // The SQS target's queue is named after the rule, so the function's dead letters go to <rule>-dlq beside it.
-        _auditQueue = await SqsEventSourceEmulator.StartAsync(_functions[RoutingScenario.BigOrderAudit], new SqsEventSourceEmulatorOptions { QueueName = RoutingScenario.BigOrderAuditRule });
-        foreach (var function in _scenario.Manifest.Functions)
-        {
-            await StartFunctionAsync(function.Name);
-        }
-
-        _gateway = await ApiGatewayEmulator.StartAsync(_functions[RoutingScenario.PublisherFunction]);
-
-        // The rules as the deployment declares them: each event function's pattern, the function (or its queue) as the target.
-        foreach (var (function, trigger) in _scenario.Manifest.FunctionsOf<EventTrigger>())
-        {
-            var target = function.Name == RoutingScenario.BigOrderAudit
-                ? EventBridgeTarget.Sqs(function.Name, _auditQueue)
-                : EventBridgeTarget.Lambda(function.Name, _functions[function.Name]);
-            _bus.AddRule(trigger.Rule, trigger.Pattern, [target]);
-        }
+        _routing = await EventBridgeRoutingApp.StartAsync(_scenario.App, RoutingScenario.PublisherFunction, RoutingScenario.BigOrderAudit);
+        (_bus, _auditQueue, _gateway) = (_routing.Bus, _routing.SqsTarget, _routing.Gateway);
     }
 
-    public async Task DisposeAsync()
-    {
-        await _stop.CancelAsync();
-        await _gateway.DisposeAsync();
-        await _bus.DisposeAsync();
-        await _auditQueue.DisposeAsync();
-        foreach (var runtime in _functions.Values)
-        {
-            await runtime.DisposeAsync();
-        }
-
-        await Task.WhenAny(Task.WhenAll(_loops), Task.Delay(TimeSpan.FromSeconds(10)));
-        foreach (var owned in _owned)
-        {
-            await owned.DisposeAsync();
-        }
-
-        _stop.Dispose();
-    }
+    public async Task DisposeAsync() => await _routing.DisposeAsync();
 
     [Fact]
     public async Task PublishedByALambda_TheRulesRouteEachEventToTheSameFunctionsAsTheLocalBus()
@@ -99,7 +44,7 @@ public sealed class EventBridgeRoutingEndToEndTests : IAsyncLifetime
         var ids = System.Text.Json.JsonDocument.Parse(await published.Content.ReadAsStringAsync()).RootElement.EnumerateArray().Select(e => e.GetString()).ToList();
         Assert.Equal(_bus.Events.Select(e => e.Id), ids); // EventBridge's own ids, in order
         Assert.Equal(7, ids.Count);
-        Assert.All(_bus.Authorizations, a => Assert.StartsWith($"AWS4-HMAC-SHA256 Credential={KeyId}/", a, StringComparison.Ordinal));
+        Assert.All(_bus.Authorizations, a => Assert.StartsWith($"AWS4-HMAC-SHA256 Credential={EventBridgeRoutingApp.KeyId}/", a, StringComparison.Ordinal));
 
         await DrainAsync();
 
@@ -126,85 +71,12 @@ public sealed class EventBridgeRoutingEndToEndTests : IAsyncLifetime
         Assert.Equal(5, routed.Count);
     }
 
-    // Until every expected attempt is made: EventBridge delivers Lambda targets itself; the SQS target's mapping is polled here.
+    // Until every expected attempt is made: EventBridge delivers Lambda targets itself; the SQS target's mapping is polled.
     private async Task DrainAsync()
     {
-        using var deadline = new CancellationTokenSource(Patience);
-        while (!_scenario.IsSettled)
+        if (!await _routing.DrainAsync(() => _scenario.IsSettled))
         {
-            if (deadline.IsCancellationRequested)
-            {
-                Assert.Fail($"Not settled after {Patience.TotalSeconds} s. Attempts: {string.Join("; ", _scenario.Attempts)}. Deliveries: {string.Join("; ", _bus.Deliveries)}");
-            }
-
-            var poll = await _auditQueue.PollOnceAsync();
-            if (poll.Invocation is null)
-            {
-                await Task.Delay(50);
-            }
-        }
-    }
-
-    // One Lambda function: composed as LambdaHost composes it (PortableComposition with the AWS pieces), the handler's
-    // mapper picked from LambdaTriggerMapper.Default, and the runtime loop polling its own Runtime API.
-    private async Task StartFunctionAsync(string name)
-    {
-        var settings = new HostSettings(variable => variable switch
-        {
-            "AWS_REGION" => "us-east-1",
-            "AWS_ACCESS_KEY_ID" => KeyId,
-            "AWS_SECRET_ACCESS_KEY" => Secret,
-            EventBridgePublisherOptions.EndpointVariable => _bus.ServiceUrl.ToString(),
-            _ => null,
-        });
-        var events = EventBridgePublisherOptions.From(settings);
-        var sqs = new SqsPublisherOptions { ServiceUrl = _auditQueue.ServiceUrl, Region = "us-east-1", Credentials = new BasicAWSCredentials(KeyId, Secret) };
-        var services = new ServiceCollection();
-        services.AddSingleton<Microsoft.Extensions.Logging.ILoggerFactory>(NullLoggerFactory.Instance);
-        await services.AddPortableHostAsync(_scenario.App, new CloudServices
-        {
-            Services = s =>
-            {
-                s.AddSingleton(_ => new SqsPublisher(sqs));
-                s.AddSingleton(sp => new EventBridgePublisher(events, sp.GetRequiredService<TimeProvider>()));
-            },
-            Publisher = sp => sp.GetRequiredService<SqsPublisher>(),
-            DeadLetters = sp => new SqsDeadLetterSink(sp.GetRequiredService<SqsPublisher>()),
-            EventPublisher = sp => sp.GetRequiredService<EventBridgePublisher>(),
-        }, o =>
-        {
-            o.Cloud = CloudProvider.Aws;
-            o.FunctionTarget = name;
-            o.MessageIdempotencyDisabled = false;
-            o.TransientFaultRate = 0;
-        });
-        var provider = services.BuildServiceProvider();
-        _owned.Add(provider);
-
-        Assert.True(LambdaBootstrap.TryResolveHandler(name, _scenario.Manifest, LambdaTriggerMapper.Default, out var function, out var mapper, out var error), error?.ErrorMessage);
-        var client = new RuntimeApiClient(_functions[name].RuntimeApi);
-        _owned.Add(new Disposing(client));
-        var bootstrap = new LambdaBootstrap(client, mapper.Bind(function, provider, NullLogger.Instance), NullLogger.Instance);
-        _loops.Add(Task.Run(async () =>
-        {
-            try
-            {
-                await bootstrap.RunAsync(_stop.Token);
-            }
-            catch (Exception ex) when (ex is OperationCanceledException or HttpRequestException or RuntimeApiException)
-            {
-                // The test is over: the Runtime API went away or the loop was stopped.
-            }
-        }));
-        await _functions[name].WaitForRuntimeAsync().WaitAsync(Patience);
-    }
-
-    private sealed class Disposing(IDisposable inner) : IAsyncDisposable
-    {
-        public ValueTask DisposeAsync()
-        {
-            inner.Dispose();
-            return ValueTask.CompletedTask;
+            Assert.Fail($"Not settled. Attempts: {string.Join("; ", _scenario.Attempts)}. Deliveries: {string.Join("; ", _bus.Deliveries)}");
         }
     }
 }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Portable.Azure.Worker;
 using Portable.Core.Messaging;
 using Portable.Core.Schedules;
+using Portable.Core.Storage;
 using Portable.Core.Patterns;
 using Portable.Emulators.Azure.Isolated;
 using Portable.TestKit;
@@ -61,6 +62,11 @@ public class DeployAzureDriftTests
             expected.Add($"{function.Name}: timerTrigger {Ncrontab.From(trigger.Schedule).Expression}");
         }
 
+        foreach (var (function, trigger) in PatternsApp.Manifest.FunctionsOf<StorageTrigger>())
+        {
+            expected.Add($"{function.Name}: blobTrigger {trigger.Bucket}/{trigger.Prefix}{{name}}");
+        }
+
         // A saga's step function is no Azure function: on Azure its handlers run as Durable activities or through the coordinator.
         var reported = host.Functions.Select(Describe).ToList();
 
@@ -82,6 +88,8 @@ public class DeployAzureDriftTests
                     return $"{function.Name}: queueTrigger {root.GetProperty("queueName").GetString()}";
                 case "timerTrigger":
                     return $"{function.Name}: timerTrigger {root.GetProperty("schedule").GetString()}";
+                case "blobTrigger":
+                    return $"{function.Name}: blobTrigger {root.GetProperty("path").GetString()}";
             }
         }
 

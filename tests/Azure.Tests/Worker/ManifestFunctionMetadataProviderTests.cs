@@ -8,6 +8,7 @@ using Portable.Core.Functions;
 using Portable.Core.Messaging;
 using Portable.Core.Sagas;
 using Portable.Core.Schedules;
+using Portable.Core.Storage;
 using Portable.Core.Patterns;
 using Portable.SampleApp;
 
@@ -69,6 +70,15 @@ public sealed class ManifestFunctionMetadataProviderTests : IDisposable
                     Assert.Equal("timerTrigger", timer.GetProperty("type").GetString());
                     Assert.Equal(Ncrontab.From(schedule.Schedule).Expression, timer.GetProperty("schedule").GetString());
                     break;
+                case StorageTrigger storage:
+                    // As the SDK emits [BlobTrigger("{container}/{prefix}{name}")] BlobClient: the suffix is Core's to apply.
+                    var blob = Assert.Single(bindings);
+                    Assert.Equal("blobTrigger", blob.GetProperty("type").GetString());
+                    Assert.Equal("In", blob.GetProperty("direction").GetString());
+                    Assert.Equal($"{storage.Bucket}/{storage.Prefix}{{name}}", blob.GetProperty("path").GetString());
+                    Assert.Equal("AzureWebJobsStorage", blob.GetProperty("connection").GetString());
+                    Assert.Equal("True", blob.GetProperty("properties").GetProperty("supportsDeferredBinding").GetString());
+                    break;
                 default:
                     Assert.Fail($"{function.Name}: trigger {function.Trigger.GetType().Name} has no expectation here.");
                     break;
@@ -82,6 +92,16 @@ public sealed class ManifestFunctionMetadataProviderTests : IDisposable
             Assert.Equal("{*path}", fallbackTrigger.GetProperty("route").GetString());
             Assert.False(fallbackTrigger.TryGetProperty("methods", out _), "the catch-all takes every method, so Core answers 404 or 405");
         }
+    }
+
+    [Fact]
+    public void Describe_PatternsApp_JobUploadStarterIsABlobTriggerOnUploads()
+    {
+        var described = ManifestFunctionMetadataProvider.Describe(PatternsApp.Manifest, "Portable.Azure.dll");
+
+        var trigger = Assert.Single(Bindings(described.Single(m => m.Name == Portable.Core.Patterns.Jobs.JobUploadStarter.FunctionName)));
+        Assert.Equal("blobTrigger", trigger.GetProperty("type").GetString());
+        Assert.Equal("uploads/{name}", trigger.GetProperty("path").GetString());
     }
 
     [Fact]

@@ -43,6 +43,9 @@ internal sealed class AzureAppUnderTest : IAsyncDisposable
     /// <summary>The app's Table Storage state, for the test to read.</summary>
     public TableStorageStateStore Store { get; }
 
+    /// <summary>The storage account's connection string (Azurite), as <c>AzureWebJobsStorage</c> holds it.</summary>
+    public string ConnectionString => _azurite.ConnectionString;
+
     /// <summary>A client on the host's front door.</summary>
     public HttpClient Client { get; }
 

@@ -51,13 +51,15 @@ internal sealed class GcpAppUnderTest : IAsyncDisposable
     /// <summary>
     /// Starts PostgreSQL, then the service and the push subscription of <paramref name="queue"/> to
     /// <paramref name="function"/> with <paramref name="pushes"/> pushes in flight at most (the rest as
-    /// <paramref name="configure"/> sets it after that), and starts pushing.
+    /// <paramref name="configure"/> sets it after that), and starts pushing. <paramref name="environment"/> adds to the
+    /// service's variables (an object store's emulator, say).
     /// </summary>
     public static async Task<GcpAppUnderTest> StartAsync(
         string queue,
         string function,
         int pushes,
-        Func<PubSubPushEmulatorOptions, PubSubPushEmulatorOptions>? configure = null)
+        Func<PubSubPushEmulatorOptions, PubSubPushEmulatorOptions>? configure = null,
+        IReadOnlyDictionary<string, string?>? environment = null)
     {
         var postgres = new PostgresFixture();
         PubSubPushHost? host = null;
@@ -71,7 +73,7 @@ internal sealed class GcpAppUnderTest : IAsyncDisposable
                     var options = o with { MaxOutstandingPushes = pushes };
                     return configure?.Invoke(options) ?? options;
                 },
-                new Dictionary<string, string?>(StringComparer.Ordinal) { [PostgresStateStoreOptions.ConnectionVariable] = connection },
+                new Dictionary<string, string?>(environment ?? new Dictionary<string, string?>(), StringComparer.Ordinal) { [PostgresStateStoreOptions.ConnectionVariable] = connection },
                 topic: queue,
                 function: function);
             var store = await PostgresStateStoreOptions.CreateAsync(new PostgresStateStoreOptions(postgres.ConnectionString), TimeProvider.System);

@@ -10,6 +10,7 @@ using Portable.Core.Settings;
 using Portable.Core.Storage;
 using Portable.Gcp.Messaging;
 using Portable.Gcp.Storage;
+using Portable.HostsUnderTest;
 
 namespace Portable.Gcp.Tests.Storage;
 
