@@ -1,6 +1,6 @@
 // The app's Azure Functions deployment, generated from the manifest by Portable.Deploy (src/Deploy/Bicep); do not
 // edit: change the manifest or the deployment options and run `portable deploy`. Deploy: see deploy/azure/README.md.
-// Functions: items-api, ledger-writer, accounts-api, inventory-api, orders-api, order-saga, order-saga-coordinator, reconcile-orders, jobs-api, job-chunk-worker, job-upload-starter
+// Functions: items-api, ledger-writer, accounts-api, inventory-api, orders-api, order-saga, order-saga-coordinator, reconcile-orders, orders-reserve-inventory, orders-charge-payment, orders-create-shipment, orders-notify-customer, orders-release-inventory, orders-refund-payment, orders-cancel-shipment, jobs-api, job-chunk-worker, job-upload-starter
 
 @description('Where every resource goes.')
 param location string = resourceGroup().location
@@ -271,6 +271,14 @@ resource monitoringMetricsPublisher 'Microsoft.Authorization/roleAssignments@202
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '3913510d-42f4-4e42-8a64-420c390055eb')
     principalId: app.identity.principalId
     principalType: 'ServicePrincipal'
+  }
+}
+
+module eventGrid 'event-grid.bicep' = {
+  name: 'eventGrid'
+  params: {
+    storageAccountName: storage.name
+    location: location
   }
 }
 

@@ -17,6 +17,98 @@ set -euo pipefail
 : "${REGION:?set REGION to the region of the Cloud Run service (and of the triggers)}"
 : "${SERVICE:?set SERVICE to the Cloud Run service name}"
 : "${SERVICE_ACCOUNT:?set SERVICE_ACCOUNT to the email of the service account the triggers invoke the service as}"
+EVENTS_TOPIC="${EVENTS_TOPIC:-portable-events}" # the host's PORTABLE_EVENTS_TOPIC
+
+# Rule orders-reserve-inventory -> function orders-reserve-inventory. Its pattern, applied by Portable's router in the
+# service (not by Eventarc, whose filters are exact and which filters a Pub/Sub trigger by topic only):
+#   {"source":["portable.orders"],"detail-type":["order.placed"],"detail":{"orderId":[{"exists":true}]}}
+gcloud eventarc triggers create orders-reserve-inventory \
+  --project="$PROJECT" \
+  --location="$REGION" \
+  --destination-run-service="$SERVICE" \
+  --destination-run-region="$REGION" \
+  --destination-run-path=/_portable/events/orders-reserve-inventory \
+  --event-filters=type=google.cloud.pubsub.topic.v1.messagePublished \
+  --transport-topic="projects/$PROJECT/topics/$EVENTS_TOPIC" \
+  --service-account="$SERVICE_ACCOUNT"
+
+# Rule orders-charge-payment -> function orders-charge-payment. Its pattern, applied by Portable's router in the
+# service (not by Eventarc, whose filters are exact and which filters a Pub/Sub trigger by topic only):
+#   {"source":["portable.orders"],"detail-type":["inventory.reserved"],"detail":{"orderId":[{"exists":true}]}}
+gcloud eventarc triggers create orders-charge-payment \
+  --project="$PROJECT" \
+  --location="$REGION" \
+  --destination-run-service="$SERVICE" \
+  --destination-run-region="$REGION" \
+  --destination-run-path=/_portable/events/orders-charge-payment \
+  --event-filters=type=google.cloud.pubsub.topic.v1.messagePublished \
+  --transport-topic="projects/$PROJECT/topics/$EVENTS_TOPIC" \
+  --service-account="$SERVICE_ACCOUNT"
+
+# Rule orders-create-shipment -> function orders-create-shipment. Its pattern, applied by Portable's router in the
+# service (not by Eventarc, whose filters are exact and which filters a Pub/Sub trigger by topic only):
+#   {"source":["portable.orders"],"detail-type":["payment.charged"],"detail":{"orderId":[{"exists":true}]}}
+gcloud eventarc triggers create orders-create-shipment \
+  --project="$PROJECT" \
+  --location="$REGION" \
+  --destination-run-service="$SERVICE" \
+  --destination-run-region="$REGION" \
+  --destination-run-path=/_portable/events/orders-create-shipment \
+  --event-filters=type=google.cloud.pubsub.topic.v1.messagePublished \
+  --transport-topic="projects/$PROJECT/topics/$EVENTS_TOPIC" \
+  --service-account="$SERVICE_ACCOUNT"
+
+# Rule orders-notify-customer -> function orders-notify-customer. Its pattern, applied by Portable's router in the
+# service (not by Eventarc, whose filters are exact and which filters a Pub/Sub trigger by topic only):
+#   {"source":["portable.orders"],"detail-type":["shipment.created"],"detail":{"orderId":[{"exists":true}]}}
+gcloud eventarc triggers create orders-notify-customer \
+  --project="$PROJECT" \
+  --location="$REGION" \
+  --destination-run-service="$SERVICE" \
+  --destination-run-region="$REGION" \
+  --destination-run-path=/_portable/events/orders-notify-customer \
+  --event-filters=type=google.cloud.pubsub.topic.v1.messagePublished \
+  --transport-topic="projects/$PROJECT/topics/$EVENTS_TOPIC" \
+  --service-account="$SERVICE_ACCOUNT"
+
+# Rule orders-release-inventory -> function orders-release-inventory. Its pattern, applied by Portable's router in the
+# service (not by Eventarc, whose filters are exact and which filters a Pub/Sub trigger by topic only):
+#   {"source":["portable.orders"],"detail-type":["inventory.release-requested"],"detail":{"orderId":[{"exists":true}]}}
+gcloud eventarc triggers create orders-release-inventory \
+  --project="$PROJECT" \
+  --location="$REGION" \
+  --destination-run-service="$SERVICE" \
+  --destination-run-region="$REGION" \
+  --destination-run-path=/_portable/events/orders-release-inventory \
+  --event-filters=type=google.cloud.pubsub.topic.v1.messagePublished \
+  --transport-topic="projects/$PROJECT/topics/$EVENTS_TOPIC" \
+  --service-account="$SERVICE_ACCOUNT"
+
+# Rule orders-refund-payment -> function orders-refund-payment. Its pattern, applied by Portable's router in the
+# service (not by Eventarc, whose filters are exact and which filters a Pub/Sub trigger by topic only):
+#   {"source":["portable.orders"],"detail-type":["payment.refund-requested"],"detail":{"orderId":[{"exists":true}]}}
+gcloud eventarc triggers create orders-refund-payment \
+  --project="$PROJECT" \
+  --location="$REGION" \
+  --destination-run-service="$SERVICE" \
+  --destination-run-region="$REGION" \
+  --destination-run-path=/_portable/events/orders-refund-payment \
+  --event-filters=type=google.cloud.pubsub.topic.v1.messagePublished \
+  --transport-topic="projects/$PROJECT/topics/$EVENTS_TOPIC" \
+  --service-account="$SERVICE_ACCOUNT"
+
+# Rule orders-cancel-shipment -> function orders-cancel-shipment. Its pattern, applied by Portable's router in the
+# service (not by Eventarc, whose filters are exact and which filters a Pub/Sub trigger by topic only):
+#   {"source":["portable.orders"],"detail-type":["shipment.cancel-requested"],"detail":{"orderId":[{"exists":true}]}}
+gcloud eventarc triggers create orders-cancel-shipment \
+  --project="$PROJECT" \
+  --location="$REGION" \
+  --destination-run-service="$SERVICE" \
+  --destination-run-region="$REGION" \
+  --destination-run-path=/_portable/events/orders-cancel-shipment \
+  --event-filters=type=google.cloud.pubsub.topic.v1.messagePublished \
+  --transport-topic="projects/$PROJECT/topics/$EVENTS_TOPIC" \
+  --service-account="$SERVICE_ACCOUNT"
 
 # Storage function job-upload-starter: objects created in bucket uploads. Its filter, applied by Portable in the service
 # (Eventarc filters Cloud Storage events by type and bucket only, exactly): suffix '.csv'.

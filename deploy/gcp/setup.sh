@@ -93,6 +93,34 @@ gcloud scheduler jobs "$verb" http portable-reconcile-orders --location "$REGION
   --schedule '* * * * *' --time-zone 'UTC' \
   --uri "$(url reconcile-orders)" --http-method POST --oidc-service-account-email "$invoker" --oidc-token-audience "$(url reconcile-orders)"
 
+# orders-reserve-inventory (pubsub)
+deploy orders-reserve-inventory
+invoker_of orders-reserve-inventory "serviceAccount:$invoker"  # routed by an Eventarc trigger
+
+# orders-charge-payment (pubsub)
+deploy orders-charge-payment
+invoker_of orders-charge-payment "serviceAccount:$invoker"  # routed by an Eventarc trigger
+
+# orders-create-shipment (pubsub)
+deploy orders-create-shipment
+invoker_of orders-create-shipment "serviceAccount:$invoker"  # routed by an Eventarc trigger
+
+# orders-notify-customer (pubsub)
+deploy orders-notify-customer
+invoker_of orders-notify-customer "serviceAccount:$invoker"  # routed by an Eventarc trigger
+
+# orders-release-inventory (pubsub)
+deploy orders-release-inventory
+invoker_of orders-release-inventory "serviceAccount:$invoker"  # routed by an Eventarc trigger
+
+# orders-refund-payment (pubsub)
+deploy orders-refund-payment
+invoker_of orders-refund-payment "serviceAccount:$invoker"  # routed by an Eventarc trigger
+
+# orders-cancel-shipment (pubsub)
+deploy orders-cancel-shipment
+invoker_of orders-cancel-shipment "serviceAccount:$invoker"  # routed by an Eventarc trigger
+
 # jobs-api (http)
 deploy jobs-api
 invoker_of jobs-api allUsers  # a public API; drop this line to require IAM

@@ -29,12 +29,6 @@ public static class HostBuilds
     /// </summary>
     public static string SampleApp => RepoPaths.BuildOutput("tests/SampleApp", "Portable.SampleApp.dll");
 
-    /// <summary>
-    /// tests/ChoreographedOrdersApp: the patterns app with the order choreography's event functions declared, as a
-    /// Lambda bootstrap (until PatternsApp declares them and <see cref="AwsBootstrap"/> serves them itself).
-    /// </summary>
-    public static string ChoreographedOrdersApp => RepoPaths.BuildOutput("tests/ChoreographedOrdersApp", "Portable.ChoreographedOrdersApp.dll");
-
     /// <summary>tests/SampleApp's build output as an isolated worker app folder (it is built with the Worker SDK too).</summary>
     public static string SampleAppFolder => AppFolder("tests/SampleApp");
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Portable.Core.Functions;
 using Portable.Core.Messaging;
+using Portable.Core.Patterns.Choreography;
 using Portable.Core.Patterns.Items;
 using Portable.Core.Patterns.Jobs;
 using Portable.Core.Patterns.Ledger;
@@ -21,6 +22,7 @@ public static class PatternsApp
         .AddQueue<LedgerWriter>(LedgerWriter.FunctionName, LedgerWriter.Queue, LedgerWriter.TriggerOptions)
         .AddHttp(AccountsApi.FunctionName, AccountsApi.MapRoutes)
         .AddOrders()
+        .AddOrderChoreography() // the same orders without an orchestrator, when PORTABLE_ORDERS_SAGA=choreographed
         .AddJobs()
         .Build();
 

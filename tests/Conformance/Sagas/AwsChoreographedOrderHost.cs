@@ -3,11 +3,11 @@ using System.Text.Json;
 using Amazon.Runtime;
 using Portable.Aws.EventBridge;
 using Portable.Aws.State;
-using Portable.ChoreographedOrdersApp;
 using Portable.Conformance.Hosts;
 using Portable.Conformance.Queues;
 using Portable.Core.Events;
 using Portable.Core.Events.Routing;
+using Portable.Core.Patterns;
 using Portable.Core.Patterns.Choreography;
 using Portable.Core.Patterns.Orders;
 using Portable.Deploy.CloudFormation;
@@ -21,7 +21,7 @@ namespace Portable.Conformance.Sagas;
 /// <summary>
 /// The choreographed order saga on AWS, deployed as <c>aws/template.json</c> (src/Deploy's
 /// <see cref="CloudFormationGenerator"/>) declares it: each of the seven handlers its own Lambda function
-/// <c>orders-{handler}</c> (the real bootstrap, <see cref="HostBuilds.ChoreographedOrdersApp"/>, with
+/// <c>orders-{handler}</c> (the real bootstrap, <see cref="HostBuilds.AwsBootstrap"/>, with
 /// <c>_HANDLER</c> the function's name, polling its own Runtime API emulator), targeted by its EventBridge rule on the
 /// emulated bus with the template's pattern, retry policy and function timeout, and its <c>{rule}-dlq</c> SQS queue as
 /// both the rule's dead-letter queue and the function's dead-letter sink (<c>AWS_ENDPOINT_URL_SQS</c>).
@@ -107,7 +107,7 @@ internal sealed class AwsChoreographedOrderHost : IAsyncDisposable
                 [OrderChoreography.ModeVariable] = OrderChoreography.Choreographed,
             };
 
-            var rules = DeployedRule.From(CloudFormationGenerator.Generate(ChoreographedPatternsApp.Manifest));
+            var rules = DeployedRule.From(CloudFormationGenerator.Generate(PatternsApp.Manifest));
             var events = new Dictionary<string, (ChildProcess, SqsEventSourceEmulator)>(StringComparer.Ordinal);
             var starting = new List<(DeployedRule Rule, LambdaRuntimeApiEmulator RuntimeApi, ChildProcess Process)>();
             foreach (var rule in rules)
@@ -120,7 +120,7 @@ internal sealed class AwsChoreographedOrderHost : IAsyncDisposable
                 owned.Add(queues);
                 var process = LambdaFunctionProcess.Start(new LambdaFunctionProcessOptions
                 {
-                    BootstrapPath = HostBuilds.ChoreographedOrdersApp,
+                    BootstrapPath = HostBuilds.AwsBootstrap,
                     RuntimeApi = runtimeApi.RuntimeApi,
                     Handler = rule.HandlerName,
                     Environment = Merge(LocalAws.Credentials, common, new Dictionary<string, string?> { ["AWS_ENDPOINT_URL_SQS"] = queues.ServiceUrl.ToString() }),
@@ -137,7 +137,7 @@ internal sealed class AwsChoreographedOrderHost : IAsyncDisposable
             }
 
             var httpStarting = new[] { InventoryApi.FunctionName, OrdersApi.FunctionName }
-                .Select(f => (Name: f, Start: LambdaHttpHost.StartAsync(f, environment: common, bootstrap: HostBuilds.ChoreographedOrdersApp)))
+                .Select(f => (Name: f, Start: LambdaHttpHost.StartAsync(f, environment: common, bootstrap: HostBuilds.AwsBootstrap)))
                 .ToList();
             var http = new Dictionary<string, LambdaHttpHost>(StringComparer.Ordinal);
             try
@@ -257,7 +257,7 @@ internal sealed class AwsChoreographedOrderHost : IAsyncDisposable
                     functionName,
                     function.GetProperty("Handler").GetString()!,
                     properties.GetProperty("Name").GetString()!,
-                    EventPattern.Parse(properties.GetProperty("EventPattern")),
+                    EventPattern.Parse(properties.GetProperty(nameof(EventPattern))),
                     new EventBridgeRetryPolicy(
                         retry.GetProperty("MaximumRetryAttempts").GetInt32(),
                         TimeSpan.FromSeconds(retry.GetProperty("MaximumEventAgeInSeconds").GetInt32()),
