@@ -36,7 +36,11 @@ public sealed class EventFunctionMetadataTests
     [Fact]
     public void Describe_NoEventFunctions_NoRouter()
     {
-        var described = ManifestFunctionMetadataProvider.Describe(Core.Patterns.PatternsApp.Manifest, "Portable.Azure.dll");
+        var manifest = new FunctionManifestBuilder()
+            .AddQueue("worker", "work", (_, _, _) => ValueTask.FromResult(MessageResult.Success))
+            .Build();
+
+        var described = ManifestFunctionMetadataProvider.Describe(manifest, "Portable.Azure.dll");
 
         Assert.DoesNotContain(described, m => m.Name == EventQueues.RouterFunctionName);
     }

@@ -1,3 +1,5 @@
+using Portable.Azure.Events;
+using Portable.Core.Events;
 using System.Text.Json;
 using Portable.Azure.Worker;
 using Portable.Core.Messaging;
@@ -65,6 +67,16 @@ public class DeployAzureDriftTests
         foreach (var (function, trigger) in PatternsApp.Manifest.FunctionsOf<StorageTrigger>())
         {
             expected.Add($"{function.Name}: blobTrigger {trigger.Bucket}/{trigger.Prefix}{{name}}");
+        }
+
+        foreach (var (function, trigger) in PatternsApp.Manifest.FunctionsOf<EventTrigger>())
+        {
+            expected.Add($"{function.Name}: queueTrigger {EventQueues.OfRule(trigger.Rule)}");
+        }
+
+        if (PatternsApp.Manifest.FunctionsOf<EventTrigger>().Any())
+        {
+            expected.Add($"{EventQueues.RouterFunctionName}: queueTrigger {EventQueues.RouterQueue}");
         }
 
         // A saga's step function is no Azure function: on Azure its handlers run as Durable activities or through the coordinator.

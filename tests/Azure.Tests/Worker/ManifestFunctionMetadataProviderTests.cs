@@ -1,3 +1,5 @@
+using Portable.Azure.Events;
+using Portable.Core.Events;
 using System.Collections.Immutable;
 using System.Text.Json;
 using Microsoft.Azure.Functions.Worker.Core.FunctionMetadata;
@@ -41,7 +43,9 @@ public sealed class ManifestFunctionMetadataProviderTests : IDisposable
         var catchAllFunction = app.Manifest.HttpFunctions.Any(f => !SharesFirstSegment(f.Trigger));
         // A saga's step function is not an Azure function (its handlers run as Durable activities or through the coordinator).
         var functions = app.Manifest.Functions.Where(f => f.Trigger is not SagaStepTrigger).ToList();
-        var expected = functions.Select(f => f.Name);
+        // With event functions, the worker adds the router on portable-events (EventFunctionMetadataTests pins its binding).
+        var expected = functions.Select(f => f.Name)
+            .Concat(app.Manifest.FunctionsOf<EventTrigger>().Any() ? [EventQueues.RouterFunctionName] : []);
         Assert.Equal(
             (catchAllFunction ? expected : expected.Append(AzureHttpRoutes.FallbackFunctionName)).Order(StringComparer.Ordinal),
             reported.Select(f => f.Name!).Order(StringComparer.Ordinal));
@@ -78,6 +82,12 @@ public sealed class ManifestFunctionMetadataProviderTests : IDisposable
                     Assert.Equal($"{storage.Bucket}/{storage.Prefix}{{name}}", blob.GetProperty("path").GetString());
                     Assert.Equal("AzureWebJobsStorage", blob.GetProperty("connection").GetString());
                     Assert.Equal("True", blob.GetProperty("properties").GetProperty("supportsDeferredBinding").GetString());
+                    break;
+                case EventTrigger @event:
+                    var rule = Assert.Single(bindings);
+                    Assert.Equal("queueTrigger", rule.GetProperty("type").GetString());
+                    Assert.Equal(EventQueues.OfRule(@event.Rule), rule.GetProperty("queueName").GetString());
+                    Assert.Equal("AzureWebJobsStorage", rule.GetProperty("connection").GetString());
                     break;
                 default:
                     Assert.Fail($"{function.Name}: trigger {function.Trigger.GetType().Name} has no expectation here.");

@@ -1,3 +1,4 @@
+using Portable.Deploy.EventGrid;
 using Portable.Deploy.Bicep;
 using Portable.Deploy.Tests.CloudFormation;
 using Portable.TestKit;
@@ -16,7 +17,13 @@ public sealed class BicepValidationTests
     [Fact]
     public async Task CommittedTemplate_CompilesClean()
     {
-        var (code, diagnostics, output) = await BicepCompiler.BuildAsync(Committed);
+        // With the committed Event Grid module beside it, as main.bicep references it.
+        var eventGrid = Path.Combine(RepoPaths.Root, "deploy", EventGridGenerator.Path);
+        var siblings = File.Exists(eventGrid)
+            ? new Dictionary<string, string>(StringComparer.Ordinal) { [Path.GetFileName(eventGrid)] = File.ReadAllText(eventGrid) }
+            : null;
+
+        var (code, diagnostics, output) = await BicepCompiler.BuildAsync(Committed, siblings);
 
         Assert.True(code == 0 && diagnostics.Count == 0, $"bicep build: exit {code}\n{output}");
     }

@@ -1,3 +1,4 @@
+using Portable.Core.Events;
 using System.Text.Json.Nodes;
 using Portable.Core.Functions;
 using Portable.Core.Messaging;
@@ -27,7 +28,7 @@ public sealed class CloudFormationGeneratorTests
             Assert.Equal("provided.al2023", p["Runtime"]!.GetValue<string>());
             Assert.Equal(function.Name, p["Handler"]!.GetValue<string>());
             Assert.Equal(256, p["MemorySize"]!.GetValue<int>());
-            Assert.Equal(30, p["Timeout"]!.GetValue<int>());
+            Assert.Equal(function.Trigger is EventTrigger { Options.Timeout: { } delivery } ? (int)Math.Ceiling(delivery.TotalSeconds) : 30, p["Timeout"]!.GetValue<int>());
             Assert.Equal("x86_64", p["Architectures"]![0]!.GetValue<string>());
             Assert.Equal(CloudFormationGenerator.TableId, p["Environment"]!["Variables"]!["PORTABLE_DYNAMODB_TABLE"]!["Ref"]!.GetValue<string>());
         }
