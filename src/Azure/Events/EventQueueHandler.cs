@@ -121,12 +121,12 @@ public sealed partial class EventQueueHandler
     }
 
     // Read back by tests/Azure.Tests (Events): keep the wording.
-    [LoggerMessage(EventId = 3301, Level = LogLevel.Warning, Message = "Message {MessageId} of {Queue} is not an event and was moved to its poison queue: {Reason}")]
+    [LoggerMessage(EventId = 3901, Level = LogLevel.Warning, Message = "Message {MessageId} of {Queue} is not an event and was moved to its poison queue: {Reason}")]
     private static partial void LogMalformed(ILogger logger, string messageId, string queue, string reason);
 
-    [LoggerMessage(EventId = 3302, Level = LogLevel.Information, Message = "Event {EventId} forwarded to {Queue} for {FunctionName}")]
+    [LoggerMessage(EventId = 3902, Level = LogLevel.Information, Message = "Event {EventId} forwarded to {Queue} for {FunctionName}")]
     private static partial void LogForwarded(ILogger logger, string eventId, string queue, string functionName);
 
-    [LoggerMessage(EventId = 3303, Level = LogLevel.Information, Message = "Event {EventId} ({Source} / {DetailType}) matched no rule")]
+    [LoggerMessage(EventId = 3903, Level = LogLevel.Information, Message = "Event {EventId} ({Source} / {DetailType}) matched no rule")]
     private static partial void LogUnrouted(ILogger logger, string eventId, string source, string detailType);
 }

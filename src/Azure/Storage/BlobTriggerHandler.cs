@@ -70,9 +70,9 @@ public sealed partial class BlobTriggerHandler
         return result;
     }
 
-    [LoggerMessage(EventId = 3301, Level = LogLevel.Information, Message = "Blob {Container}/{BlobName} of {FunctionName} no longer exists; nothing to run")]
+    [LoggerMessage(EventId = 3801, Level = LogLevel.Information, Message = "Blob {Container}/{BlobName} of {FunctionName} no longer exists; nothing to run")]
     private static partial void LogGone(ILogger logger, string container, string blobName, string functionName);
 
-    [LoggerMessage(EventId = 3302, Level = LogLevel.Warning, Message = "Blob {Container}/{BlobName} failed in {FunctionName}; the invocation fails for the host to retry: {Reason}")]
+    [LoggerMessage(EventId = 3802, Level = LogLevel.Warning, Message = "Blob {Container}/{BlobName} failed in {FunctionName}; the invocation fails for the host to retry: {Reason}")]
     private static partial void LogRetry(ILogger logger, string container, string blobName, string functionName, string? reason);
 }
