@@ -361,3 +361,134 @@ public sealed class GcpChoreographedSagaConformanceTests(GcpChoreographedSagaCon
         }
     }
 }
+
+/// <summary>
+/// Azure: the orchestrated twin as <see cref="AzureOrderSagaConformanceTests"/> runs it (the coordinator on a Storage
+/// queue), and the choreography in src/Azure's isolated worker run with <c>PORTABLE_ORDERS_SAGA=choreographed</c>:
+/// events published to the Storage queue <c>portable-events</c>, the router forwarding each to <c>events-{rule}</c>, the
+/// seven event functions queue triggers there, all run by the host emulator's ordinary queue listener; both with state
+/// in Table Storage on Azurite.
+/// </summary>
+public sealed class AzureChoreographedSagaConformanceTests(AzureChoreographedSagaConformanceTests.Host host, ITestOutputHelper output)
+    : ChoreographedSagaConformanceTests(host, output), IClassFixture<AzureChoreographedSagaConformanceTests.Host>
+{
+    public sealed class Host : Twins
+    {
+        protected override async Task<ITwinHosts> StartAsync()
+        {
+            var orchestrated = AzureOrderSagaHost.StartAsync(AzureOrderSagaConformanceTests.BatchSize);
+            var choreographed = AzureChoreographedOrderHost.StartAsync(AzureOrderSagaConformanceTests.BatchSize);
+            try
+            {
+                await Task.WhenAll(orchestrated, choreographed);
+            }
+            catch
+            {
+                await Task.WhenAll(Task.WhenAny(orchestrated), Task.WhenAny(choreographed));
+                if (orchestrated.IsCompletedSuccessfully)
+                {
+                    await orchestrated.Result.DisposeAsync();
+                }
+
+                if (choreographed.IsCompletedSuccessfully)
+                {
+                    await choreographed.Result.DisposeAsync();
+                }
+
+                throw;
+            }
+
+            return new AzureTwins(orchestrated.Result, choreographed.Result);
+        }
+    }
+
+    private sealed class AzureTwins(IOrderSagaHost orchestrated, AzureChoreographedOrderHost choreographed) : ITwinHosts
+    {
+        public string Name => "azure";
+
+        public string OrchestratedWiring => orchestrated.Wiring;
+
+        public string ChoreographedWiring => choreographed.Wiring;
+
+        public OrderChoreographyScenario.Host Orchestrated { get; } = new(
+            orchestrated.Inventory,
+            orchestrated.Orders,
+            async id =>
+            {
+                orchestrated.ThrowIfBroken();
+                var payment = await orchestrated.PaymentAsync(id);
+                return (payment.Charged, payment.Refunded);
+            },
+            null);
+
+        public OrderChoreographyScenario.Host Choreographed { get; } = new(
+            choreographed.App.Client,
+            choreographed.App.Client,
+            async id =>
+            {
+                choreographed.App.ThrowIfBroken();
+                var payment = await choreographed.PaymentAsync(id);
+                return (payment.Charged, payment.Refunded);
+            },
+            choreographed.PublishAsync);
+
+        public string Output => $"orchestrated:\n{orchestrated.Output}\nchoreographed:\n{choreographed.App.Output}";
+
+        public async Task AssertChoreographyRanOverTheBusAsync(IReadOnlyList<string> lines, ITestOutputHelper output)
+        {
+            var app = choreographed.App;
+            var router = Portable.Azure.Events.EventQueues.RouterQueue;
+
+            // The orders' ends are stored before their last events are routed: wait until every queue holds nothing.
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+            foreach (var queue in AzureChoreographedOrderHost.RuleQueues.Prepend(router))
+            {
+                while (!await app.IsQueueIdleAsync(queue) || !await app.IsQueueIdleAsync(router))
+                {
+                    app.ThrowIfBroken();
+                    Assert.True(DateTime.UtcNow < deadline, $"{queue} still busy");
+                    await Task.Delay(100);
+                }
+            }
+
+            var deliveries = app.Host.Queues.Deliveries;
+            output.WriteLine($"azure choreographed: {deliveries.Count(d => d.Queue == router)} events routed, {deliveries.Count} deliveries, {deliveries.Count(d => d.Outcome != Portable.Emulators.Azure.QueueDeliveryOutcome.Completed)} not completed");
+
+            // The host listens on the router's queue and one queue per handler, each the queueTrigger of its rule's function.
+            Assert.Equal(
+                AzureChoreographedOrderHost.RuleQueues.Order(StringComparer.Ordinal),
+                app.Host.Queues.TriggeredQueues.Where(q => q.StartsWith(Portable.Azure.Events.EventQueues.RuleQueuePrefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal));
+            Assert.Contains(router, app.Host.Queues.TriggeredQueues);
+            foreach (var handler in OrderChoreography.Handlers)
+            {
+                var queue = Portable.Azure.Events.EventQueues.OfRule(OrderChoreography.FunctionName(handler));
+                Assert.All(deliveries.Where(d => d.Queue == queue), d => Assert.Equal(OrderChoreography.FunctionName(handler), d.Function));
+            }
+
+            // Every delivery completed on its first dequeue (a failing step is retried inside its delivery), nothing was poisoned.
+            Assert.All(deliveries, d => Assert.Equal((1, Portable.Emulators.Azure.QueueDeliveryOutcome.Completed), (d.DequeueCount, d.Outcome)));
+            foreach (var queue in AzureChoreographedOrderHost.RuleQueues.Prepend(router))
+            {
+                Assert.Equal(0, await app.DeadLetterCountAsync(queue));
+            }
+
+            // Every path's order.placed reached reserve-inventory's queue, the duplicate's twice; every handler that ran
+            // (cancel-shipment never does: nothing after the pivot is compensated) was reached through its rule's queue,
+            // and no other handler's queue got anything.
+            Assert.Equal(
+                OrderChoreographyScenario.Paths.Count + 1,
+                deliveries.Count(d => d.Queue == Portable.Azure.Events.EventQueues.OfRule(OrderChoreography.FunctionName(OrderSaga.ReserveInventory))));
+            var ran = OrderChoreography.Handlers.Where(h => lines.Any(l => l.Contains($" {h}:", StringComparison.Ordinal))).ToList();
+            Assert.DoesNotContain(OrderSaga.CancelShipment, ran);
+            Assert.Equal(
+                ran.Select(h => Portable.Azure.Events.EventQueues.OfRule(OrderChoreography.FunctionName(h))).Order(StringComparer.Ordinal),
+                deliveries.Where(d => d.Queue != router).Select(d => d.Queue).Distinct().Order(StringComparer.Ordinal));
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await choreographed.DisposeAsync();
+            await orchestrated.DisposeAsync();
+        }
+    }
+}
