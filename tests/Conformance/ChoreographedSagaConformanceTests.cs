@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Portable.Conformance.Hosts;
 using Portable.Conformance.Sagas;
 using Portable.Core.Patterns.Choreography;
+using Portable.Core.Patterns.Orders;
 using Portable.Emulators.Aws;
 using Portable.TestKit;
 using Xunit.Abstractions;
@@ -210,6 +211,278 @@ public sealed class AwsChoreographedSagaConformanceTests(AwsChoreographedSagaCon
                 ran.Select(OrderChoreography.FunctionName).Order(StringComparer.Ordinal),
                 deliveries.Where(d => d.Outcome == EventBridgeDeliveryOutcome.Delivered).Select(d => d.Rule).Distinct().Order(StringComparer.Ordinal));
             return Task.CompletedTask;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await choreographed.DisposeAsync();
+            await orchestrated.DisposeAsync();
+        }
+    }
+}
+
+/// <summary>
+/// Google: the orchestrated twin as <see cref="GcpOrderSagaConformanceTests"/> runs it (the coordinator behind a Pub/Sub
+/// push subscription), and the choreography in one Cloud Run service run with <c>PORTABLE_ORDERS_SAGA=choreographed</c>,
+/// publishing with <see cref="Portable.Gcp.Messaging.PubSubEventPublisher"/> to <c>portable-events</c>, each rule's
+/// Eventarc trigger a push subscription delivering binary-mode CloudEvents to <c>/_portable/events/{rule}</c>; both with
+/// state in PostgreSQL.
+/// </summary>
+public sealed class GcpChoreographedSagaConformanceTests(GcpChoreographedSagaConformanceTests.Host host, ITestOutputHelper output)
+    : ChoreographedSagaConformanceTests(host, output), IClassFixture<GcpChoreographedSagaConformanceTests.Host>
+{
+    public sealed class Host : Twins
+    {
+        protected override async Task<ITwinHosts> StartAsync()
+        {
+            var orchestrated = GcpOrderSagaHost.StartAsync(GcpOrderSagaConformanceTests.OutstandingPushes);
+            var choreographed = GcpChoreographedOrderHost.StartAsync(GcpOrderSagaConformanceTests.OutstandingPushes);
+            try
+            {
+                await Task.WhenAll(orchestrated, choreographed);
+            }
+            catch
+            {
+                await Task.WhenAll(Task.WhenAny(orchestrated), Task.WhenAny(choreographed));
+                if (orchestrated.IsCompletedSuccessfully)
+                {
+                    await orchestrated.Result.DisposeAsync();
+                }
+
+                if (choreographed.IsCompletedSuccessfully)
+                {
+                    await choreographed.Result.DisposeAsync();
+                }
+
+                throw;
+            }
+
+            return new GcpTwins(orchestrated.Result, choreographed.Result);
+        }
+    }
+
+    private sealed class GcpTwins(IOrderSagaHost orchestrated, GcpChoreographedOrderHost choreographed) : ITwinHosts
+    {
+        public string Name => "gcp";
+
+        public string OrchestratedWiring => orchestrated.Wiring;
+
+        public string ChoreographedWiring => choreographed.Wiring;
+
+        public OrderChoreographyScenario.Host Orchestrated { get; } = new(
+            orchestrated.Inventory,
+            orchestrated.Orders,
+            async id =>
+            {
+                orchestrated.ThrowIfBroken();
+                var payment = await orchestrated.PaymentAsync(id);
+                return (payment.Charged, payment.Refunded);
+            },
+            null);
+
+        public OrderChoreographyScenario.Host Choreographed { get; } = new(
+            choreographed.App.Client,
+            choreographed.App.Client,
+            async id =>
+            {
+                choreographed.App.ThrowIfBroken();
+                var payment = await choreographed.PaymentAsync(id);
+                return (payment.Charged, payment.Refunded);
+            },
+            choreographed.PublishAsync);
+
+        public string Output => $"orchestrated:\n{orchestrated.Output}\nchoreographed:\n{choreographed.App.Output}";
+
+        public async Task AssertChoreographyRanOverTheBusAsync(IReadOnlyList<string> lines, ITestOutputHelper output)
+        {
+            var pubSub = choreographed.App.Host.PubSub;
+
+            // The orders' ends are stored before their last events are pushed: wait until the subscriptions hold nothing.
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+            while (pubSub.PendingCount > 0)
+            {
+                choreographed.App.ThrowIfBroken();
+                Assert.True(DateTime.UtcNow < deadline, $"{pubSub.PendingCount} pushes still pending");
+                await Task.Delay(50);
+            }
+
+            var events = pubSub.Messages(Portable.Gcp.Messaging.PubSubEventPublisherOptions.DefaultTopic);
+            var attempts = pubSub.Attempts;
+            output.WriteLine($"gcp choreographed: {events.Count} events published, {attempts.Count} pushes, {attempts.Count(a => a.Outcome != Portable.Emulators.Gcp.PushOutcome.Acked)} nacked");
+            string TypeOf(Portable.Emulators.Gcp.PublishedMessage m) => m.Attributes[Portable.Gcp.Messaging.PubSubEventPublisher.DetailTypeAttribute];
+
+            // One trigger per handler, each subscription named after its rule (its function's name).
+            Assert.Equal(
+                OrderChoreography.Handlers.Select(OrderChoreography.FunctionName).Order(StringComparer.Ordinal),
+                choreographed.Rules.Order(StringComparer.Ordinal));
+
+            // Every event reached every rule's trigger (Eventarc filters a Pub/Sub trigger by topic only), and every push was acked
+            // at once: a failing step is retried inside its delivery, nothing waited for Pub/Sub's backoff, nothing was dead-lettered.
+            foreach (var message in events)
+            {
+                Assert.Equal(
+                    choreographed.Rules.Select(r => $"projects/local-project/subscriptions/{GcpChoreographedOrderHost.SubscriptionOf(r)}").Order(StringComparer.Ordinal),
+                    attempts.Where(a => a.MessageId == message.MessageId).Select(a => a.Subscription).Order(StringComparer.Ordinal));
+            }
+
+            Assert.All(attempts, a => Assert.Equal(Portable.Emulators.Gcp.PushOutcome.Acked, a.Outcome));
+            Assert.All(attempts, a => Assert.Equal(204, a.StatusCode));
+            Assert.Equal(0, choreographed.App.DeadLetterCount);
+            Assert.All(choreographed.Rules, r => Assert.Empty(choreographed.DeadLettersOf(r)));
+
+            // Every path started with order.placed on the topic, the duplicate's twice; every handler that ran (cancel-shipment
+            // never does: nothing after the pivot is compensated) published its outcome, and only after its trigger was pushed
+            // to its own rule's endpoint; the handlers that did not run published nothing.
+            Assert.Equal(OrderChoreographyScenario.Paths.Count + 1, events.Count(e => TypeOf(e) == OrderChoreography.OrderPlaced));
+            var ran = OrderChoreography.Handlers.Where(h => lines.Any(l => l.Contains($" {h}:", StringComparison.Ordinal))).ToList();
+            Assert.DoesNotContain(OrderSaga.CancelShipment, ran);
+            foreach (var handler in OrderChoreography.Handlers)
+            {
+                var succeeded = OrderChoreography.Events.OutcomeOf(handler, Portable.Core.Sagas.SagaStepOutcome.Succeeded);
+                var failed = OrderChoreography.Events.OutcomeOf(handler, Portable.Core.Sagas.SagaStepOutcome.Failed);
+                var facts = events.Where(e => TypeOf(e) == succeeded || TypeOf(e) == failed).ToList();
+                if (!ran.Contains(handler))
+                {
+                    Assert.Empty(facts);
+                    continue;
+                }
+
+                Assert.NotEmpty(facts);
+                var trigger = OrderChoreography.Events.TriggerOf(handler);
+                var firstTrigger = events.First(e => TypeOf(e) == trigger);
+                Assert.True(firstTrigger.PublishTime <= facts[0].PublishTime, $"{handler}'s outcome came before its trigger");
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await choreographed.DisposeAsync();
+            await orchestrated.DisposeAsync();
+        }
+    }
+}
+
+/// <summary>
+/// Azure: the orchestrated twin as <see cref="AzureOrderSagaConformanceTests"/> runs it (the coordinator on a Storage
+/// queue), and the choreography in src/Azure's isolated worker run with <c>PORTABLE_ORDERS_SAGA=choreographed</c>:
+/// events published to the Storage queue <c>portable-events</c>, the router forwarding each to <c>events-{rule}</c>, the
+/// seven event functions queue triggers there, all run by the host emulator's ordinary queue listener; both with state
+/// in Table Storage on Azurite.
+/// </summary>
+public sealed class AzureChoreographedSagaConformanceTests(AzureChoreographedSagaConformanceTests.Host host, ITestOutputHelper output)
+    : ChoreographedSagaConformanceTests(host, output), IClassFixture<AzureChoreographedSagaConformanceTests.Host>
+{
+    public sealed class Host : Twins
+    {
+        protected override async Task<ITwinHosts> StartAsync()
+        {
+            var orchestrated = AzureOrderSagaHost.StartAsync(AzureOrderSagaConformanceTests.BatchSize);
+            var choreographed = AzureChoreographedOrderHost.StartAsync(AzureOrderSagaConformanceTests.BatchSize);
+            try
+            {
+                await Task.WhenAll(orchestrated, choreographed);
+            }
+            catch
+            {
+                await Task.WhenAll(Task.WhenAny(orchestrated), Task.WhenAny(choreographed));
+                if (orchestrated.IsCompletedSuccessfully)
+                {
+                    await orchestrated.Result.DisposeAsync();
+                }
+
+                if (choreographed.IsCompletedSuccessfully)
+                {
+                    await choreographed.Result.DisposeAsync();
+                }
+
+                throw;
+            }
+
+            return new AzureTwins(orchestrated.Result, choreographed.Result);
+        }
+    }
+
+    private sealed class AzureTwins(IOrderSagaHost orchestrated, AzureChoreographedOrderHost choreographed) : ITwinHosts
+    {
+        public string Name => "azure";
+
+        public string OrchestratedWiring => orchestrated.Wiring;
+
+        public string ChoreographedWiring => choreographed.Wiring;
+
+        public OrderChoreographyScenario.Host Orchestrated { get; } = new(
+            orchestrated.Inventory,
+            orchestrated.Orders,
+            async id =>
+            {
+                orchestrated.ThrowIfBroken();
+                var payment = await orchestrated.PaymentAsync(id);
+                return (payment.Charged, payment.Refunded);
+            },
+            null);
+
+        public OrderChoreographyScenario.Host Choreographed { get; } = new(
+            choreographed.App.Client,
+            choreographed.App.Client,
+            async id =>
+            {
+                choreographed.App.ThrowIfBroken();
+                var payment = await choreographed.PaymentAsync(id);
+                return (payment.Charged, payment.Refunded);
+            },
+            choreographed.PublishAsync);
+
+        public string Output => $"orchestrated:\n{orchestrated.Output}\nchoreographed:\n{choreographed.App.Output}";
+
+        public async Task AssertChoreographyRanOverTheBusAsync(IReadOnlyList<string> lines, ITestOutputHelper output)
+        {
+            var app = choreographed.App;
+            var router = Portable.Azure.Events.EventQueues.RouterQueue;
+
+            // The orders' ends are stored before their last events are routed: wait until every queue holds nothing.
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+            foreach (var queue in AzureChoreographedOrderHost.RuleQueues.Prepend(router))
+            {
+                while (!await app.IsQueueIdleAsync(queue) || !await app.IsQueueIdleAsync(router))
+                {
+                    app.ThrowIfBroken();
+                    Assert.True(DateTime.UtcNow < deadline, $"{queue} still busy");
+                    await Task.Delay(100);
+                }
+            }
+
+            var deliveries = app.Host.Queues.Deliveries;
+            output.WriteLine($"azure choreographed: {deliveries.Count(d => d.Queue == router)} events routed, {deliveries.Count} deliveries, {deliveries.Count(d => d.Outcome != Portable.Emulators.Azure.QueueDeliveryOutcome.Completed)} not completed");
+
+            // The host listens on the router's queue and one queue per handler, each the queueTrigger of its rule's function.
+            Assert.Equal(
+                AzureChoreographedOrderHost.RuleQueues.Order(StringComparer.Ordinal),
+                app.Host.Queues.TriggeredQueues.Where(q => q.StartsWith(Portable.Azure.Events.EventQueues.RuleQueuePrefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal));
+            Assert.Contains(router, app.Host.Queues.TriggeredQueues);
+            foreach (var handler in OrderChoreography.Handlers)
+            {
+                var queue = Portable.Azure.Events.EventQueues.OfRule(OrderChoreography.FunctionName(handler));
+                Assert.All(deliveries.Where(d => d.Queue == queue), d => Assert.Equal(OrderChoreography.FunctionName(handler), d.Function));
+            }
+
+            // Every delivery completed on its first dequeue (a failing step is retried inside its delivery), nothing was poisoned.
+            Assert.All(deliveries, d => Assert.Equal((1, Portable.Emulators.Azure.QueueDeliveryOutcome.Completed), (d.DequeueCount, d.Outcome)));
+            foreach (var queue in AzureChoreographedOrderHost.RuleQueues.Prepend(router))
+            {
+                Assert.Equal(0, await app.DeadLetterCountAsync(queue));
+            }
+
+            // Every path's order.placed reached reserve-inventory's queue, the duplicate's twice; every handler that ran
+            // (cancel-shipment never does: nothing after the pivot is compensated) was reached through its rule's queue,
+            // and no other handler's queue got anything.
+            Assert.Equal(
+                OrderChoreographyScenario.Paths.Count + 1,
+                deliveries.Count(d => d.Queue == Portable.Azure.Events.EventQueues.OfRule(OrderChoreography.FunctionName(OrderSaga.ReserveInventory))));
+            var ran = OrderChoreography.Handlers.Where(h => lines.Any(l => l.Contains($" {h}:", StringComparison.Ordinal))).ToList();
+            Assert.DoesNotContain(OrderSaga.CancelShipment, ran);
+            Assert.Equal(
+                ran.Select(h => Portable.Azure.Events.EventQueues.OfRule(OrderChoreography.FunctionName(h))).Order(StringComparer.Ordinal),
+                deliveries.Where(d => d.Queue != router).Select(d => d.Queue).Distinct().Order(StringComparer.Ordinal));
         }
 
         public async ValueTask DisposeAsync()

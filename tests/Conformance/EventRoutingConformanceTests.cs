@@ -118,5 +118,17 @@ public sealed class AwsRoutingCollection
     public const string Name = "in-process Lambda bootstrap loops";
 }
 
-// Azure (Storage queues, the azure-events branch) joins with an AzureRoutingHost over its own delivery and a class here,
-// AzureEventRoutingConformanceTests: queued, so its malformed event is dead-lettered.
+/// <summary>
+/// Azure: tests/AzureEventsApp's isolated worker under the Functions host emulator, events on the Storage queue
+/// portable-events, the router forwarding to one queue per rule, each event function its queue trigger (Azurite);
+/// queued, so a malformed event on a rule queue is dead-lettered (poisoned at once, its reason logged).
+/// </summary>
+public sealed class AzureEventRoutingConformanceTests(ITestOutputHelper output) : EventRoutingConformanceTests(output)
+{
+    protected override Func<string, bool> MalformedAnswerIsRight => a =>
+        a.StartsWith("dead-lettered: ", StringComparison.Ordinal)
+        && a.Contains("is not an event and was moved to its poison queue", StringComparison.Ordinal)
+        && a.EndsWith("(dequeue 1, Completed)", StringComparison.Ordinal);
+
+    protected override Task<IRoutingHost> StartAsync(RoutingScenario scenario) => AzureRoutingHost.StartAsync(scenario);
+}

@@ -82,6 +82,21 @@ public sealed class RoutingScenario
     /// <summary>Every attempt any event function made, in the order they finished.</summary>
     public IReadOnlyList<RoutingAttempt> Attempts => [.. _attempts];
 
+    /// <summary>
+    /// Takes, in place of this instance's own, the attempts the scenario's handlers recorded in another process (an
+    /// isolated worker's <c>GET /attempts</c>), so a host whose functions run out of process settles and is read alike.
+    /// </summary>
+    public void ReplaceAttempts(IEnumerable<RoutingAttempt> reported)
+    {
+        ArgumentNullException.ThrowIfNull(reported);
+        var attempts = reported.ToList();
+        _attempts.Clear();
+        foreach (var attempt in attempts)
+        {
+            _attempts.Enqueue(attempt);
+        }
+    }
+
     /// <summary>What every host must end with: the event functions that handled each event, by <c>ref</c>.</summary>
     public static IReadOnlyList<string> ExpectedHandled { get; } =
         [$"e1:{BigOrderAudit}", $"e1:{ChargePayment}", $"e2:{ChargePayment}", $"e3:{BigOrderAudit}", $"e4:{NotifyShipping}"];

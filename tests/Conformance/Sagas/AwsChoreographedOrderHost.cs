@@ -7,10 +7,12 @@ using Portable.Conformance.Hosts;
 using Portable.Conformance.Queues;
 using Portable.Core.Events;
 using Portable.Core.Events.Routing;
+using Portable.Core.Functions;
 using Portable.Core.Patterns;
 using Portable.Core.Patterns.Choreography;
 using Portable.Core.Patterns.Orders;
 using Portable.Deploy.CloudFormation;
+using Portable.Deploy.EventBridge;
 using Portable.Emulators.Aws;
 using Portable.Emulators.Processes;
 using Portable.Engines;
@@ -107,7 +109,7 @@ internal sealed class AwsChoreographedOrderHost : IAsyncDisposable
                 [OrderChoreography.ModeVariable] = OrderChoreography.Choreographed,
             };
 
-            var rules = DeployedRule.From(CloudFormationGenerator.Generate(PatternsApp.Manifest));
+            var rules = DeployedRule.From(PatternsApp.Manifest, CloudFormationGenerator.Generate(PatternsApp.Manifest));
             var events = new Dictionary<string, (ChildProcess, SqsEventSourceEmulator)>(StringComparer.Ordinal);
             var starting = new List<(DeployedRule Rule, LambdaRuntimeApiEmulator RuntimeApi, ChildProcess Process)>();
             foreach (var rule in rules)
@@ -234,21 +236,21 @@ internal sealed class AwsChoreographedOrderHost : IAsyncDisposable
     /// <summary>One event function of the generated template: its handler, its rule (name, pattern, retry policy) and its timeout.</summary>
     internal sealed record DeployedRule(string FunctionName, string HandlerName, string Rule, EventPattern EventPattern, EventBridgeRetryPolicy Retries, TimeSpan FunctionTimeout)
     {
-        /// <summary>Reads every <c>AWS::Events::Rule</c> of the CloudFormation template, with its target function's handler and timeout.</summary>
-        public static IReadOnlyList<DeployedRule> From(Portable.Deploy.DeployFile file)
+        /// <summary>
+        /// Reads the <c>AWS::Events::Rule</c> of each of <paramref name="manifest"/>'s event functions from its CloudFormation
+        /// template (not the storage functions' "Object Created" rules), with the target function's handler and timeout.
+        /// </summary>
+        public static IReadOnlyList<DeployedRule> From(FunctionManifest manifest, Portable.Deploy.DeployFile file)
         {
             Assert.Equal(CloudFormationGenerator.Path, file.Path);
             using var template = JsonDocument.Parse(file.Content);
             var resources = template.RootElement.GetProperty("Resources");
             var rules = new List<DeployedRule>();
-            foreach (var resource in resources.EnumerateObject())
+            foreach (var (_, trigger) in manifest.FunctionsOf<EventTrigger>())
             {
-                if (resource.Value.GetProperty("Type").GetString() != "AWS::Events::Rule")
-                {
-                    continue;
-                }
-
-                var properties = resource.Value.GetProperty("Properties");
+                var resource = resources.GetProperty(EventBridgeRules.RuleId(trigger.Rule));
+                Assert.Equal("AWS::Events::Rule", resource.GetProperty("Type").GetString());
+                var properties = resource.GetProperty("Properties");
                 var target = Assert.Single(properties.GetProperty("Targets").EnumerateArray());
                 var functionName = target.GetProperty("Id").GetString()!;
                 var function = resources.GetProperty(CloudFormationGenerator.FunctionId(functionName)).GetProperty("Properties");
