@@ -318,15 +318,20 @@ public sealed class GcpChoreographedSagaConformanceTests(GcpChoreographedSagaCon
 
             // Every event reached every rule's trigger (Eventarc filters a Pub/Sub trigger by topic only), and every push was acked
             // at once: a failing step is retried inside its delivery, nothing waited for Pub/Sub's backoff, nothing was dead-lettered.
+            // The one exception: the duplicate order.placed racing its original is answered 500 while the original holds the
+            // idempotency claim, and acked when Pub/Sub pushes it again.
             foreach (var message in events)
             {
                 Assert.Equal(
                     choreographed.Rules.Select(r => $"projects/local-project/subscriptions/{GcpChoreographedOrderHost.SubscriptionOf(r)}").Order(StringComparer.Ordinal),
-                    attempts.Where(a => a.MessageId == message.MessageId).Select(a => a.Subscription).Order(StringComparer.Ordinal));
+                    attempts.Where(a => a.MessageId == message.MessageId).Select(a => a.Subscription).Distinct().Order(StringComparer.Ordinal));
             }
 
-            Assert.All(attempts, a => Assert.Equal(Portable.Emulators.Gcp.PushOutcome.Acked, a.Outcome));
-            Assert.All(attempts, a => Assert.Equal(204, a.StatusCode));
+            foreach (var pushes in attempts.GroupBy(a => (a.MessageId, a.Subscription)))
+            {
+                Assert.Equal((Portable.Emulators.Gcp.PushOutcome.Acked, 204), (pushes.Last().Outcome, pushes.Last().StatusCode));
+                Assert.True(pushes.Count() == 1 || events.Any(e => e.MessageId == pushes.Key.MessageId && TypeOf(e) == OrderChoreography.OrderPlaced), $"{pushes.Key} was pushed {pushes.Count()} times");
+            }
             Assert.Equal(0, choreographed.App.DeadLetterCount);
             Assert.All(choreographed.Rules, r => Assert.Empty(choreographed.DeadLettersOf(r)));
 
@@ -465,8 +470,13 @@ public sealed class AzureChoreographedSagaConformanceTests(AzureChoreographedSag
                 Assert.All(deliveries.Where(d => d.Queue == queue), d => Assert.Equal(OrderChoreography.FunctionName(handler), d.Function));
             }
 
-            // Every delivery completed on its first dequeue (a failing step is retried inside its delivery), nothing was poisoned.
-            Assert.All(deliveries, d => Assert.Equal((1, Portable.Emulators.Azure.QueueDeliveryOutcome.Completed), (d.DequeueCount, d.Outcome)));
+            // Every delivery completed on its first dequeue (a failing step is retried inside its delivery), but for the duplicate
+            // order.placed racing its original, retried while the original held the idempotency claim; nothing was poisoned.
+            Assert.All(deliveries, d => Assert.True(
+                (d.DequeueCount, d.Outcome) == (1, Portable.Emulators.Azure.QueueDeliveryOutcome.Completed)
+                    || (d.Outcome == Portable.Emulators.Azure.QueueDeliveryOutcome.Retried && d.Error?.Contains("idempotency key is in progress", StringComparison.Ordinal) == true)
+                    || (d.Outcome == Portable.Emulators.Azure.QueueDeliveryOutcome.Completed && d.Queue == Portable.Azure.Events.EventQueues.OfRule(OrderChoreography.FunctionName(OrderSaga.ReserveInventory))),
+                $"{d} did not complete at once"));
             foreach (var queue in AzureChoreographedOrderHost.RuleQueues.Prepend(router))
             {
                 Assert.Equal(0, await app.DeadLetterCountAsync(queue));
@@ -477,7 +487,7 @@ public sealed class AzureChoreographedSagaConformanceTests(AzureChoreographedSag
             // and no other handler's queue got anything.
             Assert.Equal(
                 OrderChoreographyScenario.Paths.Count + 1,
-                deliveries.Count(d => d.Queue == Portable.Azure.Events.EventQueues.OfRule(OrderChoreography.FunctionName(OrderSaga.ReserveInventory))));
+                deliveries.Where(d => d.Queue == Portable.Azure.Events.EventQueues.OfRule(OrderChoreography.FunctionName(OrderSaga.ReserveInventory))).Select(d => d.MessageId).Distinct().Count());
             var ran = OrderChoreography.Handlers.Where(h => lines.Any(l => l.Contains($" {h}:", StringComparison.Ordinal))).ToList();
             Assert.DoesNotContain(OrderSaga.CancelShipment, ran);
             Assert.Equal(
