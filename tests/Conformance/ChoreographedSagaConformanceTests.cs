@@ -101,23 +101,13 @@ public abstract class ChoreographedSagaConformanceTests(ChoreographedSagaConform
     {
         /// <summary>Both hosts.</summary>
         public Task<ITwinHosts> HostsAsync() => HostAsync();
-    }
-}
 
-/// <summary>
-/// AWS: the orchestrated twin as <see cref="AwsOrderSagaConformanceTests"/> runs it (the coordinator on SQS), and the
-/// choreography as seven Lambda functions behind the EventBridge rules src/Deploy generates, publishing with SigV4-signed
-/// <c>PutEvents</c>; both with state in DynamoDB on dynalite.
-/// </summary>
-public sealed class AwsChoreographedSagaConformanceTests(AwsChoreographedSagaConformanceTests.Host host, ITestOutputHelper output)
-    : ChoreographedSagaConformanceTests(host, output), IClassFixture<AwsChoreographedSagaConformanceTests.Host>
-{
-    public sealed class Host : Twins
-    {
-        protected override async Task<ITwinHosts> StartAsync()
+        /// <summary>Waits for both hosts to start, side by side; when either fails, disposes the one that started and rethrows.</summary>
+        protected static async Task<(TOrchestrated Orchestrated, TChoreographed Choreographed)> StartBothAsync<TOrchestrated, TChoreographed>(
+            Task<TOrchestrated> orchestrated, Task<TChoreographed> choreographed)
+            where TOrchestrated : IAsyncDisposable
+            where TChoreographed : IAsyncDisposable
         {
-            var orchestrated = AwsOrderSagaHost.StartAsync(AwsOrderSagaConformanceTests.CoordinatorEnvironments);
-            var choreographed = AwsChoreographedOrderHost.StartAsync();
             try
             {
                 await Task.WhenAll(orchestrated, choreographed);
@@ -138,7 +128,25 @@ public sealed class AwsChoreographedSagaConformanceTests(AwsChoreographedSagaCon
                 throw;
             }
 
-            return new AwsTwins(orchestrated.Result, choreographed.Result);
+            return (orchestrated.Result, choreographed.Result);
+        }
+    }
+}
+
+/// <summary>
+/// AWS: the orchestrated twin as <see cref="AwsOrderSagaConformanceTests"/> runs it (the coordinator on SQS), and the
+/// choreography as seven Lambda functions behind the EventBridge rules src/Deploy generates, publishing with SigV4-signed
+/// <c>PutEvents</c>; both with state in DynamoDB on dynalite.
+/// </summary>
+public sealed class AwsChoreographedSagaConformanceTests(AwsChoreographedSagaConformanceTests.Host host, ITestOutputHelper output)
+    : ChoreographedSagaConformanceTests(host, output), IClassFixture<AwsChoreographedSagaConformanceTests.Host>
+{
+    public sealed class Host : Twins
+    {
+        protected override async Task<ITwinHosts> StartAsync()
+        {
+            var (orchestrated, choreographed) = await StartBothAsync(AwsOrderSagaHost.StartAsync(AwsOrderSagaConformanceTests.CoordinatorEnvironments), AwsChoreographedOrderHost.StartAsync());
+            return new AwsTwins(orchestrated, choreographed);
         }
     }
 
@@ -235,29 +243,8 @@ public sealed class GcpChoreographedSagaConformanceTests(GcpChoreographedSagaCon
     {
         protected override async Task<ITwinHosts> StartAsync()
         {
-            var orchestrated = GcpOrderSagaHost.StartAsync(GcpOrderSagaConformanceTests.OutstandingPushes);
-            var choreographed = GcpChoreographedOrderHost.StartAsync(GcpOrderSagaConformanceTests.OutstandingPushes);
-            try
-            {
-                await Task.WhenAll(orchestrated, choreographed);
-            }
-            catch
-            {
-                await Task.WhenAll(Task.WhenAny(orchestrated), Task.WhenAny(choreographed));
-                if (orchestrated.IsCompletedSuccessfully)
-                {
-                    await orchestrated.Result.DisposeAsync();
-                }
-
-                if (choreographed.IsCompletedSuccessfully)
-                {
-                    await choreographed.Result.DisposeAsync();
-                }
-
-                throw;
-            }
-
-            return new GcpTwins(orchestrated.Result, choreographed.Result);
+            var (orchestrated, choreographed) = await StartBothAsync(GcpOrderSagaHost.StartAsync(GcpOrderSagaConformanceTests.OutstandingPushes), GcpChoreographedOrderHost.StartAsync(GcpOrderSagaConformanceTests.OutstandingPushes));
+            return new GcpTwins(orchestrated, choreographed);
         }
     }
 
@@ -381,29 +368,8 @@ public sealed class AzureChoreographedSagaConformanceTests(AzureChoreographedSag
     {
         protected override async Task<ITwinHosts> StartAsync()
         {
-            var orchestrated = AzureOrderSagaHost.StartAsync(AzureOrderSagaConformanceTests.BatchSize);
-            var choreographed = AzureChoreographedOrderHost.StartAsync(AzureOrderSagaConformanceTests.BatchSize);
-            try
-            {
-                await Task.WhenAll(orchestrated, choreographed);
-            }
-            catch
-            {
-                await Task.WhenAll(Task.WhenAny(orchestrated), Task.WhenAny(choreographed));
-                if (orchestrated.IsCompletedSuccessfully)
-                {
-                    await orchestrated.Result.DisposeAsync();
-                }
-
-                if (choreographed.IsCompletedSuccessfully)
-                {
-                    await choreographed.Result.DisposeAsync();
-                }
-
-                throw;
-            }
-
-            return new AzureTwins(orchestrated.Result, choreographed.Result);
+            var (orchestrated, choreographed) = await StartBothAsync(AzureOrderSagaHost.StartAsync(AzureOrderSagaConformanceTests.BatchSize), AzureChoreographedOrderHost.StartAsync(AzureOrderSagaConformanceTests.BatchSize));
+            return new AzureTwins(orchestrated, choreographed);
         }
     }
 
