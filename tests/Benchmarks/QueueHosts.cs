@@ -6,7 +6,7 @@ using Portable.Emulators.Aws;
 using Portable.Emulators.Azure;
 using Portable.Emulators.Azure.Isolated;
 using Portable.Emulators.Gcp;
-using Portable.HostsUnderTest;
+using Portable.Compare.Hosts;
 using Portable.Local.Queues;
 
 namespace Portable.Benchmarks;
@@ -97,7 +97,7 @@ internal interface IQueueHostRun : IAsyncDisposable
     string Tail { get; }
 }
 
-/// <summary>What the queue hosts share here; how each host is started is tests/HostsUnderTest's, as for the conformance suite.</summary>
+/// <summary>What the queue hosts share here; how each host is started is src/Compare/Hosts's, as for the conformance suite.</summary>
 internal static class QueueHostKit
 {
     /// <summary>How long a request, or a drain that makes no progress, may take.</summary>

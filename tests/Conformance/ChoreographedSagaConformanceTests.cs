@@ -197,7 +197,7 @@ public sealed class AwsChoreographedSagaConformanceTests(AwsChoreographedSagaCon
 
             // Every PutEvents was SigV4-signed with the functions' key (the bus recomputed each signature).
             Assert.NotEmpty(bus.Authorizations);
-            Assert.All(bus.Authorizations, a => Assert.StartsWith($"AWS4-HMAC-SHA256 Credential={Portable.HostsUnderTest.LocalAws.Credentials["AWS_ACCESS_KEY_ID"]}/", a, StringComparison.Ordinal));
+            Assert.All(bus.Authorizations, a => Assert.StartsWith($"AWS4-HMAC-SHA256 Credential={Portable.Compare.Hosts.LocalAws.Credentials["AWS_ACCESS_KEY_ID"]}/", a, StringComparison.Ordinal));
 
             // Each rule delivered only its handler's trigger, every delivery ended delivered, nothing was dead-lettered.
             foreach (var delivery in deliveries)

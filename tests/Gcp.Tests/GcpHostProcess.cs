@@ -1,5 +1,5 @@
 using Portable.Emulators.Processes;
-using Portable.HostsUnderTest;
+using Portable.Compare.Hosts;
 using Portable.TestKit;
 
 namespace Portable.Gcp.Tests;
@@ -24,11 +24,11 @@ internal sealed class GcpHostProcess(CloudRunProcess host) : IAsyncDisposable
 
     /// <summary>Starts the host with a free <c>PORT</c> plus <paramref name="environment"/> (a null value unsets a variable); does not wait.</summary>
     public static GcpHostProcess Start(params (string Name, string? Value)[] environment) =>
-        new(CloudRunProcess.Start(FreePort.Next(), Variables(environment)));
+        new(CloudRunProcess.Start(Portable.TestKit.FreePort.Next(), Variables(environment)));
 
     /// <summary>Starts the host and polls its port until it accepts a connection (as Cloud Run's TCP start-up probe does).</summary>
     public static Task<GcpHostProcess> StartReadyAsync(params (string Name, string? Value)[] environment) =>
-        StartReadyOnPortAsync(FreePort.Next(), environment);
+        StartReadyOnPortAsync(Portable.TestKit.FreePort.Next(), environment);
 
     /// <summary>Starts the host on <paramref name="port"/> and waits until it accepts a connection.</summary>
     public static async Task<GcpHostProcess> StartReadyOnPortAsync(int port, params (string Name, string? Value)[] environment) =>

@@ -273,7 +273,7 @@ public sealed partial class ManifestFunctionDispatcher
     [LoggerMessage(EventId = 3201, Level = LogLevel.Error, Message = "Queue invocation of {FunctionName} (invocation {InvocationId}) is malformed: {Error}")]
     private static partial void LogBadMessage(ILogger logger, string functionName, string invocationId, string error);
 
-    // Read back by tests/HostsUnderTest (AzureFunctionsApp.DeadLetteredByHandler) from the RpcLog: keep the wording.
+    // Read back by src/Compare/Hosts (AzureFunctionsApp.DeadLetteredByHandler) from the RpcLog: keep the wording.
     [LoggerMessage(EventId = 3202, Level = LogLevel.Information, Message = "Message {MessageId} dead-lettered by {FunctionName}: {Reason}")]
     private static partial void LogDeadLettered(ILogger logger, string messageId, string functionName, string? reason);
 }

@@ -6,7 +6,7 @@ using Portable.Core.Events;
 using Portable.Emulators.Azure;
 using Portable.Emulators.Azure.Isolated;
 using Portable.Engines;
-using Portable.HostsUnderTest;
+using Portable.Compare.Hosts;
 using Portable.TestKit;
 
 namespace Portable.Conformance.Events;

@@ -4,7 +4,7 @@ using Portable.Core.Messaging;
 using Portable.Core.Patterns;
 using Portable.Emulators.Aws;
 using Portable.Engines;
-using Portable.HostsUnderTest;
+using Portable.Compare.Hosts;
 
 namespace Portable.Conformance.Hosts;
 

@@ -6,7 +6,7 @@ using Portable.Core.Messaging;
 using Portable.Emulators.Azure;
 using Portable.Emulators.Azure.Isolated;
 using Portable.Engines;
-using Portable.HostsUnderTest;
+using Portable.Compare.Hosts;
 
 namespace Portable.Conformance.Hosts;
 

@@ -2,7 +2,7 @@ using System.Text;
 using Portable.Emulators.Gcp;
 using Portable.Engines;
 using Portable.Gcp.State;
-using Portable.HostsUnderTest;
+using Portable.Compare.Hosts;
 
 namespace Portable.Conformance.Hosts;
 

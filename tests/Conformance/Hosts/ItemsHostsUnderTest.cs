@@ -1,5 +1,5 @@
 using Portable.Emulators.Aws;
-using Portable.HostsUnderTest;
+using Portable.Compare.Hosts;
 
 namespace Portable.Conformance.Hosts;
 

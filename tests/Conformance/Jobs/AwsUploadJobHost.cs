@@ -10,7 +10,7 @@ using Portable.Core.Storage;
 using Portable.Emulators.Aws;
 using Portable.Emulators.Processes;
 using Portable.Engines;
-using Portable.HostsUnderTest;
+using Portable.Compare.Hosts;
 using Portable.Testing;
 
 namespace Portable.Conformance.Jobs;

@@ -5,7 +5,7 @@ using System.Text.Json;
 using Portable.Conformance.Hosts;
 using Portable.Core.Patterns.Jobs;
 using Portable.Core.State;
-using Portable.HostsUnderTest;
+using Portable.Compare.Hosts;
 
 namespace Portable.Conformance.Jobs;
 

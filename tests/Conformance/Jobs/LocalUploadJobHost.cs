@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using Microsoft.Data.Sqlite;
 using Portable.Core.Patterns.Jobs;
 using Portable.Core.State;
-using Portable.HostsUnderTest;
+using Portable.Compare.Hosts;
 using Portable.Local.State;
 using Portable.Local.Storage;
 

@@ -6,7 +6,7 @@ using Portable.Core.Messaging;
 using Portable.Core.Patterns.Ledger;
 using Portable.Emulators.Aws;
 using Portable.Engines;
-using Portable.HostsUnderTest;
+using Portable.Compare.Hosts;
 
 namespace Portable.Conformance.Queues;
 

@@ -5,7 +5,7 @@ using Portable.Core.Messaging;
 using Portable.Emulators.Gcp;
 using Portable.Engines;
 using Portable.Gcp.State;
-using Portable.HostsUnderTest;
+using Portable.Compare.Hosts;
 
 namespace Portable.Conformance.Queues;
 

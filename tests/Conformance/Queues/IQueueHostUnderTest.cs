@@ -1,5 +1,5 @@
 using Portable.Core.Messaging;
-using Portable.HostsUnderTest;
+using Portable.Compare.Hosts;
 
 namespace Portable.Conformance.Queues;
 

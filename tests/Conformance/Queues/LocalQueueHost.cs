@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Portable.Core.Messaging;
 using Portable.Core.Patterns.Ledger;
-using Portable.HostsUnderTest;
+using Portable.Compare.Hosts;
 
 namespace Portable.Conformance.Queues;
 

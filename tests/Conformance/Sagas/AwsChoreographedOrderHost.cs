@@ -16,7 +16,7 @@ using Portable.Deploy.EventBridge;
 using Portable.Emulators.Aws;
 using Portable.Emulators.Processes;
 using Portable.Engines;
-using Portable.HostsUnderTest;
+using Portable.Compare.Hosts;
 
 namespace Portable.Conformance.Sagas;
 

@@ -15,7 +15,7 @@ namespace Portable.Conformance.Sagas;
 /// The worker publishes every event (<see cref="StorageQueueEventPublisher"/>) to the Storage queue
 /// <c>portable-events</c>; the event router <c>portable-event-router</c>, a <c>queueTrigger</c> there, forwards each to
 /// <c>events-{rule}</c> of every rule it matches, and each of the seven event functions is a <c>queueTrigger</c> on its
-/// rule's queue — the host's ordinary queue listener (<see cref="Portable.HostsUnderTest.StorageQueueListener"/>) and
+/// rule's queue — the host's ordinary queue listener (<see cref="Portable.Compare.Hosts.StorageQueueListener"/>) and
 /// dispatch run them all. State is in Table Storage on the same account, which payments are read from.
 /// </summary>
 internal sealed class AzureChoreographedOrderHost : IAsyncDisposable

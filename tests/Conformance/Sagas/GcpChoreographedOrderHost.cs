@@ -6,7 +6,7 @@ using Portable.Core.Patterns.Orders;
 using Portable.Emulators.Gcp;
 using Portable.Gcp.Events;
 using Portable.Gcp.Messaging;
-using Portable.HostsUnderTest;
+using Portable.Compare.Hosts;
 
 namespace Portable.Conformance.Sagas;
 

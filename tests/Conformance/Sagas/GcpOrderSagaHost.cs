@@ -1,6 +1,6 @@
 using Portable.Conformance.Hosts;
 using Portable.Core.Patterns.Orders;
-using Portable.HostsUnderTest;
+using Portable.Compare.Hosts;
 
 namespace Portable.Conformance.Sagas;
 

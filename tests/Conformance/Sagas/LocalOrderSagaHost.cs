@@ -2,7 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Portable.Core.Patterns.Orders;
-using Portable.HostsUnderTest;
+using Portable.Compare.Hosts;
 using Portable.Local.Payments;
 using Portable.Local.State;
 

@@ -2,7 +2,7 @@ using Portable.Conformance.Hosts;
 using Portable.Core.Messaging;
 using Portable.Emulators.Aws;
 using Portable.Engines;
-using Portable.HostsUnderTest;
+using Portable.Compare.Hosts;
 using Portable.SampleApp;
 
 namespace Portable.Conformance.SampleApp;

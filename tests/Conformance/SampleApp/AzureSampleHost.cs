@@ -4,7 +4,7 @@ using Portable.Conformance.Queues;
 using Portable.Emulators.Azure;
 using Portable.Emulators.Azure.Isolated;
 using Portable.Engines;
-using Portable.HostsUnderTest;
+using Portable.Compare.Hosts;
 using Portable.SampleApp;
 
 namespace Portable.Conformance.SampleApp;

@@ -1,7 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text;
 using Portable.Core.Messaging;
-using Portable.HostsUnderTest;
+using Portable.Compare.Hosts;
 using Portable.SampleApp;
 
 namespace Portable.Conformance.SampleApp;

@@ -1,4 +1,4 @@
-using Portable.HostsUnderTest;
+using Portable.Compare.Hosts;
 using Portable.SampleApp;
 
 namespace Portable.Conformance.SampleApp;

@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 using Portable.Emulators.Processes;
-using Portable.HostsUnderTest;
+using Portable.Compare.Hosts;
 using Portable.TestKit;
 
 namespace Portable.Gcp.Tests.CloudEvents;
@@ -28,7 +28,7 @@ public sealed class EchoHost : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var port = FreePort.Next();
+        var port = Portable.TestKit.FreePort.Next();
         var environment = CloudRunProcess.ClearedVariables.ToDictionary(name => name, string? (_) => null);
         environment["PORT"] = port.ToString(CultureInfo.InvariantCulture);
         environment["FUNCTION_TARGET"] = "cloudevent-echo";

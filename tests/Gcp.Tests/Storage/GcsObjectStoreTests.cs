@@ -10,7 +10,7 @@ using Portable.Core.Settings;
 using Portable.Core.Storage;
 using Portable.Gcp.Messaging;
 using Portable.Gcp.Storage;
-using Portable.HostsUnderTest;
+using Portable.Compare.Hosts;
 
 namespace Portable.Gcp.Tests.Storage;
 

@@ -2,7 +2,7 @@ using Portable.Core.Patterns.Ledger;
 using Portable.Emulators.Gcp;
 using Portable.Emulators.Processes;
 
-namespace Portable.HostsUnderTest;
+namespace Portable.Compare.Hosts;
 
 /// <summary>
 /// Cloud Run fed by a Pub/Sub push subscription, by default on <c>payments</c>: the real Portable.Gcp (see
@@ -62,6 +62,12 @@ public sealed class PubSubPushHost : IAsyncDisposable
     /// <paramref name="environment"/>, and waits until the service listens.
     /// </summary>
     /// <param name="program">The server: src/Gcp's build output when null, or an app's own (e.g. <see cref="HostBuilds.SampleApp"/>).</param>
+    /// <param name="configure">Changes the emulator's options from the defaults described above.</param>
+    /// <param name="environment">Variables for the process, applied last (a null value unsets one).</param>
+    /// <param name="timeout">How long to wait until it is ready; <see cref="HostDefaults.StartupTimeout"/> when null.</param>
+    /// <param name="topic">The topic the subscription is on.</param>
+    /// <param name="function">The function the subscription pushes to.</param>
+    /// <param name="cancellationToken">Stops waiting for the start.</param>
     /// <exception cref="ChildProcessException">The service exited, or did not listen within <paramref name="timeout"/>.</exception>
     public static async Task<PubSubPushHost> StartAsync(
         Func<PubSubPushEmulatorOptions, PubSubPushEmulatorOptions>? configure = null,
@@ -72,7 +78,7 @@ public sealed class PubSubPushHost : IAsyncDisposable
         string function = LedgerWriter.FunctionName,
         CancellationToken cancellationToken = default)
     {
-        var port = Portable.TestKit.FreePort.Next();
+        var port = FreePort.Next();
         var options = new PubSubPushEmulatorOptions
         {
             Topic = topic,

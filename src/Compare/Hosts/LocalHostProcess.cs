@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Portable.Emulators.Processes;
 
-namespace Portable.HostsUnderTest;
+namespace Portable.Compare.Hosts;
 
 /// <summary>A dead letter as the local host lists it.</summary>
 public sealed record LocalDeadLetter(string Id, string Body, string Reason, int DeliveryCount);
@@ -57,6 +57,11 @@ public sealed class LocalHostProcess : IAsyncDisposable
     /// The host: src/Local's <c>portable</c> when null, or an app's own program (e.g. <see cref="HostBuilds.SampleApp"/>),
     /// which takes the host's options with no <c>run</c> command before them.
     /// </param>
+    /// <param name="environment">Variables for the process, applied last (a null value unsets one).</param>
+    /// <param name="arguments">Command-line arguments after the command.</param>
+    /// <param name="maxOutputLines">How many lines of the output to keep for failure messages.</param>
+    /// <param name="timeout">How long to wait until it is ready; <see cref="HostDefaults.StartupTimeout"/> when null.</param>
+    /// <param name="cancellationToken">Stops waiting for the start.</param>
     /// <exception cref="ChildProcessException">It exited, or did not answer within <paramref name="timeout"/> (it is killed then).</exception>
     public static async Task<LocalHostProcess> StartAsync(
         IReadOnlyDictionary<string, string?>? environment = null,
@@ -67,7 +72,7 @@ public sealed class LocalHostProcess : IAsyncDisposable
         CancellationToken cancellationToken = default)
     {
         var dataDirectory = Directory.CreateTempSubdirectory("portable-local-host-").FullName;
-        var port = Portable.TestKit.FreePort.Next();
+        var port = FreePort.Next();
         var variables = Variables.Merge(new Dictionary<string, string?> { ["PORT"] = null, ["ASPNETCORE_URLS"] = null }, environment);
 
         ChildProcess? process = null;

@@ -1,4 +1,4 @@
-namespace Portable.HostsUnderTest;
+namespace Portable.Compare.Hosts;
 
 /// <summary>Environment variables for a child process, where a null value unsets one.</summary>
 internal static class Variables

@@ -3,7 +3,7 @@ using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
 using Portable.Emulators.Azure.Isolated;
 
-namespace Portable.HostsUnderTest;
+namespace Portable.Compare.Hosts;
 
 /// <summary>
 /// The Functions host's queue listener over the app's storage account (<c>AzureWebJobsStorage</c>, Azurite here), for

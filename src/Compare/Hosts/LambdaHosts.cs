@@ -2,7 +2,7 @@ using Portable.Core.Patterns.Ledger;
 using Portable.Emulators.Aws;
 using Portable.Emulators.Processes;
 
-namespace Portable.HostsUnderTest;
+namespace Portable.Compare.Hosts;
 
 /// <summary>The variables a bootstrap needs to reach local AWS endpoints (emulated SQS, dynalite) with made-up credentials; every bootstrap here gets them.</summary>
 public static class LocalAws
@@ -46,6 +46,12 @@ public sealed class LambdaHttpHost : IAsyncDisposable
     /// gateway in <paramref name="format"/> (REST APIs under <paramref name="stage"/>); fails with the bootstrap's output.
     /// </summary>
     /// <param name="bootstrap">The bootstrap: src/Aws's build output when null, or an app's own (e.g. <see cref="HostBuilds.SampleApp"/>).</param>
+    /// <param name="handler">The function name, given as <c>_HANDLER</c>.</param>
+    /// <param name="format">The gateway's event format.</param>
+    /// <param name="stage">The stage (REST APIs serve under it).</param>
+    /// <param name="environment">Variables for the process, applied last (a null value unsets one).</param>
+    /// <param name="timeout">How long to wait until it is ready; <see cref="HostDefaults.StartupTimeout"/> when null.</param>
+    /// <param name="cancellationToken">Stops waiting for the start.</param>
     /// <exception cref="ChildProcessException">The bootstrap exited, or did not poll within <paramref name="timeout"/>.</exception>
     public static async Task<LambdaHttpHost> StartAsync(
         string handler,
@@ -162,6 +168,13 @@ public sealed class LambdaSqsHost : IAsyncDisposable
     /// <paramref name="environment"/>, and waits until each polls.
     /// </summary>
     /// <param name="bootstrap">The bootstrap: src/Aws's build output when null, or an app's own (e.g. <see cref="HostBuilds.SampleApp"/>).</param>
+    /// <param name="configure">Changes the emulator's options from the defaults described above.</param>
+    /// <param name="environments">How many bootstraps (execution environments) to start.</param>
+    /// <param name="environment">Variables for the process, applied last (a null value unsets one).</param>
+    /// <param name="timeout">How long to wait until it is ready; <see cref="HostDefaults.StartupTimeout"/> when null.</param>
+    /// <param name="handler">The function name, given as <c>_HANDLER</c>.</param>
+    /// <param name="queue">The queue the mapping polls.</param>
+    /// <param name="cancellationToken">Stops waiting for the start.</param>
     /// <exception cref="ChildProcessException">A bootstrap exited, or did not poll within <paramref name="timeout"/>.</exception>
     public static async Task<LambdaSqsHost> StartAsync(
         Func<SqsEventSourceEmulatorOptions, SqsEventSourceEmulatorOptions>? configure = null,

@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Portable.Emulators;
 
-namespace Portable.HostsUnderTest;
+namespace Portable.Compare.Hosts;
 
 /// <summary>
 /// A loopback stand-in for both the Cloud Storage JSON API and the metadata server (<see cref="LoopbackServer"/>): it
@@ -47,7 +47,7 @@ public sealed class CloudStorageRecorder : IAsyncDisposable
     /// <summary>Starts the recorder on a free loopback port.</summary>
     public static async Task<CloudStorageRecorder> StartAsync()
     {
-        var app = LoopbackServer.Create("Portable.HostsUnderTest.CloudStorageRecorder");
+        var app = LoopbackServer.Create("Portable.Compare.CloudStorageRecorder");
         var recorder = new CloudStorageRecorder(app);
         app.Run(recorder.ServeAsync);
         await app.StartAsync();

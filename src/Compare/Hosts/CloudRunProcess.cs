@@ -1,7 +1,7 @@
 using System.Globalization;
 using Portable.Emulators.Processes;
 
-namespace Portable.HostsUnderTest;
+namespace Portable.Compare.Hosts;
 
 /// <summary>
 /// A Cloud Run container's server as Cloud Run starts it: <c>PORT</c> set, and nothing else of this machine's that
@@ -44,7 +44,7 @@ public sealed class CloudRunProcess : IAsyncDisposable
     /// <param name="program">The server: a <c>.dll</c> or an executable; src/Gcp's build output when null.</param>
     public static CloudRunProcess Start(int? port = null, IReadOnlyDictionary<string, string?>? environment = null, string? program = null)
     {
-        var chosen = port ?? Portable.TestKit.FreePort.Next();
+        var chosen = port ?? FreePort.Next();
         var variables = Variables.Merge(
             ClearedVariables.ToDictionary(name => name, string? (_) => null),
             new Dictionary<string, string?> { ["PORT"] = chosen.ToString(CultureInfo.InvariantCulture) },
@@ -58,6 +58,10 @@ public sealed class CloudRunProcess : IAsyncDisposable
     /// does; kills it when it exits or times out first.
     /// </summary>
     /// <param name="program">The server, as for <see cref="Start"/>: src/Gcp's build output when null.</param>
+    /// <param name="port">The port; a free one when null.</param>
+    /// <param name="environment">Variables for the process, applied last (a null value unsets one).</param>
+    /// <param name="timeout">How long to wait until it is ready; <see cref="HostDefaults.StartupTimeout"/> when null.</param>
+    /// <param name="cancellationToken">Stops waiting for the start.</param>
     /// <exception cref="ChildProcessException">It exited first, or did not listen within <paramref name="timeout"/>.</exception>
     public static async Task<CloudRunProcess> StartAsync(
         int? port = null,

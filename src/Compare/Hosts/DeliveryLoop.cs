@@ -1,4 +1,4 @@
-namespace Portable.HostsUnderTest;
+namespace Portable.Compare.Hosts;
 
 /// <summary>
 /// A platform's own delivery machinery, running in the background as it does in the cloud — Lambda's SQS pollers,

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json;
 
-namespace Portable.HostsUnderTest;
+namespace Portable.Compare.Hosts;
 
 /// <summary>An account as <c>GET /accounts/{account}</c> (the <c>accounts-api</c> function) answers it.</summary>
 public sealed record LedgerAccount(string Account, decimal Balance, int Entries, string Currency);

@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 using Portable.Core.Patterns.Ledger;
 using Portable.Emulators.Azure.Isolated;
 
-namespace Portable.HostsUnderTest;
+namespace Portable.Compare.Hosts;
 
 /// <summary>
 /// The Azure Functions app as the Functions host runs it: the real .NET isolated worker (src/Azure's build output,
