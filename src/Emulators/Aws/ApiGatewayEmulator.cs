@@ -24,6 +24,8 @@ public sealed class ApiGatewayEmulator : IAsyncDisposable
         "Content-Length", "Transfer-Encoding", "Connection", "Keep-Alive",
     };
 
+    private static readonly byte[] RestRequestTooLong = Encoding.UTF8.GetBytes("{\"message\": \"Request Too Long\"}");
+
     private readonly WebApplication _app;
     private readonly LambdaRuntimeApiEmulator _lambda;
     private readonly ApiGatewayEmulatorOptions _options;
@@ -172,6 +174,12 @@ public sealed class ApiGatewayEmulator : IAsyncDisposable
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
             return; // the client went away
+        }
+
+        if (result.Outcome == LambdaInvocationOutcome.RequestTooLarge)
+        {
+            await WriteInvokeTooLargeAsync(context, result).ConfigureAwait(false);
+            return;
         }
 
         if (!result.IsSuccess || !TryReadResult(result.Payload, out var response))
@@ -586,6 +594,32 @@ public sealed class ApiGatewayEmulator : IAsyncDisposable
         }
 
         return buffer.ToArray();
+    }
+
+    // The event passed API Gateway's 10 MB quota but not Lambda's 6 MB invoke limit, so the function never ran.
+    private Task WriteInvokeTooLargeAsync(HttpContext context, LambdaInvocationResult result)
+    {
+        switch (_options.Format)
+        {
+            case ApiGatewayEventFormat.RestV1:
+                // REST: 413 {"message": "Request Too Long"}, x-amzn-ErrorType BadRequestException, as captured in
+                // koki-develop/lgtm-generator#10 (the body byte for byte, 31 bytes).
+                context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+                context.Response.Headers["x-amzn-ErrorType"] = "BadRequestException";
+                context.Response.ContentType = "application/json";
+                context.Response.ContentLength = RestRequestTooLong.Length;
+                return context.Response.Body.WriteAsync(RestRequestTooLong).AsTask();
+            case ApiGatewayEventFormat.FunctionUrl:
+                // Function URL: Lambda's own Invoke error passed through [unverified: status and body from the Invoke API's].
+                context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+                context.Response.Headers["x-amzn-ErrorType"] = result.ErrorType;
+                context.Response.ContentType = "application/json";
+                context.Response.ContentLength = result.ErrorBody.Length;
+                return context.Response.Body.WriteAsync(result.ErrorBody).AsTask();
+            default:
+                // HTTP API: 413 with the gateway's own too-large message [unverified].
+                return WriteMessageAsync(context, 413, "Request Entity Too Large");
+        }
     }
 
     private static Task WriteMessageAsync(HttpContext context, int status, string message)

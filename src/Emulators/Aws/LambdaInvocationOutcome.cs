@@ -14,4 +14,10 @@ public enum LambdaInvocationOutcome
 
     /// <summary>The runtime posted <c>/runtime/init/error</c>; Lambda reports that on the invoke it was waiting for.</summary>
     InitError,
+
+    /// <summary>
+    /// The payload was over <see cref="LambdaRuntimeApiEmulatorOptions.MaxRequestBytes"/>: Lambda refused the invoke
+    /// (<c>RequestEntityTooLargeException</c>, 413) and the function never ran.
+    /// </summary>
+    RequestTooLarge,
 }

@@ -16,7 +16,7 @@ public sealed record LambdaInvocationResult
 
     /// <summary>
     /// The error type: the <c>Lambda-Runtime-Function-Error-Type</c> header as posted, or the emulator's own
-    /// (<c>Function.ResponseSizeTooLarge</c>, <c>Sandbox.Timeout</c>); null on success.
+    /// (<c>Function.ResponseSizeTooLarge</c>, <c>Sandbox.Timeout</c>, <c>RequestEntityTooLargeException</c>); null on success.
     /// </summary>
     public string? ErrorType { get; init; }
 

@@ -84,6 +84,19 @@ public sealed class LambdaRuntimeApiEmulator : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(request.Timeout, TimeSpan.Zero);
+        if (request.Payload.Length > _options.MaxRequestBytes)
+        {
+            // Lambda's Invoke API refuses it before any sandbox sees it: RequestEntityTooLargeException, HTTP 413.
+            return new LambdaInvocationResult
+            {
+                RequestId = request.RequestId ?? Guid.NewGuid().ToString(),
+                Outcome = LambdaInvocationOutcome.RequestTooLarge,
+                ErrorType = "RequestEntityTooLargeException",
+                ErrorBody = RequestTooLargeJson(_options.MaxRequestBytes),
+                ErrorContentType = "application/json",
+            };
+        }
+
         var started = _time.GetTimestamp();
         var invocation = new Invocation(
             request.RequestId ?? Guid.NewGuid().ToString(),
@@ -361,6 +374,21 @@ public sealed class LambdaRuntimeApiEmulator : IAsyncDisposable
                 writer.WriteEndArray();
             }
 
+            writer.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    // The Invoke API's error body: {"Type":"User","message":"Request must be smaller than N bytes for the InvokeFunction operation"}.
+    private static byte[] RequestTooLargeJson(int maxBytes)
+    {
+        var buffer = new ArrayBufferWriter<byte>(128);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("Type", "User");
+            writer.WriteString("message", $"Request must be smaller than {maxBytes.ToString(CultureInfo.InvariantCulture)} bytes for the InvokeFunction operation");
             writer.WriteEndObject();
         }
 

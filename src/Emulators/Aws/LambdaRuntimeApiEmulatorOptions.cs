@@ -9,6 +9,13 @@ public sealed class LambdaRuntimeApiEmulatorOptions
     /// </summary>
     public const int DefaultMaxResponseBytes = 6 * 1024 * 1024;
 
+    /// <summary>
+    /// 6,291,456 bytes: the synchronous invocation request limit ("6 MB", gettingstarted-limits); over it Invoke fails
+    /// with RequestEntityTooLargeException "Request must be smaller than 6291456 bytes for the InvokeFunction operation"
+    /// (zaccharles.medium.com, "Deep Dive: Lambda's Request Payload Size Limit").
+    /// </summary>
+    public const int DefaultMaxRequestBytes = 6 * 1024 * 1024;
+
     /// <summary>The function's name, used in the default ARN.</summary>
     public string FunctionName { get; set; } = "items-api";
 
@@ -23,6 +30,9 @@ public sealed class LambdaRuntimeApiEmulatorOptions
 
     /// <summary>Largest body accepted on <c>/response</c>; larger ones get 413 and fail the invocation.</summary>
     public int MaxResponseBytes { get; set; } = DefaultMaxResponseBytes;
+
+    /// <summary>Largest invocation payload accepted; a larger one is refused before it is queued, so the function never sees it.</summary>
+    public int MaxRequestBytes { get; set; } = DefaultMaxRequestBytes;
 
     /// <summary>The clock for deadlines and durations.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;

@@ -571,8 +571,8 @@ public sealed partial class IsolatedFunctionsHost : IAsyncDisposable
 
     private async Task StartFrontDoorAsync(CancellationToken cancellationToken)
     {
-        // 100 MB: the Functions HTTP request limit (functions-limits).
-        var app = LoopbackServer.Create("Portable.Emulators.IsolatedFunctionsHost", kestrel: k => k.Limits.MaxRequestBodySize = 100 * 1024 * 1024);
+        // No body limit in Kestrel: HandleHttpAsync enforces MaxRequestBodyBytes (100 MB) with the host's answer.
+        var app = LoopbackServer.Create("Portable.Emulators.IsolatedFunctionsHost", kestrel: k => k.Limits.MaxRequestBodySize = null);
         app.Run(HandleHttpAsync);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         _frontDoor = app;
@@ -633,18 +633,30 @@ public sealed partial class IsolatedFunctionsHost : IAsyncDisposable
         }
 
         var function = _byName[match.Function.Name];
-        byte[] body;
-        using (var buffer = new MemoryStream())
+        var body = await ReadBodyAsync(request, _options.MaxRequestBodyBytes).ConfigureAwait(false);
+        if (body is null)
         {
-            await request.Body.CopyToAsync(buffer, context.RequestAborted).ConfigureAwait(false);
-            body = buffer.ToArray();
+            // Over maxRequestLength: binding 'req' fails, the worker is never invoked, the caller gets the host's empty 500.
+            context.Response.StatusCode = StatusCodes.Status500InternalServerError;
+            return;
         }
 
         var (http, metadata) = RpcHttpMessages.Request(request, body, match.Values);
         InvocationResponse response;
+        var callerGone = new CancellationTokenSource();
+        var registration = context.RequestAborted.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), callerGone);
+        var invocation = InvokeCoreAsync(function, new TypedData { Http = http }, metadata, callerGone.Token);
         try
         {
-            (_, response) = await InvokeCoreAsync(function, new TypedData { Http = http }, metadata, context.RequestAborted).ConfigureAwait(false);
+            (_, response) = await invocation.WaitAsync(_options.HttpResponseTimeout).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // The load balancer's idle timeout: the caller gets an empty 502 [body unverified], the function keeps running.
+            await registration.DisposeAsync().ConfigureAwait(false);
+            _ = FinishDetachedAsync(invocation, callerGone);
+            context.Response.StatusCode = StatusCodes.Status502BadGateway;
+            return;
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
@@ -654,6 +666,14 @@ public sealed partial class IsolatedFunctionsHost : IAsyncDisposable
         {
             context.Response.StatusCode = StatusCodes.Status500InternalServerError;
             return;
+        }
+        finally
+        {
+            if (invocation.IsCompleted)
+            {
+                await registration.DisposeAsync().ConfigureAwait(false);
+                callerGone.Dispose();
+            }
         }
 
         if (response.Result?.Status != StatusResult.Types.Status.Success)
@@ -665,6 +685,47 @@ public sealed partial class IsolatedFunctionsHost : IAsyncDisposable
         var output = function.Bindings.FirstOrDefault(b => b.IsOutput && b.Type.Equals("http", StringComparison.OrdinalIgnoreCase))?.Name;
         var value = output is null ? null : Output(response, output);
         await RpcHttpMessages.WriteResponseAsync(context.Response, value, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    // An HTTP invocation the caller no longer waits for (past HttpResponseTimeout): it runs to its end, outputs and all.
+    private static async Task FinishDetachedAsync(Task invocation, CancellationTokenSource callerGone)
+    {
+        try
+        {
+            await invocation.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is WorkerProcessException or OperationCanceledException)
+        {
+            // nobody is waiting for it any more; the worker's logs say what happened
+        }
+        finally
+        {
+            callerGone.Dispose();
+        }
+    }
+
+    // The whole body, or null once it passes maxBytes (by Content-Length before reading, or while reading a chunked one).
+    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, long maxBytes)
+    {
+        if (request.ContentLength > maxBytes)
+        {
+            return null;
+        }
+
+        using var buffer = new MemoryStream();
+        var scratch = new byte[64 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(scratch, request.HttpContext.RequestAborted).ConfigureAwait(false)) > 0)
+        {
+            if (buffer.Length + read > maxBytes)
+            {
+                return null;
+            }
+
+            buffer.Write(scratch, 0, read);
+        }
+
+        return buffer.ToArray();
     }
 
     // A queue message as the host's queue trigger hands it over (digest §3.3): the text as TypedData.string, and the

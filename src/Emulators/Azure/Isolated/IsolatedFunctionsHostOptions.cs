@@ -12,6 +12,18 @@ public sealed record IsolatedFunctionsHostOptions
     public const string DefaultHostVersion = "4.1040.300.0";
 
     /// <summary>
+    /// 104,857,600 bytes (100 MB): the HTTP trigger's request length limit (<c>maxRequestLength</c>,
+    /// learn.microsoft.com functions-bindings-http-webhook-trigger, "Limits").
+    /// </summary>
+    public const long DefaultMaxRequestBodyBytes = 104_857_600;
+
+    /// <summary>
+    /// 230 s: "If a function that uses the HTTP trigger doesn't complete within 230 seconds, the Azure Load Balancer will
+    /// time out and return an HTTP 502 error. The function will continue running" (functions-bindings-http-webhook-trigger, "Limits").
+    /// </summary>
+    public static readonly TimeSpan DefaultHttpResponseTimeout = TimeSpan.FromSeconds(230);
+
+    /// <summary>
     /// The app folder, as the host's script root: the worker app's build or publish output, holding
     /// <c>worker.config.json</c> (which names the executable and the worker assembly), <c>host.json</c> and the app.
     /// </summary>
@@ -52,6 +64,19 @@ public sealed record IsolatedFunctionsHostOptions
     /// host does (azure-functions-host#10098, open); true answers 405 instead, as Portable's other hosts do.
     /// </summary>
     public bool MethodNotAllowedFor405 { get; init; }
+
+    /// <summary>
+    /// Request bodies larger than this are refused before the worker is invoked, with the host's empty 500 (it reads the
+    /// body while binding <c>req</c> and masks Kestrel's 413: azure-functions-host#10519, #11525).
+    /// </summary>
+    public long MaxRequestBodyBytes { get; init; } = DefaultMaxRequestBodyBytes;
+
+    /// <summary>
+    /// How long an HTTP caller waits for the function's answer before the load balancer gives it an empty 502; the
+    /// invocation keeps running in the worker (and its outputs are still bound). Wall-clock time, not
+    /// <see cref="TimeProvider"/>: it is the load balancer's idle timeout. Set it small for scaled runs.
+    /// </summary>
+    public TimeSpan HttpResponseTimeout { get; init; } = DefaultHttpResponseTimeout;
 
     /// <summary>The clock of the emulated queues' visibility times, of timer schedules and of the TimerInfo it sends.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
