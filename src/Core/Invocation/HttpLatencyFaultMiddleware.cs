@@ -68,7 +68,7 @@ public sealed partial class HttpLatencyFaultMiddleware : IFunctionMiddleware
         }
 
         var wait = delay ?? settings.Duration(DelayVariable, TimeSpan.Zero, MaxDelay);
-        return wait is { } d && d > TimeSpan.Zero ? new HttpLatencyFaultMiddleware(d, path) : null;
+        return wait is { } d && d != TimeSpan.Zero ? new HttpLatencyFaultMiddleware(d, path) : null; // a negative option throws there
     }
 
     /// <summary>The middleware the environment asks for, or null when <c>PORTABLE_FAULTS_HTTP_DELAY</c> is unset, blank or zero.</summary>

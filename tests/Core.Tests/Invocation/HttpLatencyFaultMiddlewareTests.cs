@@ -103,6 +103,7 @@ public sealed class HttpLatencyFaultMiddlewareTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new HttpLatencyFaultMiddleware(TimeSpan.Zero));
         Assert.Throws<ArgumentOutOfRangeException>(() => new HttpLatencyFaultMiddleware(TimeSpan.FromMinutes(61)));
         Assert.Throws<ArgumentException>(() => new HttpLatencyFaultMiddleware(TwoSeconds, "items"));
+        Assert.Throws<ArgumentOutOfRangeException>(() => HttpLatencyFaultMiddleware.Create(TimeSpan.FromSeconds(-1), null, Environment(null)));
         Assert.Null(new HttpLatencyFaultMiddleware(TwoSeconds, "/").PathPrefix);
     }
 
