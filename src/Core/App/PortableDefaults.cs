@@ -52,8 +52,15 @@ public static class PortableDefaults
             var faults = options.TransientFaultRate is { } rate
                 ? new FaultInjectionMiddleware(rate)
                 : FaultInjectionMiddleware.FromEnvironment(Environment.GetEnvironmentVariable);
-            return faults is not null
-                ? pipeline.UseWhen(FaultInjectionMiddleware.AppliesTo, faults)
+            if (faults is not null)
+            {
+                pipeline = pipeline.UseWhen(FaultInjectionMiddleware.AppliesTo, faults);
+            }
+
+            // Likewise innermost, where a slow downstream would be; off (and absent from the pipeline) unless asked for.
+            var latency = HttpLatencyFaultMiddleware.Create(options.HttpFaultDelay, options.HttpFaultDelayPath, Environment.GetEnvironmentVariable);
+            return latency is not null
+                ? pipeline.UseWhen(latency.AppliesTo, latency)
                 : pipeline;
         });
         services.TryAddSingleton(sp => new InvocationEngine(

@@ -24,6 +24,19 @@ public sealed class PortableHostOptions
     public double? TransientFaultRate { get; set; }
 
     /// <summary>
+    /// Latency drills only: how long every HTTP invocation waits, ignoring its cancellation, before its handler runs
+    /// (see <see cref="HttpLatencyFaultMiddleware"/>). Null reads <c>PORTABLE_FAULTS_HTTP_DELAY</c> (<c>350ms</c>,
+    /// <c>1.5s</c>, <c>2m</c>, or a bare number of milliseconds); unset or zero is off, and adds no middleware.
+    /// </summary>
+    public TimeSpan? HttpFaultDelay { get; set; }
+
+    /// <summary>
+    /// Restricts <see cref="HttpFaultDelay"/> to request paths under this prefix (<c>/items</c> takes <c>/items</c> and
+    /// <c>/items/7</c>); empty or <c>/</c> is every path. Null reads <c>PORTABLE_FAULTS_HTTP_DELAY_PATH</c>; unset is every path.
+    /// </summary>
+    public string? HttpFaultDelayPath { get; set; }
+
+    /// <summary>
     /// True turns message idempotency off for every queue and event function (as <c>QueueTriggerOptions.DisableIdempotency</c>
     /// does for one), false keeps it on. Null reads <c>PORTABLE_IDEMPOTENCY_DISABLED</c>; unset is on.
     /// </summary>

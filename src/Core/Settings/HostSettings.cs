@@ -87,4 +87,44 @@ public sealed class HostSettings
     /// <summary>A positive number of seconds, or null when unset.</summary>
     public TimeSpan? Seconds(string name, double min, double max) =>
         Double(name, min, max) is { } seconds ? TimeSpan.FromSeconds(seconds) : null;
+
+    /// <summary>
+    /// A duration in [<paramref name="min"/>, <paramref name="max"/>], or null when unset: a number with a unit,
+    /// <c>ms</c>, <c>s</c> or <c>m</c> (<c>350ms</c>, <c>1.5s</c>, <c>2m</c>), or a bare number of milliseconds (<c>350</c>).
+    /// </summary>
+    public TimeSpan? Duration(string name, TimeSpan min, TimeSpan max)
+    {
+        if (Text(name) is not { } text)
+        {
+            return null;
+        }
+
+        return TryParseDuration(text, out var value) && value >= min && value <= max
+            ? value
+            : throw new SettingsException(name, text, $"a duration from {FormatDuration(min)} to {FormatDuration(max)}: a number with ms, s or m (e.g. 350ms, 1.5s), or a bare number of milliseconds");
+    }
+
+    private static bool TryParseDuration(string text, out TimeSpan value)
+    {
+        var (number, unit) = text.EndsWith("ms", StringComparison.OrdinalIgnoreCase) ? (text[..^2], 1d)
+            : text.EndsWith('s') || text.EndsWith('S') ? (text[..^1], 1_000d)
+            : text.EndsWith('m') || text.EndsWith('M') ? (text[..^1], 60_000d)
+            : (text, 1d);
+        // Digits and one decimal point only: no sign, exponent, thousands separator, NaN or infinity.
+        // 1e15 ms (some 31,000 years) keeps TimeSpan.FromMilliseconds from overflowing; no caller's range reaches it.
+        if (double.TryParse(number.TrimEnd(), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var count)
+            && count * unit < 1e15)
+        {
+            value = TimeSpan.FromMilliseconds(count * unit);
+            return true;
+        }
+
+        value = default;
+        return false;
+    }
+
+    private static string FormatDuration(TimeSpan duration) =>
+        duration.Ticks % TimeSpan.TicksPerMinute == 0 && duration > TimeSpan.Zero ? string.Create(CultureInfo.InvariantCulture, $"{(long)duration.TotalMinutes}m")
+        : duration.Ticks % TimeSpan.TicksPerSecond == 0 && duration > TimeSpan.Zero ? string.Create(CultureInfo.InvariantCulture, $"{(long)duration.TotalSeconds}s")
+        : string.Create(CultureInfo.InvariantCulture, $"{duration.TotalMilliseconds}ms");
 }

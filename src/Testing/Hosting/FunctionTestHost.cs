@@ -56,6 +56,8 @@ public sealed class FunctionTestHost : IDisposable, IAsyncDisposable
             // Hermetic: what the machine's environment says must not change a test's outcome.
             host.MessageIdempotencyDisabled = false;
             host.TransientFaultRate = 0;
+            host.HttpFaultDelay = TimeSpan.Zero;
+            host.HttpFaultDelayPath = string.Empty;
             options.Host?.Invoke(host);
         });
         options.Services?.Invoke(services);

@@ -82,4 +82,49 @@ public sealed class HostSettingsTests
 
     [Fact]
     public void Seconds_Parses() => Assert.Equal(TimeSpan.FromSeconds(2.5), With(("T", "2.5")).Seconds("T", 0, 60));
+
+    [Theory]
+    [InlineData("350ms", 350)]
+    [InlineData("350MS", 350)]
+    [InlineData("350", 350)]
+    [InlineData("2s", 2_000)]
+    [InlineData("1.5s", 1_500)]
+    [InlineData(" 1.5 s ", 1_500)]
+    [InlineData("0.25ms", 0.25)]
+    [InlineData("2m", 120_000)]
+    [InlineData("0", 0)]
+    public void Duration_Accepted_Parses(string text, double milliseconds) =>
+        Assert.Equal(TimeSpan.FromMilliseconds(milliseconds), With(("D", text)).Duration("D", TimeSpan.Zero, TimeSpan.FromHours(1)));
+
+    [Theory]
+    [InlineData("fast")]
+    [InlineData("ms")]
+    [InlineData("-5ms")]
+    [InlineData("1e3")]
+    [InlineData("2h")]
+    [InlineData("2sec")]
+    [InlineData("1,5s")]
+    [InlineData("NaN")]
+    [InlineData("61m")]
+    public void Duration_Bad_ThrowsNamingVariableValueAndFormat(string text)
+    {
+        var e = Assert.Throws<SettingsException>(() => With(("D", text)).Duration("D", TimeSpan.Zero, TimeSpan.FromHours(1)));
+        Assert.Equal(
+            $"D='{text.Trim()}' is not valid: expected a duration from 0ms to 60m: a number with ms, s or m (e.g. 350ms, 1.5s), or a bare number of milliseconds.",
+            e.Message);
+        Assert.Equal(("D", text.Trim()), (e.Variable, e.Value));
+    }
+
+    [Fact]
+    public void Duration_BelowMin_Throws() =>
+        Assert.StartsWith(
+            "D='500ms' is not valid: expected a duration from 1s to 30s:",
+            Assert.Throws<SettingsException>(() => With(("D", "500ms")).Duration("D", TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30))).Message,
+            StringComparison.Ordinal);
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData(" ")]
+    public void Duration_UnsetOrBlank_IsNull(string? value) =>
+        Assert.Null(new HostSettings(_ => value).Duration("D", TimeSpan.Zero, TimeSpan.FromHours(1)));
 }
