@@ -52,6 +52,7 @@ public sealed class LambdaHttpHost : IAsyncDisposable
     /// <param name="environment">Variables for the process, applied last (a null value unsets one).</param>
     /// <param name="timeout">How long to wait until it is ready; <see cref="HostDefaults.StartupTimeout"/> when null.</param>
     /// <param name="cancellationToken">Stops waiting for the start.</param>
+    /// <param name="gateway">Changes the gateway's options after the format and stage are set (its integration timeout, for one).</param>
     /// <exception cref="ChildProcessException">The bootstrap exited, or did not poll within <paramref name="timeout"/>.</exception>
     public static async Task<LambdaHttpHost> StartAsync(
         string handler,
@@ -60,7 +61,8 @@ public sealed class LambdaHttpHost : IAsyncDisposable
         IReadOnlyDictionary<string, string?>? environment = null,
         TimeSpan? timeout = null,
         string? bootstrap = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default,
+        Action<ApiGatewayEmulatorOptions>? gateway = null)
     {
         var runtimeApi = await LambdaRuntimeApiEmulator.StartAsync(new LambdaRuntimeApiEmulatorOptions { FunctionName = handler }, cancellationToken);
         ChildProcess? function = null;
@@ -74,8 +76,10 @@ public sealed class LambdaHttpHost : IAsyncDisposable
                 Environment = Variables.Merge(LocalAws.Credentials, environment),
             });
             await function.WaitUntilPollingAsync(runtimeApi, timeout ?? HostDefaults.StartupTimeout, cancellationToken);
-            var gateway = await ApiGatewayEmulator.StartAsync(runtimeApi, new ApiGatewayEmulatorOptions { Format = format, Stage = stage }, cancellationToken);
-            return new LambdaHttpHost(runtimeApi, function, gateway);
+            var options = new ApiGatewayEmulatorOptions { Format = format, Stage = stage };
+            gateway?.Invoke(options);
+            var door = await ApiGatewayEmulator.StartAsync(runtimeApi, options, cancellationToken);
+            return new LambdaHttpHost(runtimeApi, function, door);
         }
         catch
         {
