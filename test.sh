@@ -49,6 +49,12 @@ if [ ! -x /usr/lib/postgresql/15/bin/initdb ]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-15 >/dev/null
 fi
 
+# The compare report's test loads compare-report.html in headless Chromium from Debian's package (tests/Compare.Tests/HeadlessChromium.cs).
+if [ ! -x /usr/bin/chromium ]; then
+  step "apt-get install chromium (headless browser for the compare report test)"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
+
 step "dotnet test"
 log=$(mktemp)
 set +e
