@@ -61,8 +61,8 @@ public sealed class LambdaHttpHost : IAsyncDisposable
         IReadOnlyDictionary<string, string?>? environment = null,
         TimeSpan? timeout = null,
         string? bootstrap = null,
-        CancellationToken cancellationToken = default,
-        Action<ApiGatewayEmulatorOptions>? gateway = null)
+        Action<ApiGatewayEmulatorOptions>? gateway = null,
+        CancellationToken cancellationToken = default)
     {
         var runtimeApi = await LambdaRuntimeApiEmulator.StartAsync(new LambdaRuntimeApiEmulatorOptions { FunctionName = handler }, cancellationToken);
         ChildProcess? function = null;
