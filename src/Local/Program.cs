@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Portable.Core.App;
 using Portable.Core.Messaging;
 using Portable.Local;
+using Portable.Compare;
 using Portable.Local.Compare;
 using Portable.Local.Queues;
 using Portable.Local.Storage;
@@ -30,9 +31,14 @@ switch (command)
         }
 
         return 0;
-    case "compare":
+    case "compare" when rest.Contains("--profiles"):
         Console.Write(DeliveryComparison.Render(DeliveryProfile.All));
         return 0;
+    case "compare" when rest.Contains("--help") || rest.Contains("-h"):
+        Console.WriteLine(CompareCommand.Usage);
+        return 0;
+    case "compare":
+        return await CompareAsync(rest);
     case "cost":
         return CostCommand.Run(rest, Console.Out, Console.Error);
     case "queue":
@@ -46,6 +52,31 @@ switch (command)
         Console.Error.WriteLine($"Unknown command '{command}'.");
         Console.Error.WriteLine(Usage());
         return 2;
+}
+
+// Ctrl+C (SIGINT) or SIGTERM stops the run cleanly, with the partial report written; a second Ctrl+C ends the process.
+static async Task<int> CompareAsync(string[] args)
+{
+    using var stop = new CancellationTokenSource();
+    ConsoleCancelEventHandler onCancel = (_, e) =>
+    {
+        e.Cancel = !stop.IsCancellationRequested;
+        stop.Cancel();
+    };
+    Console.CancelKeyPress += onCancel;
+    using var term = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, c =>
+    {
+        c.Cancel = true;
+        stop.Cancel();
+    });
+    try
+    {
+        return await CompareCommand.RunAsync(args, Console.Out, Console.Error, CompareScenarios.All, TimeProvider.System, stop.Token);
+    }
+    finally
+    {
+        Console.CancelKeyPress -= onCancel;
+    }
 }
 
 // The patterns' ready-to-paste requests for the banner: the app's knowledge, not the local host's.
@@ -62,7 +93,7 @@ static string Usage() => $"""
     Usage: portable [run] [--port N] [--data DIR]
            portable manifest
            portable queue send|dead-letters|redrive QUEUE [--data DIR]
-           portable compare
+           portable compare [--out DIR] [--scenario ID,...] [--hosts H,...] [--live FILE] [--list] [--profiles]
            portable cost [--requests N --per month|day|second --memory MB --duration 200ms ...] | --prices
            portable deploy [--out DIR]
 
@@ -73,7 +104,7 @@ static string Usage() => $"""
                  PORTABLE_PAYMENTS_URL=URL  charge and refund orders through the payment service at URL
                             (default: the simulated one, also served at /_local/payments)
       manifest   list the functions and their triggers
-      compare    how each cloud delivers, retries and dead-letters queue messages, side by side
+    {CompareCommand.Usage}
       cost       each pattern's monthly cost per cloud, or one workload's bill line by line (portable cost --help)
     {QueueCommand.Usage}
     {DeployCommand.Usage}
