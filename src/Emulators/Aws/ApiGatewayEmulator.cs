@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -109,7 +108,7 @@ public sealed class ApiGatewayEmulator : IAsyncDisposable
             return;
         }
 
-        var body = await ReadBodyAsync(context.Request, _options.MaxRequestBodyBytes).ConfigureAwait(false);
+        var body = await BoundedBody.ReadAsync(context.Request, _options.MaxRequestBodyBytes).ConfigureAwait(false);
         if (body is null)
         {
             await WriteMessageAsync(context, 413, "Request Entity Too Large").ConfigureAwait(false);
@@ -565,36 +564,6 @@ public sealed class ApiGatewayEmulator : IAsyncDisposable
         JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => element.GetRawText(),
         _ => throw new InvalidOperationException($"A header value is a JSON {element.ValueKind}."),
     };
-
-    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, int maxBytes)
-    {
-        if (request.ContentLength > maxBytes)
-        {
-            return null;
-        }
-
-        using var buffer = new MemoryStream();
-        var scratch = ArrayPool<byte>.Shared.Rent(64 * 1024);
-        try
-        {
-            int read;
-            while ((read = await request.Body.ReadAsync(scratch, request.HttpContext.RequestAborted).ConfigureAwait(false)) > 0)
-            {
-                if (buffer.Length + read > maxBytes)
-                {
-                    return null;
-                }
-
-                buffer.Write(scratch, 0, read);
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(scratch);
-        }
-
-        return buffer.ToArray();
-    }
 
     // The event passed API Gateway's 10 MB quota but not Lambda's 6 MB invoke limit, so the function never ran.
     private Task WriteInvokeTooLargeAsync(HttpContext context, LambdaInvocationResult result)

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using System.Numerics;
 using System.Security.Cryptography;
@@ -109,7 +108,7 @@ public sealed class CloudRunFrontDoor : IAsyncDisposable
 
     private async Task HandleAsync(HttpContext context)
     {
-        var body = await ReadBodyAsync(context.Request, _options.MaxRequestBodyBytes).ConfigureAwait(false);
+        var body = await BoundedBody.ReadAsync(context.Request, _options.MaxRequestBodyBytes).ConfigureAwait(false);
         if (body is null)
         {
             Interlocked.Increment(ref _refusedForSize);
@@ -232,37 +231,6 @@ public sealed class CloudRunFrontDoor : IAsyncDisposable
             var span = new BigInteger(Convert.FromHexString(spanId), isUnsigned: true, isBigEndian: true);
             request.Headers.TryAddWithoutValidation("X-Cloud-Trace-Context", $"{traceId}/{span.ToString(CultureInfo.InvariantCulture)};o=0");
         }
-    }
-
-    // The whole body, or null once it passes maxBytes (by Content-Length before reading, or while reading a chunked one).
-    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, long maxBytes)
-    {
-        if (request.ContentLength > maxBytes)
-        {
-            return null;
-        }
-
-        using var buffer = new MemoryStream();
-        var scratch = ArrayPool<byte>.Shared.Rent(64 * 1024);
-        try
-        {
-            int read;
-            while ((read = await request.Body.ReadAsync(scratch, request.HttpContext.RequestAborted).ConfigureAwait(false)) > 0)
-            {
-                if (buffer.Length + read > maxBytes)
-                {
-                    return null;
-                }
-
-                buffer.Write(scratch, 0, read);
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(scratch);
-        }
-
-        return buffer.ToArray();
     }
 
     private static Task WriteTextAsync(HttpContext context, string contentType, string text)
