@@ -30,7 +30,7 @@ public sealed record HttpExchange(int Status, string Body, string? ContentType, 
     }
 
     /// <summary>The status and the start of the body, for a report cell.</summary>
-    public string Summary(int length = 60)
+    public string Summary(int length = 90)
     {
         var text = Body.ReplaceLineEndings(" ").Trim();
         return text.Length == 0 ? $"{Status} (empty)" : $"{Status} {(text.Length > length ? text[..length] + "…" : text)}";
