@@ -1,62 +1,30 @@
-using Portable.Emulators.Processes;
-using Portable.TestKit;
+using Portable.Compare.Engines;
 
 namespace Portable.Engines;
 
 /// <summary>
-/// dynalite (npm package <c>dynalite</c>, pinned in package.json): a DynamoDB API on a free loopback port, in memory.
-/// One per test class; killed on dispose. Limits to know: no TransactWriteItems, no TTL deletion, no UpdateTimeToLive.
+/// <see cref="DynaliteEngine"/> (a DynamoDB API on a free loopback port, in memory) as an xunit fixture: one per test
+/// class; killed on dispose. Limits to know: no TransactWriteItems, no TTL deletion, no UpdateTimeToLive.
 /// </summary>
 public sealed class DynaliteFixture : IAsyncLifetime
 {
-    private ChildProcess? _process;
-    private string? _workspace;
+    private readonly DynaliteEngine _engine = new();
+
+    /// <summary>The engine itself, for code that takes a <see cref="DynaliteEngine"/>.</summary>
+    public DynaliteEngine Engine => _engine;
 
     /// <summary>The port dynalite listens on.</summary>
-    public int Port { get; private set; }
+    public int Port => _engine.Port;
 
     /// <summary>The endpoint to give the SDK as <c>ServiceURL</c>.</summary>
-    public Uri ServiceUrl => new($"http://127.0.0.1:{Port}");
+    public Uri ServiceUrl => _engine.ServiceUrl;
 
     /// <summary>Everything dynalite printed, for failure messages.</summary>
-    public string Output => _process?.Output ?? string.Empty;
+    public string Output => _engine.Output;
 
     /// <inheritdoc />
-    public async Task InitializeAsync()
-    {
-        var script = NodeEngines.Script("dynalite", "cli.js");
-        Port = FreePort.Next();
-        _workspace = Directory.CreateTempSubdirectory("portable-dynalite-").FullName;
-        _process = ChildProcess.Start(new ChildProcessOptions
-        {
-            Name = "dynalite",
-            FileName = "node",
-            Arguments =
-            [
-                script,
-                "--host", "127.0.0.1",
-                "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                // Tables go ACTIVE at once instead of after dynalite's default 500 ms in CREATING.
-                "--createTableMs", "0",
-                "--deleteTableMs", "0",
-                "--updateTableMs", "0",
-            ],
-            WorkingDirectory = _workspace,
-        });
-        await _process.WaitForPortsAsync([Port], TimeSpan.FromSeconds(60));
-    }
+    public Task InitializeAsync() => _engine.StartAsync();
 
     /// <inheritdoc />
-    public async Task DisposeAsync()
-    {
-        if (_process is not null)
-        {
-            await _process.DisposeAsync();
-        }
-
-        if (_workspace is not null)
-        {
-            Directory.Delete(_workspace, recursive: true);
-        }
-    }
+    public Task DisposeAsync() => _engine.DisposeAsync().AsTask();
 }
