@@ -12,5 +12,7 @@ public static class CompareScenarios
         .. OversizedBodyScenario.Sizes,
         new SlowHandlerScenario(),
         new ColdStartBurstScenario(),
+        new PoisonMessageScenario(),
+        new DuplicateBurstScenario(),
     ];
 }

@@ -50,7 +50,7 @@ public static class PortableDefaults
 
             // Innermost, where a flaky downstream would fail: after the idempotency claim, so a retry runs again.
             var faults = options.TransientFaultRate is { } rate
-                ? new FaultInjectionMiddleware(rate)
+                ? FaultInjectionMiddleware.WithRate(rate, Environment.GetEnvironmentVariable)
                 : FaultInjectionMiddleware.FromEnvironment(Environment.GetEnvironmentVariable);
             if (faults is not null)
             {

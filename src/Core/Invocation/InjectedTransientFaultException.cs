@@ -9,6 +9,12 @@ public sealed class InjectedTransientFaultException : Exception
     {
     }
 
+    /// <summary>Creates the fault for delivery <paramref name="deliveryCount"/> of <paramref name="messageId"/>.</summary>
+    public InjectedTransientFaultException(string messageId, int deliveryCount)
+        : base($"Injected transient fault on delivery {deliveryCount} of message {messageId} ({FaultInjectionMiddleware.RateVariable}, {FaultInjectionMiddleware.DeliveriesVariable}).")
+    {
+    }
+
     /// <summary>Creates the fault.</summary>
     public InjectedTransientFaultException()
     {
