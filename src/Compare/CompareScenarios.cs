@@ -14,5 +14,6 @@ public static class CompareScenarios
         new ColdStartBurstScenario(),
         new PoisonMessageScenario(),
         new DuplicateBurstScenario(),
+        new RetriesExhaustedScenario(),
     ];
 }

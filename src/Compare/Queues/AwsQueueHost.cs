@@ -136,6 +136,7 @@ public sealed class AwsQueueHost : IQueueHostUnderTest, IQueueDeliveryCounts
             environment: new Dictionary<string, string?>(storage, StringComparer.Ordinal)
             {
                 ["PORTABLE_FAULTS_TRANSIENT_RATE"] = options.TransientFaultRate?.ToString(CultureInfo.InvariantCulture),
+                ["PORTABLE_FAULTS_TRANSIENT_DELIVERIES"] = options.TransientFaultDeliveries?.ToString(CultureInfo.InvariantCulture),
             },
             cancellationToken: cancellationToken);
         try
@@ -220,7 +221,15 @@ public sealed class AwsQueueHost : IQueueHostUnderTest, IQueueDeliveryCounts
     /// <exception cref="InvalidOperationException">accounts-api sees no entry on the account: the two functions do not share the DynamoDB table.</exception>
     public async Task<LedgerAccount?> AccountAsync(string account, IReadOnlyList<string> paymentIds, CancellationToken cancellationToken = default)
     {
-        return await LedgerAccounts.ReadAsync(_accounts, account, cancellationToken) ?? throw new InvalidOperationException(
+        int acknowledged;
+        lock (_received)
+        {
+            acknowledged = _received.Count - _failed;
+        }
+
+        // With no delivery acknowledged (every attempt failed) an empty account is the right answer, not a sharing fault.
+        var read = await LedgerAccounts.ReadAsync(_accounts, account, cancellationToken);
+        return read is not null || acknowledged == 0 ? read : throw new InvalidOperationException(
             $"accounts-api (its own Lambda process) sees no entries on {account}, though ledger-writer acknowledged its payments. Both were given "
             + $"{DynamoDbStateStoreOptions.TableVariable}/{DynamoDbStateStoreOptions.EndpointVariable} on dynalite; the bootstrap must keep state in that "
             + "DynamoDB table (src/Aws/Program.cs registers no DynamoDbStateStore, so each process has its own in-memory store).");

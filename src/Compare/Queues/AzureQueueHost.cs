@@ -124,6 +124,11 @@ public sealed class AzureQueueHost : IQueueHostUnderTest, IQueueDeliveryCounts
             environment["PORTABLE_FAULTS_TRANSIENT_RATE"] = rate.ToString(CultureInfo.InvariantCulture);
         }
 
+        if (options.TransientFaultDeliveries is { } deliveries)
+        {
+            environment["PORTABLE_FAULTS_TRANSIENT_DELIVERIES"] = deliveries.ToString(CultureInfo.InvariantCulture);
+        }
+
         var host = await AzureFunctionsApp.StartAsync(AzureFunctionsApp.Options(environment) with
         {
             TimeProvider = time,

@@ -84,6 +84,7 @@ public sealed class GcpQueueHost : IQueueHostUnderTest, IQueueDeliveryCounts
             new Dictionary<string, string?>(StringComparer.Ordinal)
             {
                 ["PORTABLE_FAULTS_TRANSIENT_RATE"] = options.TransientFaultRate?.ToString(CultureInfo.InvariantCulture),
+                ["PORTABLE_FAULTS_TRANSIENT_DELIVERIES"] = options.TransientFaultDeliveries?.ToString(CultureInfo.InvariantCulture),
                 [PostgresStateStoreOptions.ConnectionVariable] = postgresConnection,
             },
             cancellationToken: cancellationToken);

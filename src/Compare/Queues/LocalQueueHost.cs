@@ -41,7 +41,11 @@ public sealed partial class LocalQueueHost : IQueueHostUnderTest
     {
         ArgumentNullException.ThrowIfNull(options);
         return new LocalQueueHost(await LocalHostProcess.StartAsync(
-            new Dictionary<string, string?> { [FaultInjectionMiddleware.RateVariable] = options.TransientFaultRate?.ToString(CultureInfo.InvariantCulture) },
+            new Dictionary<string, string?>
+            {
+                [FaultInjectionMiddleware.RateVariable] = options.TransientFaultRate?.ToString(CultureInfo.InvariantCulture),
+                [FaultInjectionMiddleware.DeliveriesVariable] = options.TransientFaultDeliveries?.ToString(CultureInfo.InvariantCulture),
+            },
             maxOutputLines: 100_000, // every failure line is counted
             cancellationToken: cancellationToken));
     }

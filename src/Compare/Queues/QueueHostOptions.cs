@@ -12,6 +12,9 @@ public sealed record QueueHostOptions
     /// <summary><c>PORTABLE_FAULTS_TRANSIENT_RATE</c> on the host process; null leaves it unset.</summary>
     public double? TransientFaultRate { get; init; }
 
+    /// <summary><c>PORTABLE_FAULTS_TRANSIENT_DELIVERIES</c> on the host process (how many deliveries of a chosen message fail); null leaves it unset (1).</summary>
+    public int? TransientFaultDeliveries { get; init; }
+
     /// <summary>The emulator's at-least-once knob: the probability that an acknowledged message is delivered once more, same id.</summary>
     public double DuplicateDeliveryRate { get; init; }
 
