@@ -57,6 +57,24 @@ public sealed class QueueScenarioTests(ITestOutputHelper output)
         Assert.Contains($"{DuplicateBurstScenario.Copies} sends → {DuplicateBurstScenario.Copies} transport message ids", result.Note, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("local", "(real time)")]
+    [InlineData("aws", "2 min 30 s of platform time")]
+    [InlineData("gcp", "2 min 30 s of platform time")]
+    [InlineData("azure", "no wait between them")]
+    public async Task RetriesExhausted_OnEveryHost_ThePlatformRetriesFiveTimes_ThenDeadLetters(string host, string waited)
+    {
+        var (result, _) = await RunAsync(new RetriesExhaustedScenario(), host);
+
+        // Five visibility timeouts on SQS (the sixth receive redrives), Pub/Sub's backoff 10+20+40+80 s, none on Azure.
+        Assert.True(result.AsExpected, Describe(result));
+        Assert.Equal(5, result.Attempts);
+        Assert.StartsWith("dead-lettered after 5 deliveries, ", result.Outcome, StringComparison.Ordinal);
+        Assert.EndsWith(waited, result.Outcome, StringComparison.Ordinal);
+        Assert.StartsWith("nothing applied", result.Effects, StringComparison.Ordinal);
+        Assert.Equal($"{DeadLetters[host].Rule} → {DeadLetters[host].Destination}", result.Limit?[..(DeadLetters[host].Rule.Length + 3 + DeadLetters[host].Destination.Length)]);
+    }
+
     [Fact]
     public async Task DuplicateBurst_Cancelled_StopsWithTheToken()
     {
