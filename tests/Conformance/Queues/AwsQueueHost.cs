@@ -1,12 +1,13 @@
 using System.Globalization;
 using Microsoft.Extensions.Time.Testing;
 using Portable.Aws.State;
+using Portable.Compare.Apps;
+using Portable.Compare.Hosts;
 using Portable.Conformance.Hosts;
 using Portable.Core.Messaging;
 using Portable.Core.Patterns.Ledger;
 using Portable.Emulators.Aws;
 using Portable.Engines;
-using Portable.Compare.Hosts;
 
 namespace Portable.Conformance.Queues;
 
@@ -234,7 +235,7 @@ internal sealed class AwsQueueHost : IQueueHostUnderTest, IQueueDeliveryCounts
             var dynalite = new DynaliteFixture();
             Add(new AsyncDisposable(dynalite.DisposeAsync));
             await dynalite.InitializeAsync();
-            return await DynamoDbOnDynalite.CreateTableAsync(dynalite, "PortableConformance");
+            return await DynamoDbOnDynalite.CreateTableAsync(dynalite.Engine, "PortableConformance");
         }
 
         /// <summary>Starts accounts-api on <paramref name="storage"/>; returns a client on its gateway.</summary>
