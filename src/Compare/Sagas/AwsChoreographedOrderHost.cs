@@ -194,6 +194,23 @@ public sealed class AwsChoreographedOrderHost : IChoreographedOrderHost
             CancellationToken.None);
     }
 
+    /// <summary>
+    /// True when every event put on the bus that triggers one of the saga's handlers (each handler's rule matches its
+    /// one trigger, as the template declares it) has a final delivery to that handler's rule: delivered, dead-lettered
+    /// or dropped. The bus records an attempt when it ends, so an event in flight has none yet.
+    /// </summary>
+    public Task<bool> IsIdleAsync()
+    {
+        var settled = Bus.Deliveries
+            .Where(d => d.Outcome != EventBridgeDeliveryOutcome.Failed)
+            .Select(d => (d.EventId, d.Rule))
+            .ToHashSet();
+        var pending = Bus.Events.Any(e => OrderChoreography.Handlers
+            .Where(h => OrderChoreography.Events.TriggerOf(h) == e.DetailType)
+            .Any(h => !settled.Contains((e.Id, OrderChoreography.FunctionName(h)))));
+        return Task.FromResult(!pending);
+    }
+
     /// <inheritdoc />
     public async Task<PaymentRecord> PaymentAsync(string orderId) => await new SimulatedPaymentService(Store).GetAsync(orderId, CancellationToken.None);
 

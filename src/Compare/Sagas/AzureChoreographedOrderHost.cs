@@ -68,6 +68,20 @@ public sealed class AzureChoreographedOrderHost : IChoreographedOrderHost
     /// <inheritdoc />
     public void ThrowIfBroken() => App.ThrowIfBroken();
 
+    /// <summary>True when the router's queue and every rule queue hold nothing, in the account or in the host.</summary>
+    public async Task<bool> IsIdleAsync()
+    {
+        foreach (var queue in RuleQueues.Prepend(EventQueues.RouterQueue))
+        {
+            if (!await App.IsQueueIdleAsync(queue))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>Puts one event (EventBridge JSON: <c>source</c>, <c>detail-type</c>, <c>detail</c>) on <c>portable-events</c> as the worker's publisher does, with a new id.</summary>
     /// <param name="json">The event.</param>
     public async Task PublishAsync(string json)

@@ -99,6 +99,9 @@ public sealed class GcpChoreographedOrderHost : IChoreographedOrderHost
     /// <inheritdoc />
     public void ThrowIfBroken() => App.ThrowIfBroken();
 
+    /// <summary>True when no trigger's subscription holds a message waiting or being pushed.</summary>
+    public Task<bool> IsIdleAsync() => Task.FromResult(App.IsQueueIdle);
+
     /// <summary>Publishes one event (EventBridge JSON: <c>source</c>, <c>detail-type</c>, <c>detail</c>) to the topic as the service's publisher does, with a new id.</summary>
     /// <param name="json">The event.</param>
     public Task PublishAsync(string json)

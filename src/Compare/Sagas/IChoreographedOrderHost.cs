@@ -12,4 +12,10 @@ public interface IChoreographedOrderHost : IOrderHost
     /// </summary>
     /// <param name="json">The event.</param>
     Task PublishAsync(string json);
+
+    /// <summary>
+    /// True when the bus holds nothing for the saga's event functions: every event put that a rule of theirs matches
+    /// was delivered (or dead-lettered), none is waiting or in flight.
+    /// </summary>
+    Task<bool> IsIdleAsync();
 }

@@ -62,6 +62,20 @@ public sealed class LocalChoreographedOrderHost : IChoreographedOrderHost
         }
     }
 
+    /// <summary>True when every event function's queue on the local bus (one per rule, named after it) holds nothing, waiting or leased.</summary>
+    public async Task<bool> IsIdleAsync()
+    {
+        foreach (var handler in OrderChoreography.Handlers)
+        {
+            if ((await Process.DepthAsync(OrderChoreography.FunctionName(handler))).Messages > 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     /// <inheritdoc />
     public Task<PaymentRecord> PaymentAsync(string orderId) => LocalOrderSagaHost.PaymentOverHttpAsync(_client, orderId);
 
