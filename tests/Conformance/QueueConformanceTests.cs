@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Portable.Compare.Queues;
 using Portable.Conformance.Queues;
 using Xunit.Abstractions;
 

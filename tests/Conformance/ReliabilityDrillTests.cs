@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using Portable.Conformance.Queues;
+using Portable.Compare.Queues;
 using Xunit.Abstractions;
 
 namespace Portable.Conformance;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Portable.Compare.Queues;
 using Portable.Core.Messaging;
 
 namespace Portable.Conformance.Queues;

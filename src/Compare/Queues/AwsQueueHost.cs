@@ -1,15 +1,13 @@
 using System.Globalization;
 using Microsoft.Extensions.Time.Testing;
 using Portable.Aws.State;
-using Portable.Compare.Apps;
+using Portable.Compare.Engines;
 using Portable.Compare.Hosts;
-using Portable.Conformance.Hosts;
 using Portable.Core.Messaging;
 using Portable.Core.Patterns.Ledger;
 using Portable.Emulators.Aws;
-using Portable.Engines;
 
-namespace Portable.Conformance.Queues;
+namespace Portable.Compare.Queues;
 
 /// <summary>
 /// Lambda with an SQS event source mapping (<see cref="LambdaSqsHost"/>): the real bootstrap with
@@ -19,7 +17,7 @@ namespace Portable.Conformance.Queues;
 /// (<c>_HANDLER=accounts-api</c>) behind the API Gateway HTTP API emulator (<see cref="LambdaHttpHost"/>), and the two
 /// share state only through DynamoDB, here dynalite, given to both as <c>PORTABLE_DYNAMODB_TABLE</c>/<c>PORTABLE_DYNAMODB_ENDPOINT</c>.
 /// </summary>
-internal sealed class AwsQueueHost : IQueueHostUnderTest, IQueueDeliveryCounts
+public sealed class AwsQueueHost : IQueueHostUnderTest, IQueueDeliveryCounts
 {
     private readonly FakeTimeProvider _time;
     private readonly LambdaSqsHost _host;
@@ -39,26 +37,33 @@ internal sealed class AwsQueueHost : IQueueHostUnderTest, IQueueDeliveryCounts
         _options = options;
     }
 
+    /// <inheritdoc />
     public DeliveryProfile Profile => DeliveryProfile.AwsSqs with { BatchSize = _sqs.Options.BatchSize, VisibilityTimeout = _sqs.Options.VisibilityTimeout, MaxDeliveries = _sqs.Options.MaxReceiveCount };
 
+    /// <inheritdoc />
+    public string DeadLetterDestination => LedgerWriter.Queue + "-dlq (SQS queue)";
+
+    /// <inheritdoc />
     public string ReadsVia => "GET /accounts/{account} on accounts-api, another Lambda function behind API Gateway (HTTP API v2), sharing state through DynamoDB (dynalite)";
 
     /// <summary>Starts dynalite, then the shared accounts-api and a normal and a fault-injected ledger-writer, at once.</summary>
-    public static async Task<QueueHostPair> StartPairAsync()
+    /// <param name="cancellationToken">Stops the start; what was started is stopped.</param>
+    public static async Task<QueueHostPair> StartPairAsync(CancellationToken cancellationToken = default)
     {
         var shared = new SharedParts();
         try
         {
-            var storage = await shared.StartDynaliteAsync();
-            var accounts = shared.StartAccountsApiAsync(storage);
-            var host = StartAsync(storage, accounts, QueueHostOptions.Default);
-            var faulty = StartAsync(storage, accounts, QueueHostOptions.Default with { TransientFaultRate = 1.0 });
+            var storage = await shared.StartDynaliteAsync(cancellationToken);
+            var accounts = shared.StartAccountsApiAsync(storage, cancellationToken);
+            var host = StartAsync(storage, accounts, QueueHostOptions.Default, cancellationToken);
+            var faulty = StartAsync(storage, accounts, QueueHostOptions.Default with { TransientFaultRate = 1.0 }, cancellationToken);
             try
             {
                 await Task.WhenAll(accounts, host, faulty);
             }
             catch
             {
+                await Task.WhenAny(accounts); // its client is the shared parts' to dispose
                 foreach (var started in new[] { host, faulty })
                 {
                     await Task.WhenAny(started);
@@ -81,20 +86,27 @@ internal sealed class AwsQueueHost : IQueueHostUnderTest, IQueueDeliveryCounts
     }
 
     /// <summary>Starts dynalite, accounts-api and one ledger-writer (with as many bootstraps as <see cref="QueueHostOptions.Concurrency"/>).</summary>
-    public static async Task<StartedQueueHost> StartWithDynaliteAsync(QueueHostOptions options)
+    /// <param name="options">How the ledger-writer is started.</param>
+    public static Task<StartedQueueHost> StartWithDynaliteAsync(QueueHostOptions options) => StartWithDynaliteAsync(options, CancellationToken.None);
+
+    /// <summary>Starts dynalite, accounts-api and one ledger-writer (with as many bootstraps as <see cref="QueueHostOptions.Concurrency"/>).</summary>
+    /// <param name="options">How the ledger-writer is started.</param>
+    /// <param name="cancellationToken">Stops the start; what was started is stopped.</param>
+    public static async Task<StartedQueueHost> StartWithDynaliteAsync(QueueHostOptions options, CancellationToken cancellationToken)
     {
         var shared = new SharedParts();
         try
         {
-            var storage = await shared.StartDynaliteAsync();
-            var accounts = shared.StartAccountsApiAsync(storage);
-            var host = StartAsync(storage, accounts, options);
+            var storage = await shared.StartDynaliteAsync(cancellationToken);
+            var accounts = shared.StartAccountsApiAsync(storage, cancellationToken);
+            var host = StartAsync(storage, accounts, options, cancellationToken);
             try
             {
                 await Task.WhenAll(accounts, host);
             }
             catch
             {
+                await Task.WhenAny(accounts);
                 await Task.WhenAny(host);
                 if (host.IsCompletedSuccessfully)
                 {
@@ -113,8 +125,9 @@ internal sealed class AwsQueueHost : IQueueHostUnderTest, IQueueDeliveryCounts
         }
     }
 
-    private static async Task<IQueueHostUnderTest> StartAsync(Dictionary<string, string?> storage, Task<HttpClient> accounts, QueueHostOptions options)
+    private static async Task<IQueueHostUnderTest> StartAsync(Dictionary<string, string?> storage, Task<HttpClient> accounts, QueueHostOptions options, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(options);
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 1, 12, 0, 0, TimeSpan.Zero));
         // One execution environment per concurrent batch: each bootstrap polls the same Runtime API.
         var host = await LambdaSqsHost.StartAsync(
@@ -123,7 +136,8 @@ internal sealed class AwsQueueHost : IQueueHostUnderTest, IQueueDeliveryCounts
             environment: new Dictionary<string, string?>(storage, StringComparer.Ordinal)
             {
                 ["PORTABLE_FAULTS_TRANSIENT_RATE"] = options.TransientFaultRate?.ToString(CultureInfo.InvariantCulture),
-            });
+            },
+            cancellationToken: cancellationToken);
         try
         {
             return new AwsQueueHost(time, host, await accounts, options);
@@ -135,9 +149,11 @@ internal sealed class AwsQueueHost : IQueueHostUnderTest, IQueueDeliveryCounts
         }
     }
 
-    public Task<string> SendAsync(string body, string? messageId = null) => Task.FromResult(_sqs.Send(body));
+    /// <inheritdoc />
+    public Task<string> SendAsync(string body, string? messageId = null, CancellationToken cancellationToken = default) => Task.FromResult(_sqs.Send(body));
 
-    public async Task<DrainResult> DrainAsync()
+    /// <inheritdoc />
+    public async Task<DrainResult> DrainAsync(CancellationToken cancellationToken = default)
     {
         var invocations = 0;
         var advanced = TimeSpan.Zero;
@@ -150,13 +166,17 @@ internal sealed class AwsQueueHost : IQueueHostUnderTest, IQueueDeliveryCounts
                 var made = 0;
                 while (Interlocked.Increment(ref rounds) <= _options.MaxDrainRounds)
                 {
-                    var poll = await _sqs.PollOnceAsync();
+                    var poll = await _sqs.PollOnceAsync(cancellationToken);
                     if (poll.Invocation is not { } invocation)
                     {
                         break;
                     }
 
-                    Assert.True(invocation.IsSuccess, $"The ledger-writer invocation failed: {invocation.Outcome} {invocation.ErrorBodyText}\n{_host.Output}");
+                    if (!invocation.IsSuccess)
+                    {
+                        throw new InvalidOperationException($"The ledger-writer invocation failed: {invocation.Outcome} {invocation.ErrorBodyText}\n{_host.Output}");
+                    }
+
                     made++;
                     lock (_received)
                     {
@@ -167,7 +187,7 @@ internal sealed class AwsQueueHost : IQueueHostUnderTest, IQueueDeliveryCounts
                 }
 
                 return made;
-            })));
+            }, cancellationToken)));
             invocations += polled.Sum();
             var left = _sqs.Messages();
             if (left.Count == 0)
@@ -186,7 +206,8 @@ internal sealed class AwsQueueHost : IQueueHostUnderTest, IQueueDeliveryCounts
         throw new InvalidOperationException($"SQS still held {_sqs.Messages().Count} message(s) after {_options.MaxDrainRounds} polls. Bootstrap output:\n{_host.Output}");
     }
 
-    public Task<IReadOnlyList<ObservedDeadLetter>> DeadLettersAsync()
+    /// <inheritdoc />
+    public Task<IReadOnlyList<ObservedDeadLetter>> DeadLettersAsync(CancellationToken cancellationToken = default)
     {
         IReadOnlyList<ObservedDeadLetter> letters = [.. _sqs.DeadLetters.Select(m => new ObservedDeadLetter(
             m.Body,
@@ -195,17 +216,17 @@ internal sealed class AwsQueueHost : IQueueHostUnderTest, IQueueDeliveryCounts
         return Task.FromResult(letters);
     }
 
-    public async Task<LedgerAccount?> AccountAsync(string account, IReadOnlyList<string> paymentIds)
+    /// <inheritdoc />
+    /// <exception cref="InvalidOperationException">accounts-api sees no entry on the account: the two functions do not share the DynamoDB table.</exception>
+    public async Task<LedgerAccount?> AccountAsync(string account, IReadOnlyList<string> paymentIds, CancellationToken cancellationToken = default)
     {
-        var observed = await LedgerAccounts.ReadAsync(_accounts, account);
-        Assert.True(
-            observed is not null,
+        return await LedgerAccounts.ReadAsync(_accounts, account, cancellationToken) ?? throw new InvalidOperationException(
             $"accounts-api (its own Lambda process) sees no entries on {account}, though ledger-writer acknowledged its payments. Both were given "
             + $"{DynamoDbStateStoreOptions.TableVariable}/{DynamoDbStateStoreOptions.EndpointVariable} on dynalite; the bootstrap must keep state in that "
             + "DynamoDB table (src/Aws/Program.cs registers no DynamoDbStateStore, so each process has its own in-memory store).");
-        return observed;
     }
 
+    /// <inheritdoc />
     public int DeliveriesOf(string transportId)
     {
         lock (_received)
@@ -214,6 +235,7 @@ internal sealed class AwsQueueHost : IQueueHostUnderTest, IQueueDeliveryCounts
         }
     }
 
+    /// <inheritdoc />
     public DeliveryCounts Counts()
     {
         lock (_received)
@@ -222,6 +244,7 @@ internal sealed class AwsQueueHost : IQueueHostUnderTest, IQueueDeliveryCounts
         }
     }
 
+    /// <inheritdoc />
     public ValueTask DisposeAsync() => _host.DisposeAsync(); // the shared accounts-api and dynalite go with the pair
 
     /// <summary>What the ledger-writers of a run share: dynalite and accounts-api, disposed after them, last started first.</summary>
@@ -230,24 +253,30 @@ internal sealed class AwsQueueHost : IQueueHostUnderTest, IQueueDeliveryCounts
         private readonly List<IAsyncDisposable> _parts = [];
 
         /// <summary>Starts dynalite with the table; returns the variables both functions get.</summary>
-        public async Task<Dictionary<string, string?>> StartDynaliteAsync()
+        public async Task<Dictionary<string, string?>> StartDynaliteAsync(CancellationToken cancellationToken)
         {
-            var dynalite = new DynaliteFixture();
-            Add(new AsyncDisposable(dynalite.DisposeAsync));
-            await dynalite.InitializeAsync();
-            return await DynamoDbOnDynalite.CreateTableAsync(dynalite.Engine, "PortableConformance");
+            var dynalite = new DynaliteEngine();
+            Add(dynalite);
+            await dynalite.StartAsync(cancellationToken);
+            const string Table = "PortableConformance";
+            await DynamoDbStateStoreOptions.CreateAsync(new DynamoDbStateStoreOptions(Table, dynalite.ServiceUrl), TimeProvider.System, ensureTable: true, cancellationToken);
+            return new Dictionary<string, string?>(StringComparer.Ordinal)
+            {
+                [DynamoDbStateStoreOptions.TableVariable] = Table,
+                [DynamoDbStateStoreOptions.EndpointVariable] = dynalite.ServiceUrl.ToString(),
+            };
         }
 
         /// <summary>Starts accounts-api on <paramref name="storage"/>; returns a client on its gateway.</summary>
-        public async Task<HttpClient> StartAccountsApiAsync(Dictionary<string, string?> storage)
+        public async Task<HttpClient> StartAccountsApiAsync(Dictionary<string, string?> storage, CancellationToken cancellationToken)
         {
-            var accounts = await LambdaHttpHost.StartAsync(AccountsApi.FunctionName, environment: storage);
+            var accounts = await LambdaHttpHost.StartAsync(AccountsApi.FunctionName, environment: storage, cancellationToken: cancellationToken);
             Add(accounts);
             var client = accounts.CreateClient(HostDefaults.RequestTimeout);
             Add(new AsyncDisposable(() =>
             {
                 client.Dispose();
-                return Task.CompletedTask;
+                return ValueTask.CompletedTask;
             }));
             return client;
         }

@@ -2,13 +2,13 @@ using System.Globalization;
 using Azure;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.Time.Testing;
+using Portable.Compare.Engines;
+using Portable.Compare.Hosts;
 using Portable.Core.Messaging;
 using Portable.Emulators.Azure;
 using Portable.Emulators.Azure.Isolated;
-using Portable.Engines;
-using Portable.Compare.Hosts;
 
-namespace Portable.Conformance.Queues;
+namespace Portable.Compare.Queues;
 
 /// <summary>
 /// An Azure Functions app with a <c>queueTrigger</c> on <c>payments</c> (<see cref="AzureFunctionsApp"/>): the real
@@ -20,7 +20,7 @@ namespace Portable.Conformance.Queues;
 /// (5 failed dequeues) land in the emulator's poison queue and are read from there. One worker process serves the
 /// queue function and <c>accounts-api</c>, so balances come from the host's front door.
 /// </summary>
-internal sealed class AzureQueueHost : IQueueHostUnderTest, IQueueDeliveryCounts
+public sealed class AzureQueueHost : IQueueHostUnderTest, IQueueDeliveryCounts
 {
     private const string Queue = "payments";
 
@@ -41,17 +41,23 @@ internal sealed class AzureQueueHost : IQueueHostUnderTest, IQueueDeliveryCounts
         _client.Timeout = TimeSpan.FromSeconds(30);
     }
 
+    /// <inheritdoc />
     public DeliveryProfile Profile => _host.Queues.Profile;
 
+    /// <inheritdoc />
+    public string DeadLetterDestination => Queue + EmulatedStorageQueues.PoisonSuffix + " (Storage queue in AzureWebJobsStorage)";
+
+    /// <inheritdoc />
     public string ReadsVia => "GET /accounts/{account} through the Functions host's front door (one worker process serves both functions; state in Table Storage on Azurite where the handler wires it from AzureWebJobsStorage, else in the process)";
 
-    /// <summary>Starts Azurite and, while it loads, a normal and a fault-injected app that share it.</summary>
-    public static async Task<QueueHostPair> StartPairAsync()
+    /// <summary>Starts Azurite and then a normal and a fault-injected app that share it, at once.</summary>
+    /// <param name="cancellationToken">Stops the start; what was started is stopped.</param>
+    public static async Task<QueueHostPair> StartPairAsync(CancellationToken cancellationToken = default)
     {
-        var azurite = new AzuriteFixture();
+        var azurite = new AzuriteEngine();
         try
         {
-            await azurite.InitializeAsync();
+            await azurite.StartAsync(cancellationToken);
         }
         catch
         {
@@ -60,8 +66,8 @@ internal sealed class AzureQueueHost : IQueueHostUnderTest, IQueueDeliveryCounts
         }
 
         // The handler opens its storage account at start (Table Storage state), so Azurite must be listening first.
-        var host = StartAsync(azurite.ConnectionString, "ledgerhost", QueueHostOptions.Default);
-        var faulty = StartAsync(azurite.ConnectionString, "ledgerfaulty", QueueHostOptions.Default with { TransientFaultRate = 1.0 });
+        var host = StartAsync(azurite.ConnectionString, "ledgerhost", QueueHostOptions.Default, cancellationToken);
+        var faulty = StartAsync(azurite.ConnectionString, "ledgerfaulty", QueueHostOptions.Default with { TransientFaultRate = 1.0 }, cancellationToken);
         try
         {
             await Task.WhenAll(host, faulty);
@@ -81,18 +87,24 @@ internal sealed class AzureQueueHost : IQueueHostUnderTest, IQueueDeliveryCounts
             throw;
         }
 
-        return new QueueHostPair(host.Result, faulty.Result, new AsyncDisposable(azurite.DisposeAsync));
+        return new QueueHostPair(host.Result, faulty.Result, azurite);
     }
 
     /// <summary>Starts Azurite and one app keeping its state in Table Storage there.</summary>
-    public static async Task<StartedQueueHost> StartWithAzuriteAsync(QueueHostOptions options)
+    /// <param name="options">How the app is started.</param>
+    public static Task<StartedQueueHost> StartWithAzuriteAsync(QueueHostOptions options) => StartWithAzuriteAsync(options, CancellationToken.None);
+
+    /// <summary>Starts Azurite and one app keeping its state in Table Storage there.</summary>
+    /// <param name="options">How the app is started.</param>
+    /// <param name="cancellationToken">Stops the start; what was started is stopped.</param>
+    public static async Task<StartedQueueHost> StartWithAzuriteAsync(QueueHostOptions options, CancellationToken cancellationToken)
     {
-        var azurite = new AzuriteFixture();
+        var azurite = new AzuriteEngine();
         try
         {
-            await azurite.InitializeAsync();
-            var host = await StartAsync(azurite.ConnectionString, "ledgerdrill", options);
-            return new StartedQueueHost(host, new AsyncDisposable(azurite.DisposeAsync));
+            await azurite.StartAsync(cancellationToken);
+            var host = await StartAsync(azurite.ConnectionString, "ledgerdrill", options, cancellationToken);
+            return new StartedQueueHost(host, azurite);
         }
         catch
         {
@@ -101,8 +113,9 @@ internal sealed class AzureQueueHost : IQueueHostUnderTest, IQueueDeliveryCounts
         }
     }
 
-    private static async Task<IQueueHostUnderTest> StartAsync(string storage, string table, QueueHostOptions options)
+    private static async Task<IQueueHostUnderTest> StartAsync(string storage, string table, QueueHostOptions options, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(options);
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 1, 12, 0, 0, TimeSpan.Zero));
         // Each instance keeps its state in a table of its own, where the handler keeps state in Table Storage.
         var environment = new Dictionary<string, string>(StringComparer.Ordinal) { ["AzureWebJobsStorage"] = storage, ["PORTABLE_TABLES_TABLE"] = table };
@@ -118,24 +131,26 @@ internal sealed class AzureQueueHost : IQueueHostUnderTest, IQueueDeliveryCounts
             QueueBatchSize = options.Concurrency,
             QueueDuplicateDeliveryRate = options.DuplicateDeliveryRate,
             QueueRandomSeed = options.RandomSeed,
-        });
+        }, cancellationToken);
         return new AzureQueueHost(time, host, storage, options);
     }
 
-    public Task<string> SendAsync(string body, string? messageId = null)
+    /// <inheritdoc />
+    public Task<string> SendAsync(string body, string? messageId = null, CancellationToken cancellationToken = default)
     {
         var id = _host.Queues.Enqueue(Queue, body);
         _sent[id] = body;
         return Task.FromResult(id);
     }
 
-    public async Task<DrainResult> DrainAsync()
+    /// <inheritdoc />
+    public async Task<DrainResult> DrainAsync(CancellationToken cancellationToken = default)
     {
         var invocations = 0;
         var advanced = TimeSpan.Zero;
         for (var round = 0; round < _options.MaxDrainRounds; round++)
         {
-            invocations += (await _host.Queues.DeliverVisibleAsync()).Count;
+            invocations += (await _host.Queues.DeliverVisibleAsync(cancellationToken)).Count;
             var left = _host.Queues.Messages(Queue);
             if (left.Count == 0)
             {
@@ -153,14 +168,15 @@ internal sealed class AzureQueueHost : IQueueHostUnderTest, IQueueDeliveryCounts
         throw new InvalidOperationException($"The queue still held {_host.Queues.Messages(Queue).Count} message(s) after {_options.MaxDrainRounds} rounds. Worker output:\n{_host.WorkerOutput}\nWorker logs:\n{string.Join('\n', _host.Logs)}");
     }
 
-    public async Task<IReadOnlyList<ObservedDeadLetter>> DeadLettersAsync()
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<ObservedDeadLetter>> DeadLettersAsync(CancellationToken cancellationToken = default)
     {
         // The handler's reasons, from the worker's logs of its invocations.
         var reasons = AzureFunctionsApp.DeadLetteredByHandler(_host.Logs);
 
         var letters = new List<ObservedDeadLetter>();
         var bodies = new HashSet<string>(_sent.Values, StringComparer.Ordinal);
-        foreach (var text in await PoisonTextsAsync())
+        foreach (var text in await PoisonTextsAsync(cancellationToken))
         {
             if (!bodies.Contains(text))
             {
@@ -182,27 +198,32 @@ internal sealed class AzureQueueHost : IQueueHostUnderTest, IQueueDeliveryCounts
         return letters;
     }
 
-    public Task<LedgerAccount?> AccountAsync(string account, IReadOnlyList<string> paymentIds) => LedgerAccounts.ReadAsync(_client, account);
+    /// <inheritdoc />
+    public Task<LedgerAccount?> AccountAsync(string account, IReadOnlyList<string> paymentIds, CancellationToken cancellationToken = default) =>
+        LedgerAccounts.ReadAsync(_client, account, cancellationToken);
 
+    /// <inheritdoc />
     public int DeliveriesOf(string transportId) => _host.Queues.Deliveries.Count(d => d.MessageId == transportId);
 
+    /// <inheritdoc />
     public DeliveryCounts Counts()
     {
         var deliveries = _host.Queues.Deliveries.Where(d => d.Queue == Queue).ToList();
         return new DeliveryCounts(deliveries.Count, deliveries.Count, _host.Queues.DuplicatedCount, deliveries.Count(d => d.Outcome != QueueDeliveryOutcome.Completed && !d.AcknowledgementDropped));
     }
 
+    /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
         _client.Dispose();
         await _host.DisposeAsync();
     }
 
-    private async Task<IReadOnlyList<string>> PoisonTextsAsync()
+    private async Task<IReadOnlyList<string>> PoisonTextsAsync(CancellationToken cancellationToken)
     {
         try
         {
-            var peeked = await _poison.PeekMessagesAsync(maxMessages: 32);
+            var peeked = await _poison.PeekMessagesAsync(maxMessages: 32, cancellationToken);
             return [.. peeked.Value.Select(m => m.Body.ToString())];
         }
         catch (RequestFailedException ex) when (ex.Status == 404)
@@ -210,10 +231,4 @@ internal sealed class AzureQueueHost : IQueueHostUnderTest, IQueueDeliveryCounts
             return []; // nothing was ever dead-lettered: the queue was never created
         }
     }
-}
-
-/// <summary>Something to dispose, given as a delegate.</summary>
-internal sealed class AsyncDisposable(Func<Task> dispose) : IAsyncDisposable
-{
-    public async ValueTask DisposeAsync() => await dispose();
 }

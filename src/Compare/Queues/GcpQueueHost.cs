@@ -1,22 +1,23 @@
 using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Time.Testing;
+using Portable.Compare.Engines;
+using Portable.Compare.Hosts;
 using Portable.Core.Messaging;
 using Portable.Emulators.Gcp;
-using Portable.Engines;
 using Portable.Gcp.State;
-using Portable.Compare.Hosts;
 
-namespace Portable.Conformance.Queues;
+namespace Portable.Compare.Queues;
 
 /// <summary>
 /// Cloud Run fed by a Pub/Sub push subscription (<see cref="PubSubPushHost"/>): the real Portable.Gcp with PORT set,
 /// and the push emulator posting wrapped envelopes to <c>/ledger-writer</c> on a fake clock. The host dead-letters
 /// by publishing to <c>payments-dead-letter</c> through <c>PUBSUB_EMULATOR_HOST</c>, as it would to Pub/Sub. One
 /// service serves both the push endpoint and <c>accounts-api</c>, so balances come from its own HTTP route.
-/// State is in the process by default; <see cref="StartWithPostgresAsync"/> gives it PostgreSQL, as Cloud SQL.
+/// State is in the process by default; <see cref="StartWithPostgresAsync(QueueHostOptions, CancellationToken)"/>
+/// gives it PostgreSQL, as Cloud SQL.
 /// </summary>
-internal sealed class GcpQueueHost : IQueueHostUnderTest, IQueueDeliveryCounts
+public sealed class GcpQueueHost : IQueueHostUnderTest, IQueueDeliveryCounts
 {
     private const string Topic = PubSubPushHost.Topic;
     private const string DeadLetterTopic = PubSubPushHost.DeadLetterTopic;
@@ -36,22 +37,36 @@ internal sealed class GcpQueueHost : IQueueHostUnderTest, IQueueDeliveryCounts
         _client = host.Service.CreateClient(HostDefaults.RequestTimeout);
     }
 
+    /// <inheritdoc />
     public DeliveryProfile Profile => DeliveryProfile.GcpPubSubPush;
 
+    /// <inheritdoc />
     public string ReadsVia => "GET /accounts/{account} on the same Cloud Run service (one container serves the push endpoint and the API)";
 
-    public static Task<IQueueHostUnderTest> StartAsync(double? transientFaultRate) =>
-        StartAsync(QueueHostOptions.Default with { TransientFaultRate = transientFaultRate }, postgresConnection: null);
+    /// <inheritdoc />
+    public string DeadLetterDestination => DeadLetterTopic + " (Pub/Sub dead-letter topic)";
+
+    /// <summary>Starts the service keeping its state in the process, and the push subscription, on a fake clock.</summary>
+    /// <param name="options">How the host is started.</param>
+    /// <param name="cancellationToken">Stops the start; what was started is stopped.</param>
+    public static Task<IQueueHostUnderTest> StartAsync(QueueHostOptions options, CancellationToken cancellationToken = default) =>
+        StartAsync(options, postgresConnection: null, cancellationToken);
 
     /// <summary>Starts a PostgreSQL cluster and a host keeping its state there (<c>PORTABLE_POSTGRES_CONNECTION</c>).</summary>
-    public static async Task<StartedQueueHost> StartWithPostgresAsync(QueueHostOptions options)
+    /// <param name="options">How the host is started.</param>
+    public static Task<StartedQueueHost> StartWithPostgresAsync(QueueHostOptions options) => StartWithPostgresAsync(options, CancellationToken.None);
+
+    /// <summary>Starts a PostgreSQL cluster and a host keeping its state there (<c>PORTABLE_POSTGRES_CONNECTION</c>).</summary>
+    /// <param name="options">How the host is started.</param>
+    /// <param name="cancellationToken">Stops the start; what was started is stopped.</param>
+    public static async Task<StartedQueueHost> StartWithPostgresAsync(QueueHostOptions options, CancellationToken cancellationToken)
     {
-        var postgres = new PostgresFixture();
+        var postgres = new PostgresEngine();
         try
         {
-            await postgres.InitializeAsync();
-            var host = await StartAsync(options, postgres.ConnectionString + ";Maximum Pool Size=40");
-            return new StartedQueueHost(host, new AsyncDisposable(postgres.DisposeAsync));
+            await postgres.StartAsync(cancellationToken);
+            var host = await StartAsync(options, postgres.ConnectionString + ";Maximum Pool Size=40", cancellationToken);
+            return new StartedQueueHost(host, postgres);
         }
         catch
         {
@@ -60,8 +75,9 @@ internal sealed class GcpQueueHost : IQueueHostUnderTest, IQueueDeliveryCounts
         }
     }
 
-    private static async Task<IQueueHostUnderTest> StartAsync(QueueHostOptions options, string? postgresConnection)
+    private static async Task<IQueueHostUnderTest> StartAsync(QueueHostOptions options, string? postgresConnection, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(options);
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 1, 12, 0, 0, TimeSpan.Zero));
         var host = await PubSubPushHost.StartAsync(
             o => o with { TimeProvider = time, MaxOutstandingPushes = options.Concurrency, DuplicateDeliveryRate = options.DuplicateDeliveryRate, RandomSeed = options.RandomSeed },
@@ -69,20 +85,23 @@ internal sealed class GcpQueueHost : IQueueHostUnderTest, IQueueDeliveryCounts
             {
                 ["PORTABLE_FAULTS_TRANSIENT_RATE"] = options.TransientFaultRate?.ToString(CultureInfo.InvariantCulture),
                 [PostgresStateStoreOptions.ConnectionVariable] = postgresConnection,
-            });
+            },
+            cancellationToken: cancellationToken);
         return new GcpQueueHost(time, host, options);
     }
 
-    public Task<string> SendAsync(string body, string? messageId = null) =>
+    /// <inheritdoc />
+    public Task<string> SendAsync(string body, string? messageId = null, CancellationToken cancellationToken = default) =>
         Task.FromResult(_emulator.Publish(Topic, Encoding.UTF8.GetBytes(body)));
 
-    public async Task<DrainResult> DrainAsync()
+    /// <inheritdoc />
+    public async Task<DrainResult> DrainAsync(CancellationToken cancellationToken = default)
     {
         var invocations = 0;
         var advanced = TimeSpan.Zero;
         for (var round = 0; round < _options.MaxDrainRounds; round++)
         {
-            invocations += (await _emulator.DeliverDueAsync()).Count;
+            invocations += (await _emulator.DeliverDueAsync(cancellationToken)).Count;
             if (_emulator.NextDueAt is not { } due)
             {
                 return new DrainResult(invocations, advanced);
@@ -98,7 +117,8 @@ internal sealed class GcpQueueHost : IQueueHostUnderTest, IQueueDeliveryCounts
         throw new InvalidOperationException($"Pub/Sub still had {_emulator.PendingCount} message(s) after {_options.MaxDrainRounds} rounds. Host output:\n{_host.Service.Process.Output}");
     }
 
-    public Task<IReadOnlyList<ObservedDeadLetter>> DeadLettersAsync()
+    /// <inheritdoc />
+    public Task<IReadOnlyList<ObservedDeadLetter>> DeadLettersAsync(CancellationToken cancellationToken = default)
     {
         IReadOnlyList<ObservedDeadLetter> letters = [.. _emulator.Messages(DeadLetterTopic).Select(m => new ObservedDeadLetter(
             Encoding.UTF8.GetString(m.Data),
@@ -108,16 +128,21 @@ internal sealed class GcpQueueHost : IQueueHostUnderTest, IQueueDeliveryCounts
         return Task.FromResult(letters);
     }
 
-    public Task<LedgerAccount?> AccountAsync(string account, IReadOnlyList<string> paymentIds) => LedgerAccounts.ReadAsync(_client, account);
+    /// <inheritdoc />
+    public Task<LedgerAccount?> AccountAsync(string account, IReadOnlyList<string> paymentIds, CancellationToken cancellationToken = default) =>
+        LedgerAccounts.ReadAsync(_client, account, cancellationToken);
 
+    /// <inheritdoc />
     public int DeliveriesOf(string transportId) => _emulator.Attempts.Count(a => a.MessageId == transportId);
 
+    /// <inheritdoc />
     public DeliveryCounts Counts()
     {
         var attempts = _emulator.Attempts;
         return new DeliveryCounts(attempts.Count, attempts.Count, _emulator.DuplicatedCount, attempts.Count(a => a.Outcome != PushOutcome.Acked));
     }
 
+    /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
         _client.Dispose();
