@@ -60,7 +60,7 @@ public sealed class CsvFanOutScenario : ICompareScenario
 
     /// <inheritdoc />
     public string Description =>
-        $"A CSV of {DataRows:N0} rows (two malformed) posted to POST /jobs is split into {Chunks} chunk messages of {JobOptions.DefaultChunkRows} rows; "
+        string.Create(CultureInfo.InvariantCulture, $"A CSV of {DataRows:N0} rows (two malformed) posted to POST /jobs is split into {Chunks} chunk messages of {JobOptions.DefaultChunkRows} rows; ")
         + "the chunk worker totals each while the platform delivers every chunk message twice, and the job must complete with the exact totals, the rejected lines, and nothing counted twice.";
 
     /// <inheritdoc />
