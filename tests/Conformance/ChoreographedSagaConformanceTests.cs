@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Portable.Compare.Sagas;
 using Portable.Conformance.Hosts;
 using Portable.Conformance.Sagas;
 using Portable.Core.Patterns.Choreography;

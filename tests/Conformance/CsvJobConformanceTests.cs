@@ -1,3 +1,4 @@
+using Portable.Compare.Jobs;
 using Portable.Conformance.Hosts;
 using Portable.Conformance.Jobs;
 using Xunit.Abstractions;

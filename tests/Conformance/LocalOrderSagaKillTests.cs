@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Portable.Compare.Sagas;
 using Portable.Conformance.Sagas;
 using Portable.Core.Patterns.Orders;
 using Portable.Core.Sagas;
@@ -37,7 +38,7 @@ public sealed class LocalOrderSagaKillTests(ITestOutputHelper output)
     public async Task Sigkill_ThreeTimesWhileTwentyOrdersRun_RestartedOnTheSameData_EveryOrderEndsAsWithoutTheKillsAndNothingTwice()
     {
         var clock = Stopwatch.StartNew();
-        await using var host = await LocalOrderSagaHost.StartAsync(["--queue-visibility", VisibilitySeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await using var host = await LocalOrderSagaHost.StartAsync(["--queue-visibility", VisibilitySeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)], LocalOrderSagaConformanceTests.Host.OpenStore);
         var paths = OrderSagaScenario.Paths.ToDictionary(p => p.Name, StringComparer.Ordinal);
         var mix = Mix.Select((name, i) => (Path: paths[name], Sku: $"{paths[name].Sku}-{i}")).ToList();
         foreach (var (path, sku) in mix)
@@ -52,7 +53,7 @@ public sealed class LocalOrderSagaKillTests(ITestOutputHelper output)
         // steps and a further third of all of them is done, so the kills fall at the start, the middle and late.
         var totalSteps = orders.Sum(o => o.Path.Steps.Count);
         var queue = new SqliteMessageQueue(host.Process.DatabasePath, TimeProvider.System);
-        var repository = new OrderSagaRepository(host.Store, TimeProvider.System);
+        var repository = new OrderSagaRepository(host.Store!, TimeProvider.System);
         var recordedAtKill = 0;
         for (var kill = 0; kill < 3; kill++)
         {

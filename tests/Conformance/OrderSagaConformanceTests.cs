@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Portable.Compare.Sagas;
 using Portable.Conformance.Hosts;
 using Portable.Conformance.Sagas;
 using Xunit.Abstractions;
@@ -62,7 +63,10 @@ public sealed class LocalOrderSagaConformanceTests(LocalOrderSagaConformanceTest
 {
     public sealed class Host : OrderSagaHostFixture
     {
-        protected override async Task<IOrderSagaHost> StartAsync() => await LocalOrderSagaHost.StartAsync();
+        protected override async Task<IOrderSagaHost> StartAsync() => await LocalOrderSagaHost.StartAsync(openStore: OpenStore);
+
+        // The payments are read from the host's SQLite file too (with the idempotency keys applied), and checked against its payment API.
+        internal static Portable.Core.State.IStateStore OpenStore(string path) => new Portable.Local.State.SqliteStateStore(path, TimeProvider.System);
     }
 }
 

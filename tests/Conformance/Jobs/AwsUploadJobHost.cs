@@ -1,6 +1,8 @@
-using Amazon.S3;
 using Amazon.S3.Model;
+using Amazon.S3;
 using Portable.Aws.Storage;
+using Portable.Compare.Apps;
+using Portable.Compare.Hosts;
 using Portable.Conformance.Hosts;
 using Portable.Core.Functions;
 using Portable.Core.Patterns.Jobs;
@@ -10,7 +12,6 @@ using Portable.Core.Storage;
 using Portable.Emulators.Aws;
 using Portable.Emulators.Processes;
 using Portable.Engines;
-using Portable.Compare.Hosts;
 using Portable.Testing;
 
 namespace Portable.Conformance.Jobs;

@@ -1,5 +1,6 @@
-using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs;
+using Portable.Compare.Apps;
 using Portable.Conformance.Hosts;
 using Portable.Core.Patterns.Jobs;
 using Portable.Core.State;

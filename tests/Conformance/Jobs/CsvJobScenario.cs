@@ -1,9 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
 using System.Net.Http.Headers;
-using System.Text;
+using System.Net;
 using System.Text.Json;
+using System.Text;
+using Portable.Compare.Jobs;
 using Portable.Core.Patterns.Jobs;
 
 namespace Portable.Conformance.Jobs;

@@ -1,11 +1,12 @@
 using System.Globalization;
 using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
+using System.Text;
+using Portable.Compare.Apps;
+using Portable.Compare.Hosts;
 using Portable.Conformance.Hosts;
 using Portable.Core.Patterns.Jobs;
 using Portable.Core.State;
-using Portable.Compare.Hosts;
 
 namespace Portable.Conformance.Jobs;
 

@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Text;
 using System.Text.Json;
+using System.Text;
+using Portable.Compare.Sagas;
 using Portable.Core.Patterns.Orders;
 
 namespace Portable.Conformance.Sagas;

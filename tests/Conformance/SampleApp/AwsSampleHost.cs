@@ -1,8 +1,9 @@
+using Portable.Compare.Apps;
+using Portable.Compare.Hosts;
 using Portable.Conformance.Hosts;
 using Portable.Core.Messaging;
 using Portable.Emulators.Aws;
 using Portable.Engines;
-using Portable.Compare.Hosts;
 using Portable.SampleApp;
 
 namespace Portable.Conformance.SampleApp;
@@ -41,7 +42,7 @@ internal sealed class AwsSampleHost : ISampleHostUnderTest
         try
         {
             await dynalite.InitializeAsync();
-            var environment = SampleHosts.Environment("aws", await DynamoDbOnDynalite.CreateTableAsync(dynalite, "Tallies"));
+            var environment = SampleHosts.Environment("aws", await DynamoDbOnDynalite.CreateTableAsync(dynalite.Engine, "Tallies"));
             api = LambdaHttpHost.StartAsync(TallyApp.ApiFunction, environment: environment, bootstrap: HostBuilds.SampleApp);
             counter = LambdaSqsHost.StartAsync(environment: environment, bootstrap: HostBuilds.SampleApp, handler: TallyApp.CounterFunction, queue: TallyApp.Queue);
             await Task.WhenAll(api, counter);

@@ -1,4 +1,4 @@
-namespace Portable.Conformance.Jobs;
+namespace Portable.Compare.Jobs;
 
 /// <summary>
 /// A host running the CSV job (<c>jobs-api</c>, and <c>job-chunk-worker</c> on the queue <c>job-chunks</c>), each

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Portable.Conformance.Hosts;
+using Portable.Compare.Apps;
 using Portable.Core.Events;
 using Portable.Core.Patterns;
 using Portable.Core.Patterns.Orders;
@@ -8,7 +8,7 @@ using Portable.Gcp.Events;
 using Portable.Gcp.Messaging;
 using Portable.Compare.Hosts;
 
-namespace Portable.Conformance.Sagas;
+namespace Portable.Compare.Sagas;
 
 /// <summary>
 /// The choreographed order saga on Google Cloud, as <c>deploy/gcp/eventarc-triggers.sh</c> wires it: one Cloud Run
@@ -21,7 +21,7 @@ namespace Portable.Conformance.Sagas;
 /// each rule's pattern. The service dead-letters to <c>{rule}-dead-letter</c>, the subscriptions to
 /// <c>portable-events-dead-letter</c>.
 /// </summary>
-internal sealed class GcpChoreographedOrderHost : IAsyncDisposable
+public sealed class GcpChoreographedOrderHost : IChoreographedOrderHost
 {
     private GcpChoreographedOrderHost(GcpAppUnderTest app, IReadOnlyList<string> rules, int pushes)
     {
@@ -39,14 +39,29 @@ internal sealed class GcpChoreographedOrderHost : IAsyncDisposable
     /// <summary>Pushes in flight at once, over every subscription.</summary>
     public int Pushes { get; }
 
+    /// <inheritdoc />
+    public string Name => "gcp";
+
+    /// <inheritdoc />
+    public HttpClient Inventory => App.Client;
+
+    /// <inheritdoc />
+    public HttpClient Orders => App.Client;
+
+    /// <inheritdoc />
+    public string Output => App.Output;
+
     /// <summary>How the service, the topic and the triggers are wired, for the test output.</summary>
     public string Wiring => $"one Cloud Run service with {Portable.Core.Patterns.Choreography.OrderChoreography.ModeVariable}={Portable.Core.Patterns.Choreography.OrderChoreography.Choreographed}, publishing to Pub/Sub {PubSubEventPublisherOptions.DefaultTopic}; {Rules.Count} Eventarc-shaped push subscriptions eventarc-{{rule}} to /{EventTriggerMapper.PathPrefix}{{rule}} (binary-mode CloudEvents, up to {Pushes} pushes in flight), state in PostgreSQL";
 
     /// <summary>Subscription name of <paramref name="rule"/>'s trigger.</summary>
+    /// <param name="rule">The rule.</param>
     public static string SubscriptionOf(string rule) => $"eventarc-{rule}";
 
     /// <summary>Starts PostgreSQL, the service and one push subscription per rule, <paramref name="pushes"/> pushes in flight at most.</summary>
-    public static async Task<GcpChoreographedOrderHost> StartAsync(int pushes)
+    /// <param name="pushes">Pushes in flight at most.</param>
+    /// <param name="cancellationToken">Stops waiting for PostgreSQL.</param>
+    public static async Task<GcpChoreographedOrderHost> StartAsync(int pushes, CancellationToken cancellationToken = default)
     {
         var rules = PatternsApp.Manifest.FunctionsOf<EventTrigger>().Select(f => f.Trigger.Rule).ToList();
         var app = await GcpAppUnderTest.StartAsync(
@@ -57,7 +72,8 @@ internal sealed class GcpChoreographedOrderHost : IAsyncDisposable
             new Dictionary<string, string?>(StringComparer.Ordinal)
             {
                 [Portable.Core.Patterns.Choreography.OrderChoreography.ModeVariable] = Portable.Core.Patterns.Choreography.OrderChoreography.Choreographed,
-            });
+            },
+            cancellationToken);
         try
         {
             // Nothing is published before the first order, so the triggers added after the pusher started miss nothing.
@@ -80,7 +96,14 @@ internal sealed class GcpChoreographedOrderHost : IAsyncDisposable
         }
     }
 
+    /// <inheritdoc />
+    public void ThrowIfBroken() => App.ThrowIfBroken();
+
+    /// <summary>True when no trigger's subscription holds a message waiting or being pushed.</summary>
+    public Task<bool> IsIdleAsync() => Task.FromResult(App.IsQueueIdle);
+
     /// <summary>Publishes one event (EventBridge JSON: <c>source</c>, <c>detail-type</c>, <c>detail</c>) to the topic as the service's publisher does, with a new id.</summary>
+    /// <param name="json">The event.</param>
     public Task PublishAsync(string json)
     {
         using var parsed = JsonDocument.Parse(json);
@@ -97,11 +120,13 @@ internal sealed class GcpChoreographedOrderHost : IAsyncDisposable
         return Task.CompletedTask;
     }
 
-    /// <summary>The simulated payment service's record of <paramref name="orderId"/>.</summary>
+    /// <inheritdoc />
     public async Task<PaymentRecord> PaymentAsync(string orderId) => await new SimulatedPaymentService(App.Store).GetAsync(orderId, CancellationToken.None);
 
     /// <summary>What the service dead-lettered to <paramref name="rule"/>'s dead-letter topic.</summary>
+    /// <param name="rule">The rule.</param>
     public IReadOnlyList<Portable.Emulators.Gcp.PublishedMessage> DeadLettersOf(string rule) => App.Host.PubSub.Messages(rule + PubSubServiceCollectionExtensions.DeadLetterSuffix);
 
+    /// <inheritdoc />
     public ValueTask DisposeAsync() => App.DisposeAsync();
 }

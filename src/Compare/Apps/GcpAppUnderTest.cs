@@ -1,10 +1,10 @@
 using System.Text;
 using Portable.Emulators.Gcp;
-using Portable.Engines;
+using Portable.Compare.Engines;
 using Portable.Gcp.State;
 using Portable.Compare.Hosts;
 
-namespace Portable.Conformance.Hosts;
+namespace Portable.Compare.Apps;
 
 /// <summary>
 /// The patterns app on Google Cloud as one Cloud Run service (the real Portable.Gcp with PORT set) serving every HTTP
@@ -14,11 +14,11 @@ namespace Portable.Conformance.Hosts;
 /// <c>PUBSUB_EMULATOR_HOST</c>, as it would to Pub/Sub, and keeps its state in PostgreSQL (as Cloud SQL). The order
 /// saga and the CSV job are both this shape.
 /// </summary>
-internal sealed class GcpAppUnderTest : IAsyncDisposable
+public sealed class GcpAppUnderTest : IAsyncDisposable
 {
-    private readonly PostgresFixture _postgres;
+    private readonly PostgresEngine _postgres;
 
-    private GcpAppUnderTest(PostgresFixture postgres, PubSubPushHost host, PostgresStateStore store, string queue)
+    private GcpAppUnderTest(PostgresEngine postgres, PubSubPushHost host, PostgresStateStore store, string queue)
     {
         _postgres = postgres;
         Host = host;
@@ -54,18 +54,25 @@ internal sealed class GcpAppUnderTest : IAsyncDisposable
     /// <paramref name="configure"/> sets it after that), and starts pushing. <paramref name="environment"/> adds to the
     /// service's variables (an object store's emulator, say).
     /// </summary>
+    /// <param name="queue">The topic pushed from.</param>
+    /// <param name="function">The function pushed to.</param>
+    /// <param name="pushes">Pushes in flight at most.</param>
+    /// <param name="configure">Changes the push subscription's options.</param>
+    /// <param name="environment">More variables for the service.</param>
+    /// <param name="cancellationToken">Stops waiting for PostgreSQL.</param>
     public static async Task<GcpAppUnderTest> StartAsync(
         string queue,
         string function,
         int pushes,
         Func<PubSubPushEmulatorOptions, PubSubPushEmulatorOptions>? configure = null,
-        IReadOnlyDictionary<string, string?>? environment = null)
+        IReadOnlyDictionary<string, string?>? environment = null,
+        CancellationToken cancellationToken = default)
     {
-        var postgres = new PostgresFixture();
+        var postgres = new PostgresEngine();
         PubSubPushHost? host = null;
         try
         {
-            await postgres.InitializeAsync();
+            await postgres.StartAsync(cancellationToken);
             var connection = postgres.ConnectionString + ";Maximum Pool Size=40";
             host = await PubSubPushHost.StartAsync(
                 o =>
@@ -75,8 +82,9 @@ internal sealed class GcpAppUnderTest : IAsyncDisposable
                 },
                 new Dictionary<string, string?>(environment ?? new Dictionary<string, string?>(), StringComparer.Ordinal) { [PostgresStateStoreOptions.ConnectionVariable] = connection },
                 topic: queue,
-                function: function);
-            var store = await PostgresStateStoreOptions.CreateAsync(new PostgresStateStoreOptions(postgres.ConnectionString), TimeProvider.System);
+                function: function,
+                cancellationToken: cancellationToken);
+            var store = await PostgresStateStoreOptions.CreateAsync(new PostgresStateStoreOptions(postgres.ConnectionString), TimeProvider.System, cancellationToken);
             host.StartPushing();
             return new GcpAppUnderTest(postgres, host, store, queue);
         }
@@ -93,6 +101,7 @@ internal sealed class GcpAppUnderTest : IAsyncDisposable
     }
 
     /// <summary>Publishes <paramref name="body"/> to the topic, as the service does.</summary>
+    /// <param name="body">The message's bytes, as UTF-8 text.</param>
     public void Publish(string body) => Host.PubSub.Publish(Queue, Encoding.UTF8.GetBytes(body));
 
     /// <summary>Throws when the push sender stopped on a fault or the service exited.</summary>
@@ -105,6 +114,7 @@ internal sealed class GcpAppUnderTest : IAsyncDisposable
         }
     }
 
+    /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();

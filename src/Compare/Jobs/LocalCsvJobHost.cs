@@ -6,7 +6,7 @@ using Microsoft.Data.Sqlite;
 using Portable.Core.Patterns.Jobs;
 using Portable.Compare.Hosts;
 
-namespace Portable.Conformance.Jobs;
+namespace Portable.Compare.Jobs;
 
 /// <summary>
 /// The local host as its users run it (<see cref="LocalHostProcess"/>): one <c>portable run</c> process serving
@@ -23,7 +23,7 @@ namespace Portable.Conformance.Jobs;
 /// log: event 6104 ("chunk … was counted already: duplicate delivery"), a debug event the host is started to show
 /// with the standard logging configuration (<c>Logging__LogLevel__{category}=Debug</c>).
 /// </remarks>
-internal sealed partial class LocalCsvJobHost : ICsvJobHost
+public sealed partial class LocalCsvJobHost : ICsvJobHost
 {
     private const string TapTable = "conformance_job_chunk_tap";
     private static readonly TimeSpan TapDeadline = TimeSpan.FromSeconds(30);
@@ -39,22 +39,28 @@ internal sealed partial class LocalCsvJobHost : ICsvJobHost
         _client = process.CreateClient(HostDefaults.RequestTimeout);
     }
 
+    /// <inheritdoc />
     public string Name => "local";
 
+    /// <inheritdoc />
     public string Wiring => $"portable run: jobs-api, job-chunk-worker on the SQLite queue {JobChunkWorker.Queue}, state in the same SQLite file; every chunk message sent a second time through POST /_local/queues/{JobChunkWorker.Queue} ({_resent} so far)";
 
+    /// <inheritdoc />
     public HttpClient Jobs => _client;
 
+    /// <inheritdoc />
     public string Output => _process.Output;
 
     private string ConnectionString => new SqliteConnectionStringBuilder { DataSource = _process.DatabasePath, Mode = SqliteOpenMode.ReadWrite, Pooling = false, DefaultTimeout = 30 }.ToString();
 
     /// <summary>Starts <c>portable run</c> with an empty data folder and the worker's debug events shown, then adds the tap.</summary>
-    public static async Task<ICsvJobHost> StartAsync()
+    /// <param name="cancellationToken">Stops waiting for the host.</param>
+    public static async Task<ICsvJobHost> StartAsync(CancellationToken cancellationToken = default)
     {
         var process = await LocalHostProcess.StartAsync(
             environment: new Dictionary<string, string?>(StringComparer.Ordinal) { [$"Logging__LogLevel__{typeof(JobChunkWorker).FullName}"] = "Debug" },
-            maxOutputLines: 50_000);
+            maxOutputLines: 50_000,
+            cancellationToken: cancellationToken);
         var host = new LocalCsvJobHost(process);
         try
         {
@@ -69,6 +75,9 @@ internal sealed partial class LocalCsvJobHost : ICsvJobHost
     }
 
     /// <summary>Waits until the tap holds the job's <paramref name="chunks"/> chunk messages (published before the POST answered), then sends each again.</summary>
+    /// <param name="jobId">The job.</param>
+    /// <param name="chunks">Its chunks.</param>
+    /// <exception cref="TimeoutException">Fewer messages were published within 30 s.</exception>
     public async Task JobStartedAsync(string jobId, int chunks)
     {
         _jobId = jobId;
@@ -79,7 +88,7 @@ internal sealed partial class LocalCsvJobHost : ICsvJobHost
             ThrowIfBroken();
             if (clock.Elapsed > TapDeadline)
             {
-                throw new Xunit.Sdk.XunitException($"[local] only {messages.Count} of job {jobId}'s {chunks} chunk messages were published to {JobChunkWorker.Queue}.");
+                throw new TimeoutException($"[local] only {messages.Count} of job {jobId}'s {chunks} chunk messages were published to {JobChunkWorker.Queue}.");
             }
 
             await Task.Delay(50);
@@ -92,8 +101,10 @@ internal sealed partial class LocalCsvJobHost : ICsvJobHost
         }
     }
 
+    /// <inheritdoc />
     public async Task<bool> IsQueueIdleAsync() => (await _process.DepthAsync(JobChunkWorker.Queue)).Messages == 0;
 
+    /// <inheritdoc />
     public async Task<int> DeadLetterCountAsync() => (int)(await _process.DepthAsync(JobChunkWorker.Queue)).DeadLetters;
 
     /// <summary>The chunks the worker logged event 6104 for: each a second delivery that found its chunk counted already.</summary>
@@ -104,6 +115,7 @@ internal sealed partial class LocalCsvJobHost : ICsvJobHost
             .Distinct(StringComparer.Ordinal)
             .Count());
 
+    /// <inheritdoc />
     public void ThrowIfBroken()
     {
         if (_process.Process.HasExited)
@@ -112,6 +124,7 @@ internal sealed partial class LocalCsvJobHost : ICsvJobHost
         }
     }
 
+    /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
         _client.Dispose();

@@ -1,12 +1,11 @@
 using Portable.Aws.State;
-using Portable.Conformance.Queues;
 using Portable.Core.Messaging;
 using Portable.Core.Patterns;
 using Portable.Emulators.Aws;
-using Portable.Engines;
+using Portable.Compare.Engines;
 using Portable.Compare.Hosts;
 
-namespace Portable.Conformance.Hosts;
+namespace Portable.Compare.Apps;
 
 /// <summary>
 /// Some of the patterns app's functions on AWS, each function its own Lambda: HTTP functions behind API Gateway HTTP
@@ -16,7 +15,7 @@ namespace Portable.Conformance.Hosts;
 /// function publishes and dead-letters there) and one DynamoDB table on dynalite, their only shared state. The
 /// order saga and the CSV job are both this shape.
 /// </summary>
-internal sealed class AwsAppUnderTest : IAsyncDisposable
+public sealed class AwsAppUnderTest : IAsyncDisposable
 {
     private readonly List<IAsyncDisposable> _owned;
     private readonly Dictionary<string, LambdaHttpHost> _http;
@@ -50,21 +49,30 @@ internal sealed class AwsAppUnderTest : IAsyncDisposable
     /// <paramref name="configure"/> sets them after that), then each of <paramref name="httpFunctions"/> at once, and
     /// starts polling.
     /// </summary>
+    /// <param name="table">The DynamoDB table every function shares.</param>
+    /// <param name="queueFunction">The patterns app's queue function.</param>
+    /// <param name="queue">Its queue.</param>
+    /// <param name="environments">Its execution environments.</param>
+    /// <param name="httpFunctions">The HTTP functions, each behind its own gateway.</param>
+    /// <param name="configure">Changes the SQS event source's options.</param>
+    /// <param name="cancellationToken">Stops waiting for dynalite.</param>
     public static async Task<AwsAppUnderTest> StartAsync(
         string table,
         string queueFunction,
         string queue,
         int environments,
         IReadOnlyList<string> httpFunctions,
-        Func<SqsEventSourceEmulatorOptions, SqsEventSourceEmulatorOptions>? configure = null)
+        Func<SqsEventSourceEmulatorOptions, SqsEventSourceEmulatorOptions>? configure = null,
+        CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(httpFunctions);
         var owned = new List<IAsyncDisposable>();
         try
         {
-            var dynalite = new DynaliteFixture();
-            owned.Add(new AsyncDisposable(dynalite.DisposeAsync));
-            await dynalite.InitializeAsync();
-            var storage = await DynamoDbOnDynalite.CreateTableAsync(dynalite, table);
+            var dynalite = new DynaliteEngine();
+            owned.Add(dynalite);
+            await dynalite.StartAsync(cancellationToken);
+            var storage = await DynamoDbOnDynalite.CreateTableAsync(dynalite, table, cancellationToken);
 
             var batchSize = PatternsApp.Manifest.Find<QueueTrigger>(queueFunction)?.Trigger.Options.BatchSize
                 ?? throw new ArgumentException($"{queueFunction} is not a queue function of the patterns app.", nameof(queueFunction));
@@ -77,11 +85,12 @@ internal sealed class AwsAppUnderTest : IAsyncDisposable
                 environments,
                 storage,
                 handler: queueFunction,
-                queue: queue);
+                queue: queue,
+                cancellationToken: cancellationToken);
             owned.Add(worker);
 
             var withQueue = new Dictionary<string, string?>(storage, StringComparer.Ordinal) { ["AWS_ENDPOINT_URL_SQS"] = worker.Sqs.ServiceUrl.ToString() };
-            var starting = httpFunctions.Select(f => LambdaHttpHost.StartAsync(f, environment: withQueue)).ToList();
+            var starting = httpFunctions.Select(f => LambdaHttpHost.StartAsync(f, environment: withQueue, cancellationToken: cancellationToken)).ToList();
             try
             {
                 await Task.WhenAll(starting);
@@ -104,7 +113,7 @@ internal sealed class AwsAppUnderTest : IAsyncDisposable
                 http[httpFunctions[i]] = starting[i].Result;
             }
 
-            var store = await DynamoDbStateStoreOptions.CreateAsync(new DynamoDbStateStoreOptions(table, dynalite.ServiceUrl), TimeProvider.System);
+            var store = await DynamoDbStateStoreOptions.CreateAsync(new DynamoDbStateStoreOptions(table, dynalite.ServiceUrl), TimeProvider.System, cancellationToken: cancellationToken);
             var app = new AwsAppUnderTest(owned, worker, http, store) { QueueFunction = queueFunction, FunctionEnvironment = withQueue };
             worker.StartPolling(app.Observe);
             return app;
@@ -117,6 +126,7 @@ internal sealed class AwsAppUnderTest : IAsyncDisposable
     }
 
     /// <summary>A client on <paramref name="function"/>'s API Gateway front door.</summary>
+    /// <param name="function">One of the HTTP functions started.</param>
     public HttpClient CreateClient(string function) => _http[function].CreateClient(HostDefaults.RequestTimeout);
 
     /// <summary>How many times each message was deleted after a successful delivery, by id (a duplicated message twice).</summary>
@@ -144,6 +154,7 @@ internal sealed class AwsAppUnderTest : IAsyncDisposable
         }
     }
 
+    /// <inheritdoc />
     public async ValueTask DisposeAsync() => await DisposeAllAsync(_owned);
 
     private void Observe(SqsPollResult poll)

@@ -5,10 +5,10 @@ using Portable.Azure.State;
 using Portable.Core.Messaging;
 using Portable.Emulators.Azure;
 using Portable.Emulators.Azure.Isolated;
-using Portable.Engines;
+using Portable.Compare.Engines;
 using Portable.Compare.Hosts;
 
-namespace Portable.Conformance.Hosts;
+namespace Portable.Compare.Apps;
 
 /// <summary>
 /// The patterns app as an Azure Functions app: the real Portable.Azure isolated worker under the Functions host
@@ -18,12 +18,12 @@ namespace Portable.Conformance.Hosts;
 /// takes each message from there; state is in Table Storage on the same account. The order saga and the CSV job are
 /// both this shape.
 /// </summary>
-internal sealed class AzureAppUnderTest : IAsyncDisposable
+public sealed class AzureAppUnderTest : IAsyncDisposable
 {
-    private readonly AzuriteFixture _azurite;
+    private readonly AzuriteEngine _azurite;
     private readonly StorageQueuePublisher _publisher;
 
-    private AzureAppUnderTest(AzuriteFixture azurite, IsolatedFunctionsHost host, StorageQueueListener listener, TableStorageStateStore store)
+    private AzureAppUnderTest(AzuriteEngine azurite, IsolatedFunctionsHost host, StorageQueueListener listener, TableStorageStateStore store)
     {
         _azurite = azurite;
         Host = host;
@@ -57,22 +57,26 @@ internal sealed class AzureAppUnderTest : IAsyncDisposable
     /// messages processed at once (the rest of the host's options as <paramref name="configure"/> sets them after
     /// that), then the host's queue listener.
     /// </summary>
-    public static async Task<AzureAppUnderTest> StartAsync(string table, int batchSize, Func<IsolatedFunctionsHostOptions, IsolatedFunctionsHostOptions>? configure = null)
+    /// <param name="table">The Table Storage table the app keeps its state in.</param>
+    /// <param name="batchSize">Queue messages processed at once.</param>
+    /// <param name="configure">Changes the host's options.</param>
+    /// <param name="cancellationToken">Stops waiting for Azurite.</param>
+    public static async Task<AzureAppUnderTest> StartAsync(string table, int batchSize, Func<IsolatedFunctionsHostOptions, IsolatedFunctionsHostOptions>? configure = null, CancellationToken cancellationToken = default)
     {
-        var azurite = new AzuriteFixture();
+        var azurite = new AzuriteEngine();
         IsolatedFunctionsHost? host = null;
         try
         {
-            await azurite.InitializeAsync();
+            await azurite.StartAsync(cancellationToken);
             var settings = new Dictionary<string, string>(StringComparer.Ordinal)
             {
                 ["AzureWebJobsStorage"] = azurite.ConnectionString,
                 [TableStorageStateStoreOptions.TableVariable] = table,
             };
             var options = AzureFunctionsApp.Options(settings) with { QueueBatchSize = batchSize };
-            host = await AzureFunctionsApp.StartAsync(configure?.Invoke(options) ?? options);
-            var store = await TableStorageStateStoreOptions.CreateAsync(new TableStorageStateStoreOptions(azurite.ConnectionString, table), TimeProvider.System);
-            var listener = await StorageQueueListener.StartAsync(host, azurite.ConnectionString);
+            host = await AzureFunctionsApp.StartAsync(configure?.Invoke(options) ?? options, cancellationToken);
+            var store = await TableStorageStateStoreOptions.CreateAsync(new TableStorageStateStoreOptions(azurite.ConnectionString, table), TimeProvider.System, cancellationToken);
+            var listener = await StorageQueueListener.StartAsync(host, azurite.ConnectionString, cancellationToken);
             return new AzureAppUnderTest(azurite, host, listener, store);
         }
         catch
@@ -88,16 +92,20 @@ internal sealed class AzureAppUnderTest : IAsyncDisposable
     }
 
     /// <summary>Publishes <paramref name="body"/> to <paramref name="queue"/> in the account, as the worker does.</summary>
+    /// <param name="queue">The Storage queue.</param>
+    /// <param name="body">The message, as text.</param>
     public async Task PublishAsync(string queue, string body) =>
         await _publisher.PublishAsync(queue, new OutgoingMessage(System.Text.Encoding.UTF8.GetBytes(body)));
 
     /// <summary>True when <paramref name="queue"/> holds nothing, in the account or in the host (see <see cref="StorageQueueListener.IsIdleAsync"/>).</summary>
+    /// <param name="queue">The Storage queue.</param>
     public Task<bool> IsQueueIdleAsync(string queue) => Listener.IsIdleAsync(queue);
 
     /// <summary>
     /// What was dead-lettered from <paramref name="queue"/>: by the handler (into <c>{queue}-poison</c> in the account,
     /// completing the invocation) and by the host (after five failed dequeues).
     /// </summary>
+    /// <param name="queue">The Storage queue.</param>
     public async Task<int> DeadLetterCountAsync(string queue)
     {
         var byHandler = 0;
@@ -124,6 +132,7 @@ internal sealed class AzureAppUnderTest : IAsyncDisposable
         }
     }
 
+    /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();

@@ -3,8 +3,7 @@ using System.Text.Json;
 using Amazon.Runtime;
 using Portable.Aws.EventBridge;
 using Portable.Aws.State;
-using Portable.Conformance.Hosts;
-using Portable.Conformance.Queues;
+using Portable.Compare.Apps;
 using Portable.Core.Events;
 using Portable.Core.Events.Routing;
 using Portable.Core.Functions;
@@ -15,10 +14,10 @@ using Portable.Deploy.CloudFormation;
 using Portable.Deploy.EventBridge;
 using Portable.Emulators.Aws;
 using Portable.Emulators.Processes;
-using Portable.Engines;
+using Portable.Compare.Engines;
 using Portable.Compare.Hosts;
 
-namespace Portable.Conformance.Sagas;
+namespace Portable.Compare.Sagas;
 
 /// <summary>
 /// The choreographed order saga on AWS, deployed as <c>aws/template.json</c> (src/Deploy's
@@ -32,7 +31,7 @@ namespace Portable.Conformance.Sagas;
 /// (SigV4-signed <c>PutEvents</c>, which the bus verifies) to <c>PORTABLE_EVENTBRIDGE_ENDPOINT</c>; their only shared
 /// state is one DynamoDB table on dynalite, which payments are read from.
 /// </summary>
-internal sealed class AwsChoreographedOrderHost : IAsyncDisposable
+public sealed class AwsChoreographedOrderHost : IChoreographedOrderHost
 {
     private const string Table = "PortableChoreographedOrders";
 
@@ -62,6 +61,9 @@ internal sealed class AwsChoreographedOrderHost : IAsyncDisposable
         Orders = http[OrdersApi.FunctionName].CreateClient(HostDefaults.RequestTimeout);
     }
 
+    /// <inheritdoc />
+    public string Name => "aws";
+
     /// <summary>The bus.</summary>
     public EventBridgeEmulator Bus { get; }
 
@@ -71,37 +73,38 @@ internal sealed class AwsChoreographedOrderHost : IAsyncDisposable
     /// <summary>The table every function keeps its state in.</summary>
     public DynamoDbStateStore Store { get; }
 
-    /// <summary>A client on <c>inventory-api</c>'s gateway.</summary>
+    /// <inheritdoc />
     public HttpClient Inventory { get; }
 
-    /// <summary>A client on <c>orders-api</c>'s gateway.</summary>
+    /// <inheritdoc />
     public HttpClient Orders { get; }
 
-    /// <summary>How the functions, the bus and the store are wired, for the test output.</summary>
+    /// <inheritdoc />
     public string Wiring => $"inventory-api and orders-api behind API Gateway (HTTP API v2), {Rules.Count} EventBridge rules from {CloudFormationGenerator.Path} each targeting its Lambda function (timeouts {string.Join(" / ", Rules.Select(r => r.FunctionTimeout.TotalSeconds).Distinct())} s, {Rules[0].Retries.MaximumRetryAttempts} retries within {Rules[0].Retries.MaximumEventAge.TotalHours:0} h, DLQ {{rule}}-dlq), one DynamoDB table on dynalite";
 
-    /// <summary>Every bootstrap's output, each under its function's name.</summary>
+    /// <inheritdoc />
     public string Output => string.Join('\n', _http.Select(h => $"{h.Key}:\n{h.Value.Function.Output}").Concat(_events.Select(e => $"{e.Key}:\n{e.Value.Process.Output}")));
 
     /// <summary>What each rule's dead-letter queue holds (EventBridge's undeliverable events and the function's own dead letters).</summary>
     public IReadOnlyDictionary<string, int> DeadLetters => _events.ToDictionary(e => e.Key, e => e.Value.DeadLetters.DeadLetters.Count, StringComparer.Ordinal);
 
     /// <summary>Starts dynalite, the bus, the seven event functions with their rules, then both APIs.</summary>
-    public static async Task<AwsChoreographedOrderHost> StartAsync()
+    /// <param name="cancellationToken">Stops waiting for dynalite.</param>
+    public static async Task<AwsChoreographedOrderHost> StartAsync(CancellationToken cancellationToken = default)
     {
         var owned = new List<IAsyncDisposable>();
         try
         {
-            var dynalite = new DynaliteFixture();
-            owned.Add(new AsyncDisposable(dynalite.DisposeAsync));
-            await dynalite.InitializeAsync();
-            var storage = await DynamoDbOnDynalite.CreateTableAsync(dynalite, Table);
+            var dynalite = new DynaliteEngine();
+            owned.Add(dynalite);
+            await dynalite.StartAsync(cancellationToken);
+            var storage = await DynamoDbOnDynalite.CreateTableAsync(dynalite, Table, cancellationToken);
 
             var bus = await EventBridgeEmulator.StartAsync(new EventBridgeEmulatorOptions
             {
                 // Signatures are recomputed and must match: the functions sign with the SDK's SigV4 signer.
                 Credentials = new Dictionary<string, string> { [LocalAws.Credentials["AWS_ACCESS_KEY_ID"]!] = LocalAws.Credentials["AWS_SECRET_ACCESS_KEY"]! },
-            });
+            }, cancellationToken);
             owned.Add(bus);
             var common = new Dictionary<string, string?>(storage, StringComparer.Ordinal)
             {
@@ -114,11 +117,11 @@ internal sealed class AwsChoreographedOrderHost : IAsyncDisposable
             var starting = new List<(DeployedRule Rule, LambdaRuntimeApiEmulator RuntimeApi, ChildProcess Process)>();
             foreach (var rule in rules)
             {
-                var runtimeApi = await LambdaRuntimeApiEmulator.StartAsync(new LambdaRuntimeApiEmulatorOptions { FunctionName = rule.FunctionName });
+                var runtimeApi = await LambdaRuntimeApiEmulator.StartAsync(new LambdaRuntimeApiEmulatorOptions { FunctionName = rule.FunctionName }, cancellationToken);
                 owned.Add(runtimeApi);
 
                 // The queue is named after the rule so its companion is {rule}-dlq; nothing polls it, it only holds dead letters.
-                var queues = await SqsEventSourceEmulator.StartAsync(runtimeApi, new SqsEventSourceEmulatorOptions { QueueName = rule.Rule });
+                var queues = await SqsEventSourceEmulator.StartAsync(runtimeApi, new SqsEventSourceEmulatorOptions { QueueName = rule.Rule }, cancellationToken);
                 owned.Add(queues);
                 var process = LambdaFunctionProcess.Start(new LambdaFunctionProcessOptions
                 {
@@ -139,14 +142,14 @@ internal sealed class AwsChoreographedOrderHost : IAsyncDisposable
             }
 
             var httpStarting = new[] { InventoryApi.FunctionName, OrdersApi.FunctionName }
-                .Select(f => (Name: f, Start: LambdaHttpHost.StartAsync(f, environment: common, bootstrap: HostBuilds.AwsBootstrap)))
+                .Select(f => (Name: f, Start: LambdaHttpHost.StartAsync(f, environment: common, bootstrap: HostBuilds.AwsBootstrap, cancellationToken: cancellationToken)))
                 .ToList();
             var http = new Dictionary<string, LambdaHttpHost>(StringComparer.Ordinal);
             try
             {
                 foreach (var (rule, runtimeApi, process) in starting)
                 {
-                    await process.WaitUntilPollingAsync(runtimeApi, HostDefaults.StartupTimeout);
+                    await process.WaitUntilPollingAsync(runtimeApi, HostDefaults.StartupTimeout, cancellationToken);
                 }
 
                 await Task.WhenAll(httpStarting.Select(s => s.Start));
@@ -164,7 +167,7 @@ internal sealed class AwsChoreographedOrderHost : IAsyncDisposable
                 }
             }
 
-            var store = await DynamoDbStateStoreOptions.CreateAsync(new DynamoDbStateStoreOptions(Table, dynalite.ServiceUrl), TimeProvider.System);
+            var store = await DynamoDbStateStoreOptions.CreateAsync(new DynamoDbStateStoreOptions(Table, dynalite.ServiceUrl), TimeProvider.System, cancellationToken: cancellationToken);
             return new AwsChoreographedOrderHost(owned, bus, rules, http, events, store);
         }
         catch
@@ -174,7 +177,7 @@ internal sealed class AwsChoreographedOrderHost : IAsyncDisposable
         }
     }
 
-    /// <summary>Puts one event (EventBridge JSON: <c>source</c>, <c>detail-type</c>, <c>detail</c>) on the bus with a signed <c>PutEvents</c>, as a function does.</summary>
+    /// <inheritdoc />
     public async Task PublishAsync(string json)
     {
         using var parsed = JsonDocument.Parse(json);
@@ -191,10 +194,27 @@ internal sealed class AwsChoreographedOrderHost : IAsyncDisposable
             CancellationToken.None);
     }
 
-    /// <summary>The simulated payment service's record of <paramref name="orderId"/>.</summary>
+    /// <summary>
+    /// True when every event put on the bus that triggers one of the saga's handlers (each handler's rule matches its
+    /// one trigger, as the template declares it) has a final delivery to that handler's rule: delivered, dead-lettered
+    /// or dropped. The bus records an attempt when it ends, so an event in flight has none yet.
+    /// </summary>
+    public Task<bool> IsIdleAsync()
+    {
+        var settled = Bus.Deliveries
+            .Where(d => d.Outcome != EventBridgeDeliveryOutcome.Failed)
+            .Select(d => (d.EventId, d.Rule))
+            .ToHashSet();
+        var pending = Bus.Events.Any(e => OrderChoreography.Handlers
+            .Where(h => OrderChoreography.Events.TriggerOf(h) == e.DetailType)
+            .Any(h => !settled.Contains((e.Id, OrderChoreography.FunctionName(h)))));
+        return Task.FromResult(!pending);
+    }
+
+    /// <inheritdoc />
     public async Task<PaymentRecord> PaymentAsync(string orderId) => await new SimulatedPaymentService(Store).GetAsync(orderId, CancellationToken.None);
 
-    /// <summary>Throws when a bootstrap exited.</summary>
+    /// <inheritdoc />
     public void ThrowIfBroken()
     {
         foreach (var (name, (process, _)) in _events)
@@ -206,6 +226,7 @@ internal sealed class AwsChoreographedOrderHost : IAsyncDisposable
         }
     }
 
+    /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
         Inventory.Dispose();
@@ -234,24 +255,37 @@ internal sealed class AwsChoreographedOrderHost : IAsyncDisposable
     }
 
     /// <summary>One event function of the generated template: its handler, its rule (name, pattern, retry policy) and its timeout.</summary>
-    internal sealed record DeployedRule(string FunctionName, string HandlerName, string Rule, EventPattern EventPattern, EventBridgeRetryPolicy Retries, TimeSpan FunctionTimeout)
+    /// <param name="FunctionName">The Lambda function the rule targets.</param>
+    /// <param name="HandlerName">The function's <c>Handler</c>.</param>
+    /// <param name="Rule">The rule's name.</param>
+    /// <param name="EventPattern">The rule's event pattern.</param>
+    /// <param name="Retries">The target's retry policy.</param>
+    /// <param name="FunctionTimeout">The function's timeout.</param>
+    public sealed record DeployedRule(string FunctionName, string HandlerName, string Rule, EventPattern EventPattern, EventBridgeRetryPolicy Retries, TimeSpan FunctionTimeout)
     {
         /// <summary>
         /// Reads the <c>AWS::Events::Rule</c> of each of <paramref name="manifest"/>'s event functions from its CloudFormation
         /// template (not the storage functions' "Object Created" rules), with the target function's handler and timeout.
         /// </summary>
+        /// <param name="manifest">The app's functions.</param>
+        /// <param name="file">The generated template.</param>
+        /// <exception cref="InvalidDataException">The template is not the CloudFormation template or a rule is not as generated.</exception>
         public static IReadOnlyList<DeployedRule> From(FunctionManifest manifest, Portable.Deploy.DeployFile file)
         {
-            Assert.Equal(CloudFormationGenerator.Path, file.Path);
+            ArgumentNullException.ThrowIfNull(manifest);
+            ArgumentNullException.ThrowIfNull(file);
+            Expect(file.Path == CloudFormationGenerator.Path, $"{file.Path} is not {CloudFormationGenerator.Path}");
             using var template = JsonDocument.Parse(file.Content);
             var resources = template.RootElement.GetProperty("Resources");
             var rules = new List<DeployedRule>();
             foreach (var (_, trigger) in manifest.FunctionsOf<EventTrigger>())
             {
                 var resource = resources.GetProperty(EventBridgeRules.RuleId(trigger.Rule));
-                Assert.Equal("AWS::Events::Rule", resource.GetProperty("Type").GetString());
+                Expect(resource.GetProperty("Type").GetString() == "AWS::Events::Rule", $"{trigger.Rule} is not an AWS::Events::Rule");
                 var properties = resource.GetProperty("Properties");
-                var target = Assert.Single(properties.GetProperty("Targets").EnumerateArray());
+                var targets = properties.GetProperty("Targets").EnumerateArray().ToList();
+                Expect(targets.Count == 1, $"{trigger.Rule} has {targets.Count} targets, not one");
+                var target = targets[0];
                 var functionName = target.GetProperty("Id").GetString()!;
                 var function = resources.GetProperty(CloudFormationGenerator.FunctionId(functionName)).GetProperty("Properties");
                 var retry = target.GetProperty("RetryPolicy");
@@ -270,6 +304,15 @@ internal sealed class AwsChoreographedOrderHost : IAsyncDisposable
             return rules;
         }
 
+        /// <inheritdoc />
         public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Rule} → {FunctionName} ({FunctionTimeout.TotalSeconds} s)");
+
+        private static void Expect(bool condition, string detail)
+        {
+            if (!condition)
+            {
+                throw new InvalidDataException($"The generated CloudFormation template: {detail}.");
+            }
+        }
     }
 }

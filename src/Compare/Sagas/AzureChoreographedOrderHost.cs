@@ -1,13 +1,13 @@
 using System.Text.Json;
 using Portable.Azure.Events;
 using Portable.Azure.Messaging;
-using Portable.Conformance.Hosts;
+using Portable.Compare.Apps;
 using Portable.Core.Events;
 using Portable.Core.Patterns.Choreography;
 using Portable.Core.Patterns.Orders;
 using Portable.Core.State;
 
-namespace Portable.Conformance.Sagas;
+namespace Portable.Compare.Sagas;
 
 /// <summary>
 /// The choreographed order saga as an Azure Functions app (<see cref="AzureAppUnderTest"/>): src/Azure's isolated worker
@@ -18,7 +18,7 @@ namespace Portable.Conformance.Sagas;
 /// rule's queue — the host's ordinary queue listener (<see cref="Portable.Compare.Hosts.StorageQueueListener"/>) and
 /// dispatch run them all. State is in Table Storage on the same account, which payments are read from.
 /// </summary>
-internal sealed class AzureChoreographedOrderHost : IAsyncDisposable
+public sealed class AzureChoreographedOrderHost : IChoreographedOrderHost
 {
     private readonly StorageQueueEventPublisher _publisher;
 
@@ -38,20 +38,52 @@ internal sealed class AzureChoreographedOrderHost : IAsyncDisposable
     /// <summary>The rule queues, one per event function.</summary>
     public static IReadOnlyList<string> RuleQueues { get; } = [.. OrderChoreography.Handlers.Select(h => EventQueues.OfRule(OrderChoreography.FunctionName(h)))];
 
+    /// <inheritdoc />
+    public string Name => "azure";
+
+    /// <inheritdoc />
+    public HttpClient Inventory => App.Client;
+
+    /// <inheritdoc />
+    public HttpClient Orders => App.Client;
+
+    /// <inheritdoc />
+    public string Output => App.Output;
+
     /// <summary>How the worker, the queues and the store are wired, for the test output.</summary>
     public string Wiring => $"one isolated worker under the Functions host emulator with {OrderChoreography.ModeVariable}={OrderChoreography.Choreographed}, publishing to the Storage queue {EventQueues.RouterQueue} (Azurite); {EventQueues.RouterFunctionName} forwarding to {RuleQueues.Count} rule queues {EventQueues.RuleQueuePrefix}{{rule}}, each event function their queueTrigger ({BatchSize} messages at once), state in Table Storage";
 
     /// <summary>Starts Azurite, then the app with <paramref name="batchSize"/> queue messages processed at once, then the host's queue listener.</summary>
-    public static async Task<AzureChoreographedOrderHost> StartAsync(int batchSize) =>
+    /// <param name="batchSize">Queue messages processed at once.</param>
+    /// <param name="cancellationToken">Stops waiting for Azurite.</param>
+    public static async Task<AzureChoreographedOrderHost> StartAsync(int batchSize, CancellationToken cancellationToken = default) =>
         new(await AzureAppUnderTest.StartAsync("choreographed", batchSize, o => o with
         {
             Environment = new Dictionary<string, string>(o.Environment, StringComparer.Ordinal)
             {
                 [OrderChoreography.ModeVariable] = OrderChoreography.Choreographed,
             },
-        }), batchSize);
+        }, cancellationToken), batchSize);
+
+    /// <inheritdoc />
+    public void ThrowIfBroken() => App.ThrowIfBroken();
+
+    /// <summary>True when the router's queue and every rule queue hold nothing, in the account or in the host.</summary>
+    public async Task<bool> IsIdleAsync()
+    {
+        foreach (var queue in RuleQueues.Prepend(EventQueues.RouterQueue))
+        {
+            if (!await App.IsQueueIdleAsync(queue))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     /// <summary>Puts one event (EventBridge JSON: <c>source</c>, <c>detail-type</c>, <c>detail</c>) on <c>portable-events</c> as the worker's publisher does, with a new id.</summary>
+    /// <param name="json">The event.</param>
     public async Task PublishAsync(string json)
     {
         using var parsed = JsonDocument.Parse(json);
@@ -68,8 +100,9 @@ internal sealed class AzureChoreographedOrderHost : IAsyncDisposable
             CancellationToken.None);
     }
 
-    /// <summary>The simulated payment service's record of <paramref name="orderId"/>.</summary>
+    /// <inheritdoc />
     public async Task<PaymentRecord> PaymentAsync(string orderId) => await new SimulatedPaymentService(App.Store).GetAsync(orderId, CancellationToken.None);
 
+    /// <inheritdoc />
     public ValueTask DisposeAsync() => App.DisposeAsync();
 }
