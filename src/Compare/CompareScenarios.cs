@@ -15,5 +15,7 @@ public static class CompareScenarios
         new PoisonMessageScenario(),
         new DuplicateBurstScenario(),
         new RetriesExhaustedScenario(),
+        .. OrderSagaScenario.All,
+        new CsvFanOutScenario(),
     ];
 }
