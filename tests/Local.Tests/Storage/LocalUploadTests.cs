@@ -28,7 +28,20 @@ public sealed class LocalUploadTests : IDisposable
     public void Dispose()
     {
         SqliteConnection.ClearAllPools();
-        Directory.Delete(_dataDir, recursive: true);
+
+        // A stopped host's last SQLite write (its journal) can land while the folder is being deleted: try again.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                Directory.Delete(_dataDir, recursive: true);
+                return;
+            }
+            catch (IOException) when (attempt < 10)
+            {
+                Thread.Sleep(100);
+            }
+        }
     }
 
     private async Task<(WebApplication App, HttpClient Client)> StartAsync(FunctionApp app, int? maxObjectBytes = null)
