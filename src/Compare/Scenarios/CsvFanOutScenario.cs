@@ -105,16 +105,23 @@ public sealed class CsvFanOutScenario : ICompareScenario
         }
 
         context.Progress($"[{host}] {Id}: completed {done.TotalSeconds:0.0} s after the POST; waiting for the second deliveries to settle");
-        // Settled when every chunk's second delivery has come and the queue is empty: an empty queue alone can be a
-        // moment between a lost delete and its redelivery (seen on the Storage queue).
-        while (!(await target.DeliveredTwiceAsync() >= Chunks && await target.IsQueueIdleAsync()) && clock.Elapsed < Deadline)
+        // Settled when every chunk's second delivery has come and the queue stays empty across two looks a poll apart:
+        // one empty look can be a moment between a lost delete and its redelivery (seen on the Storage queue).
+        var idle = false;
+        while (!idle && clock.Elapsed < Deadline)
         {
             target.ThrowIfBroken();
+            if (await target.DeliveredTwiceAsync() >= Chunks && await target.IsQueueIdleAsync())
+            {
+                await Task.Delay(PollInterval, cancellationToken);
+                idle = await target.IsQueueIdleAsync();
+                continue;
+            }
+
             await Task.Delay(PollInterval, cancellationToken);
         }
 
         var settled = clock.Elapsed;
-        var idle = await target.IsQueueIdleAsync();
         var (after, afterText) = await JobAsync(target, id, cancellationToken);
         var twice = await target.DeliveredTwiceAsync();
         var deadLetters = await target.DeadLetterCountAsync();
