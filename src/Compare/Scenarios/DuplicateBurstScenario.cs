@@ -40,9 +40,7 @@ public sealed class DuplicateBurstScenario : ICompareScenario
     public async Task<HostResult> RunAsync(string host, ScenarioContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var name = QueueScenarioHosts.QueueHostName(host);
-        context.Progress($"{Id} on {host}: starting ledger-writer on {name}");
-        await using var started = await QueueHostsUnderTest.StartOneAsync(name, QueueHostOptions.Default, cancellationToken);
+        await using var started = await QueueScenarioHosts.StartAsync(Id, host, QueueHostOptions.Default, context, cancellationToken);
         var queue = started.Host;
 
         context.Progress($"{Id} on {host}: sending payment {PaymentId} {Copies} times");

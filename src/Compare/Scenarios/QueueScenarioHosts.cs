@@ -17,6 +17,14 @@ internal static class QueueScenarioHosts
         _ => throw new ArgumentOutOfRangeException(nameof(host), host, "Not a compare host."),
     };
 
+    /// <summary>Starts the ledger-writer on <paramref name="host"/>'s queue host with <paramref name="options"/>, saying so in the progress.</summary>
+    public static Task<StartedQueueHost> StartAsync(string scenario, string host, QueueHostOptions options, ScenarioContext context, CancellationToken cancellationToken, string? why = null)
+    {
+        var name = QueueHostName(host);
+        context.Progress($"{scenario} on {host}: starting ledger-writer on {name}{why}");
+        return QueueHostsUnderTest.StartOneAsync(name, options, cancellationToken);
+    }
+
     /// <summary>The platform's own dead-letter rule, with its number: <c>SQS maxReceiveCount 5</c>.</summary>
     public static string DeadLetterRule(DeliveryProfile profile)
     {

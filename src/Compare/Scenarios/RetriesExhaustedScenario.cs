@@ -35,10 +35,8 @@ public sealed class RetriesExhaustedScenario : ICompareScenario
     public async Task<HostResult> RunAsync(string host, ScenarioContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var name = QueueScenarioHosts.QueueHostName(host);
-        context.Progress($"{Id} on {host}: starting ledger-writer on {name} with its downstream down");
         var options = QueueHostOptions.Default with { TransientFaultRate = 1.0, TransientFaultDeliveries = 100 };
-        await using var started = await QueueHostsUnderTest.StartOneAsync(name, options, cancellationToken);
+        await using var started = await QueueScenarioHosts.StartAsync(Id, host, options, context, cancellationToken, why: " with its downstream down");
         var queue = started.Host;
 
         var id = await queue.SendAsync(Body, cancellationToken: cancellationToken);
@@ -74,9 +72,7 @@ public sealed class RetriesExhaustedScenario : ICompareScenario
         };
     }
 
-    private static string Platform(TimeSpan time) => time == TimeSpan.Zero ? "no wait" : time.TotalMinutes >= 1
-        ? string.Create(CultureInfo.InvariantCulture, $"{(int)time.TotalMinutes} min {time.Seconds} s")
-        : string.Create(CultureInfo.InvariantCulture, $"{time.TotalSeconds:0.#} s");
+    private static string Platform(TimeSpan time) => Report.ReportFormat.Duration(time);
 
     private static string Summary(string reason) => reason.Length > 80 ? reason[..80] + "…" : reason;
 }
