@@ -57,12 +57,9 @@ public sealed class OversizedBodyScenario(long bytes, string label) : ICompareSc
             AsExpected = exchange.Status >= 400 && platformRefused == overPlatform,
             Effects = exchange.Status is >= 200 and < 300 ? "item created" : "nothing stored",
             Limit = platformRefused ? PlatformLimits.SizeLimit(host) : "the app's 1 MiB body limit",
-            Note = $"{target.FrontDoor}: {exchange.Summary()}, in {ReportDuration(exchange.Elapsed)}",
+            Note = $"{target.FrontDoor}: {exchange.Summary()}, in {Report.ReportFormat.Duration(exchange.Elapsed)}",
         };
     }
-
-    private static string ReportDuration(TimeSpan elapsed) =>
-        elapsed.TotalSeconds >= 1 ? string.Create(CultureInfo.InvariantCulture, $"{elapsed.TotalSeconds:0.0} s") : string.Create(CultureInfo.InvariantCulture, $"{elapsed.TotalMilliseconds:0} ms");
 
     // {"name":"xxx…","price":1} of exactly `size` bytes, built once per request.
     private static ByteArrayContent Body(long size)
